@@ -1,0 +1,12 @@
+#pragma once
+// The tessera subcommands. Each returns the process exit code: 0 success, 2 bad input, 1 internal error.
+namespace tessera::app {
+
+int run_command(int argc, char** argv);         // tessera run
+int validate_command(int argc, char** argv);    // tessera validate
+int info_command(int argc, char** argv);        // tessera info
+int trace_info_command(int argc, char** argv);  // tessera trace-info
+int noc_command(int argc, char** argv);         // tessera noc (synthetic traffic, BookSim2 configs)
+int sweep_command(int argc, char** argv);       // tessera sweep
+
+}  // namespace tessera::app
