@@ -1,0 +1,69 @@
+#pragma once
+// The architecture: one typed struct per JSON section, filled by the config loader. Components receive
+// their own slice; nothing reads raw JSON after loading.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/core_config.h"
+#include "noc/noc_config.h"
+#include "packet_manager/packet_manager_config.h"
+#include "sim/config/energy_config.h"
+
+namespace tessera {
+
+struct GridPos {
+  int x = 0;
+  int y = 0;
+  bool operator==(const GridPos& o) const { return x == o.x && y == o.y; }
+  bool operator<(const GridPos& o) const { return y != o.y ? y < o.y : x < o.x; }
+};
+
+enum class TileKind { tensix, dram, unused };
+
+struct ChipConfig {
+  std::string name;
+  double clock_ghz = 1.0;
+  int grid_width = 0;   // NoC grid, every position has a router
+  int grid_height = 0;
+  std::vector<GridPos> unused_positions;  // PCIe, ARC, Ethernet, harvested rows: routers only
+  // The compute grid the mapper may use, in logical core coordinates (Tensix columns and rows only).
+  int compute_width = 0;
+  int compute_height = 0;
+};
+
+struct DramConfig {
+  std::vector<GridPos> positions;  // one channel per position
+  double channel_bandwidth_gbps = 24;
+  uint32_t read_latency_cycles = 300;
+  uint32_t write_latency_cycles = 100;
+};
+
+struct MapperConfig {
+  std::string conv_algorithm = "auto";     // auto | im2col | winograd2 | winograd4 | direct
+  std::string placement = "layer_by_layer";  // layer_by_layer | pipelined
+  DataFormat default_format = DataFormat::bf16;
+  Fidelity default_fidelity = Fidelity::hifi2;
+  // Tiles per compute block: the granularity at which a core's reader, compute and writer hand work on.
+  uint32_t block_tiles = 8;
+};
+
+struct ArchConfig {
+  std::string source_file;
+  ChipConfig chip;
+  CoreConfig core;
+  PacketManagerConfig packet_manager;
+  noc::NocConfig noc;
+  DramConfig dram;
+  MapperConfig mapper;
+  EnergyConfig energy;
+
+  TileKind kind_at(GridPos p) const;
+  // Physical positions of the Tensix cores in the compute grid, row-major by logical (x, y).
+  std::vector<GridPos> compute_cores() const;
+  int node_id(GridPos p) const { return p.y * chip.grid_width + p.x; }
+  double cycle_ns() const { return 1.0 / chip.clock_ghz; }
+  double dram_bytes_per_cycle() const { return dram.channel_bandwidth_gbps / chip.clock_ghz; }
+};
+
+}  // namespace tessera

@@ -1,0 +1,25 @@
+#pragma once
+// Energy per action (pJ) and static power (mW), Accelergy-style. Read from the JSON section "energy".
+#include <array>
+
+namespace tessera {
+
+struct EnergyConfig {
+  // One multiply-accumulate on the matrix unit, per data format (fp32, bf16, fp16, bfp8, bfp4, bfp2) at
+  // LoFi; each further fidelity phase costs the same again.
+  std::array<double, 6> mac_pj{0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+  double vector_op_pj = 0;          // one 32-lane vector instruction
+  double sram_read_pj_per_byte = 0;
+  double sram_write_pj_per_byte = 0;
+  double noc_router_pj_per_flit = 0;
+  double noc_link_pj_per_flit = 0;
+  double compress_pj_per_byte = 0;
+  double decompress_pj_per_byte = 0;
+  double reshape_pj_per_byte = 0;
+  double dram_pj_per_byte = 0;
+  double core_static_mw = 0;
+  double router_static_mw = 0;
+  double dram_channel_static_mw = 0;
+};
+
+}  // namespace tessera

@@ -1,0 +1,53 @@
+#pragma once
+// The workload: tensors and ops of an operator graph, read from a trace (docs/trace-format.md).
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/data_format.h"
+#include "sim/workload/op_type.h"
+
+namespace tessera {
+
+enum class TensorKind { input, weight, activation };
+
+struct Tensor {
+  std::string name;
+  std::vector<int64_t> shape;
+  TensorKind kind = TensorKind::activation;
+  std::optional<DataFormat> format;  // unset: the config's default
+  double density = 1.0;              // fraction of non-zero values
+  double zero_tiles = 0.0;           // fraction of all-zero 32x32 tiles
+  int producer = -1;                 // op index, -1 for inputs and weights
+  std::vector<int> consumers;        // op indices
+
+  int64_t elements() const;
+};
+
+struct Op {
+  std::string name;
+  OpType type = OpType::relu;
+  std::vector<int> inputs;   // tensor indices
+  std::vector<int> outputs;  // tensor indices
+  nlohmann::json attrs = nlohmann::json::object();
+  std::optional<DataFormat> format;
+  std::optional<Fidelity> fidelity;
+  std::string group;
+};
+
+struct Graph {
+  std::string name;
+  std::string description;
+  std::vector<Tensor> tensors;
+  std::vector<Op> ops;              // in topological order after loading
+  std::map<std::string, int> tensor_index;
+
+  const Tensor& input(const Op& op, size_t i) const { return tensors[op.inputs[i]]; }
+  const Tensor& output(const Op& op, size_t i = 0) const { return tensors[op.outputs[i]]; }
+};
+
+}  // namespace tessera

@@ -1,0 +1,321 @@
+#include "sim/workload/op_shapes.h"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+namespace tessera {
+namespace {
+
+using Json = nlohmann::json;
+
+[[noreturn]] void bad(const std::string& what) { throw std::invalid_argument(what); }
+
+void allow_attrs(const Op& op, std::set<std::string> allowed) {
+  for (auto it = op.attrs.begin(); it != op.attrs.end(); ++it)
+    if (!allowed.count(it.key())) bad("unknown attribute \"" + it.key() + "\" for " + to_string(op.type));
+}
+
+std::vector<int64_t> int_list(const Op& op, const std::string& key, size_t n, std::vector<int64_t> fallback,
+                              int64_t min_value) {
+  if (!op.attrs.contains(key)) return fallback;
+  const Json& v = op.attrs[key];
+  std::vector<int64_t> out;
+  if (v.is_number_integer()) out.assign(n, v.get<int64_t>());
+  else if (v.is_array()) for (const auto& x : v) {
+    if (!x.is_number_integer()) bad("attribute \"" + key + "\" must hold integers, got " + v.dump());
+    out.push_back(x.get<int64_t>());
+  } else bad("attribute \"" + key + "\" must be a list of integers, got " + v.dump());
+  if (out.size() != n) bad("attribute \"" + key + "\" must have " + std::to_string(n) + " values, got " + v.dump());
+  for (auto x : out) if (x < min_value) bad("attribute \"" + key + "\" must be >= " + std::to_string(min_value) + ", got " + v.dump());
+  return out;
+}
+
+int64_t int_attr(const Op& op, const std::string& key, std::optional<int64_t> fallback) {
+  if (!op.attrs.contains(key)) {
+    if (!fallback) bad("attribute \"" + key + "\" is required for " + std::string(to_string(op.type)));
+    return *fallback;
+  }
+  const Json& v = op.attrs[key];
+  if (!v.is_number_integer()) bad("attribute \"" + key + "\" must be an integer, got " + v.dump());
+  return v.get<int64_t>();
+}
+
+void need_inputs(const Op& op, size_t lo, size_t hi) {
+  if (op.inputs.size() < lo || op.inputs.size() > hi)
+    bad(std::string(to_string(op.type)) + " takes " + (lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi)) +
+        " inputs, got " + std::to_string(op.inputs.size()));
+}
+
+void need_rank(const Shape& s, size_t rank, const char* what) {
+  if (s.size() != rank) bad(std::string(what) + " must have rank " + std::to_string(rank) + ", got " + shape_text(s));
+}
+
+int64_t normalise_axis(int64_t axis, size_t rank) {
+  if (axis < 0) axis += int64_t(rank);
+  if (axis < 0 || axis >= int64_t(rank)) bad("axis out of range for rank " + std::to_string(rank));
+  return axis;
+}
+
+int64_t elements(const Shape& s) {
+  int64_t n = 1;
+  for (auto d : s) n *= d;
+  return n;
+}
+
+Shape broadcast(const Shape& a, const Shape& b) {
+  Shape out(std::max(a.size(), b.size()));
+  for (size_t i = 0; i < out.size(); ++i) {
+    int64_t x = i < out.size() - a.size() ? 1 : a[i - (out.size() - a.size())];
+    int64_t y = i < out.size() - b.size() ? 1 : b[i - (out.size() - b.size())];
+    if (x != y && x != 1 && y != 1) bad("operands " + shape_text(a) + " and " + shape_text(b) + " do not broadcast");
+    out[i] = x == 1 ? y : x;
+  }
+  return out;
+}
+
+std::vector<Shape> conv_outputs(const Graph& g, const Op& op) {
+  ConvGeometry c = conv_geometry(g, op);
+  if (op.inputs.size() == 3) {
+    const Shape& bias = g.input(op, 2).shape;
+    if (bias != Shape{c.k}) bad("bias must be [" + std::to_string(c.k) + "], got " + shape_text(bias));
+  }
+  return {{c.n, c.k, c.ho, c.wo}};
+}
+
+std::vector<Shape> matmul_outputs(const Graph& g, const Op& op) {
+  allow_attrs(op, {"transpose_b"});
+  need_inputs(op, 2, 3);
+  Shape a = g.input(op, 0).shape, b = g.input(op, 1).shape;
+  if (a.size() < 2 || b.size() < 2) bad("matmul operands must have rank >= 2, got " + shape_text(a) + " and " + shape_text(b));
+  bool tb = op.attrs.value("transpose_b", false);
+  int64_t m = a[a.size() - 2], k = a.back();
+  int64_t kb = tb ? b.back() : b[b.size() - 2], n = tb ? b[b.size() - 2] : b.back();
+  if (k != kb) bad("matmul inner dimensions differ: " + shape_text(a) + " x " + shape_text(b));
+  Shape batch = broadcast(Shape(a.begin(), a.end() - 2), Shape(b.begin(), b.end() - 2));
+  batch.push_back(m);
+  batch.push_back(n);
+  if (op.inputs.size() == 3 && g.input(op, 2).shape != Shape{n})
+    bad("bias must be [" + std::to_string(n) + "], got " + shape_text(g.input(op, 2).shape));
+  return {batch};
+}
+
+std::vector<Shape> pool_outputs(const Graph& g, const Op& op) {
+  allow_attrs(op, {"kernel", "stride", "padding", "ceil_mode"});
+  need_inputs(op, 1, 1);
+  const Shape& x = g.input(op, 0).shape;
+  need_rank(x, 4, "pool input");
+  auto k = int_list(op, "kernel", 2, {}, 1);
+  if (k.empty()) bad("attribute \"kernel\" is required for " + std::string(to_string(op.type)));
+  auto s = int_list(op, "stride", 2, k, 1);
+  auto p = int_list(op, "padding", 2, {0, 0}, 0);
+  bool ceil_mode = op.attrs.value("ceil_mode", false);
+  auto out = [&](int64_t in, int i) {
+    int64_t span = in + 2 * p[i] - k[i];
+    return (ceil_mode ? (span + s[i] - 1) / s[i] : span / s[i]) + 1;
+  };
+  return {{x[0], x[1], out(x[2], 0), out(x[3], 1)}};
+}
+
+std::vector<Shape> concat_outputs(const Graph& g, const Op& op) {
+  allow_attrs(op, {"axis"});
+  if (op.inputs.empty()) bad("concat needs at least one input");
+  Shape out = g.input(op, 0).shape;
+  int64_t axis = normalise_axis(int_attr(op, "axis", std::nullopt), out.size());
+  for (size_t i = 1; i < op.inputs.size(); ++i) {
+    const Shape& s = g.input(op, i).shape;
+    if (s.size() != out.size()) bad("concat inputs differ in rank");
+    for (size_t d = 0; d < s.size(); ++d)
+      if (int64_t(d) != axis && s[d] != out[d])
+        bad("concat inputs differ outside axis " + std::to_string(axis) + ": " + shape_text(out) + " vs " + shape_text(s));
+    out[axis] += s[axis];
+  }
+  return {out};
+}
+
+}  // namespace
+
+std::string shape_text(const Shape& s) {
+  std::string t = "[";
+  for (size_t i = 0; i < s.size(); ++i) t += (i ? "," : "") + std::to_string(s[i]);
+  return t + "]";
+}
+
+ConvGeometry conv_geometry(const Graph& g, const Op& op) {
+  const bool transposed = op.type == OpType::conv_transpose2d;
+  allow_attrs(op, transposed ? std::set<std::string>{"kernel", "stride", "padding", "output_padding", "dilation", "groups"}
+                             : std::set<std::string>{"kernel", "stride", "padding", "dilation", "groups"});
+  need_inputs(op, 2, 3);
+  const Shape& x = g.input(op, 0).shape;
+  const Shape& w = g.input(op, 1).shape;
+  need_rank(x, 4, "conv input");
+  need_rank(w, 4, "conv weight");
+  ConvGeometry c;
+  c.transposed = transposed;
+  c.n = x[0]; c.c = x[1]; c.h = x[2]; c.w = x[3];
+  c.groups = int_attr(op, "groups", 1);
+  if (c.groups < 1 || c.c % c.groups != 0) bad("groups must divide the input channels " + std::to_string(c.c));
+  auto k = int_list(op, "kernel", 2, {w[2], w[3]}, 1);
+  if (k[0] != w[2] || k[1] != w[3]) bad("kernel " + shape_text(k) + " does not match weight " + shape_text(w));
+  c.kh = k[0]; c.kw = k[1];
+  auto s = int_list(op, "stride", 2, {1, 1}, 1);
+  auto d = int_list(op, "dilation", 2, {1, 1}, 1);
+  c.sh = s[0]; c.sw = s[1]; c.dh = d[0]; c.dw = d[1];
+  std::vector<int64_t> p = {0, 0, 0, 0};
+  if (op.attrs.contains("padding")) {
+    size_t n = op.attrs["padding"].is_array() ? op.attrs["padding"].size() : 2;
+    auto raw = int_list(op, "padding", n == 4 ? 4 : 2, {}, 0);
+    p = raw.size() == 4 ? raw : std::vector<int64_t>{raw[0], raw[1], raw[0], raw[1]};
+  }
+  c.pad_top = p[0]; c.pad_left = p[1]; c.pad_bottom = p[2]; c.pad_right = p[3];
+  if (!transposed) {
+    if (w[1] * c.groups != c.c) bad("weight " + shape_text(w) + " expects " + std::to_string(w[1] * c.groups) + " input channels, input has " + std::to_string(c.c));
+    c.k = w[0];
+    if (c.k % c.groups != 0) bad("groups must divide the output channels " + std::to_string(c.k));
+    c.ho = (c.h + c.pad_top + c.pad_bottom - c.dh * (c.kh - 1) - 1) / c.sh + 1;
+    c.wo = (c.w + c.pad_left + c.pad_right - c.dw * (c.kw - 1) - 1) / c.sw + 1;
+  } else {
+    if (w[0] != c.c) bad("transposed-conv weight " + shape_text(w) + " expects " + std::to_string(w[0]) + " input channels, input has " + std::to_string(c.c));
+    c.k = w[1] * c.groups;
+    auto op_pad = int_list(op, "output_padding", 2, {0, 0}, 0);
+    c.ho = (c.h - 1) * c.sh - c.pad_top - c.pad_bottom + c.dh * (c.kh - 1) + op_pad[0] + 1;
+    c.wo = (c.w - 1) * c.sw - c.pad_left - c.pad_right + c.dw * (c.kw - 1) + op_pad[1] + 1;
+  }
+  if (c.ho < 1 || c.wo < 1) bad("conv output would be empty");
+  return c;
+}
+
+std::vector<Shape> infer_output_shapes(const Graph& g, const Op& op) {
+  const auto in = [&](size_t i) -> const Shape& { return g.input(op, i).shape; };
+  switch (op.type) {
+    case OpType::conv2d: case OpType::conv_transpose2d: return conv_outputs(g, op);
+    case OpType::matmul: return matmul_outputs(g, op);
+    case OpType::add: case OpType::sub: case OpType::mul: case OpType::div:
+      allow_attrs(op, {});
+      need_inputs(op, 2, 2);
+      return {broadcast(in(0), in(1))};
+    case OpType::relu: case OpType::relu6: case OpType::silu: case OpType::sigmoid: case OpType::gelu:
+    case OpType::hardsigmoid: case OpType::hardswish: case OpType::exp: case OpType::tanh:
+      allow_attrs(op, {});
+      need_inputs(op, 1, 1);
+      return {in(0)};
+    case OpType::maxpool2d: case OpType::avgpool2d: return pool_outputs(g, op);
+    case OpType::global_avgpool:
+      allow_attrs(op, {});
+      need_inputs(op, 1, 1);
+      need_rank(in(0), 4, "pool input");
+      return {{in(0)[0], in(0)[1], 1, 1}};
+    case OpType::concat: return concat_outputs(g, op);
+    case OpType::reshape: case OpType::flatten: case OpType::squeeze: case OpType::unsqueeze: {
+      allow_attrs(op, {"axis", "axes", "shape"});
+      need_inputs(op, 1, 2);
+      const Shape& out = g.output(op).shape;
+      if (elements(out) != elements(in(0)))
+        bad("output " + shape_text(out) + " must hold as many elements as input " + shape_text(in(0)));
+      return {out};
+    }
+    case OpType::transpose: {
+      allow_attrs(op, {"perm"});
+      need_inputs(op, 1, 1);
+      auto perm = int_list(op, "perm", in(0).size(), {}, 0);
+      if (perm.empty()) bad("attribute \"perm\" is required for transpose");
+      Shape out(perm.size());
+      std::vector<bool> seen(perm.size());
+      for (size_t i = 0; i < perm.size(); ++i) {
+        if (perm[i] >= int64_t(perm.size()) || seen[perm[i]]) bad("perm must be a permutation of the axes");
+        seen[perm[i]] = true;
+        out[i] = in(0)[perm[i]];
+      }
+      return {out};
+    }
+    case OpType::slice: {
+      allow_attrs(op, {"axis", "start", "end", "step"});
+      need_inputs(op, 1, 1);
+      Shape out = in(0);
+      int64_t axis = normalise_axis(int_attr(op, "axis", std::nullopt), out.size());
+      int64_t start = int_attr(op, "start", std::nullopt), end = int_attr(op, "end", std::nullopt);
+      int64_t step = int_attr(op, "step", 1);
+      if (start < 0) start += out[axis];
+      if (end < 0) end += out[axis];
+      end = std::min(end, out[axis]);
+      if (start < 0 || start > end || step < 1) bad("slice bounds out of range for axis size " + std::to_string(out[axis]));
+      out[axis] = (end - start + step - 1) / step;
+      return {out};
+    }
+    case OpType::upsample: {
+      allow_attrs(op, {"scale", "mode"});
+      need_inputs(op, 1, 1);
+      need_rank(in(0), 4, "upsample input");
+      auto s = int_list(op, "scale", 2, {}, 1);
+      if (s.empty()) bad("attribute \"scale\" is required for upsample");
+      std::string mode = op.attrs.value("mode", std::string("nearest"));
+      if (mode != "nearest" && mode != "bilinear") bad("mode must be \"nearest\" or \"bilinear\", got \"" + mode + "\"");
+      return {{in(0)[0], in(0)[1], in(0)[2] * s[0], in(0)[3] * s[1]}};
+    }
+    case OpType::softmax:
+      allow_attrs(op, {"axis"});
+      need_inputs(op, 1, 1);
+      normalise_axis(int_attr(op, "axis", -1), in(0).size());
+      return {in(0)};
+    case OpType::layernorm: case OpType::rmsnorm:
+      allow_attrs(op, {"axis", "epsilon"});
+      need_inputs(op, 1, 3);
+      normalise_axis(int_attr(op, "axis", -1), in(0).size());
+      return {in(0)};
+    case OpType::moe_topk: {
+      allow_attrs(op, {"k"});
+      need_inputs(op, 1, 1);
+      need_rank(in(0), 2, "router logits");
+      int64_t k = int_attr(op, "k", std::nullopt);
+      if (k < 1 || k > in(0)[1]) bad("k must be in [1, experts]");
+      return {{in(0)[0], k}, {in(0)[0], k}};
+    }
+    case OpType::moe_dispatch: case OpType::moe_combine: {
+      allow_attrs(op, {"tokens_per_expert", "dropped_tokens"});
+      const Json& counts = op.attrs.contains("tokens_per_expert") ? op.attrs["tokens_per_expert"] : Json();
+      if (!counts.is_array()) bad("attribute \"tokens_per_expert\" (a list) is required");
+      const size_t experts = counts.size();
+      if (op.type == OpType::moe_dispatch) {
+        need_inputs(op, 2, 2);
+        need_rank(in(0), 2, "dispatched tokens");
+        std::vector<Shape> outs;
+        for (const auto& n : counts) outs.push_back({n.get<int64_t>(), in(0)[1]});
+        return outs;
+      }
+      need_inputs(op, experts + 1, experts + 1);
+      for (size_t e = 0; e < experts; ++e)
+        if (in(e) != Shape{counts[e].get<int64_t>(), in(0)[1]})
+          bad("expert " + std::to_string(e) + " output must be [" + counts[e].dump() + "," + std::to_string(in(0)[1]) + "]");
+      return {{in(experts)[0], in(0)[1]}};
+    }
+  }
+  bad("unhandled op type");
+}
+
+int64_t op_macs(const Graph& g, const Op& op) {
+  switch (op.type) {
+    case OpType::conv2d: {
+      ConvGeometry c = conv_geometry(g, op);
+      return c.n * c.k * c.ho * c.wo * (c.c / c.groups) * c.kh * c.kw;
+    }
+    case OpType::conv_transpose2d: {
+      ConvGeometry c = conv_geometry(g, op);
+      return c.n * c.c * c.h * c.w * (c.k / c.groups) * c.kh * c.kw;
+    }
+    case OpType::matmul: {
+      const Shape& a = g.input(op, 0).shape;
+      const Shape& y = g.output(op).shape;
+      return elements(y) * a.back();
+    }
+    default: return 0;
+  }
+}
+
+int64_t op_params(const Graph& g, const Op& op) {
+  int64_t n = 0;
+  for (int t : op.inputs)
+    if (g.tensors[t].kind == TensorKind::weight) n += g.tensors[t].elements();
+  return n;
+}
+
+}  // namespace tessera

@@ -1,0 +1,177 @@
+#include "sim/workload/trace_reader.h"
+
+#include <stdexcept>
+
+#include "sim/common/errors.h"
+#include "sim/config/config_loader.h"
+#include "sim/config/json_reader.h"
+#include "sim/workload/op_shapes.h"
+
+namespace tessera {
+namespace {
+
+const std::vector<std::string> kFormats = {"fp32", "bf16", "fp16", "bfp8", "bfp4", "bfp2"};
+const std::vector<std::string> kFidelities = {"lofi", "hifi2", "hifi3", "hifi4"};
+
+Tensor parse_tensor(ObjectReader r) {
+  Tensor t;
+  t.name = r.string("name", "");
+  if (t.name.empty()) r.fail("name", "a non-empty tensor name", r.required_value("name"));
+  const Json& shape = r.required_value("shape");
+  if (!shape.is_array()) r.fail("shape", "an array of non-negative integers", shape);
+  for (const auto& d : shape) {
+    if (!d.is_number_integer() || d.get<int64_t>() < 0) r.fail("shape", "an array of non-negative integers", shape);
+    t.shape.push_back(d.get<int64_t>());
+  }
+  const std::string kind = r.one_of("kind", {"input", "weight", "activation"}, "activation");
+  t.kind = kind == "input" ? TensorKind::input : kind == "weight" ? TensorKind::weight : TensorKind::activation;
+  if (r.has("format")) t.format = parse_data_format(r.one_of("format", kFormats, "bf16"));
+  t.density = r.number_in("density", 0, 1, 1.0);
+  t.zero_tiles = r.number_in("zero_tiles", 0, 1, 0.0);
+  r.reject_unknown_keys();
+  return t;
+}
+
+std::vector<int> tensor_refs(ObjectReader& r, const std::string& key, const Graph& g, const std::string& op_label) {
+  const Json& list = r.required_value(key);
+  if (!list.is_array()) r.fail(key, "an array of tensor names", list);
+  std::vector<int> out;
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].is_string()) r.fail(key, "an array of tensor names", list);
+    auto it = g.tensor_index.find(list[i].get<std::string>());
+    if (it == g.tensor_index.end())
+      throw input_error(r.file(), r.path_of(key) + "/" + std::to_string(i),
+                        op_label + "expected a tensor declared in /tensors, got unknown tensor " + list[i].dump());
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+// Orders ops so that every producer comes before its consumers; a leftover op sits on a cycle.
+std::vector<int> topological_order(const Graph& g, const std::string& label) {
+  std::vector<int> waiting(g.ops.size(), 0), order;
+  for (size_t i = 0; i < g.ops.size(); ++i)
+    for (int t : g.ops[i].inputs) if (g.tensors[t].producer >= 0) ++waiting[i];
+  for (size_t i = 0; i < g.ops.size(); ++i) if (waiting[i] == 0) order.push_back(int(i));
+  for (size_t head = 0; head < order.size(); ++head)
+    for (int t : g.ops[order[head]].outputs)
+      for (int c : g.tensors[t].consumers)
+        if (--waiting[c] == 0) order.push_back(c);
+  if (order.size() != g.ops.size()) {
+    for (size_t i = 0; i < g.ops.size(); ++i)
+      if (waiting[i] > 0)
+        throw input_error(label, "/ops/" + std::to_string(i),
+                          "(" + g.ops[i].name + ") expected an acyclic graph, but this op depends on its own output");
+  }
+  return order;
+}
+
+}  // namespace
+
+Graph parse_trace(const Json& trace, const std::string& label) {
+  ObjectReader top(trace, label, "");
+  const std::string format = top.string("format", "");
+  if (format != "tessera-trace") top.fail("format", "\"tessera-trace\"", trace.value("format", Json()));
+  const Json& version = top.required_value("version");
+  if (!version.is_number_integer() || version.get<int>() != kTraceVersion)
+    top.fail("version", "trace format version " + std::to_string(kTraceVersion), version);
+  Graph g;
+  g.name = top.string("name", "");
+  if (g.name.empty()) top.fail("name", "a non-empty workload name", trace.value("name", Json()));
+  g.description = top.string("description", "");
+  top.optional_value("metadata");
+
+  const Json& tensors = top.required_value("tensors");
+  if (!tensors.is_array()) top.fail("tensors", "an array of tensors", tensors);
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    Tensor t = parse_tensor(ObjectReader(tensors[i], label, "/tensors/" + std::to_string(i)));
+    if (!g.tensor_index.emplace(t.name, int(i)).second)
+      throw input_error(label, "/tensors/" + std::to_string(i) + "/name", "expected a unique name, got \"" + t.name + "\" twice");
+    g.tensors.push_back(std::move(t));
+  }
+
+  const Json& ops = top.required_value("ops");
+  if (!ops.is_array()) top.fail("ops", "an array of ops", ops);
+  std::map<std::string, int> op_names;
+  std::vector<Op> parsed;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    ObjectReader r(ops[i], label, "/ops/" + std::to_string(i));
+    Op op;
+    op.name = r.string("name", "");
+    if (op.name.empty()) r.fail("name", "a non-empty op name", ops[i].value("name", Json()));
+    const std::string op_label = "(" + op.name + ") ";
+    if (!op_names.emplace(op.name, int(i)).second)
+      throw input_error(label, r.path_of("name"), "expected a unique op name, got \"" + op.name + "\" twice");
+    const std::string type = r.string("type", "");
+    auto parsed_type = parse_op_type(type);
+    if (!parsed_type)
+      throw input_error(label, r.path_of("type"), op_label + "expected a known op type (see docs/trace-format.md), got \"" + type + "\"");
+    op.type = *parsed_type;
+    op.inputs = tensor_refs(r, "inputs", g, op_label);
+    op.outputs = tensor_refs(r, "outputs", g, op_label);
+    if (op.outputs.empty()) r.fail("outputs", "at least one output tensor", ops[i]["outputs"]);
+    if (const Json* a = r.optional_value("attrs")) {
+      if (!a->is_object()) r.fail("attrs", "an object", *a);
+      op.attrs = *a;
+    }
+    if (r.has("format")) op.format = parse_data_format(r.one_of("format", kFormats, "bf16"));
+    if (r.has("fidelity")) op.fidelity = parse_fidelity(r.one_of("fidelity", kFidelities, "hifi2"));
+    op.group = r.string("group", "");
+    r.reject_unknown_keys();
+    for (size_t k = 0; k < op.outputs.size(); ++k) {
+      Tensor& t = g.tensors[op.outputs[k]];
+      if (t.kind != TensorKind::activation)
+        throw input_error(label, r.path_of("outputs") + "/" + std::to_string(k),
+                          op_label + "expected an activation tensor, but \"" + t.name + "\" is declared as an input or weight");
+      if (t.producer >= 0)
+        throw input_error(label, r.path_of("outputs") + "/" + std::to_string(k),
+                          op_label + "expected each tensor produced once, but \"" + t.name + "\" is also produced by " +
+                              parsed[t.producer].name);
+      t.producer = int(i);
+    }
+    for (int t : op.inputs) g.tensors[t].consumers.push_back(int(i));
+    parsed.push_back(std::move(op));
+  }
+  for (size_t i = 0; i < g.tensors.size(); ++i)
+    if (g.tensors[i].kind == TensorKind::activation && g.tensors[i].producer < 0)
+      throw input_error(label, "/tensors/" + std::to_string(i),
+                        "expected activation \"" + g.tensors[i].name + "\" to be produced by an op (or declare kind \"input\" or \"weight\")");
+  g.ops = parsed;
+
+  // Shapes are checked in the order the ops appear, so the first message is about the first bad op.
+  for (size_t i = 0; i < g.ops.size(); ++i) {
+    const Op& op = g.ops[i];
+    const std::string where = "/ops/" + std::to_string(i);
+    std::vector<Shape> expected;
+    try {
+      expected = infer_output_shapes(g, op);
+    } catch (const std::invalid_argument& e) {
+      throw input_error(label, where, "(" + op.name + ") " + e.what());
+    }
+    if (expected.size() != op.outputs.size())
+      throw input_error(label, where + "/outputs", "(" + op.name + ") expected " + std::to_string(expected.size()) +
+                                                       " outputs for " + to_string(op.type) + ", got " + std::to_string(op.outputs.size()));
+    for (size_t k = 0; k < expected.size(); ++k)
+      if (g.output(op, k).shape != expected[k])
+        throw input_error(label, where, "(" + op.name + ") " + to_string(op.type) + " output shape " +
+                                            shape_text(g.output(op, k).shape) + " does not match inputs: expected " +
+                                            shape_text(expected[k]));
+  }
+
+  // Reorder ops topologically and renumber the tensors' links.
+  std::vector<int> order = topological_order(g, label);
+  std::vector<int> new_index(g.ops.size());
+  for (size_t k = 0; k < order.size(); ++k) new_index[order[k]] = int(k);
+  std::vector<Op> sorted;
+  for (int i : order) sorted.push_back(std::move(g.ops[i]));
+  g.ops = std::move(sorted);
+  for (auto& t : g.tensors) {
+    if (t.producer >= 0) t.producer = new_index[t.producer];
+    for (auto& c : t.consumers) c = new_index[c];
+  }
+  return g;
+}
+
+Graph read_trace(const std::string& path) { return parse_trace(read_json_file(path), path); }
+
+}  // namespace tessera
