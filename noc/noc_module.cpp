@@ -28,6 +28,12 @@ void NocModule::send(const Message& m, sc_core::sc_event* done) {
   injected_.notify(sc_core::SC_ZERO_TIME);
 }
 
+void NocModule::send(const Message& m, std::function<void()> on_delivered) {
+  if (!done_callbacks_.emplace(m.id, std::move(on_delivered)).second)
+    throw std::invalid_argument("NoC message id " + std::to_string(m.id) + " is already in flight");
+  send(m, static_cast<sc_core::sc_event*>(nullptr));
+}
+
 void NocModule::run() {
   for (;;) {
     if (model_->next_event_cycle() == kNever) {
@@ -48,6 +54,13 @@ void NocModule::run() {
     model_started_ = true;
     if (model_cycle_ > now) wait(period_ * static_cast<double>(model_cycle_ - now));
     for (const Delivery& d : delivered_) {
+      auto callback = done_callbacks_.find(d.id);
+      if (callback != done_callbacks_.end()) {
+        auto run_it = std::move(callback->second);
+        done_callbacks_.erase(callback);
+        run_it();
+        continue;
+      }
       auto it = done_events_.find(d.id);
       if (it == done_events_.end()) continue;
       sc_core::sc_event* done = it->second;
