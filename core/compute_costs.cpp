@@ -1,0 +1,136 @@
+#include "core/compute_costs.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace tessera {
+namespace {
+
+uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+// A 32x32x32 tile product is 4 passes of the matrix unit over 8 rows of the activation (S-ME: each MVMUL is
+// Dst(8x16) += SrcB(8x16) @ SrcA(16x16)).
+constexpr uint32_t kRowsPerPass = 8;
+constexpr uint32_t kPassesPerTile = kTileDim / kRowsPerPass;
+
+// The vector unit has 32 lanes and issues one instruction per cycle (S-ISA-WH VectorUnit), so a 32x32 tile
+// is 32 rows of one instruction each. Every function costs (instructions per row) x 32 cycles per tile.
+// Instruction counts are estimates for the accurate (non-LUT) versions: each row loads from Dst, computes
+// and stores back; a NOP follows each dependent SFPMAD/SFPMUL because SFPMAD has a latency of 2 cycles.
+// A "clamp" (conditional move) is SFPSETCC + SFPMOV + SFPENCC = 3; against a non-zero bound it needs an
+// SFPADDI first = 4.
+constexpr uint32_t kRowsPerTile = kTileDim;
+constexpr uint32_t kLoadStore = 2;               // SFPLOAD + SFPSTORE
+constexpr uint32_t kExpBody = 19;                // x*log2(e) (2), split int/frac (3), degree-4 Horner (8),
+                                                 // exponent insert (3), underflow clamp (3)
+constexpr uint32_t kRecipBody = 12;              // exponent-negated seed (3), 2 Newton steps of 2 MADs+NOPs (8),
+                                                 // sign restore (1)
+constexpr uint32_t kRsqrtBody = 14;              // shift-subtract seed (2), 2 Newton steps of 3 MADs+NOPs (12)
+constexpr uint32_t kSigmoidBody = 1 + kExpBody + 2 + kRecipBody;  // negate, exp, +1 (ADDI+NOP), recip
+constexpr uint32_t kTanhBody = 1 + kSigmoidBody + 2;              // x*2, sigmoid, 2s-1 (MAD+NOP)
+constexpr uint32_t kHardsigmoidBody = 2 + 3 + 4;                   // x/6+0.5 (MAD+NOP), clamp 0, clamp 1
+
+}  // namespace
+
+std::map<std::string, uint32_t> default_vector_cycles_per_tile() {
+  const std::map<std::string, uint32_t> instructions_per_row = {
+      {"copy", kLoadStore},                                   // 2
+      {"relu", kLoadStore + 3},                               // 5: clamp at 0
+      {"relu6", kLoadStore + 3 + 4},                          // 9: clamp at 0 and at 6
+      {"max", kLoadStore + 1 + 2},                            // 5: second load, SFPSWAP (+1 latency)
+      {"hardsigmoid", kLoadStore + kHardsigmoidBody},         // 11
+      {"hardswish", kLoadStore + kHardsigmoidBody + 2},       // 13: hardsigmoid, x* (MUL+NOP)
+      {"exp", kLoadStore + kExpBody},                         // 21
+      {"recip", kLoadStore + kRecipBody},                     // 14
+      {"rsqrt", kLoadStore + kRsqrtBody},                     // 16
+      {"sqrt", kLoadStore + kRsqrtBody + 2},                  // 18: x * rsqrt(x)
+      {"sigmoid", kLoadStore + kSigmoidBody},                 // 36
+      {"silu", kLoadStore + kSigmoidBody + 2},                // 38: x * sigmoid(x)
+      {"tanh", kLoadStore + kTanhBody},                       // 39
+      // gelu, tanh form: x^2, x^3, a*x^3+x, *sqrt(2/pi) (2 each), tanh, 1+t, *x (MUL+NOP), *0.5
+      {"gelu", kLoadStore + 2 + 2 + 2 + 2 + kTanhBody + 1 + 2 + 1},  // 51
+  };
+  std::map<std::string, uint32_t> cycles;
+  for (const auto& [name, instructions] : instructions_per_row) cycles[name] = instructions * kRowsPerTile;
+  return cycles;
+}
+
+ComputeCosts::ComputeCosts(const CoreConfig& config)
+    : config_(config), vector_cycles_per_tile_(default_vector_cycles_per_tile()) {
+  for (const auto& [name, cycles] : config.vector_cycles_per_tile) vector_cycles_per_tile_[name] = cycles;
+}
+
+uint64_t ComputeCosts::matmul_cycles(uint64_t m_tiles, uint64_t n_tiles, uint64_t k_tiles, Fidelity fidelity,
+                                     uint32_t rows_per_m_tile) const {
+  if (rows_per_m_tile == 0 || rows_per_m_tile > uint32_t(kTileDim))
+    throw std::invalid_argument("matmul rows per tile must be 1..32, got " + std::to_string(rows_per_m_tile));
+  const uint64_t tile_cycles = config_.matmul_cycles_per_tile[static_cast<int>(fidelity)];
+  const uint32_t rows = std::max(rows_per_m_tile, config_.matmul_min_rows);
+  const uint64_t passes = std::min<uint64_t>(ceil_div(rows, kRowsPerPass), kPassesPerTile);
+  const uint64_t products = m_tiles * n_tiles * k_tiles;
+  return ceil_div(products * tile_cycles * passes, kPassesPerTile);
+}
+
+uint64_t ComputeCosts::eltwise_cycles(const std::string& op, uint64_t tiles, Fidelity fidelity) const {
+  const uint64_t mul_cycles = uint64_t(config_.eltwise_mul_cycles_per_tile) * fidelity_phases(fidelity);
+  if (op == "add" || op == "sub") return tiles * config_.eltwise_add_cycles_per_tile;
+  if (op == "mul") return tiles * mul_cycles;
+  // a / b = a * (1/b): the reciprocal runs on the vector unit, the product on the matrix unit.
+  if (op == "div") return tiles * (vector_cycles_per_tile("recip") + mul_cycles);
+  throw std::invalid_argument("unknown element-wise op '" + op + "' (expected add, sub, mul or div)");
+}
+
+uint64_t ComputeCosts::vector_cycles_per_tile(const std::string& function) const {
+  auto it = vector_cycles_per_tile_.find(function);
+  if (it == vector_cycles_per_tile_.end())
+    throw std::invalid_argument("unknown vector function '" + function + "'");
+  return it->second;
+}
+
+uint64_t ComputeCosts::vector_cycles(const std::string& function, uint64_t tiles) const {
+  return tiles * vector_cycles_per_tile(function);
+}
+
+uint64_t ComputeCosts::softmax_cycles(uint64_t tiles, uint64_t tiles_per_row, Fidelity fidelity) const {
+  const uint64_t rows = ceil_div(tiles, std::max<uint64_t>(tiles_per_row, 1));
+  // Per tile: row max (reduce), x - max, exp, row sum (reduce), x * (1/sum). Per row: one reciprocal tile.
+  const uint64_t per_tile = 2 * config_.reduce_cycles_per_tile + config_.eltwise_add_cycles_per_tile +
+                            vector_cycles_per_tile("exp") + eltwise_cycles("mul", 1, fidelity);
+  return tiles * per_tile + rows * vector_cycles_per_tile("recip");
+}
+
+uint64_t ComputeCosts::norm_cycles(uint64_t tiles, bool rms, uint64_t tiles_per_row, Fidelity fidelity) const {
+  const uint64_t rows = ceil_div(tiles, std::max<uint64_t>(tiles_per_row, 1));
+  const uint64_t add = config_.eltwise_add_cycles_per_tile;
+  const uint64_t mul = eltwise_cycles("mul", 1, fidelity);
+  const uint64_t reduce = config_.reduce_cycles_per_tile;
+  // RMSNorm per tile: x^2, row sum, x * rstd, * gamma. Layernorm adds the row mean, x - mean and + beta.
+  uint64_t per_tile = mul + reduce + mul + mul;
+  if (!rms) per_tile += reduce + add + add;
+  // Per row: var + eps, then 1/sqrt on one tile.
+  const uint64_t per_row = add + vector_cycles_per_tile("rsqrt");
+  return tiles * per_tile + rows * per_row;
+}
+
+uint64_t ComputeCosts::reduce_cycles(uint64_t input_tiles) const {
+  return input_tiles * config_.reduce_cycles_per_tile;
+}
+
+uint64_t ComputeCosts::unpack_cycles(uint64_t bytes, bool compressed_or_bfp2) const {
+  uint64_t rate = config_.unpack_bytes_per_cycle;
+  if (compressed_or_bfp2) rate = std::min<uint64_t>(rate, config_.unpack_compressed_bytes_per_cycle);
+  return ceil_div(bytes, std::max<uint64_t>(rate, 1));
+}
+
+uint64_t ComputeCosts::pack_cycles(uint64_t bytes) const {
+  return ceil_div(bytes, std::max<uint64_t>(config_.pack_bytes_per_cycle, 1));
+}
+
+uint64_t ComputeCosts::kernel_launch_cycles() const { return config_.kernel_launch_cycles; }
+
+double ComputeCosts::peak_flops_per_cycle(Fidelity fidelity) const {
+  constexpr double kTileProductFlops = 2.0 * kTileDim * kTileDim * kTileDim;
+  return kTileProductFlops / config_.matmul_cycles_per_tile[static_cast<int>(fidelity)];
+}
+
+}  // namespace tessera

@@ -1,0 +1,54 @@
+#pragma once
+// Cycle costs of the compute engine's pieces: matrix unit, vector unit, unpackers and packers.
+// Pure functions of the core config; the program executor turns them into busy time.
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "core/core_config.h"
+#include "core/data_format.h"
+
+namespace tessera {
+
+// Vector-unit cycles per 32x32 tile for each function, counted as (instructions per 32-lane row) x 32 rows.
+// The config's vector_cycles_per_tile is merged over these.
+std::map<std::string, uint32_t> default_vector_cycles_per_tile();
+
+class ComputeCosts {
+ public:
+  explicit ComputeCosts(const CoreConfig& config);
+
+  // Matrix-unit cycles for m_tiles x n_tiles output tiles, each accumulating k_tiles 32x32x32 products.
+  // A tile is 4 passes of 8 rows; rows_per_m_tile < 32 costs ceil(rows/8) passes, never fewer than
+  // CoreConfig::matmul_min_rows rows' worth.
+  uint64_t matmul_cycles(uint64_t m_tiles, uint64_t n_tiles, uint64_t k_tiles, Fidelity fidelity,
+                         uint32_t rows_per_m_tile = 32) const;
+  // Element-wise binary op ("add", "sub", "mul", "div") over `tiles` output tiles on the matrix unit.
+  uint64_t eltwise_cycles(const std::string& op, uint64_t tiles, Fidelity fidelity) const;
+  // Vector-unit function over `tiles` tiles. Unknown name -> std::invalid_argument.
+  uint64_t vector_cycles(const std::string& function, uint64_t tiles) const;
+  // Row-wise softmax over `tiles` tiles, rows of `tiles_per_row` tiles (the reciprocal runs once per row).
+  uint64_t softmax_cycles(uint64_t tiles, uint64_t tiles_per_row = 1, Fidelity fidelity = Fidelity::hifi4) const;
+  // Layernorm (rms = false) or RMSNorm over `tiles` tiles, rows of `tiles_per_row` tiles.
+  uint64_t norm_cycles(uint64_t tiles, bool rms, uint64_t tiles_per_row = 1,
+                       Fidelity fidelity = Fidelity::hifi4) const;
+  // Reductions (pool windows, sums) on the matrix unit: `input_tiles` tiles read.
+  uint64_t reduce_cycles(uint64_t input_tiles) const;
+  // Unpack (SRAM -> engine) of `bytes`; compressed data and bfp2 unpack at most at the x1 rate.
+  uint64_t unpack_cycles(uint64_t bytes, bool compressed_or_bfp2) const;
+  // Pack (engine -> SRAM) of `bytes`, including format conversion and fused ReLU at no extra cost.
+  uint64_t pack_cycles(uint64_t bytes) const;
+  uint64_t kernel_launch_cycles() const;
+  // Peak FLOP per cycle of the matrix unit at this fidelity (2 x 32^3 / cycles per tile).
+  double peak_flops_per_cycle(Fidelity fidelity) const;
+
+  const CoreConfig& config() const { return config_; }
+
+ private:
+  uint64_t vector_cycles_per_tile(const std::string& function) const;
+
+  CoreConfig config_;
+  std::map<std::string, uint32_t> vector_cycles_per_tile_;
+};
+
+}  // namespace tessera

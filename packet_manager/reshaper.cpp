@@ -1,0 +1,59 @@
+#include "packet_manager/reshaper.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace tessera {
+namespace {
+
+uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+uint64_t cycles_at(uint64_t bytes, uint64_t bytes_per_step, uint64_t cycles_per_step) {
+  if (bytes_per_step == 0) throw std::invalid_argument("reshape rate must be positive");
+  return ceil_div(bytes * cycles_per_step, bytes_per_step);
+}
+
+}  // namespace
+
+const char* to_string(ReshapeKind kind) {
+  switch (kind) {
+    case ReshapeKind::transpose: return "transpose";
+    case ReshapeKind::flatten: return "flatten";
+    case ReshapeKind::tilize: return "tilize";
+    case ReshapeKind::untilize: return "untilize";
+    case ReshapeKind::im2col: return "im2col";
+  }
+  return "?";
+}
+
+uint64_t reshape_engine_cycles(const PacketManagerConfig& config, ReshapeKind, uint64_t bytes) {
+  // The engine reads and writes each byte once whatever the permutation: its address generator does the
+  // reordering, so every kind streams at the configured rate.
+  return cycles_at(bytes, config.reshape_bytes_per_cycle, 1);
+}
+
+uint64_t reshape_on_core_cycles(const CoreConfig& config, ReshapeKind kind, uint64_t bytes) {
+  switch (kind) {
+    case ReshapeKind::transpose:
+      return cycles_at(bytes, config.riscv_l1_store_bytes, config.riscv_l1_store_cycles);
+    case ReshapeKind::flatten:
+    case ReshapeKind::tilize:
+    case ReshapeKind::untilize:
+    case ReshapeKind::im2col:
+      return cycles_at(bytes, config.l1_mover_bytes, config.l1_mover_cycles);
+  }
+  throw std::invalid_argument("unknown reshape kind");
+}
+
+uint64_t im2col_gather_bytes(uint64_t patch_rows, uint32_t kernel_h, uint32_t kernel_w, uint32_t channels_per_group,
+                             uint32_t groups, DataFormat format, bool pad_to_tiles) {
+  const uint64_t columns = uint64_t(kernel_h) * kernel_w * channels_per_group;
+  if (pad_to_tiles) {
+    const uint64_t tiles_per_group = ceil_div(patch_rows, kTileDim) * ceil_div(columns, kTileDim);
+    return tiles_per_group * groups * tile_bytes(format);
+  }
+  const double bytes = double(patch_rows) * double(columns) * groups * bytes_per_element(format);
+  return uint64_t(std::ceil(bytes));
+}
+
+}  // namespace tessera
