@@ -32,6 +32,12 @@ struct CoreConfig {
   // Cost for the control cores to start one kernel (one op) on a core.
   uint32_t kernel_launch_cycles = 400;
   uint32_t num_circular_buffers = 32;
+  // L1 copy rates for data-movement work done by the core itself (reshapes without a reshape engine):
+  // the mover copies l1_mover_bytes per l1_mover_cycles; a RISC-V core stores one word per store cycles.
+  uint32_t l1_mover_bytes = 128;
+  uint32_t l1_mover_cycles = 11;
+  uint32_t riscv_l1_store_bytes = 4;
+  uint32_t riscv_l1_store_cycles = 5;
 
   uint64_t sram_bytes() const { return uint64_t(sram_kib) * 1024; }
 };

@@ -12,6 +12,8 @@ struct PacketManagerConfig {
   bool compression = false;
   uint32_t compress_bytes_per_cycle = 32;
   uint32_t decompress_bytes_per_cycle = 16;
+  // Datums per compression row (each row keeps its first and last datum and has a 16-bit start index).
+  uint32_t compression_row_datums = 64;
   // Density assumed for tensors whose trace gives none (e.g. after ReLU about half are zero).
   double default_density = 1.0;
   // Reshape engine: transpose, flatten, tilize/untilize and im2col gathers. When absent the same work runs
