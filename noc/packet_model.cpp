@@ -56,7 +56,7 @@ class PacketNocModel final : public ScheduledNocModel {
     uint64_t done = 0;
     for (uint32_t flits : packets) {
       // The head reaches the source router's input when the injection port has sent the previous packet.
-      uint64_t at_source = std::max(cycle + static_cast<uint64_t>(config_.injection_latency), inject_free);
+      uint64_t at_source = std::max(cycle + effective_injection_latency(config_), inject_free);
       inject_free = at_source + flits;
       for (size_t e = 0; e < tree_.edges.size(); ++e) {
         const RouteTree::Edge& edge = tree_.edges[e];

@@ -17,11 +17,16 @@ inline int router_cycles(const RouterDelays& d) {
   return d.routing + d.vc_alloc + d.sw_alloc + d.st_prepare + d.st_final;
 }
 
+// A flit needs at least one cycle to cross from its endpoint into the router.
+inline uint64_t effective_injection_latency(const NocConfig& config) {
+  return config.injection_latency < 1 ? 1 : static_cast<uint64_t>(config.injection_latency);
+}
+
 // Cycles from inject() to delivery of a `flits`-long train over `hops` links in an empty network:
-// the endpoint's injection latency, a router pipeline and link per hop, the destination router's pipeline,
+// the endpoint's injection latency (at least 1), a router pipeline and link per hop, the destination router's pipeline,
 // the train's length behind its head, and the ejection latency.
 inline uint64_t zero_load_latency(const NocConfig& config, int hops, uint64_t flits) {
-  return static_cast<uint64_t>(config.injection_latency) + static_cast<uint64_t>(hops) * hop_latency_cycles(config.delays) +
+  return effective_injection_latency(config) + static_cast<uint64_t>(hops) * hop_latency_cycles(config.delays) +
          static_cast<uint64_t>(router_cycles(config.delays)) + (flits - 1) + static_cast<uint64_t>(config.ejection_latency);
 }
 

@@ -40,12 +40,12 @@ TEST_CASE("NocModule delivers at the model's cycles while others run", "[noc][sy
   c.fidelity = Fidelity::packet;
   NocModule noc("noc", make_noc_model(c), sc_time(1, SC_NS));
   Sender a("a", noc, Message{1, 0, {3}, 64}, sc_time(0, SC_NS));
-  // One cycle later (process order within a cycle is up to the kernel); B still waits for A at 12: 24.
+  // One cycle later (process order within a cycle is up to the kernel); B still waits for A at 13: 25.
   Sender b("b", noc, Message{2, 1, {3}, 64}, sc_time(1, SC_NS));
   Sender late("late", noc, Message{3, 0, {3}, 64}, sc_time(1000, SC_NS));
   sc_core::sc_start();
-  CHECK(a.delivered_at == sc_time(21, SC_NS));
-  CHECK(b.delivered_at == sc_time(24, SC_NS));
-  CHECK(late.delivered_at == sc_time(1021, SC_NS));
-  CHECK(sc_core::sc_time_stamp() == sc_time(1021, SC_NS));  // nothing ticks after the last delivery
+  CHECK(a.delivered_at == sc_time(22, SC_NS));
+  CHECK(b.delivered_at == sc_time(25, SC_NS));
+  CHECK(late.delivered_at == sc_time(1022, SC_NS));
+  CHECK(sc_core::sc_time_stamp() == sc_time(1022, SC_NS));  // nothing ticks after the last delivery
 }

@@ -1,6 +1,7 @@
 // Ideal and packet NoC models: latencies derived by hand from the default pipeline (BookSim2's router:
 // routing 1 + VC alloc 1 + switch alloc 1 + switch traversal 1 = 4 cycles per router, plus a 1-cycle link,
-// so 5 cycles per hop), flits = ceil(bytes / 32) + 1 header flit.
+// so 5 cycles per hop), flits = ceil(bytes / 32) + 1 header flit, and 1 cycle from the endpoint into its
+// router (the minimum injection latency).
 #include <catch2/catch.hpp>
 
 #include "noc/noc_model.h"
@@ -28,54 +29,54 @@ std::vector<Delivery> run_all(NocModel& model) {
 
 }  // namespace
 
-TEST_CASE("ideal model: zero-load latency is hops x 5 + router 4 + serialisation", "[noc][ideal]") {
+TEST_CASE("ideal model: zero-load latency is 1 + hops x 5 + router 4 + serialisation", "[noc][ideal]") {
   auto model = make_noc_model(torus(8, 8, Fidelity::ideal));
   // (0,0) -> (3,2): 3 + 2 = 5 hops; 64 bytes = 2 payload flits + 1 header = 3 flits.
-  // 5 * 5 + 4 + (3 - 1) = 31 cycles.
+  // 1 + 5 * 5 + 4 + (3 - 1) = 32 cycles.
   model->inject({1, 0, {2 * 8 + 3}, 64}, 100);
-  CHECK(model->next_event_cycle() == 131);
+  CHECK(model->next_event_cycle() == 132);
   auto d = run_all(*model);
   REQUIRE(d.size() == 1);
-  CHECK(d[0].cycle == 131);
+  CHECK(d[0].cycle == 132);
   CHECK(model->next_event_cycle() == kNever);
 }
 
 TEST_CASE("ideal model: wrap-around takes the short way", "[noc][ideal]") {
   auto model = make_noc_model(torus(8, 8, Fidelity::ideal));
-  // (0,0) -> (7,7): 1 hop west + 1 hop north on the rings. 1 header-only flit: 2*5 + 4 = 14.
+  // (0,0) -> (7,7): 1 hop west + 1 hop north on the rings. 1 header-only flit: 1 + 2*5 + 4 = 15.
   model->inject({1, 0, {63}, 0}, 0);
   auto d = run_all(*model);
   REQUIRE(d.size() == 1);
-  CHECK(d[0].cycle == 14);
+  CHECK(d[0].cycle == 15);
 }
 
 TEST_CASE("packet model: contention on a shared link delays the second packet", "[noc][packet]") {
   auto model = make_noc_model(torus(8, 8, Fidelity::packet));
-  // A: (0,0) -> (3,0), 3 flits. Head leaves router 0 at 4, router 1 at 9, router 2 at 14, ejects at 19;
-  // tail delivered at 19 + 2 = 21 (= zero load 3*5 + 4 + 2).
+  // A: (0,0) -> (3,0), 3 flits. Head reaches router 0 at 1, leaves it at 5, router 1 at 10, router 2 at
+  // 15, ejects at 20; tail delivered at 20 + 2 = 22 (= zero load 1 + 3*5 + 4 + 2).
   model->inject({1, 0, {3}, 64}, 0);
-  // B: (1,0) -> (3,0), 3 flits, same cycle. Link (1,0)east is A's from 9 to 12: B leaves at 12, reaches
-  // router 2 at 13, whose east link is A's until 17: leaves at 17, reaches router 3 at 18, ejection port
-  // is A's until 22: ejects at 22, tail at 24 (zero load would be 2*5 + 4 + 2 = 16).
+  // B: (1,0) -> (3,0), 3 flits, same cycle. Link (1,0)east is A's from 10 to 13: B leaves at 13, reaches
+  // router 2 at 14, whose east link is A's until 18: leaves at 18, reaches router 3 at 19, ejection port
+  // is A's until 23: ejects at 23, tail at 25 (zero load would be 1 + 2*5 + 4 + 2 = 17).
   model->inject({2, 1, {3}, 64}, 0);
   auto d = run_all(*model);
   REQUIRE(d.size() == 2);
   CHECK(d[0].id == 1);
-  CHECK(d[0].cycle == 21);
+  CHECK(d[0].cycle == 22);
   CHECK(d[1].id == 2);
-  CHECK(d[1].cycle == 24);
+  CHECK(d[1].cycle == 25);
 }
 
 TEST_CASE("packet model: long messages split into packets that follow back to back", "[noc][packet]") {
   NocConfig c = torus(8, 8, Fidelity::packet);
   c.max_packet_bytes = 64;
   auto model = make_noc_model(c);
-  // 128 bytes = two packets of 2 + 1 = 3 flits; 1 hop. First tail: 5 + 4 + 2 = 11; the second packet
-  // enters 3 cycles later and never waits: 14.
+  // 128 bytes = two packets of 2 + 1 = 3 flits; 1 hop. First tail: 1 + 5 + 4 + 2 = 12; the second
+  // packet enters 3 cycles later and never waits: 15.
   model->inject({7, 0, {1}, 128}, 0);
   auto d = run_all(*model);
   REQUIRE(d.size() == 1);
-  CHECK(d[0].cycle == 14);
+  CHECK(d[0].cycle == 15);
   tessera::StatsRegistry stats;
   model->report_stats(stats, "noc.");
   CHECK(stats.get("noc.packets") == 2);
@@ -89,8 +90,8 @@ TEST_CASE("multicast follows an X-then-Y tree and crosses each link once", "[noc
     model->inject({1, 0, {2, 8 + 2, 8 + 1}, 32}, 0);
     auto d = run_all(*model);
     REQUIRE(d.size() == 1);
-    // Farthest destination (2,1) is 3 hops: 3*5 + 4 + 1 = 20.
-    CHECK(d[0].cycle == 20);
+    // Farthest destination (2,1) is 3 hops: 1 + 3*5 + 4 + 1 = 21.
+    CHECK(d[0].cycle == 21);
     tessera::StatsRegistry stats;
     model->report_stats(stats, "noc.");
     CHECK(stats.get("noc.link.0_0.east.flits") == 2);
@@ -107,11 +108,11 @@ TEST_CASE("tt_dual: NoC1 carries what is shorter going north and west", "[noc][p
   c.topology = Topology::tt_dual;
   c.noc_select = NocSelect::shortest;
   auto model = make_noc_model(c);
-  // (3,3) -> (2,3): NoC0 must go east 7 hops round the ring; NoC1 goes west 1 hop: 5 + 4 = 9.
+  // (3,3) -> (2,3): NoC0 must go east 7 hops round the ring; NoC1 goes west 1 hop: 1 + 5 + 4 = 10.
   model->inject({1, 3 * 8 + 3, {3 * 8 + 2}, 0}, 0);
   auto d = run_all(*model);
   REQUIRE(d.size() == 1);
-  CHECK(d[0].cycle == 9);
+  CHECK(d[0].cycle == 10);
   tessera::StatsRegistry stats;
   model->report_stats(stats, "noc.");
   CHECK(stats.get("noc.noc1.link.3_3.west.flits") == 1);
@@ -120,7 +121,7 @@ TEST_CASE("tt_dual: NoC1 carries what is shorter going north and west", "[noc][p
   auto fixed = make_noc_model(c);
   fixed->inject({1, 3 * 8 + 3, {3 * 8 + 2}, 0}, 0);
   d = run_all(*fixed);
-  CHECK(d[0].cycle == 7 * 5 + 4);
+  CHECK(d[0].cycle == 1 + 7 * 5 + 4);
 }
 
 TEST_CASE("routing: dimension order on rings, with wrap-around", "[noc][routing]") {
