@@ -1,0 +1,350 @@
+#include "noc/flit/flit_network.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "noc/packetization.h"
+
+namespace tessera::noc::flit {
+
+FlitNetwork::FlitNetwork(const NocConfig& config, FlitOptions options)
+    : config_(config), options_(options), networks_(networks_for(config)), counters_(networks_) {
+  nodes_ = config.width * config.height;
+  routers_ = nodes_ * static_cast<int>(networks_.size());
+  vcs_ = config.num_vcs;
+  depth_ = config.vc_buf_flits;
+  if (vcs_ < 1 || vcs_ > kMaxVcs) throw std::invalid_argument("NoC num_vcs must be between 1 and 16");
+  if (depth_ < 1 || depth_ > 4096) throw std::invalid_argument("NoC vc_buf_flits must be between 1 and 4096");
+  const RouterDelays& d = config.delays;
+  if (d.routing < 0 || d.vc_alloc < 0 || d.sw_alloc < 0 || d.st_prepare < 0 || d.st_final < 0 || d.credit < 0)
+    throw std::invalid_argument("NoC router delays must not be negative");
+  if (d.link < 1) throw std::invalid_argument("NoC link latency must be at least 1 cycle");
+  classes_ = options_.datelines && networks_[0].grid.wraps;
+  if (classes_ && vcs_ < 2)
+    throw std::invalid_argument("a torus needs at least 2 VCs per port: one per dateline class");
+  to_next_router_ = static_cast<uint64_t>(d.sw_alloc + d.st_prepare + d.st_final);
+  link_latency_ = static_cast<uint64_t>(d.link);
+  to_endpoint_ = to_next_router_ + static_cast<uint64_t>(std::max(0, config.ejection_latency));
+  injection_latency_ = effective_injection_latency(config);
+  credit_latency_ = static_cast<uint64_t>(d.credit) + link_latency_;
+
+  const size_t in_vcs = static_cast<size_t>(routers_) * kNumPorts * vcs_;
+  const size_t out_vcs = static_cast<size_t>(routers_) * (kNumPorts + 1) * vcs_;
+  buffer_.resize(in_vcs * depth_);
+  buf_head_.assign(in_vcs, 0);
+  buf_count_.assign(in_vcs, 0);
+  in_vc_.resize(in_vcs);
+  credits_.assign(out_vcs, static_cast<int16_t>(depth_));
+  for (int r = 0; r < routers_; ++r)
+    for (int v = 0; v < vcs_; ++v) credits_[ovc(r, kEjectPort, v)] = std::numeric_limits<int16_t>::max();
+  credit_return_.assign(out_vcs * depth_, 0);
+  credit_head_.assign(out_vcs, 0);
+  credit_count_.assign(out_vcs, 0);
+  out_vc_busy_.assign(out_vcs, 0);
+  sw_input_rr_.assign(static_cast<size_t>(routers_) * kNumPorts, 0);
+  sw_grant_rr_.assign(static_cast<size_t>(routers_) * kNumPorts, 0);
+  sw_accept_rr_.assign(static_cast<size_t>(routers_) * kNumPorts, 0);
+  va_grant_rr_.assign(out_vcs, 0);
+  va_accept_rr_.assign(in_vcs, 0);
+  flits_in_router_.assign(routers_, 0);
+  router_listed_.assign(routers_, 0);
+  occupancy_sum_.assign(routers_, 0);
+  sources_.resize(routers_);
+}
+
+uint32_t FlitNetwork::new_packet() {
+  if (!free_packets_.empty()) {
+    uint32_t p = free_packets_.back();
+    free_packets_.pop_back();
+    return p;
+  }
+  packets_.emplace_back();
+  return static_cast<uint32_t>(packets_.size() - 1);
+}
+
+void FlitNetwork::free_packet(uint32_t packet) {
+  Packet& p = packets_[packet];
+  if (p.dst < 0) {
+    multicast_lists_[p.dst_list].clear();
+    free_lists_.push_back(p.dst_list);
+  }
+  free_packets_.push_back(packet);
+}
+
+void FlitNetwork::enqueue_packet(int net, int src, const std::vector<int>& dsts, uint32_t flits, uint64_t created,
+                                 unsigned tie_bits, uint32_t tag) {
+  if (net < 0 || net >= static_cast<int>(networks_.size()) || src < 0 || src >= nodes_ || dsts.empty() || flits == 0)
+    throw std::invalid_argument("bad packet for the flit NoC");
+  uint32_t id = new_packet();
+  Packet& p = packets_[id];
+  p.created = created;
+  p.injected = created;
+  p.flits = flits;
+  p.tag = tag;
+  p.hops = 0;
+  p.tie_bits = static_cast<uint8_t>(tie_bits & 3);
+  p.net = static_cast<uint8_t>(net);
+  if (dsts.size() == 1) {
+    p.dst = dsts[0];
+    p.dst_list = kNone;
+  } else {
+    uint32_t list;
+    if (!free_lists_.empty()) {
+      list = free_lists_.back();
+      free_lists_.pop_back();
+    } else {
+      list = static_cast<uint32_t>(multicast_lists_.size());
+      multicast_lists_.emplace_back();
+    }
+    multicast_lists_[list] = dsts;
+    packets_[id].dst = -1;
+    packets_[id].dst_list = list;
+  }
+  const int source = net * nodes_ + src;
+  Source& s = sources_[source];
+  s.queue.push_back(id);
+  ++queued_packets_;
+  if (!s.listed) {
+    s.listed = true;
+    active_sources_.push_back(source);
+  }
+  // The cycle already simulated: the endpoint may still use this cycle's injection slot.
+  if (started_ && created <= now_) step_source(source, now_);
+}
+
+uint64_t FlitNetwork::source_backlog(int net, int src) const {
+  const Source& s = sources_[net * nodes_ + src];
+  uint64_t flits = 0;
+  for (uint32_t p : s.queue) flits += packets_[p].flits;
+  if (s.current != kNone) flits += packets_[s.current].flits - s.next_seq;
+  return flits;
+}
+
+uint64_t FlitNetwork::next_event_cycle() const {
+  const uint64_t next = started_ ? now_ + 1 : now_;
+  if (flits_in_routers_ > 0) return next;
+  uint64_t best = kNever;
+  if (!pending_retire_.empty()) best = std::max(next, pending_retire_.front().delivered);
+  for (int s : active_sources_) {
+    const Source& src = sources_[s];
+    if (src.current != kNone) return next;
+    if (!src.queue.empty()) best = std::min(best, std::max(next, packets_[src.queue.front()].created));
+  }
+  return best;
+}
+
+uint64_t FlitNetwork::run_until(uint64_t cycle, bool stop_at_retire) {
+  for (;;) {
+    uint64_t t = started_ ? now_ + 1 : now_;
+    if (started_ && now_ >= cycle) break;
+    if (flits_in_routers_ == 0) {
+      // Nothing in the routers: skip to the next cycle in which something can happen.
+      uint64_t next = next_event_cycle();
+      if (next > cycle) {
+        if (cycle != kNever) {
+          now_ = cycle;
+          started_ = true;
+        }
+        break;
+      }
+      t = next;
+    }
+    step(t);
+    now_ = t;
+    started_ = true;
+    bool released = false;
+    while (!pending_retire_.empty() && pending_retire_.front().delivered <= t) {
+      retired_.push_back(pending_retire_.front());
+      pending_retire_.pop_front();
+      released = true;
+    }
+    if (released && stop_at_retire) break;
+  }
+  return now_;
+}
+
+void FlitNetwork::activate(int router) {
+  if (!router_listed_[router]) {
+    router_listed_[router] = 1;
+    next_active_.push_back(router);
+  }
+}
+
+void FlitNetwork::step(uint64_t t) {
+  ++simulated_cycles_;
+  if (flits_in_routers_ > 0 && t - last_progress_ > config_.watchdog_cycles) report_deadlock(t);
+  // Routers only read their own state and write downstream flits and upstream credits that arrive in a
+  // later cycle, so the order in which they are stepped does not matter.
+  for (int r : active_routers_) {
+    step_router(r, t);
+    occupancy_sum_[r] += flits_in_router_[r];
+  }
+  size_t kept = 0;
+  for (int r : active_routers_) {
+    if (flits_in_router_[r] > 0) active_routers_[kept++] = r;
+    else router_listed_[r] = 0;
+  }
+  active_routers_.resize(kept);
+  // The endpoints send at the end of the cycle; their flits reach the routers injection_latency later.
+  size_t kept_sources = 0;
+  for (size_t i = 0; i < active_sources_.size(); ++i) {
+    int s = active_sources_[i];
+    step_source(s, t);
+    Source& src = sources_[s];
+    if (src.current != kNone || !src.queue.empty()) active_sources_[kept_sources++] = s;
+    else src.listed = false;
+  }
+  active_sources_.resize(kept_sources);
+  active_routers_.insert(active_routers_.end(), next_active_.begin(), next_active_.end());
+  next_active_.clear();
+}
+
+bool FlitNetwork::take_credit(size_t out_vc, uint64_t t) {
+  // Credits come back lazily: the ones whose return cycle has passed are absorbed on use.
+  uint16_t& count = credit_count_[out_vc];
+  uint16_t& head = credit_head_[out_vc];
+  const size_t base = out_vc * depth_;
+  while (count > 0 && credit_return_[base + head] <= t) {
+    ++credits_[out_vc];
+    head = static_cast<uint16_t>(head + 1 == depth_ ? 0 : head + 1);
+    --count;
+  }
+  return credits_[out_vc] > 0;
+}
+
+void FlitNetwork::return_credit(int router, int in_port, int vc, uint64_t t) {
+  size_t out;
+  uint64_t arrival;
+  if (in_port == kInjectPort) {
+    out = ovc(router, kSourcePort, vc);
+    arrival = t + static_cast<uint64_t>(config_.delays.credit) + injection_latency_;
+  } else {
+    const int net = network_of(router);
+    const int upstream = networks_[net].grid.neighbor(router - net * nodes_, opposite(in_port)) + net * nodes_;
+    out = ovc(upstream, in_port, vc);
+    arrival = t + credit_latency_;
+  }
+  const size_t slot = (credit_head_[out] + credit_count_[out]) % depth_;
+  credit_return_[out * depth_ + slot] = arrival;
+  ++credit_count_[out];
+}
+
+void FlitNetwork::step_source(int source, uint64_t t) {
+  Source& s = sources_[source];
+  if (s.last_sent == t) return;
+  if (s.current == kNone) {
+    if (s.queue.empty() || packets_[s.queue.front()].created > t) return;
+    int chosen = -1;
+    for (int i = 0; i < vcs_; ++i) {
+      int vc = (s.rr + i) % vcs_;
+      size_t o = ovc(source, kSourcePort, vc);
+      if (!out_vc_busy_[o] && take_credit(o, t)) {
+        chosen = vc;
+        break;
+      }
+    }
+    if (chosen < 0) return;
+    s.rr = (chosen + 1) % vcs_;
+    s.vc = chosen;
+    s.current = s.queue.front();
+    s.queue.pop_front();
+    s.next_seq = 0;
+    out_vc_busy_[ovc(source, kSourcePort, chosen)] = 1;
+    packets_[s.current].injected = t;
+  }
+  const size_t o = ovc(source, kSourcePort, s.vc);
+  if (!take_credit(o, t)) return;
+  --credits_[o];
+  const size_t i = ivc(source, kInjectPort, s.vc);
+  const size_t slot = (buf_head_[i] + buf_count_[i]) % depth_;
+  buffer_[i * depth_ + slot] = Flit{s.current, s.next_seq, t + injection_latency_};
+  ++buf_count_[i];
+  ++flits_in_router_[source];
+  ++flits_in_routers_;
+  ++counters_.flits;
+  activate(source);
+  s.last_sent = t;
+  last_progress_ = t;
+  if (s.next_seq + 1 == packets_[s.current].flits) {
+    ++counters_.packets;
+    out_vc_busy_[o] = 0;
+    s.current = kNone;
+    --queued_packets_;
+  } else {
+    ++s.next_seq;
+  }
+}
+
+void FlitNetwork::retire(uint32_t packet, int dst, uint64_t delivered) {
+  const Packet& p = packets_[packet];
+  pending_retire_.push_back(RetiredPacket{p.tag, p.created, p.injected, delivered, p.flits, p.hops, dst});
+}
+
+std::string FlitNetwork::check_invariants() const {
+  for (int r = 0; r < routers_; ++r) {
+    const int net = network_of(r);
+    const int node = r - net * nodes_;
+    for (int port = 0; port <= kSourcePort; ++port) {
+      if (port == kEjectPort) continue;
+      int downstream;
+      int in_port;
+      if (port == kSourcePort) {
+        downstream = r;
+        in_port = kInjectPort;
+      } else {
+        int n = networks_[net].grid.neighbor(node, port);
+        if (n < 0) continue;
+        downstream = n + net * nodes_;
+        in_port = port;
+      }
+      for (int v = 0; v < vcs_; ++v) {
+        size_t o = ovc(r, port, v);
+        int total = credits_[o] + credit_count_[o] + buf_count_[ivc(downstream, in_port, v)];
+        if (credits_[o] < 0 || credits_[o] > depth_ || total != depth_)
+          return "router " + std::to_string(r) + " output " + direction_name(port) + " vc " + std::to_string(v) +
+                 ": credits " + std::to_string(credits_[o]) + " + returning " + std::to_string(credit_count_[o]) +
+                 " + buffered " + std::to_string(buf_count_[ivc(downstream, in_port, v)]) + " != buffer size " +
+                 std::to_string(depth_);
+      }
+    }
+  }
+  return {};
+}
+
+void FlitNetwork::report_deadlock(uint64_t t) const {
+  std::string msg = "NoC deadlock: no flit moved for " + std::to_string(t - last_progress_) + " cycles with " +
+                    std::to_string(flits_in_routers_) + " flits in the routers. Stuck:";
+  int listed = 0;
+  for (int r = 0; r < routers_ && listed < 24; ++r) {
+    if (flits_in_router_[r] == 0) continue;
+    const int net = network_of(r);
+    const Grid& g = networks_[net].grid;
+    const int node = r - net * nodes_;
+    for (int port = 0; port < kNumPorts && listed < 24; ++port) {
+      for (int v = 0; v < vcs_ && listed < 24; ++v) {
+        size_t i = ivc(r, port, v);
+        if (buf_count_[i] == 0) continue;
+        const InputVc& in = in_vc_[i];
+        const Packet& p = packets_[buffer_[i * depth_ + buf_head_[i]].packet];
+        msg += "\n  router " + std::to_string(g.x(node)) + "_" + std::to_string(g.y(node));
+        if (networks_.size() > 1) msg += " (noc" + std::to_string(net) + ")";
+        msg += " input " + std::string(port == kInjectPort ? "inject" : direction_name(opposite(port))) + " vc " +
+               std::to_string(v) + ": " + std::to_string(buf_count_[i]) + " flits";
+        if (p.dst >= 0) msg += " to " + std::to_string(g.x(p.dst)) + "_" + std::to_string(g.y(p.dst));
+        if (in.state == kVcAlloc) {
+          msg += ", waiting for a VC";
+        } else if (in.state == kActive) {
+          for (int b = 0; b < kNumPorts; ++b) {
+            if (!(in.branch_mask & (1u << b))) continue;
+            msg += ", holds " + std::string(direction_name(b)) + " vc " + std::to_string(in.out_vc[b]) +
+                   " (credits " + std::to_string(credits_[ovc(r, b, in.out_vc[b])]) + ")";
+          }
+        }
+        ++listed;
+      }
+    }
+  }
+  throw DeadlockError(msg);
+}
+
+}  // namespace tessera::noc::flit

@@ -1,0 +1,204 @@
+#pragma once
+// Cycle-accurate network of input-queued virtual-channel routers (BookSim2's "iq" router): per-VC input
+// buffers, wormhole flow control with credits, route computation, VC allocation and switch allocation
+// (one-iteration iSLIP), pipeline delays from RouterDelays. Only routers holding flits are stepped, and
+// time jumps over cycles in which nothing is in the routers.
+//
+// State lives in flat arrays indexed by router, port and VC, so that the cycle loop touches little memory
+// and allocates nothing per flit.
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "noc/noc_config.h"
+#include "noc/noc_counters.h"
+#include "noc/noc_model.h"
+#include "noc/routing.h"
+
+namespace tessera::noc::flit {
+
+constexpr uint32_t kNone = 0xffffffffu;
+constexpr int kInjectPort = kLocal;   // input port fed by the endpoint
+constexpr int kEjectPort = kLocal;    // output port to the endpoint
+constexpr int kSourcePort = 5;        // the endpoint's side of the injection channel, as an output port
+constexpr int kMaxVcs = 16;
+
+// Thrown by the watchdog: nothing moved for watchdog_cycles while flits were in the network.
+class DeadlockError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Options that exist for tests and for replaying BookSim2 setups.
+struct FlitOptions {
+  bool datelines = true;  // false: any VC on any hop, which lets rings deadlock (watchdog tests)
+};
+
+// A packet leaving the network at its destination, reported to whoever measures.
+struct RetiredPacket {
+  uint32_t tag;         // caller's tag (message slot or measurement flag)
+  uint64_t created;     // cycle the packet was queued at its source
+  uint64_t injected;    // cycle its head entered the injection channel
+  uint64_t delivered;   // cycle its tail reached the destination endpoint
+  uint32_t flits;
+  uint32_t hops;        // router-to-router links crossed
+  int32_t dst;
+};
+
+class FlitNetwork {
+ public:
+  FlitNetwork(const NocConfig& config, FlitOptions options = {});
+
+  // Queues a packet of `flits` flits at `src` on network `net`, created at `created` (not before the last
+  // simulated cycle). `dsts` holds one node, or several for a multicast. `tie_bits` breaks half-ring ties.
+  void enqueue_packet(int net, int src, const std::vector<int>& dsts, uint32_t flits, uint64_t created,
+                      unsigned tie_bits, uint32_t tag);
+  // Simulates cycles up to and including `cycle`. With `stop_at_retire`, returns right after the first
+  // cycle in which a packet was retired. Returns the last cycle simulated.
+  uint64_t run_until(uint64_t cycle, bool stop_at_retire);
+
+  // Retired packets not yet taken, in delivery order.
+  std::vector<RetiredPacket>& retired() { return retired_; }
+  bool idle() const { return flits_in_routers_ == 0 && queued_packets_ == 0 && pending_retire_.empty(); }
+  // Earliest cycle with work: the next cycle when flits are in the routers, else the next delivery or
+  // queued packet; kNever when idle.
+  uint64_t next_event_cycle() const;
+  uint64_t now() const { return now_; }
+  bool started() const { return started_; }
+
+  // Packets waiting at `net`/`src` plus flits of the one being injected: a load estimate.
+  uint64_t source_backlog(int net, int src) const;
+  const std::vector<Network>& networks() const { return networks_; }
+  const NocCounters& counters() const { return counters_; }
+  NocCounters& counters() { return counters_; }
+  uint64_t ejected_flits() const { return ejected_flits_; }
+  // Sum over simulated cycles of flits buffered in each router (for average occupancy).
+  const std::vector<uint64_t>& occupancy_cycles() const { return occupancy_sum_; }
+  uint64_t simulated_cycles() const { return simulated_cycles_; }
+
+  // Checks flow-control invariants (credits + flits in flight + buffered == buffer size per VC); returns
+  // an empty string when they hold, else a description of the first violation.
+  std::string check_invariants() const;
+
+ private:
+  enum VcState : uint8_t { kIdle, kVcAlloc, kActive };
+
+  struct Flit {
+    uint32_t packet;
+    uint32_t seq;       // 0 is the head; flits - 1 the tail
+    uint64_t arrival;   // cycle the flit becomes visible in this buffer
+  };
+
+  struct Packet {
+    uint64_t created;
+    uint64_t injected;
+    uint32_t flits;
+    uint32_t tag;
+    int32_t dst;          // unicast destination, or -1 with destinations in multicast_lists_[dst_list]
+    uint32_t dst_list;
+    uint16_t hops;
+    uint8_t tie_bits;
+    uint8_t net;
+  };
+
+  // One input VC's allocation state. Output "branches" are ports; a unicast packet has one branch.
+  struct InputVc {
+    uint64_t ready = 0;                 // cycle the next pipeline stage may start
+    std::array<uint32_t, kNumPorts> branch_packet{};
+    std::array<int8_t, kNumPorts> out_vc{};
+    uint8_t state = kIdle;
+    uint8_t branch_mask = 0;            // ports the current packet leaves by
+    uint8_t pending_va = 0;             // branches still waiting for an output VC
+    uint8_t sent_mask = 0;              // branches the front flit has already taken
+    uint8_t class1_mask = 0;            // branches restricted to the upper (post-dateline) VC class
+    bool split = false;                 // branches carry child packets: free the parent at its tail
+  };
+
+  struct Source {
+    std::deque<uint32_t> queue;         // packets waiting, oldest first
+    uint32_t current = kNone;           // packet being injected
+    uint32_t next_seq = 0;
+    int vc = -1;
+    int rr = 0;                         // round-robin start for injection VC choice
+    uint64_t last_sent = kNever;        // one flit per cycle on the injection channel
+    bool listed = false;
+  };
+
+  // Index helpers: input VC (router, port 0..4, vc), output VC (router, port 0..5, vc).
+  size_t ivc(int router, int port, int vc) const { return (static_cast<size_t>(router) * kNumPorts + port) * vcs_ + vc; }
+  size_t ovc(int router, int port, int vc) const { return (static_cast<size_t>(router) * (kNumPorts + 1) + port) * vcs_ + vc; }
+
+  void step(uint64_t t);
+  void step_router(int router, uint64_t t);
+  void route(int router, int in_port, int vc, uint64_t t);
+  void allocate_vcs(int router, uint64_t t);
+  void allocate_switch(int router, uint64_t t);
+  void traverse(int router, int in_port, int vc, int out_port, uint64_t t);
+  void step_source(int source, uint64_t t);
+  bool take_credit(size_t out_vc, uint64_t t);
+  void return_credit(int router, int in_port, int vc, uint64_t t);
+  void retire(uint32_t packet, int dst, uint64_t delivered);
+  uint32_t new_packet();
+  void free_packet(uint32_t packet);
+  void activate(int router);
+  [[noreturn]] void report_deadlock(uint64_t t) const;
+  int network_of(int router) const { return router / nodes_; }
+
+  NocConfig config_;
+  FlitOptions options_;
+  std::vector<Network> networks_;
+  int nodes_ = 0;    // routers per network
+  int routers_ = 0;  // over all networks
+  int vcs_ = 0;
+  int depth_ = 0;    // flits per VC buffer
+  bool classes_ = false;  // VCs split into two dateline classes
+  uint64_t to_next_router_ = 0;  // switch allocation to arrival downstream, link excluded
+  uint64_t to_endpoint_ = 0;     // switch allocation to delivery at the endpoint
+  uint64_t injection_latency_ = 1;
+  uint64_t link_latency_ = 1;
+  uint64_t credit_latency_ = 1;
+
+  // Input side, per input VC.
+  std::vector<Flit> buffer_;       // depth_ slots per input VC, a ring
+  std::vector<uint16_t> buf_head_, buf_count_;
+  std::vector<InputVc> in_vc_;
+  // Output side, per output VC: credits toward the downstream buffer and credits still on the way back.
+  std::vector<int16_t> credits_;
+  std::vector<uint64_t> credit_return_;  // depth_ slots per output VC, a ring of arrival cycles
+  std::vector<uint16_t> credit_head_, credit_count_;
+  std::vector<uint8_t> out_vc_busy_;
+  // Allocator round-robin pointers.
+  std::vector<uint8_t> sw_input_rr_, sw_grant_rr_, sw_accept_rr_;  // per router and port
+  std::vector<uint8_t> va_grant_rr_;                                // per output VC
+  std::vector<uint8_t> va_accept_rr_;                               // per input VC
+  // Per router.
+  std::vector<uint32_t> flits_in_router_;
+  std::vector<uint8_t> router_listed_;
+  std::vector<int> active_routers_, next_active_;
+  std::vector<uint64_t> occupancy_sum_;
+
+  std::vector<Source> sources_;     // per network and node
+  std::vector<int> active_sources_;
+
+  std::vector<Packet> packets_;
+  std::vector<uint32_t> free_packets_;
+  std::vector<std::vector<int>> multicast_lists_;
+  std::vector<uint32_t> free_lists_;
+
+  std::deque<RetiredPacket> pending_retire_;  // delivered in the future, in cycle order
+  std::vector<RetiredPacket> retired_;
+
+  NocCounters counters_;
+  uint64_t now_ = 0;
+  bool started_ = false;     // whether cycle now_ has been simulated
+  uint64_t flits_in_routers_ = 0;
+  uint64_t queued_packets_ = 0;  // waiting or being injected at sources
+  uint64_t last_progress_ = 0;
+  uint64_t ejected_flits_ = 0;
+  uint64_t simulated_cycles_ = 0;
+};
+
+}  // namespace tessera::noc::flit

@@ -1,0 +1,308 @@
+// One router's cycle: route computation, VC allocation, switch allocation and switch traversal, in that
+// order, so that a stage with zero delay hands its packet to the next stage in the same cycle.
+#include <array>
+
+#include "noc/flit/flit_network.h"
+
+namespace tessera::noc::flit {
+
+namespace {
+
+inline int axis_of(int direction) { return direction >> 1; }  // 0: X (east, west), 1: Y (south, north)
+inline bool positive(int direction) { return direction == kEast || direction == kSouth; }
+
+// First set bit of `mask` at or after `start`, wrapping round `width` bits; -1 when empty.
+inline int round_robin_pick(unsigned mask, int start, int width) {
+  if (mask == 0) return -1;
+  unsigned rotated = (mask >> start) | (mask << (width - start));
+  rotated &= (1u << width) - 1;
+  int offset = __builtin_ctz(rotated);
+  int pick = start + offset;
+  return pick >= width ? pick - width : pick;
+}
+
+}  // namespace
+
+void FlitNetwork::step_router(int r, uint64_t t) {
+  const size_t first = ivc(r, 0, 0);
+  const int count = kNumPorts * vcs_;
+  bool wants_vc = false;
+  for (int k = 0; k < count; ++k) {
+    const size_t i = first + k;
+    if (buf_count_[i] == 0) continue;
+    InputVc& in = in_vc_[i];
+    if (in.state == kIdle) {
+      if (buffer_[i * depth_ + buf_head_[i]].arrival > t) continue;
+      route(r, k / vcs_, k % vcs_, t);
+    }
+    if (in.state == kVcAlloc) wants_vc = true;
+  }
+  if (wants_vc) allocate_vcs(r, t);
+  allocate_switch(r, t);
+}
+
+void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {
+  const size_t i = ivc(r, in_port, vc);
+  InputVc& in = in_vc_[i];
+  const uint32_t packet = buffer_[i * depth_ + buf_head_[i]].packet;
+  const int net = network_of(r);
+  const Network& network = networks_[net];
+  const Grid& grid = network.grid;
+  const int node = r - net * nodes_;
+  const unsigned ties = packets_[packet].tie_bits;
+
+  in.branch_mask = 0;
+  in.class1_mask = 0;
+  in.split = false;
+  in.out_vc.fill(-1);
+  // Destinations grouped by the output they take from here (several only for a multicast).
+  std::array<int, kNumPorts> first_dst{};
+  std::array<int, kNumPorts> dst_count{};
+  const int unicast_dst = packets_[packet].dst;
+  if (unicast_dst >= 0) {
+    int dir = next_direction(network, node, unicast_dst, ties);
+    in.branch_mask = static_cast<uint8_t>(1u << dir);
+    in.branch_packet[dir] = packet;
+    first_dst[dir] = unicast_dst;
+    dst_count[dir] = 1;
+  } else {
+    for (int dst : multicast_lists_[packets_[packet].dst_list]) {
+      int dir = next_direction(network, node, dst, ties);
+      if (dst_count[dir]++ == 0) first_dst[dir] = dst;
+      in.branch_mask = static_cast<uint8_t>(in.branch_mask | (1u << dir));
+    }
+    if (__builtin_popcount(in.branch_mask) == 1) {
+      in.branch_packet[__builtin_ctz(in.branch_mask)] = packet;
+    } else {
+      // Replicate: each branch carries a child packet with its share of the destinations.
+      in.split = true;
+      for (int dir = 0; dir < kNumPorts; ++dir) {
+        if (!(in.branch_mask & (1u << dir))) continue;
+        uint32_t child = new_packet();
+        Packet copy = packets_[packet];
+        if (dst_count[dir] == 1) {
+          copy.dst = first_dst[dir];
+          copy.dst_list = kNone;
+        } else {
+          uint32_t list;
+          if (!free_lists_.empty()) {
+            list = free_lists_.back();
+            free_lists_.pop_back();
+          } else {
+            list = static_cast<uint32_t>(multicast_lists_.size());
+            multicast_lists_.emplace_back();
+          }
+          std::vector<int>& sub = multicast_lists_[list];
+          for (int dst : multicast_lists_[packets_[packet].dst_list])
+            if (next_direction(network, node, dst, ties) == dir) sub.push_back(dst);
+          copy.dst = -1;
+          copy.dst_list = list;
+        }
+        packets_[child] = copy;
+        in.branch_packet[dir] = child;
+      }
+    }
+  }
+
+  if (classes_) {
+    // Dateline classes keep each ring's channel dependencies acyclic. Bidirectional rings follow BookSim2's
+    // dim_order_torus: on entering a dimension, a packet whose minimal path wraps round takes the upper
+    // class for the whole dimension. Unidirectional rings (tt_dual) can be longer than half a ring, so
+    // there a packet switches to the upper class once it has crossed the wrap-around link.
+    const bool bidirectional = network.routing == RoutingKind::minimal_xy;
+    const bool arrived_class1 = in_port != kInjectPort && vc >= vcs_ / 2;
+    for (int dir = 0; dir < kNumLinkDirections; ++dir) {
+      if (!(in.branch_mask & (1u << dir))) continue;
+      const bool same_axis = in_port != kInjectPort && axis_of(in_port) == axis_of(dir);
+      bool class1;
+      if (bidirectional) {
+        if (same_axis) {
+          class1 = arrived_class1;
+        } else {
+          class1 = false;
+          auto wraps = [&](int dst) {
+            int cur = axis_of(dir) == 0 ? grid.x(node) : grid.y(node);
+            int to = axis_of(dir) == 0 ? grid.x(dst) : grid.y(dst);
+            return positive(dir) ? to < cur : to > cur;
+          };
+          const Packet& branch = packets_[in.branch_packet[dir]];
+          if (branch.dst >= 0) {
+            class1 = wraps(branch.dst);
+          } else {
+            for (int dst : multicast_lists_[branch.dst_list]) class1 = class1 || wraps(dst);
+          }
+        }
+      } else {
+        const int upstream = same_axis ? grid.neighbor(node, opposite(in_port)) : -1;
+        class1 = same_axis && (arrived_class1 || grid.crosses_dateline(upstream, in_port));
+      }
+      if (class1) in.class1_mask = static_cast<uint8_t>(in.class1_mask | (1u << dir));
+    }
+  }
+  in.pending_va = in.branch_mask;
+  in.sent_mask = 0;
+  in.state = kVcAlloc;
+  in.ready = t + static_cast<uint64_t>(config_.delays.routing);
+}
+
+void FlitNetwork::allocate_vcs(int r, uint64_t t) {
+  // One-iteration iSLIP per output port: each free output VC grants one requesting input VC (round robin),
+  // each input VC accepts one grant (round robin); pointers move only on acceptance.
+  const size_t first = ivc(r, 0, 0);
+  const int count = kNumPorts * vcs_;
+  const int half = vcs_ / 2;
+  for (int o = 0; o < kNumPorts; ++o) {
+    std::array<int8_t, kNumPorts * kMaxVcs> granted;  // per requester: output VC granted, -1 none
+    bool any = false;
+    for (int ov = 0; ov < vcs_; ++ov) {
+      const size_t out = ovc(r, o, ov);
+      if (out_vc_busy_[out]) continue;
+      const bool upper = classes_ && o != kEjectPort && ov >= half;
+      const int start = va_grant_rr_[out];
+      for (int step = 0; step < count; ++step) {
+        int k = start + step;
+        if (k >= count) k -= count;
+        const InputVc& in = in_vc_[first + k];
+        if (in.state != kVcAlloc || in.ready > t || !(in.pending_va & (1u << o))) continue;
+        if (classes_ && o != kEjectPort && (((in.class1_mask >> o) & 1u) != static_cast<unsigned>(upper))) continue;
+        if (!any) {
+          granted.fill(-1);
+          any = true;
+        }
+        if (granted[k] < 0) {
+          granted[k] = static_cast<int8_t>(ov);
+        } else {
+          // Several grants reach this input VC: it accepts the first at or after its pointer.
+          int pointer = va_accept_rr_[first + k];
+          int current = granted[k];
+          auto distance = [&](int v) { return (v - pointer + vcs_) % vcs_; };
+          if (distance(ov) < distance(current)) granted[k] = static_cast<int8_t>(ov);
+        }
+        break;
+      }
+    }
+    if (!any) continue;
+    for (int k = 0; k < count; ++k) {
+      if (granted[k] < 0) continue;
+      const int ov = granted[k];
+      const size_t out = ovc(r, o, ov);
+      // A grant not accepted (the input VC took another) leaves the output VC free this cycle.
+      InputVc& in = in_vc_[first + k];
+      in.out_vc[o] = static_cast<int8_t>(ov);
+      in.pending_va = static_cast<uint8_t>(in.pending_va & ~(1u << o));
+      out_vc_busy_[out] = 1;
+      va_grant_rr_[out] = static_cast<uint8_t>(k + 1 == count ? 0 : k + 1);
+      va_accept_rr_[first + k] = static_cast<uint8_t>(ov + 1 == vcs_ ? 0 : ov + 1);
+      if (in.pending_va == 0) {
+        in.state = kActive;
+        in.ready = t + static_cast<uint64_t>(config_.delays.vc_alloc);
+      }
+    }
+  }
+}
+
+void FlitNetwork::allocate_switch(int r, uint64_t t) {
+  // Requests: per input port, the outputs wanted by its VCs' front flits (one VC per output, picked round
+  // robin from the port's pointer). Then one iSLIP iteration between input and output ports.
+  std::array<uint8_t, kNumPorts> request{};
+  std::array<std::array<int8_t, kNumPorts>, kNumPorts> chosen_vc;
+  bool any = false;
+  for (int p = 0; p < kNumPorts; ++p) {
+    const int start = sw_input_rr_[r * kNumPorts + p];
+    for (int step = 0; step < vcs_; ++step) {
+      int vc = start + step;
+      if (vc >= vcs_) vc -= vcs_;
+      const size_t i = ivc(r, p, vc);
+      if (buf_count_[i] == 0) continue;
+      const InputVc& in = in_vc_[i];
+      if (in.state != kActive || in.ready > t) continue;
+      if (buffer_[i * depth_ + buf_head_[i]].arrival > t) continue;
+      unsigned wanted = in.branch_mask & ~in.sent_mask & ~request[p];
+      while (wanted) {
+        int o = __builtin_ctz(wanted);
+        wanted &= wanted - 1;
+        if (!take_credit(ovc(r, o, in.out_vc[o]), t)) continue;
+        request[p] = static_cast<uint8_t>(request[p] | (1u << o));
+        chosen_vc[p][o] = static_cast<int8_t>(vc);
+        any = true;
+      }
+    }
+  }
+  if (!any) return;
+  std::array<uint8_t, kNumPorts> grants{};  // per input port: outputs that granted it
+  for (int o = 0; o < kNumPorts; ++o) {
+    unsigned requesters = 0;
+    for (int p = 0; p < kNumPorts; ++p)
+      if (request[p] & (1u << o)) requesters |= 1u << p;
+    int p = round_robin_pick(requesters, sw_grant_rr_[r * kNumPorts + o], kNumPorts);
+    if (p >= 0) grants[p] = static_cast<uint8_t>(grants[p] | (1u << o));
+  }
+  for (int p = 0; p < kNumPorts; ++p) {
+    int o = round_robin_pick(grants[p], sw_accept_rr_[r * kNumPorts + p], kNumPorts);
+    if (o < 0) continue;
+    sw_grant_rr_[r * kNumPorts + o] = static_cast<uint8_t>(p + 1 == kNumPorts ? 0 : p + 1);
+    sw_accept_rr_[r * kNumPorts + p] = static_cast<uint8_t>(o + 1 == kNumPorts ? 0 : o + 1);
+    const int vc = chosen_vc[p][o];
+    sw_input_rr_[r * kNumPorts + p] = static_cast<uint8_t>(vc + 1 == vcs_ ? 0 : vc + 1);
+    // A multicast flit also takes the other outputs that granted its port, as a crossbar broadcast.
+    unsigned also = grants[p] & ~(1u << o);
+    traverse(r, p, vc, o, t);
+    while (also) {
+      int other = __builtin_ctz(also);
+      also &= also - 1;
+      if (chosen_vc[p][other] == vc) traverse(r, p, vc, other, t);
+    }
+  }
+}
+
+void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t) {
+  const size_t i = ivc(r, in_port, vc);
+  InputVc& in = in_vc_[i];
+  const Flit flit = buffer_[i * depth_ + buf_head_[i]];
+  const uint32_t packet = in.branch_packet[o];
+  const bool tail = flit.seq + 1 == packets_[packet].flits;
+  const int net = network_of(r);
+  const int node = r - net * nodes_;
+  const size_t out = ovc(r, o, in.out_vc[o]);
+  if (o == kEjectPort) {
+    ++ejected_flits_;
+    if (tail) {
+      out_vc_busy_[out] = 0;
+      retire(packet, node, t + to_endpoint_);
+      if (packet != flit.packet || !in.split) free_packet(packet);
+    }
+  } else {
+    --credits_[out];
+    const int d = networks_[net].grid.neighbor(node, o) + net * nodes_;
+    const size_t j = ivc(d, o, in.out_vc[o]);
+    const size_t slot = (buf_head_[j] + buf_count_[j]) % depth_;
+    buffer_[j * depth_ + slot] = Flit{packet, flit.seq, t + to_next_router_ + link_latency_};
+    ++buf_count_[j];
+    ++flits_in_router_[d];
+    ++flits_in_routers_;
+    activate(d);
+    const int link = link_id(net, nodes_, node, o);
+    counters_.count_link_flits(link, 1);
+    ++counters_.link_busy[link];
+    if (flit.seq == 0) ++packets_[packet].hops;
+    if (tail) out_vc_busy_[out] = 0;
+  }
+  last_progress_ = t;
+  in.sent_mask = static_cast<uint8_t>(in.sent_mask | (1u << o));
+  if (in.sent_mask != in.branch_mask) return;
+  // Every branch has its copy: the flit leaves the buffer and its slot's credit heads upstream.
+  buf_head_[i] = static_cast<uint16_t>(buf_head_[i] + 1 == depth_ ? 0 : buf_head_[i] + 1);
+  --buf_count_[i];
+  --flits_in_router_[r];
+  --flits_in_routers_;
+  return_credit(r, in_port, vc, t);
+  in.sent_mask = 0;
+  if (tail) {
+    if (in.split) free_packet(flit.packet);
+    in.state = kIdle;
+    in.branch_mask = 0;
+    in.split = false;
+  }
+}
+
+}  // namespace tessera::noc::flit

@@ -1,0 +1,168 @@
+// The flit-level model against latencies derived by hand. Default pipeline (BookSim2's): routing 1 +
+// VC allocation 1 + switch allocation 1 + switch traversal 1 = 4 cycles per router, 1-cycle links, so a
+// head takes 5 cycles per hop; 1 cycle from the endpoint into its router; flits = ceil(bytes / 32) + 1.
+// Zero load: 1 + 5 x hops + 4 (the destination router) + (flits - 1).
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "noc/flit/flit_network.h"
+#include "noc/noc_model.h"
+#include "sim/stats/stats_registry.h"
+
+using namespace tessera::noc;
+
+namespace {
+
+NocConfig grid(int w, int h, Topology topology, Fidelity fidelity = Fidelity::flit) {
+  NocConfig c;
+  c.width = w;
+  c.height = h;
+  c.topology = topology;
+  c.fidelity = fidelity;
+  return c;
+}
+
+uint64_t single_latency(const NocConfig& c, int src, int dst, uint64_t bytes, uint64_t at = 50) {
+  auto model = make_noc_model(c);
+  model->inject({1, src, {dst}, bytes}, at);
+  std::vector<Delivery> d;
+  model->advance_to(kNever - 1, d, false);
+  REQUIRE(d.size() == 1);
+  return d[0].cycle - at;
+}
+
+}  // namespace
+
+TEST_CASE("flit model: zero-load latency of single packets on every topology", "[noc][flit]") {
+  NocConfig torus = grid(8, 8, Topology::torus);
+  // (0,0) -> (3,2): 5 hops, 64 B = 3 flits: 1 + 25 + 4 + 2 = 32.
+  CHECK(single_latency(torus, 0, 2 * 8 + 3, 64) == 32);
+  // (0,0) -> (7,7): 1 hop west + 1 hop north over the wrap links, 1 flit: 1 + 10 + 4 = 15.
+  CHECK(single_latency(torus, 0, 63, 0) == 15);
+  // To itself: through its own router only: 1 + 4 = 5.
+  CHECK(single_latency(torus, 9, 9, 0) == 5);
+
+  NocConfig mesh = grid(8, 8, Topology::mesh);
+  // (0,0) -> (7,7) on the mesh: 14 hops: 1 + 70 + 4 = 75.
+  CHECK(single_latency(mesh, 0, 63, 0) == 75);
+  // 1 KiB = 32 payload flits + 1 header: (1,1) -> (2,1): 1 + 5 + 4 + 32 = 42.
+  CHECK(single_latency(mesh, 9, 10, 1024) == 42);
+
+  NocConfig dual = grid(8, 8, Topology::tt_dual);
+  dual.noc_select = NocSelect::fixed;
+  // NoC0 only goes east and south: (3,3) -> (2,3) is 7 hops east round the ring: 1 + 35 + 4 = 40.
+  CHECK(single_latency(dual, 27, 26, 0) == 40);
+  dual.noc_select = NocSelect::shortest;
+  // NoC1 goes west: 1 hop: 1 + 5 + 4 = 10.
+  CHECK(single_latency(dual, 27, 26, 0) == 10);
+
+  // Tenstorrent-like: 9 cycles per hop (router 8 + link 1), 5 cycles in and out of the NIU. (0,0) -> (2,0):
+  // 5 + 2 x 9 + 8 + 5 = 36 for one flit.
+  NocConfig tt = grid(8, 8, Topology::torus);
+  tt.delays = RouterDelays{2, 2, 2, 0, 2, 1, 0};
+  tt.injection_latency = 5;
+  tt.ejection_latency = 5;
+  CHECK(single_latency(tt, 0, 2, 0) == 36);
+}
+
+TEST_CASE("flit, packet and ideal models agree on an empty network", "[noc][flit][packet][ideal]") {
+  std::mt19937_64 rng(7);
+  for (Topology topology : {Topology::torus, Topology::mesh, Topology::tt_dual}) {
+    NocConfig c = grid(6, 5, topology);
+    for (int trial = 0; trial < 20; ++trial) {
+      int src = static_cast<int>(rng() % 30), dst = static_cast<int>(rng() % 30);
+      uint64_t bytes = rng() % 300;
+      c.fidelity = Fidelity::flit;
+      uint64_t flit = single_latency(c, src, dst, bytes);
+      c.fidelity = Fidelity::packet;
+      uint64_t packet = single_latency(c, src, dst, bytes);
+      c.fidelity = Fidelity::ideal;
+      uint64_t ideal = single_latency(c, src, dst, bytes);
+      INFO("topology " << to_string(topology) << " " << src << " -> " << dst << ", " << bytes << " B");
+      CHECK(flit == ideal);
+      CHECK(packet == ideal);
+    }
+  }
+}
+
+TEST_CASE("flit model: dimension order over the wrap-around links", "[noc][flit][routing]") {
+  auto model = make_noc_model(grid(8, 8, Topology::torus));
+  // (1,6) -> (6,0): X first, 3 hops west via the wrap link (0,6)->(7,6), then 2 hops south via (6,7)->(6,0).
+  model->inject({1, 6 * 8 + 1, {6}, 0}, 0);
+  std::vector<Delivery> d;
+  model->advance_to(kNever - 1, d, false);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].cycle == 1 + 5 * 5 + 4);
+  tessera::StatsRegistry stats;
+  model->report_stats(stats, "noc.");
+  CHECK(stats.get("noc.link.1_6.west.flits") == 1);
+  CHECK(stats.get("noc.link.0_6.west.flits") == 1);
+  CHECK(stats.get("noc.link.7_6.west.flits") == 1);
+  CHECK(stats.get("noc.link.6_6.south.flits") == 1);
+  CHECK(stats.get("noc.link.6_7.south.flits") == 1);
+  CHECK(stats.get("noc.flit_hops") == 5);
+}
+
+TEST_CASE("flit model: multicast follows the X-then-Y tree, each link once", "[noc][flit][multicast]") {
+  auto model = make_noc_model(grid(8, 8, Topology::torus));
+  // (0,0) to (2,0), (2,1), (1,1), 2 flits each: links 0_0.east, 1_0.east, 1_0.south, 2_0.south. Branching
+  // routers copy a flit to all their outputs in the same cycle, so the farthest destination (3 hops)
+  // sees zero load: 1 + 15 + 4 + 1 = 21.
+  model->inject({1, 0, {2, 8 + 2, 8 + 1}, 32}, 0);
+  std::vector<Delivery> d;
+  model->advance_to(kNever - 1, d, false);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].cycle == 21);
+  tessera::StatsRegistry stats;
+  model->report_stats(stats, "noc.");
+  CHECK(stats.get("noc.link.0_0.east.flits") == 2);
+  CHECK(stats.get("noc.link.1_0.east.flits") == 2);
+  CHECK(stats.get("noc.link.1_0.south.flits") == 2);
+  CHECK(stats.get("noc.link.2_0.south.flits") == 2);
+  CHECK(stats.get("noc.flit_hops") == 8);
+}
+
+TEST_CASE("flit model: credits never exceed the buffer size under heavy load", "[noc][flit][credits]") {
+  NocConfig c = grid(4, 4, Topology::torus);
+  c.vc_buf_flits = 3;
+  flit::FlitNetwork net(c);
+  std::mt19937_64 rng(11);
+  for (uint64_t t = 0; t < 3000; t += 10) {
+    for (int src = 0; src < 16; ++src)
+      net.enqueue_packet(0, src, {static_cast<int>(rng() % 16)}, 1 + static_cast<uint32_t>(rng() % 6), t,
+                         static_cast<unsigned>(rng()), 0);
+    net.run_until(t + 9, false);
+    REQUIRE(net.check_invariants().empty());
+  }
+  net.run_until(kNever - 1, false);
+  CHECK(net.idle());
+  CHECK(net.check_invariants().empty());
+}
+
+TEST_CASE("flit model: a ring without dateline classes deadlocks and the watchdog names it", "[noc][flit][watchdog]") {
+  // A ring of 5 routers, one VC, every node sends a 40-flit packet 2 hops east at once: each packet holds
+  // the VC into the next router while waiting for the one after it, held by its neighbour's packet.
+  NocConfig c = grid(5, 1, Topology::torus);
+  c.num_vcs = 1;
+  c.vc_buf_flits = 4;
+  c.watchdog_cycles = 500;
+  flit::FlitNetwork ring(c, flit::FlitOptions{false});
+  for (int src = 0; src < 5; ++src) ring.enqueue_packet(0, src, {(src + 2) % 5}, 40, 0, 0, 0);
+  try {
+    ring.run_until(100000, false);
+    FAIL("expected a deadlock");
+  } catch (const flit::DeadlockError& e) {
+    std::string what = e.what();
+    CHECK(what.find("deadlock") != std::string::npos);
+    CHECK(what.find("router 1_0 input west vc 0") != std::string::npos);
+  }
+
+  // The same traffic with two VCs and dateline classes drains.
+  c.num_vcs = 2;
+  flit::FlitNetwork safe(c);
+  for (int src = 0; src < 5; ++src) safe.enqueue_packet(0, src, {(src + 2) % 5}, 40, 0, 0, 0);
+  safe.run_until(100000, false);
+  CHECK(safe.idle());
+  CHECK(safe.retired().size() == 5);
+}
