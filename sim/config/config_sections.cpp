@@ -79,6 +79,10 @@ CoreConfig parse_core(ObjectReader r) {
   c.pack_bytes_per_cycle = r.positive_int("pack_bytes_per_cycle", c.pack_bytes_per_cycle);
   c.kernel_launch_cycles = r.non_negative_int("kernel_launch_cycles", c.kernel_launch_cycles);
   c.num_circular_buffers = r.positive_int("num_circular_buffers", c.num_circular_buffers);
+  c.l1_mover_bytes = r.positive_int("l1_mover_bytes", c.l1_mover_bytes);
+  c.l1_mover_cycles = r.positive_int("l1_mover_cycles", c.l1_mover_cycles);
+  c.riscv_l1_store_bytes = r.positive_int("riscv_l1_store_bytes", c.riscv_l1_store_bytes);
+  c.riscv_l1_store_cycles = r.positive_int("riscv_l1_store_cycles", c.riscv_l1_store_cycles);
   r.reject_unknown_keys();
   return c;
 }
@@ -93,6 +97,7 @@ PacketManagerConfig parse_packet_manager(ObjectReader r) {
   p.default_density = r.number_in("default_density", 0, 1, p.default_density);
   p.reshape_engine = r.boolean("reshape_engine", p.reshape_engine);
   p.reshape_bytes_per_cycle = r.positive_int("reshape_bytes_per_cycle", p.reshape_bytes_per_cycle);
+  p.compression_row_datums = r.positive_int("compression_row_datums", p.compression_row_datums);
   r.reject_unknown_keys();
   return p;
 }

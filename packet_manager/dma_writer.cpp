@@ -1,0 +1,69 @@
+#include "packet_manager/dma_writer.h"
+
+#include <algorithm>
+
+namespace tessera {
+
+static uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+uint64_t writer_busy_cycles(const SendCmd& cmd, const PacketManagerConfig& config) {
+  uint64_t busy = ceil_div(cmd.bytes, config.dma_read_bytes_per_cycle);
+  if (cmd.compressed) busy = std::max(busy, ceil_div(cmd.raw_bytes, config.compress_bytes_per_cycle));
+  return busy;
+}
+
+DmaWriter::DmaWriter(sc_core::sc_module_name name, int core, const CoreProgram& program, ChipServices& chip,
+                     const PacketManagerConfig& config)
+    : sc_module(name), core_(core), program_(program), chip_(chip), config_(config) {
+  SC_THREAD(run);
+  SC_METHOD(release_staged);
+  sensitive << staged_event_;
+  dont_initialize();
+}
+
+void DmaWriter::notify_at(uint64_t cycle, const SendCmd* cmd) {
+  staged_.push_back({cycle, cmd});
+  const uint64_t now = chip_.now_cycle();
+  staged_event_.notify(chip_.cycles(cycle > now ? cycle - now : 0));
+}
+
+void DmaWriter::release_staged() {
+  const uint64_t now = chip_.now_cycle();
+  for (auto it = staged_.begin(); it != staged_.end();) {
+    if (it->first > now) { ++it; continue; }
+    const SendCmd* c = it->second;
+    for (size_t i = 0; i < c->dst_cores.size(); ++i) chip_.buffer(c->dst_cores[i], c->dst_buffers[i]).push(c->tiles);
+    it = staged_.erase(it);
+  }
+  uint64_t next = UINT64_MAX;
+  for (const auto& s : staged_) next = std::min(next, s.first);
+  if (next != UINT64_MAX) staged_event_.notify(chip_.cycles(next - now));
+}
+
+void DmaWriter::run() {
+  for (const SendCmd& cmd : program_.writer) {
+    TileBuffer& source = chip_.buffer(core_, cmd.source.buffer);
+    while (!source.reached(cmd.source.tiles)) wait(source.changed());
+    const uint64_t start = chip_.now_cycle();
+    if (cmd.to_dram) {
+      const SendCmd* c = &cmd;
+      chip_.send(chip_.core_node(core_), {-1 - cmd.channel}, cmd.bytes, [this, c] {
+        const uint64_t written = chip_.dram_write(c->channel, c->bytes, c->op);
+        if (c->dst_cores.empty()) return;
+        // Tell the cores that will read the data back once it is in DRAM.
+        notify_at(written, c);
+      });
+    } else {
+      const SendCmd* c = &cmd;
+      chip_.send(chip_.core_node(core_), cmd.dst_cores, cmd.bytes, [this, c] {
+        for (size_t i = 0; i < c->dst_cores.size(); ++i) chip_.buffer(c->dst_cores[i], c->dst_buffers[i]).push(c->tiles);
+      });
+    }
+    const uint64_t busy = writer_busy_cycles(cmd, config_);
+    wait(chip_.cycles(busy));
+    chip_.record({core_, Engine::writer, cmd.op, start, start + busy});
+    ++done_;
+  }
+}
+
+}  // namespace tessera

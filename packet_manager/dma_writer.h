@@ -1,0 +1,41 @@
+#pragma once
+// The packet manager's outbound DMA engine: runs a core's writer program, sending produced tiles over the
+// NoC to the cores that consume them (multicast when several do) or to DRAM. It reads SRAM at its own rate
+// while the NoC carries earlier packets, and compresses on the way when the plan says so.
+#include <list>
+
+#include <systemc>
+
+#include "packet_manager/packet_manager_config.h"
+#include "sim/chip/chip_services.h"
+#include "sim/plan/plan.h"
+
+namespace tessera {
+
+class DmaWriter : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(DmaWriter);
+  DmaWriter(sc_core::sc_module_name name, int core, const CoreProgram& program, ChipServices& chip,
+            const PacketManagerConfig& config);
+
+  size_t sends_done() const { return done_; }
+
+ private:
+  void run();
+  // Staged writes: the destination cores learn that the data is in DRAM when the channel has written it.
+  void notify_at(uint64_t cycle, const SendCmd* cmd);
+  void release_staged();
+
+  int core_;
+  const CoreProgram& program_;
+  ChipServices& chip_;
+  PacketManagerConfig config_;
+  size_t done_ = 0;
+  std::list<std::pair<uint64_t, const SendCmd*>> staged_;
+  sc_core::sc_event staged_event_;
+};
+
+// Cycles the DMA engine is busy with one send: reading SRAM, and compressing when the payload is compressed.
+uint64_t writer_busy_cycles(const SendCmd& cmd, const PacketManagerConfig& config);
+
+}  // namespace tessera

@@ -1,0 +1,40 @@
+// tessera: the command line. It only parses, loads, maps, builds, runs and reports; the work is in the
+// library. Exit codes: 0 success, 2 bad input (config, trace, flag), 1 internal error.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "sim/app/commands.h"
+
+namespace {
+
+const char* kUsage =
+    "usage: tessera <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run         simulate a workload trace on an architecture config and report cycles\n"
+    "  validate    check a config (and a trace) without simulating\n"
+    "  info        derived figures of a config: peak TFLOPS, SRAM, NoC and DRAM bandwidth\n"
+    "  trace-info  op counts, MACs, params and tensor bytes of a trace\n"
+    "  noc         synthetic NoC traffic, or a BookSim2 configuration file\n"
+    "\n"
+    "Run 'tessera <command> --help' for a command's options.\n";
+
+}  // namespace
+
+// SystemC's library owns main() and calls sc_main.
+extern "C" int sc_main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  using namespace tessera::app;
+  if (command == "run") return run_command(argc - 1, argv + 1);
+  if (command == "validate") return validate_command(argc - 1, argv + 1);
+  if (command == "info") return info_command(argc - 1, argv + 1);
+  if (command == "trace-info") return trace_info_command(argc - 1, argv + 1);
+  if (command == "noc") return noc_command(argc - 1, argv + 1);
+  std::fprintf(stderr, "tessera: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+  return 2;
+}

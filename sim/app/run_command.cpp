@@ -1,0 +1,58 @@
+// tessera run: config + trace -> mapping -> SystemC chip -> summary and report files.
+#include <filesystem>
+#include <iostream>
+
+#include "sim/app/cli_support.h"
+#include "sim/app/commands.h"
+#include "sim/chip/chip.h"
+#include "sim/common/errors.h"
+#include "sim/config/config_loader.h"
+#include "sim/mapper/mapper.h"
+#include "sim/report/atomic_file.h"
+#include "sim/report/report.h"
+#include "sim/workload/trace_reader.h"
+
+namespace tessera::app {
+
+int run_command(int argc, char** argv) {
+  return guarded("run", [&] {
+    po::options_description options("tessera run options");
+    options.add_options()
+        ("help,h", "show this help")
+        ("config,c", po::value<std::string>()->required(), "architecture config (JSON)")
+        ("trace,t", po::value<std::string>()->required(), "workload trace (JSON)")
+        ("set", po::value<std::vector<std::string>>()->composing(), "override a config key: --set noc.model=flit")
+        ("out,o", po::value<std::string>(), "directory for report.json")
+        ("dump-plan", po::value<std::string>(), "write the mapper's plan as JSON to this file")
+        ("json", "print report.json on stdout instead of the summary")
+        ("quiet,q", "no progress on stderr");
+    po::variables_map vm;
+    if (!parse_options(argc, argv, options, nullptr, vm, "usage: tessera run --config C --trace T [--set k=v]... [--out DIR]"))
+      return 0;
+    const std::vector<std::string> overrides =
+        vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    const ArchConfig config = load_arch_config(vm["config"].as<std::string>(), overrides);
+    const Graph graph = read_trace(vm["trace"].as<std::string>());
+    std::string out_dir;
+    if (vm.count("out")) {
+      out_dir = vm["out"].as<std::string>();
+      std::error_code ec;
+      std::filesystem::create_directories(out_dir, ec);
+      if (ec || !std::filesystem::is_directory(out_dir))
+        throw InputError("--out " + out_dir + ": cannot create the output directory");
+    }
+
+    const Plan plan = map_graph(config, graph);
+    if (vm.count("dump-plan")) write_file_atomically(vm["dump-plan"].as<std::string>(), plan.to_json().dump(1) + "\n");
+    quiet_systemc_banner();
+    Chip chip(config, plan);
+    const RunResult result = chip.run();
+    const nlohmann::json report = build_report(config, graph, plan, result);
+    if (!out_dir.empty()) write_file_atomically(out_dir + "/report.json", report.dump(2) + "\n");
+    if (vm.count("json")) std::cout << report.dump(2) << "\n";
+    else std::cout << format_summary(report);
+    return 0;
+  });
+}
+
+}  // namespace tessera::app

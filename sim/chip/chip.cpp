@@ -1,0 +1,107 @@
+#include "sim/chip/chip.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace tessera {
+
+const char* to_string(Engine e) {
+  switch (e) {
+    case Engine::reader: return "dma_in";
+    case Engine::reshape: return "reshape";
+    case Engine::unpack: return "unpack";
+    case Engine::math: return "math";
+    case Engine::pack: return "pack";
+    case Engine::writer: return "dma_out";
+    case Engine::dram: return "dram";
+  }
+  return "?";
+}
+
+Chip::Chip(const ArchConfig& config, const Plan& plan)
+    : config_(config), plan_(plan), period_(1.0 / config.chip.clock_ghz, sc_core::SC_NS), dram_(config) {
+  noc_ = std::make_unique<noc::NocModule>("noc", noc::make_noc_model(config.noc), period_);
+  for (size_t c = 0; c < plan.cores.size(); ++c) {
+    const CoreProgram& program = plan.cores[c];
+    buffers_.emplace_back();
+    for (const BufferSpec& spec : program.buffers)
+      buffers_.back().push_back(std::make_unique<TileBuffer>(spec.name, spec.capacity_tiles));
+    const std::string name = "core_" + std::to_string(program.pos.x) + "_" + std::to_string(program.pos.y);
+    compute_.push_back(std::make_unique<ComputePipeline>((name + "_compute").c_str(), int(c), program, *this));
+    readers_.push_back(std::make_unique<DmaReader>((name + "_dma_in").c_str(), int(c), program, *this));
+    writers_.push_back(
+        std::make_unique<DmaWriter>((name + "_dma_out").c_str(), int(c), program, *this, config.packet_manager));
+  }
+}
+
+Chip::~Chip() = default;
+
+uint64_t Chip::now_cycle() const {
+  return static_cast<uint64_t>(std::llround(sc_core::sc_time_stamp() / period_));
+}
+
+void Chip::send(int src_node, const std::vector<int>& dst_cores, uint64_t bytes,
+                std::function<void()> on_delivered) {
+  noc::Message m;
+  m.id = next_message_id_++;
+  m.src = src_node;
+  m.bytes = std::max<uint64_t>(bytes, 1);
+  for (int d : dst_cores) m.dsts.push_back(d >= 0 ? core_node(d) : dram_node(-1 - d));
+  // Data that stays on its own router (a core multicasting to itself) needs no network.
+  m.dsts.erase(std::remove(m.dsts.begin(), m.dsts.end(), src_node), m.dsts.end());
+  ++noc_messages_;
+  noc_bytes_ += bytes;
+  if (m.dsts.empty()) {
+    on_delivered();
+    return;
+  }
+  noc_->send(m, std::move(on_delivered));
+}
+
+uint64_t Chip::dram_read(int channel, uint64_t bytes, int op) {
+  const uint64_t ready = dram_.read(channel, bytes, now_cycle());
+  const uint64_t duration = static_cast<uint64_t>(std::ceil(bytes / config_.dram_bytes_per_cycle()));
+  record({channel, Engine::dram, op, ready - duration, ready});
+  return ready;
+}
+
+uint64_t Chip::dram_write(int channel, uint64_t bytes, int op) {
+  const uint64_t done = dram_.write(channel, bytes, now_cycle());
+  const uint64_t duration = static_cast<uint64_t>(std::ceil(bytes / config_.dram_bytes_per_cycle()));
+  record({channel, Engine::dram, op, done - duration, done});
+  return done;
+}
+
+void Chip::check_finished() const {
+  std::string stuck;
+  for (size_t c = 0; c < plan_.cores.size() && stuck.size() < 2000; ++c) {
+    const CoreProgram& p = plan_.cores[c];
+    const std::string core = "core (" + std::to_string(p.pos.x) + "," + std::to_string(p.pos.y) + ")";
+    if (compute_[c]->blocks_done() < p.compute.size())
+      stuck += " " + core + " compute block " + std::to_string(compute_[c]->blocks_done()) + " of op " +
+               plan_.ops[p.compute[compute_[c]->blocks_done()].op].name + ";";
+    if (readers_[c]->reads_done() < p.reader.size())
+      stuck += " " + core + " dma_in " + std::to_string(readers_[c]->reads_done()) + "/" + std::to_string(p.reader.size()) + ";";
+    if (writers_[c]->sends_done() < p.writer.size())
+      stuck += " " + core + " dma_out send " + std::to_string(writers_[c]->sends_done()) + " of op " +
+               plan_.ops[p.writer[writers_[c]->sends_done()].op].name + ";";
+  }
+  if (!stuck.empty()) throw std::runtime_error("the plan cannot finish, engines are waiting forever:" + stuck);
+}
+
+RunResult Chip::run() {
+  sc_core::sc_start();
+  check_finished();
+  RunResult r;
+  for (const Activity& a : activities_) r.total_cycles = std::max(r.total_cycles, a.end);
+  r.total_cycles = std::max(r.total_cycles, dram_.last_cycle());
+  noc_->model().report_stats(r.stats, "noc.");
+  dram_.report_stats(r.stats);
+  r.stats.set("noc.messages", double(noc_messages_), "count", "messages the cores and DRAM sent");
+  r.stats.set("noc.payload_bytes", double(noc_bytes_), "bytes", "payload bytes sent over the NoC");
+  r.activities = std::move(activities_);
+  return r;
+}
+
+}  // namespace tessera

@@ -1,0 +1,45 @@
+#pragma once
+// What a core's engines may ask of the chip around them: buffers on any core, the NoC, the DRAM channels
+// and the activity recorder. Implemented by the Chip; engines never see each other directly.
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include <systemc>
+
+#include "core/tile_buffer.h"
+
+namespace tessera {
+
+// A span of time an engine was busy with an op; reports, utilisation and the timeline read these.
+enum class Engine { reader, reshape, unpack, math, pack, writer, dram };
+constexpr int kEngineCount = 7;
+const char* to_string(Engine e);
+
+struct Activity {
+  int unit = 0;        // core index, or DRAM channel for Engine::dram
+  Engine engine = Engine::math;
+  int op = -1;
+  uint64_t start = 0;  // cycles
+  uint64_t end = 0;
+};
+
+class ChipServices {
+ public:
+  virtual ~ChipServices() = default;
+  virtual TileBuffer& buffer(int core, int index) = 0;
+  // Sends `bytes` from a core (or a DRAM channel, see dram_node) to cores; runs `on_delivered` when every
+  // destination has the data.
+  virtual void send(int src_node, const std::vector<int>& dst_cores, uint64_t bytes,
+                    std::function<void()> on_delivered) = 0;
+  virtual int core_node(int core) const = 0;
+  virtual int dram_node(int channel) const = 0;
+  // Books `bytes` on a DRAM channel starting no earlier than now; returns the cycle the data is ready.
+  virtual uint64_t dram_read(int channel, uint64_t bytes, int op) = 0;
+  virtual uint64_t dram_write(int channel, uint64_t bytes, int op) = 0;
+  virtual uint64_t now_cycle() const = 0;
+  virtual sc_core::sc_time cycles(uint64_t n) const = 0;
+  virtual void record(const Activity& a) = 0;
+};
+
+}  // namespace tessera

@@ -1,0 +1,105 @@
+// Everything that is not a conv or matmul: element-wise ops on the matrix unit, functions on the vector
+// unit, pooling reductions, normalisations, layout changes on the reshape engine, MoE routing pieces.
+#include <algorithm>
+#include <cmath>
+
+#include "packet_manager/reshaper.h"
+#include "sim/mapper/input_regions.h"
+#include "sim/mapper/lowering.h"
+
+namespace tessera {
+namespace {
+
+// Compute cycles for `tiles` output tiles of the op; `tiles_per_row` for row-wise reductions.
+uint64_t compute_cycles(const MapContext& ctx, const Op& op, uint64_t tiles, uint64_t tiles_per_row,
+                        uint64_t window, uint64_t& reshape, bool& reshape_on_core) {
+  const Fidelity fid = ctx.fidelity_of(op);
+  const PacketManagerConfig& pm = ctx.config.packet_manager;
+  const uint64_t bytes = tiles * tile_bytes(ctx.format_of(ctx.graph.output(op)));
+  auto movement = [&](ReshapeKind kind) {
+    reshape_on_core = !pm.reshape_engine;
+    reshape = pm.reshape_engine ? reshape_engine_cycles(pm, kind, bytes)
+                                : reshape_on_core_cycles(ctx.config.core, kind, bytes);
+    return uint64_t(0);
+  };
+  switch (op.type) {
+    case OpType::add: return ctx.costs.eltwise_cycles("add", tiles, fid);
+    case OpType::sub: return ctx.costs.eltwise_cycles("sub", tiles, fid);
+    case OpType::mul: return ctx.costs.eltwise_cycles("mul", tiles, fid);
+    case OpType::div: return ctx.costs.eltwise_cycles("div", tiles, fid);
+    case OpType::relu: case OpType::relu6: case OpType::silu: case OpType::sigmoid: case OpType::gelu:
+    case OpType::hardsigmoid: case OpType::hardswish: case OpType::exp: case OpType::tanh:
+      return ctx.costs.vector_cycles(to_string(op.type), tiles);
+    case OpType::maxpool2d: return ctx.costs.vector_cycles("max", tiles * window);
+    case OpType::avgpool2d: case OpType::global_avgpool: return ctx.costs.reduce_cycles(tiles * window);
+    case OpType::softmax: return ctx.costs.softmax_cycles(tiles, tiles_per_row, fid);
+    case OpType::layernorm: return ctx.costs.norm_cycles(tiles, false, tiles_per_row, fid);
+    case OpType::rmsnorm: return ctx.costs.norm_cycles(tiles, true, tiles_per_row, fid);
+    case OpType::transpose: return movement(ReshapeKind::transpose);
+    case OpType::reshape: case OpType::flatten: case OpType::squeeze: case OpType::unsqueeze:
+    case OpType::concat: case OpType::slice: case OpType::upsample:
+      return movement(ReshapeKind::flatten);
+    case OpType::moe_topk: return ctx.costs.vector_cycles("max", tiles * tiles_per_row * 2);
+    case OpType::moe_combine: return ctx.costs.eltwise_cycles("mul", tiles, fid) + ctx.costs.eltwise_cycles("add", tiles, fid);
+    case OpType::moe_dispatch: return movement(ReshapeKind::flatten);
+    default: return 0;
+  }
+}
+
+uint64_t pool_window(const Op& op, const Graph& g) {
+  if (op.type == OpType::global_avgpool) {
+    const auto& x = g.input(op, 0).shape;
+    return uint64_t(x[2] * x[3]);
+  }
+  if (op.type != OpType::maxpool2d && op.type != OpType::avgpool2d) return 1;
+  const auto& k = op.attrs["kernel"];
+  return k.is_array() ? uint64_t(k[0].get<int64_t>() * k[1].get<int64_t>()) : uint64_t(k.get<int64_t>() * k.get<int64_t>());
+}
+
+}  // namespace
+
+CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out) {
+  const Op& op = ctx.graph.ops[op_index];
+  const std::vector<Region> need = needed_input_regions(ctx.graph, op, out);
+  CoreShare share;
+  std::vector<OperandFetch> inputs;
+  for (size_t i = 0; i < op.inputs.size(); ++i)
+    inputs.push_back(ctx.fetch_resident(op_index, int(i), core, need[i], "in" + std::to_string(i)));
+  const DataFormat fo = ctx.format_of(ctx.graph.output(op));
+  share.out_buffer = ctx.builder.add_buffer(core, "out:" + op.name, op_index, 0, tile_bytes(fo));
+  const uint64_t tiles = uint64_t(region_tiles(out));
+  const uint64_t tiles_per_row = uint64_t(std::max<int64_t>(ceil_div(out.cols(), kTileDim), 1));
+  const uint64_t window = pool_window(op, ctx.graph);
+  uint64_t in_bytes = 0;
+  bool compressed = false;
+  for (const auto& f : inputs) { in_bytes += f.bytes; compressed = compressed || f.compressed; }
+  share.own_bytes = tiles * tile_bytes(fo);
+
+  // Whole rows for row-wise reductions; otherwise blocks of a few tiles so that stages overlap.
+  const uint64_t block = needs_whole_rows(op) ? std::max<uint64_t>(tiles_per_row, ctx.config.mapper.block_tiles)
+                                              : ctx.config.mapper.block_tiles;
+  const uint64_t blocks = std::max<uint64_t>(1, (tiles + block - 1) / block);
+  for (uint64_t b = 0; b < blocks; ++b) {
+    const uint64_t here = tiles * (b + 1) / blocks - tiles * b / blocks;
+    ComputeCmd cmd;
+    cmd.op = op_index;
+    if (b == 0) cmd.launch_cycles = ctx.costs.kernel_launch_cycles();
+    for (const auto& f : inputs) cmd.waits.insert(cmd.waits.end(), f.waits.begin(), f.waits.end());
+    uint64_t reshape = 0;
+    bool on_core = false;
+    cmd.math_cycles = compute_cycles(ctx, op, here, tiles_per_row, window, reshape, on_core);
+    cmd.reshape_cycles = reshape;
+    cmd.reshape_on_core = on_core;
+    const uint64_t unpack_bytes = blocks ? in_bytes * (b + 1) / blocks - in_bytes * b / blocks : 0;
+    cmd.unpack_cycles = ctx.costs.unpack_cycles(unpack_bytes, compressed || fo == DataFormat::bfp2);
+    cmd.pack_cycles = ctx.costs.pack_cycles(here * tile_bytes(fo));
+    if (op_class(op.type) == OpClass::vector || op_class(op.type) == OpClass::norm) cmd.vector_tiles = here;
+    cmd.out_buffer = share.out_buffer;
+    cmd.out_tiles = here;
+    ctx.builder.compute(core, cmd);
+  }
+  share.out_tiles = tiles;
+  return share;
+}
+
+}  // namespace tessera

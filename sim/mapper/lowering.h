@@ -1,0 +1,27 @@
+#pragma once
+// Lowerings: each turns one op's share on one core (an output region) into buffers, transfers and
+// compute blocks. Matrix ops (conv, matmul) in lower_matrix.cpp, everything else in lower_other.cpp.
+#include "sim/mapper/map_context.h"
+#include "sim/plan/plan.h"
+
+namespace tessera {
+
+// What a lowering reports back to the mapper for the op plan.
+struct CoreShare {
+  int out_buffer = -1;
+  uint64_t out_tiles = 0;
+  int64_t macs = 0;           // multiply-accumulates executed on this core
+  uint64_t weight_bytes = 0;  // read from DRAM for weights
+  uint64_t own_bytes = 0;     // SRAM for the op's own buffers (output, streamed chunks), beyond its inputs
+  std::string conv_algorithm;
+  std::string note;
+};
+
+CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& out);
+CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out);
+
+// Cycles per output tile an op costs on one core, for choosing partitions (matrix ops: per 32x32 output
+// tile over the whole reduction).
+double estimate_tile_cycles(const MapContext& ctx, const Op& op);
+
+}  // namespace tessera

@@ -1,0 +1,51 @@
+#pragma once
+// The state the mapper carries from op to op: where each tensor's pieces are held, the costs of the
+// core's engines, and the builder of the per-core programs. Lowerings for each kind of op share it.
+#include <string>
+#include <vector>
+
+#include "core/compute_costs.h"
+#include "sim/config/arch_config.h"
+#include "sim/mapper/plan_builder.h"
+#include "sim/workload/graph.h"
+
+namespace tessera {
+
+struct OperandFetch {
+  int buffer = -1;                 // the buffer remote pieces land in
+  uint64_t tiles = 0;              // tiles of the operand
+  std::vector<BufferLevel> waits;  // levels to wait for: the landing buffer, and pieces held on this core
+  uint64_t bytes = 0;              // bytes that land in the core's SRAM
+  bool compressed = false;         // stored compressed: unpacks at the x1 rate
+};
+
+class MapContext {
+ public:
+  MapContext(const ArchConfig& config, const Graph& graph, Plan& plan);
+
+  const ArchConfig& config;
+  const Graph& graph;
+  Plan& plan;
+  ComputeCosts costs;
+  PlanBuilder builder;
+  int core_count = 0;
+  // Pieces of each activation tensor held in cores' output buffers (empty for DRAM tensors).
+  std::vector<std::vector<HeldPiece>> held;
+  // Bytes resident per core per op step, for the SRAM check.
+  std::vector<std::vector<uint64_t>> resident;
+
+  DataFormat format_of(const Tensor& t) const;
+  DataFormat math_format(const Op& op) const;
+  Fidelity fidelity_of(const Op& op) const;
+  // Fraction of a tensor's tiles that are entirely zero (block sparsity): skipped, never sent.
+  double zero_tile_fraction(const Tensor& t) const;
+
+  // Brings `region` of input `input` of op `op_index` into a new buffer on `core`, resident for the op:
+  // from the cores holding the pieces, or from DRAM for inputs and weights.
+  OperandFetch fetch_resident(int op_index, int input, int core, const Region& region, const std::string& label);
+
+  // Counts `bytes` resident on `core` from op step `from` to `to` inclusive.
+  void hold_sram(int core, int from, int to, uint64_t bytes);
+};
+
+}  // namespace tessera

@@ -1,0 +1,125 @@
+#include "sim/mapper/mapper.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/mapper/aliasing.h"
+#include "sim/mapper/input_regions.h"
+#include "sim/mapper/lowering.h"
+#include "sim/mapper/partition.h"
+#include "sim/workload/op_shapes.h"
+
+namespace tessera {
+namespace {
+
+// One core's estimated cycles for a block of rt x ct output tiles: the slower of its compute and the data
+// it must receive, plus a launch. Good enough to rank partitions; the chip measures the truth.
+double block_cost(const MapContext& ctx, const Op& op, int64_t rt, int64_t ct, int r, int c) {
+  const double link = ctx.config.noc.link_bytes_per_cycle;
+  const double compute = double(rt * ct) * estimate_tile_cycles(ctx, op);
+  double bytes = 0;
+  const Tensor& y = ctx.graph.output(op);
+  const double out_tile = tile_bytes(ctx.format_of(y));
+  if (op_class(op.type) == OpClass::matrix) {
+    const Tensor& a = ctx.graph.input(op, 0);
+    const Tensor& b = ctx.graph.input(op, 1);
+    const MatrixShape mb = matrix_shape(b);
+    const double k_tiles = std::max(1.0, std::ceil(double(op.type == OpType::matmul ? a.shape.back() : mb.cols * 9) / kTileDim));
+    bytes = double(rt) * k_tiles * tile_bytes(ctx.format_of(a)) + double(ct) * k_tiles * tile_bytes(ctx.format_of(b));
+  } else if (needs_whole_rows(op) && op_class(op.type) == OpClass::movement) {
+    bytes = double(ctx.graph.input(op, 0).elements()) * bytes_per_element(ctx.format_of(ctx.graph.input(op, 0)));
+  } else {
+    bytes = double(rt * ct) * out_tile * std::max<size_t>(op.inputs.size(), 1);
+  }
+  (void)r;
+  (void)c;
+  return std::max(compute, bytes / link) + ctx.config.core.kernel_launch_cycles;
+}
+
+OpPlan describe(const Graph& g, const Op& op) {
+  OpPlan p;
+  p.name = op.name;
+  p.type = to_string(op.type);
+  p.macs = op_macs(g, op);
+  return p;
+}
+
+// Graph outputs end in DRAM: each piece is written out by the core holding it.
+void write_outputs(MapContext& ctx, int op_index) {
+  const Op& op = ctx.graph.ops[op_index];
+  for (int t : op.outputs) {
+    const Tensor& tensor = ctx.graph.tensors[t];
+    if (!tensor.consumers.empty()) continue;
+    for (const HeldPiece& piece : ctx.held[t]) {
+      const uint64_t bytes = region_bytes(piece.region, ctx.format_of(tensor));
+      ctx.builder.stage_to_dram(piece, op_index, bytes, ctx.builder.channel_for(tensor.name + std::to_string(piece.core)),
+                                -1, -1, tensor.name);
+    }
+  }
+}
+
+}  // namespace
+
+Plan map_graph(const ArchConfig& config, const Graph& graph) {
+  Plan plan;
+  plan.sram_capacity_bytes = config.core.sram_bytes();
+  for (const GridPos& p : config.compute_cores()) plan.cores.push_back(CoreProgram{p, {}, {}, {}, {}, 0});
+  MapContext ctx(config, graph, plan);
+  int next_core = 0;  // small ops start where the last one ended, so independent ones can overlap
+
+  for (int i = 0; i < int(graph.ops.size()); ++i) {
+    const Op& op = graph.ops[i];
+    OpPlan op_plan = describe(graph, op);
+    const Tensor& y = graph.output(op);
+    if (y.elements() == 0) {
+      op_plan.note = "skipped: empty output (conditional execution)";
+      plan.ops.push_back(op_plan);
+      continue;
+    }
+    if (alias_outputs(ctx, i)) {
+      op_plan.note = "no data moves: consumers read the inputs where they are";
+      plan.ops.push_back(op_plan);
+      write_outputs(ctx, i);
+      continue;
+    }
+    const bool whole_rows = needs_whole_rows(op);
+    Partition part = choose_partition(matrix_shape(y), ctx.core_count, whole_rows,
+                                      [&](int64_t rt, int64_t ct, int r, int c) { return block_cost(ctx, op, rt, ct, r, c); });
+    op_plan.grid_rows = part.rows;
+    op_plan.grid_cols = part.cols;
+    op_plan.cores = int(part.blocks.size());
+    if (op_plan.cores < ctx.core_count) next_core = next_core % ctx.core_count;
+    else next_core = 0;
+    for (size_t b = 0; b < part.blocks.size(); ++b) {
+      const int core = int((next_core + b) % ctx.core_count);
+      const Region& out = part.blocks[b];
+      CoreShare share = op_class(op.type) == OpClass::matrix ? lower_matrix(ctx, i, core, out)
+                                                             : lower_other(ctx, i, core, out);
+      ctx.held[op.outputs[0]].push_back({core, out, share.out_buffer, share.out_tiles, i});
+      // Further outputs (top-k indices) have the same shape and live beside the first.
+      for (size_t k = 1; k < op.outputs.size(); ++k)
+        ctx.held[op.outputs[k]].push_back({core, whole(graph.tensors[op.outputs[k]]).intersect(out), share.out_buffer,
+                                           share.out_tiles, i});
+      op_plan.executed_macs += share.macs;
+      op_plan.output_tiles += share.out_tiles;
+      op_plan.weight_bytes += share.weight_bytes;
+      if (!share.conv_algorithm.empty()) op_plan.conv_algorithm = share.conv_algorithm;
+      if (!share.note.empty()) op_plan.note = share.note;
+      ctx.hold_sram(core, i, i, share.own_bytes);
+    }
+    for (size_t b = 0; b < part.blocks.size(); ++b) {
+      const int core = int((next_core + b) % ctx.core_count);
+      op_plan.sram_peak_bytes = std::max(op_plan.sram_peak_bytes, ctx.resident[core][i]);
+    }
+    if (op_plan.cores < ctx.core_count) next_core += op_plan.cores;
+    plan.ops.push_back(op_plan);
+    write_outputs(ctx, i);
+  }
+  ctx.builder.finish();
+
+  for (size_t c = 0; c < plan.cores.size(); ++c)
+    plan.cores[c].sram_peak_bytes = *std::max_element(ctx.resident[c].begin(), ctx.resident[c].end());
+  return plan;
+}
+
+}  // namespace tessera

@@ -1,0 +1,101 @@
+#include "sim/mapper/plan_builder.h"
+
+#include <algorithm>
+#include <functional>
+
+namespace tessera {
+
+PlanBuilder::PlanBuilder(const ArchConfig& config, Plan& plan) : config_(config), plan_(plan) {}
+
+int PlanBuilder::add_buffer(int core, const std::string& name, int op, uint64_t capacity_tiles,
+                            uint32_t tile_bytes) {
+  auto& buffers = plan_.cores[core].buffers;
+  buffers.push_back({name, op, capacity_tiles, tile_bytes});
+  return int(buffers.size()) - 1;
+}
+
+int PlanBuilder::channel_for(const std::string& key) const {
+  // FNV-1a: a stable spread of tensors and chunks over channels, the same on every platform.
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : key) h = (h ^ c) * 1099511628211ull;
+  return int(h % config_.dram.positions.size());
+}
+
+void PlanBuilder::dram_read(const std::string& key, int op, int core, int buffer, uint64_t bytes, uint64_t tiles,
+                            bool reserve, const std::vector<BufferLevel>& waits) {
+  auto [it, fresh] = reads_.try_emplace(key);
+  ReadGroup& g = it->second;
+  if (fresh) g = ReadGroup{op, bytes, tiles, reserve, waits, {}, {}, order_++};
+  g.cores.push_back(core);
+  g.buffers.push_back(buffer);
+}
+
+uint64_t PlanBuilder::transfer(const HeldPiece& from, const Region& piece, int op, int core, int buffer,
+                               uint64_t bytes, uint64_t raw_bytes, bool compressed, const std::string& tensor) {
+  const uint64_t tiles = std::max<int64_t>(region_tiles(piece), 1);
+  const std::string key = tensor + "|" + std::to_string(from.core) + "|" + std::to_string(op) + "|" +
+                          std::to_string(piece.r0) + "," + std::to_string(piece.r1) + "," +
+                          std::to_string(piece.c0) + "," + std::to_string(piece.c1);
+  auto [it, fresh] = sends_.try_emplace(key);
+  SendGroup& g = it->second;
+  if (fresh)
+    g = SendGroup{op, from.step, from.core, {from.buffer, from.level}, bytes, raw_bytes, tiles, compressed,
+                  false, 0, {}, {}, order_++};
+  g.cores.push_back(core);
+  g.buffers.push_back(buffer);
+  return tiles;
+}
+
+void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int channel, int reader_core,
+                                int token_buffer, const std::string& tensor) {
+  const std::string key = "stage|" + tensor + "|" + std::to_string(from.core) + "|" + std::to_string(op) + "|" +
+                          std::to_string(reader_core) + "|" + std::to_string(token_buffer) + "|" +
+                          std::to_string(from.region.r0) + "," + std::to_string(from.region.c0);
+  SendGroup g{op, from.step, from.core, {from.buffer, from.level}, bytes, bytes, 1, false, true, channel,
+              {reader_core}, {token_buffer}, order_++};
+  sends_.emplace(key, g);
+}
+
+void PlanBuilder::finish() {
+  // Reads run in the order their consumers' ops run; sends in the order their data is produced, then by
+  // consumer. Both orders follow the graph's topological order, so no engine waits on a later one.
+  std::vector<const ReadGroup*> reads;
+  for (auto& [key, g] : reads_) reads.push_back(&g);
+  std::sort(reads.begin(), reads.end(), [](auto* a, auto* b) { return std::tie(a->op, a->order) < std::tie(b->op, b->order); });
+  for (const ReadGroup* g : reads) {
+    DramReadCmd cmd;
+    cmd.op = g->op;
+    cmd.bytes = g->bytes;
+    cmd.tiles = g->tiles;
+    cmd.reserve = g->reserve;
+    cmd.waits = g->waits;
+    cmd.dst_cores = g->cores;
+    cmd.dst_buffers = g->buffers;
+    // The key's hash picks the channel; requests made under one key read the same bytes.
+    cmd.channel = int(g->order % config_.dram.positions.size());
+    plan_.cores[g->cores.front()].reader.push_back(cmd);
+  }
+  std::vector<const SendGroup*> sends;
+  for (auto& [key, g] : sends_) sends.push_back(&g);
+  std::sort(sends.begin(), sends.end(), [](auto* a, auto* b) {
+    return std::tie(a->producer_step, a->op, a->order) < std::tie(b->producer_step, b->op, b->order);
+  });
+  for (const SendGroup* g : sends) {
+    SendCmd cmd;
+    cmd.op = g->op;
+    cmd.source = g->source;
+    cmd.bytes = g->bytes;
+    cmd.raw_bytes = g->raw_bytes;
+    cmd.tiles = g->tiles;
+    cmd.compressed = g->compressed;
+    cmd.to_dram = g->to_dram;
+    cmd.channel = g->channel;
+    cmd.dst_cores = g->cores;
+    cmd.dst_buffers = g->buffers;
+    plan_.cores[g->src_core].writer.push_back(cmd);
+  }
+  reads_.clear();
+  sends_.clear();
+}
+
+}  // namespace tessera

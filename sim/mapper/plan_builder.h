@@ -1,0 +1,75 @@
+#pragma once
+// Builds the Plan's per-core programs: buffers, DRAM reads, activation transfers between cores and compute
+// blocks. Transfers are collected while the ops are lowered and grouped at the end, so that identical data
+// going to several cores becomes one multicast and every program runs in an order that cannot deadlock.
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "sim/mapper/matrix_view.h"
+#include "sim/plan/plan.h"
+
+namespace tessera {
+
+// A piece of a tensor held in one core's output buffer, complete once the buffer reaches `level`.
+struct HeldPiece {
+  int core = -1;
+  Region region;
+  int buffer = -1;
+  uint64_t level = 0;
+  int step = 0;         // op index that produced it
+};
+
+class PlanBuilder {
+ public:
+  PlanBuilder(const ArchConfig& config, Plan& plan);
+
+  int add_buffer(int core, const std::string& name, int op, uint64_t capacity_tiles, uint32_t tile_bytes);
+
+  // Data from DRAM into a core's buffer. Requests with the same `key` (same tensor bytes) from several
+  // cores become one multicast read issued by the first requester.
+  void dram_read(const std::string& key, int op, int core, int buffer, uint64_t bytes, uint64_t tiles,
+                 bool reserve, const std::vector<BufferLevel>& waits = {});
+  // An activation piece from the core holding it into a consumer's buffer; returns tiles pushed.
+  uint64_t transfer(const HeldPiece& from, const Region& piece, int op, int core, int buffer, uint64_t bytes,
+                    uint64_t raw_bytes, bool compressed, const std::string& tensor);
+  // A piece written to DRAM by the core holding it; `reader_core`/`token_buffer` learn when it is there.
+  void stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int channel, int reader_core, int token_buffer,
+                     const std::string& tensor);
+
+  void compute(int core, const ComputeCmd& cmd) { plan_.cores[core].compute.push_back(cmd); }
+
+  // Channel for a tensor's chunk: tensors interleave over all channels.
+  int channel_for(const std::string& key) const;
+
+  // Emits the grouped reads and sends into the programs, in an order safe from deadlock.
+  void finish();
+
+ private:
+  struct ReadGroup {
+    int op;
+    uint64_t bytes, tiles;
+    bool reserve;
+    std::vector<BufferLevel> waits;
+    std::vector<int> cores, buffers;
+    int order;
+  };
+  struct SendGroup {
+    int op, producer_step, src_core;
+    BufferLevel source;
+    uint64_t bytes, raw_bytes, tiles;
+    bool compressed, to_dram;
+    int channel;
+    std::vector<int> cores, buffers;
+    int order;
+  };
+
+  const ArchConfig& config_;
+  Plan& plan_;
+  std::map<std::string, ReadGroup> reads_;
+  std::map<std::string, SendGroup> sends_;
+  int order_ = 0;
+};
+
+}  // namespace tessera

@@ -1,0 +1,114 @@
+#pragma once
+// The Plan: the contract between the mapper and the chip. For each core, three programs of commands run
+// by its three engines (the reader DMA, the compute pipeline and the writer DMA), synchronised only through
+// the core's buffers, plus the static facts the chip needs. The mapper never simulates; the chip never
+// decides placement. `tessera run --dump-plan` prints it.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/config/arch_config.h"
+
+namespace tessera {
+
+// A buffer in one core's SRAM, counted in tiles. Producers push tiles into it and consumers wait until a
+// cumulative number of tiles has arrived; capacity 0 means the buffer holds everything pushed into it.
+struct BufferSpec {
+  std::string name;       // e.g. "in0:backbone.stem.conv"
+  int op = -1;            // op the buffer belongs to
+  uint64_t capacity_tiles = 0;
+  uint32_t tile_bytes = 2048;
+};
+
+// Where a waited-for level of a buffer is: wait until `tiles` tiles in total have been pushed into `buffer`.
+struct BufferLevel {
+  int buffer = -1;
+  uint64_t tiles = 0;
+};
+
+// Reader: once the local `waits` levels are reached, fetch `bytes` from a DRAM channel and deliver them,
+// over the NoC, into buffer dst_buffers[i] of core dst_cores[i] (a multicast when there are several),
+// pushing `tiles` tiles into each. When `reserve` is set the reader first waits until every destination
+// buffer has room (streamed operands).
+struct DramReadCmd {
+  int op = -1;
+  int channel = 0;
+  uint64_t bytes = 0;
+  uint64_t tiles = 0;
+  std::vector<int> dst_cores;
+  std::vector<int> dst_buffers;
+  std::vector<BufferLevel> waits;
+  bool reserve = false;
+};
+
+// One block of work on the compute pipeline: wait for input levels, then spend the stage cycles (the
+// stages of consecutive blocks overlap as a pipeline), then push `out_tiles` into `out_buffer` and pop
+// `pop_tiles` from each popped buffer.
+struct ComputeCmd {
+  int op = -1;
+  std::vector<BufferLevel> waits;
+  std::vector<BufferLevel> pops;   // tiles released from streamed buffers after this block
+  uint64_t reshape_cycles = 0;     // im2col / tilize gathers (reshape engine, or the core when it has none)
+  bool reshape_on_core = false;    // no reshape engine: the gather occupies the core's compute
+  uint64_t unpack_cycles = 0;
+  uint64_t math_cycles = 0;
+  uint64_t pack_cycles = 0;
+  uint64_t macs = 0;               // multiply-accumulates this block executes
+  uint64_t vector_tiles = 0;       // tiles through the vector unit (energy)
+  int out_buffer = -1;
+  uint64_t out_tiles = 0;
+  uint64_t launch_cycles = 0;      // kernel launch before the first block of an op
+};
+
+// Writer: once `source` has reached its level, send `bytes` over the NoC into buffer dst_buffers[i] of
+// core dst_cores[i], pushing `tiles` into each; or, with `to_dram`, write them to DRAM channel `channel`
+// and then push `tiles` into the destination buffers as a token that the data is there (staging).
+struct SendCmd {
+  int op = -1;
+  BufferLevel source;
+  uint64_t bytes = 0;
+  uint64_t tiles = 0;
+  std::vector<int> dst_cores;
+  std::vector<int> dst_buffers;
+  bool to_dram = false;
+  int channel = 0;
+  bool compressed = false;   // the packet manager compressed the payload (bytes already reduced)
+  uint64_t raw_bytes = 0;    // payload before compression
+};
+
+struct CoreProgram {
+  GridPos pos;                      // physical grid position
+  std::vector<BufferSpec> buffers;
+  std::vector<DramReadCmd> reader;
+  std::vector<ComputeCmd> compute;
+  std::vector<SendCmd> writer;
+  uint64_t sram_peak_bytes = 0;     // largest resident set the mapper allotted on this core
+};
+
+// What the mapper decided for one op: reported per op and used to check the run.
+struct OpPlan {
+  std::string name;
+  std::string type;
+  int64_t macs = 0;                 // the graph's MACs for the op
+  int64_t executed_macs = 0;        // what the cores execute (Winograd differs)
+  int cores = 0;                    // cores the op runs on
+  int grid_rows = 1, grid_cols = 1; // how its output tiles split
+  uint64_t output_tiles = 0;
+  std::string conv_algorithm;       // convs only
+  std::string note;                 // fallbacks and spills, for the report
+  uint64_t spilled_bytes = 0;       // bytes sent through DRAM because SRAM was full
+  uint64_t weight_bytes = 0;        // bytes read from DRAM for weights
+  uint64_t sram_peak_bytes = 0;     // largest per-core resident set of this op
+};
+
+struct Plan {
+  std::vector<CoreProgram> cores;   // compute cores, row-major by logical position
+  std::vector<OpPlan> ops;          // in the graph's topological order
+  uint64_t sram_capacity_bytes = 0;
+
+  nlohmann::json to_json() const;
+};
+
+}  // namespace tessera

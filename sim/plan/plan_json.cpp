@@ -1,0 +1,50 @@
+// The Plan as JSON, for --dump-plan: every decision the mapper made, readable and diffable.
+#include "sim/plan/plan.h"
+
+namespace tessera {
+
+static nlohmann::json levels_json(const std::vector<BufferLevel>& levels) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& l : levels) out.push_back({l.buffer, l.tiles});
+  return out;
+}
+
+nlohmann::json Plan::to_json() const {
+  nlohmann::json j;
+  j["sram_capacity_bytes"] = sram_capacity_bytes;
+  j["ops"] = nlohmann::json::array();
+  for (const OpPlan& o : ops) {
+    nlohmann::json op = {{"name", o.name}, {"type", o.type}, {"macs", o.macs}, {"executed_macs", o.executed_macs},
+                         {"cores", o.cores}, {"grid", {o.grid_rows, o.grid_cols}}, {"output_tiles", o.output_tiles},
+                         {"weight_bytes", o.weight_bytes}, {"sram_peak_bytes", o.sram_peak_bytes}};
+    if (!o.conv_algorithm.empty()) op["conv_algorithm"] = o.conv_algorithm;
+    if (!o.note.empty()) op["note"] = o.note;
+    j["ops"].push_back(op);
+  }
+  j["cores"] = nlohmann::json::array();
+  for (const CoreProgram& c : cores) {
+    nlohmann::json core = {{"pos", {c.pos.x, c.pos.y}}, {"sram_peak_bytes", c.sram_peak_bytes}};
+    core["buffers"] = nlohmann::json::array();
+    for (const auto& b : c.buffers) core["buffers"].push_back({{"name", b.name}, {"capacity_tiles", b.capacity_tiles}, {"tile_bytes", b.tile_bytes}});
+    core["reader"] = nlohmann::json::array();
+    for (const auto& r : c.reader)
+      core["reader"].push_back({{"op", r.op}, {"channel", r.channel}, {"bytes", r.bytes}, {"tiles", r.tiles},
+                                {"dst_cores", r.dst_cores}, {"dst_buffers", r.dst_buffers}, {"reserve", r.reserve},
+                                {"waits", levels_json(r.waits)}});
+    core["compute"] = nlohmann::json::array();
+    for (const auto& k : c.compute)
+      core["compute"].push_back({{"op", k.op}, {"waits", levels_json(k.waits)}, {"pops", levels_json(k.pops)},
+                                 {"reshape", k.reshape_cycles}, {"unpack", k.unpack_cycles}, {"math", k.math_cycles},
+                                 {"pack", k.pack_cycles}, {"launch", k.launch_cycles}, {"macs", k.macs},
+                                 {"out", {k.out_buffer, k.out_tiles}}});
+    core["writer"] = nlohmann::json::array();
+    for (const auto& w : c.writer)
+      core["writer"].push_back({{"op", w.op}, {"source", {w.source.buffer, w.source.tiles}}, {"bytes", w.bytes},
+                                {"tiles", w.tiles}, {"dst_cores", w.dst_cores}, {"dst_buffers", w.dst_buffers},
+                                {"to_dram", w.to_dram}, {"channel", w.channel}, {"compressed", w.compressed}});
+    j["cores"].push_back(core);
+  }
+  return j;
+}
+
+}  // namespace tessera

@@ -1,0 +1,155 @@
+#include "sim/report/report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "core/compute_costs.h"
+
+namespace tessera {
+namespace {
+
+// Rounds for the report: enough digits to compare, few enough to read; the same on every run.
+double rounded(double v, int digits = 6) {
+  if (v == 0 || !std::isfinite(v)) return 0;
+  const double scale = std::pow(10.0, digits - 1 - int(std::floor(std::log10(std::fabs(v)))));
+  return std::round(v * scale) / scale;
+}
+
+struct Span {
+  uint64_t start = UINT64_MAX, end = 0;
+  uint64_t math_busy = 0;
+};
+
+}  // namespace
+
+nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const Plan& plan, const RunResult& run) {
+  const ComputeCosts costs(config.core);
+  const double clock_hz = config.chip.clock_ghz * 1e9;
+  const int cores = int(plan.cores.size());
+  std::vector<Span> spans(plan.ops.size());
+  std::vector<uint64_t> core_math(cores, 0), core_busy_end(cores, 0);
+  for (const Activity& a : run.activities) {
+    if (a.op >= 0) {
+      Span& s = spans[a.op];
+      s.start = std::min(s.start, a.start);
+      s.end = std::max(s.end, a.end);
+      if (a.engine == Engine::math) s.math_busy += a.end - a.start;
+    }
+    if (a.engine == Engine::math) core_math[a.unit] += a.end - a.start;
+  }
+
+  int64_t total_macs = 0;
+  for (const OpPlan& o : plan.ops) total_macs += o.macs;
+  const double seconds = double(run.total_cycles) / clock_hz;
+  const double peak_flops_per_cycle = costs.peak_flops_per_cycle(config.mapper.default_fidelity) * cores;
+  const double peak_tflops = peak_flops_per_cycle * clock_hz / 1e12;
+  const double achieved_tflops = seconds > 0 ? 2.0 * double(total_macs) / seconds / 1e12 : 0;
+
+  nlohmann::json r;
+  r["schema"] = "tessera-report";
+  r["schema_version"] = kReportSchemaVersion;
+  r["chip"] = config.chip.name;
+  r["workload"] = graph.name;
+  r["clock_ghz"] = config.chip.clock_ghz;
+  r["compute_cores"] = cores;
+  r["total_cycles"] = run.total_cycles;
+  r["seconds"] = rounded(seconds);
+  r["macs"] = total_macs;
+  r["peak_tflops"] = rounded(peak_tflops);
+  r["achieved_tflops"] = rounded(achieved_tflops);
+  r["utilization"] = rounded(peak_tflops > 0 ? achieved_tflops / peak_tflops : 0);
+  r["peak_fidelity"] = to_string(config.mapper.default_fidelity);
+  r["sram_capacity_bytes"] = plan.sram_capacity_bytes;
+  uint64_t sram_peak = 0;
+  for (const CoreProgram& c : plan.cores) sram_peak = std::max(sram_peak, c.sram_peak_bytes);
+  r["sram_peak_bytes"] = sram_peak;
+
+  nlohmann::json ops = nlohmann::json::array();
+  for (size_t i = 0; i < plan.ops.size(); ++i) {
+    const OpPlan& o = plan.ops[i];
+    const Span& s = spans[i];
+    const uint64_t cycles = s.end > s.start && s.start != UINT64_MAX ? s.end - s.start : 0;
+    const Fidelity fid = graph.ops[i].fidelity ? *graph.ops[i].fidelity : config.mapper.default_fidelity;
+    const double op_peak = costs.peak_flops_per_cycle(fid) / 2.0 * std::max(o.cores, 1);  // MACs per cycle
+    nlohmann::json op = {{"name", o.name}, {"type", o.type}, {"macs", o.macs}, {"executed_macs", o.executed_macs},
+                         {"cycles", cycles}, {"start_cycle", s.start == UINT64_MAX ? 0 : s.start},
+                         {"end_cycle", s.end}, {"cores", o.cores},
+                         {"share", rounded(run.total_cycles ? double(cycles) / double(run.total_cycles) : 0)},
+                         {"utilization", rounded(cycles && o.macs ? double(o.executed_macs) / (double(cycles) * op_peak) : 0)},
+                         {"weight_bytes", o.weight_bytes}, {"sram_peak_bytes", o.sram_peak_bytes},
+                         {"spilled_bytes", o.spilled_bytes}};
+    if (!o.conv_algorithm.empty()) op["conv_algorithm"] = o.conv_algorithm;
+    if (!o.note.empty()) op["note"] = o.note;
+    ops.push_back(op);
+  }
+  r["ops"] = ops;
+
+  nlohmann::json core_list = nlohmann::json::array();
+  for (int c = 0; c < cores; ++c)
+    core_list.push_back({{"x", plan.cores[c].pos.x}, {"y", plan.cores[c].pos.y},
+                         {"math_busy_cycles", core_math[c]},
+                         {"utilization", rounded(run.total_cycles ? double(core_math[c]) / double(run.total_cycles) : 0)},
+                         {"sram_peak_bytes", plan.cores[c].sram_peak_bytes}});
+  r["cores"] = core_list;
+
+  nlohmann::json stats = nlohmann::json::object();
+  for (const auto& [name, stat] : run.stats.all())
+    if (name.find(".link.") == std::string::npos) stats[name] = rounded(stat.value, 12);
+  r["stats"] = stats;
+  return r;
+}
+
+static std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+static std::string with_commas(uint64_t v) {
+  std::string s = std::to_string(v), out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i && (s.size() - i) % 3 == 0) out += ',';
+    out += s[i];
+  }
+  return out;
+}
+
+std::string format_summary(const nlohmann::json& r) {
+  std::string s;
+  char line[512];
+  std::snprintf(line, sizeof line, "chip       %s, %d compute cores at %.2f GHz\n", r["chip"].get<std::string>().c_str(),
+                r["compute_cores"].get<int>(), r["clock_ghz"].get<double>());
+  s += line;
+  std::snprintf(line, sizeof line, "workload   %s, %zu ops, %s MACs\n", r["workload"].get<std::string>().c_str(),
+                r["ops"].size(), with_commas(r["macs"].get<uint64_t>()).c_str());
+  s += line;
+  std::snprintf(line, sizeof line, "cycles     %s (%.3f ms simulated)\n", with_commas(r["total_cycles"].get<uint64_t>()).c_str(),
+                r["seconds"].get<double>() * 1e3);
+  s += line;
+  std::snprintf(line, sizeof line, "TFLOPS     %.2f achieved of %.2f peak (%s), %.1f%% utilisation\n",
+                r["achieved_tflops"].get<double>(), r["peak_tflops"].get<double>(),
+                r["peak_fidelity"].get<std::string>().c_str(), 100 * r["utilization"].get<double>());
+  s += line;
+  std::snprintf(line, sizeof line, "SRAM       peak %.1f KiB of %.1f KiB per core\n\n",
+                r["sram_peak_bytes"].get<double>() / 1024, r["sram_capacity_bytes"].get<double>() / 1024);
+  s += line;
+  size_t width = 4;
+  for (const auto& op : r["ops"]) width = std::max(width, op["name"].get<std::string>().size());
+  width = std::min<size_t>(width, 48);
+  std::snprintf(line, sizeof line, "%-*s  %-16s %15s %12s %7s %6s %7s\n", int(width), "op", "type", "MACs", "cycles",
+                "share", "cores", "util");
+  s += line;
+  for (const auto& op : r["ops"]) {
+    std::string name = op["name"].get<std::string>();
+    if (name.size() > width) name = "..." + name.substr(name.size() - width + 3);
+    std::snprintf(line, sizeof line, "%-*s  %-16s %15s %12s %6s%% %6d %6s%%\n", int(width), name.c_str(),
+                  op["type"].get<std::string>().c_str(), with_commas(op["macs"].get<uint64_t>()).c_str(),
+                  with_commas(op["cycles"].get<uint64_t>()).c_str(), fixed(100 * op["share"].get<double>(), 1).c_str(),
+                  op["cores"].get<int>(), op["macs"].get<int64_t>() ? fixed(100 * op["utilization"].get<double>(), 1).c_str() : "-");
+    s += line;
+  }
+  return s;
+}
+
+}  // namespace tessera
