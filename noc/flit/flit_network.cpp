@@ -48,6 +48,8 @@ FlitNetwork::FlitNetwork(const NocConfig& config, FlitOptions options)
   va_accept_rr_.assign(in_vcs, 0);
   flits_in_router_.assign(routers_, 0);
   router_listed_.assign(routers_, 0);
+  occupied_.assign(routers_, 0);
+  wake_.assign(routers_, kNever);
   occupancy_sum_.assign(routers_, 0);
   sources_.resize(routers_);
 }
@@ -163,7 +165,8 @@ uint64_t FlitNetwork::run_until(uint64_t cycle, bool stop_at_retire) {
   return now_;
 }
 
-void FlitNetwork::activate(int router) {
+void FlitNetwork::activate(int router, uint64_t arrival) {
+  if (arrival < wake_[router]) wake_[router] = arrival;
   if (!router_listed_[router]) {
     router_listed_[router] = 1;
     next_active_.push_back(router);
@@ -176,7 +179,7 @@ void FlitNetwork::step(uint64_t t) {
   // Routers only read their own state and write downstream flits and upstream credits that arrive in a
   // later cycle, so the order in which they are stepped does not matter.
   for (int r : active_routers_) {
-    step_router(r, t);
+    if (wake_[r] <= t) step_router(r, t);  // else every flit here is still in a pipeline stage or on a link
     occupancy_sum_[r] += flits_in_router_[r];
   }
   size_t kept = 0;
@@ -259,10 +262,11 @@ void FlitNetwork::step_source(int source, uint64_t t) {
   const size_t slot = (buf_head_[i] + buf_count_[i]) % depth_;
   buffer_[i * depth_ + slot] = Flit{s.current, s.next_seq, t + injection_latency_};
   ++buf_count_[i];
+  occupied_[source] |= VcMask{1} << (i - ivc(source, 0, 0));
   ++flits_in_router_[source];
   ++flits_in_routers_;
   ++counters_.flits;
-  activate(source);
+  activate(source, t + injection_latency_);
   s.last_sent = t;
   last_progress_ = t;
   if (s.next_seq + 1 == packets_[s.current].flits) {

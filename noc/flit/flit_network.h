@@ -25,6 +25,7 @@ constexpr int kInjectPort = kLocal;   // input port fed by the endpoint
 constexpr int kEjectPort = kLocal;    // output port to the endpoint
 constexpr int kSourcePort = 5;        // the endpoint's side of the injection channel, as an output port
 constexpr int kMaxVcs = 16;
+using VcMask = unsigned __int128;  // one bit per input VC of a router (5 ports x up to 16 VCs)
 
 // Thrown by the watchdog: nothing moved for watchdog_cycles while flits were in the network.
 class DeadlockError : public std::runtime_error {
@@ -134,7 +135,8 @@ class FlitNetwork {
   void step(uint64_t t);
   void step_router(int router, uint64_t t);
   void route(int router, int in_port, int vc, uint64_t t);
-  void allocate_vcs(int router, uint64_t t);
+  void allocate_vcs(int router, uint64_t t, const std::array<VcMask, kNumPorts>& lower,
+                    const std::array<VcMask, kNumPorts>& upper);
   void allocate_switch(int router, uint64_t t);
   void traverse(int router, int in_port, int vc, int out_port, uint64_t t);
   void step_source(int source, uint64_t t);
@@ -143,7 +145,7 @@ class FlitNetwork {
   void retire(uint32_t packet, int dst, uint64_t delivered);
   uint32_t new_packet();
   void free_packet(uint32_t packet);
-  void activate(int router);
+  void activate(int router, uint64_t arrival);
   [[noreturn]] void report_deadlock(uint64_t t) const;
   int network_of(int router) const { return router / nodes_; }
 
@@ -176,6 +178,8 @@ class FlitNetwork {
   std::vector<uint8_t> va_accept_rr_;                               // per input VC
   // Per router.
   std::vector<uint32_t> flits_in_router_;
+  std::vector<VcMask> occupied_;    // input VCs holding flits
+  std::vector<uint64_t> wake_;      // next cycle the router can act
   std::vector<uint8_t> router_listed_;
   std::vector<int> active_routers_, next_active_;
   std::vector<uint64_t> occupancy_sum_;

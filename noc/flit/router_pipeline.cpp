@@ -11,6 +11,19 @@ namespace {
 inline int axis_of(int direction) { return direction >> 1; }  // 0: X (east, west), 1: Y (south, north)
 inline bool positive(int direction) { return direction == kEast || direction == kSouth; }
 
+// Index of the lowest set bit of a non-empty mask.
+inline int lowest_bit(VcMask mask) {
+  const uint64_t low = static_cast<uint64_t>(mask);
+  return low ? __builtin_ctzll(low) : 64 + __builtin_ctzll(static_cast<uint64_t>(mask >> 64));
+}
+
+// First set bit of `mask` at or after `start`, else the lowest; -1 when empty.
+inline int pick_round_robin(VcMask mask, int start) {
+  if (mask == 0) return -1;
+  const VcMask from = mask & (~VcMask{0} << start);
+  return lowest_bit(from ? from : mask);
+}
+
 // First set bit of `mask` at or after `start`, wrapping round `width` bits; -1 when empty.
 inline int round_robin_pick(unsigned mask, int start, int width) {
   if (mask == 0) return -1;
@@ -25,20 +38,46 @@ inline int round_robin_pick(unsigned mask, int start, int width) {
 
 void FlitNetwork::step_router(int r, uint64_t t) {
   const size_t first = ivc(r, 0, 0);
-  const int count = kNumPorts * vcs_;
+  // VC requests per output port, split by dateline class; bit k is the router's k-th input VC.
+  std::array<VcMask, kNumPorts> lower{}, upper{};
   bool wants_vc = false;
-  for (int k = 0; k < count; ++k) {
+  for (VcMask todo = occupied_[r]; todo; todo &= todo - 1) {
+    const int k = lowest_bit(todo);
     const size_t i = first + k;
-    if (buf_count_[i] == 0) continue;
     InputVc& in = in_vc_[i];
     if (in.state == kIdle) {
       if (buffer_[i * depth_ + buf_head_[i]].arrival > t) continue;
       route(r, k / vcs_, k % vcs_, t);
     }
-    if (in.state == kVcAlloc) wants_vc = true;
+    if (in.state != kVcAlloc || in.ready > t) continue;
+    for (unsigned pending = in.pending_va; pending; pending &= pending - 1) {
+      const int o = __builtin_ctz(pending);
+      if (in.class1_mask & (1u << o)) upper[o] |= VcMask{1} << k;
+      else lower[o] |= VcMask{1} << k;
+      wants_vc = true;
+    }
   }
-  if (wants_vc) allocate_vcs(r, t);
+  if (wants_vc) allocate_vcs(r, t, lower, upper);
   allocate_switch(r, t);
+
+  // The next cycle this router can do anything: a flit arriving, a pipeline stage ending, or the next
+  // cycle when something waits on allocation or credits.
+  uint64_t wake = kNever;
+  for (VcMask todo = occupied_[r]; todo; todo &= todo - 1) {
+    const size_t i = first + lowest_bit(todo);
+    const InputVc& in = in_vc_[i];
+    const uint64_t arrival = buffer_[i * depth_ + buf_head_[i]].arrival;
+    uint64_t when;
+    if (in.state == kIdle) when = arrival;
+    else if (in.state == kVcAlloc) when = in.ready;
+    else when = arrival > in.ready ? arrival : in.ready;
+    if (when <= t) {
+      wake = t + 1;
+      break;
+    }
+    if (when < wake) wake = when;
+  }
+  wake_[r] = wake;
 }
 
 void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {
@@ -145,48 +184,40 @@ void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {
   in.ready = t + static_cast<uint64_t>(config_.delays.routing);
 }
 
-void FlitNetwork::allocate_vcs(int r, uint64_t t) {
+void FlitNetwork::allocate_vcs(int r, uint64_t t, const std::array<VcMask, kNumPorts>& lower,
+                               const std::array<VcMask, kNumPorts>& upper) {
   // One-iteration iSLIP per output port: each free output VC grants one requesting input VC (round robin),
-  // each input VC accepts one grant (round robin); pointers move only on acceptance.
+  // each input VC accepts one grant (round robin); pointers move only on acceptance. With dateline
+  // classes, the lower half of a link's VCs serves class 0 and the upper half class 1.
   const size_t first = ivc(r, 0, 0);
   const int count = kNumPorts * vcs_;
   const int half = vcs_ / 2;
   for (int o = 0; o < kNumPorts; ++o) {
+    const VcMask all = lower[o] | upper[o];
+    if (all == 0) continue;
     std::array<int8_t, kNumPorts * kMaxVcs> granted;  // per requester: output VC granted, -1 none
-    bool any = false;
+    VcMask granted_mask = 0;
     for (int ov = 0; ov < vcs_; ++ov) {
       const size_t out = ovc(r, o, ov);
       if (out_vc_busy_[out]) continue;
-      const bool upper = classes_ && o != kEjectPort && ov >= half;
-      const int start = va_grant_rr_[out];
-      for (int step = 0; step < count; ++step) {
-        int k = start + step;
-        if (k >= count) k -= count;
-        const InputVc& in = in_vc_[first + k];
-        if (in.state != kVcAlloc || in.ready > t || !(in.pending_va & (1u << o))) continue;
-        if (classes_ && o != kEjectPort && (((in.class1_mask >> o) & 1u) != static_cast<unsigned>(upper))) continue;
-        if (!any) {
-          granted.fill(-1);
-          any = true;
-        }
-        if (granted[k] < 0) {
-          granted[k] = static_cast<int8_t>(ov);
-        } else {
-          // Several grants reach this input VC: it accepts the first at or after its pointer.
-          int pointer = va_accept_rr_[first + k];
-          int current = granted[k];
-          auto distance = [&](int v) { return (v - pointer + vcs_) % vcs_; };
-          if (distance(ov) < distance(current)) granted[k] = static_cast<int8_t>(ov);
-        }
-        break;
+      const VcMask eligible = (!classes_ || o == kEjectPort) ? all : (ov >= half ? upper[o] : lower[o]);
+      const int k = pick_round_robin(eligible, va_grant_rr_[out]);
+      if (k < 0) continue;
+      if (!(granted_mask & (VcMask{1} << k))) {
+        granted_mask |= VcMask{1} << k;
+        granted[k] = static_cast<int8_t>(ov);
+      } else {
+        // Several grants reach this input VC: it accepts the first at or after its pointer.
+        const int pointer = va_accept_rr_[first + k];
+        auto distance = [&](int v) { return (v - pointer + vcs_) % vcs_; };
+        if (distance(ov) < distance(granted[k])) granted[k] = static_cast<int8_t>(ov);
       }
     }
-    if (!any) continue;
-    for (int k = 0; k < count; ++k) {
-      if (granted[k] < 0) continue;
+    while (granted_mask) {
+      const int k = lowest_bit(granted_mask);
+      granted_mask &= granted_mask - 1;
       const int ov = granted[k];
       const size_t out = ovc(r, o, ov);
-      // A grant not accepted (the input VC took another) leaves the output VC free this cycle.
       InputVc& in = in_vc_[first + k];
       in.out_vc[o] = static_cast<int8_t>(ov);
       in.pending_va = static_cast<uint8_t>(in.pending_va & ~(1u << o));
@@ -204,42 +235,49 @@ void FlitNetwork::allocate_vcs(int r, uint64_t t) {
 void FlitNetwork::allocate_switch(int r, uint64_t t) {
   // Requests: per input port, the outputs wanted by its VCs' front flits (one VC per output, picked round
   // robin from the port's pointer). Then one iSLIP iteration between input and output ports.
+  const size_t first = ivc(r, 0, 0);
+  const VcMask occupied = occupied_[r];
+  const VcMask port_bits = (VcMask{1} << vcs_) - 1;
   std::array<uint8_t, kNumPorts> request{};
+  std::array<uint8_t, kNumPorts> requesters{};  // per output port: input ports asking for it
   std::array<std::array<int8_t, kNumPorts>, kNumPorts> chosen_vc;
-  bool any = false;
+  unsigned outputs_asked = 0;
   for (int p = 0; p < kNumPorts; ++p) {
+    const unsigned here = static_cast<unsigned>((occupied >> (p * vcs_)) & port_bits);
+    if (!here) continue;
     const int start = sw_input_rr_[r * kNumPorts + p];
-    for (int step = 0; step < vcs_; ++step) {
-      int vc = start + step;
-      if (vc >= vcs_) vc -= vcs_;
-      const size_t i = ivc(r, p, vc);
-      if (buf_count_[i] == 0) continue;
-      const InputVc& in = in_vc_[i];
-      if (in.state != kActive || in.ready > t) continue;
-      if (buffer_[i * depth_ + buf_head_[i]].arrival > t) continue;
-      unsigned wanted = in.branch_mask & ~in.sent_mask & ~request[p];
-      while (wanted) {
-        int o = __builtin_ctz(wanted);
-        wanted &= wanted - 1;
-        if (!take_credit(ovc(r, o, in.out_vc[o]), t)) continue;
-        request[p] = static_cast<uint8_t>(request[p] | (1u << o));
-        chosen_vc[p][o] = static_cast<int8_t>(vc);
-        any = true;
+    // Visit this port's occupied VCs from the round-robin pointer onwards, then wrap.
+    const unsigned from_start = here & (~0u << start);
+    for (int pass = 0; pass < 2; ++pass) {
+      for (unsigned vcs = pass == 0 ? from_start : here & ~from_start; vcs; vcs &= vcs - 1) {
+        const int vc = __builtin_ctz(vcs);
+        const size_t i = first + static_cast<size_t>(p * vcs_ + vc);
+        const InputVc& in = in_vc_[i];
+        if (in.state != kActive || in.ready > t) continue;
+        if (buffer_[i * depth_ + buf_head_[i]].arrival > t) continue;
+        for (unsigned wanted = in.branch_mask & ~in.sent_mask & ~request[p]; wanted; wanted &= wanted - 1) {
+          const int o = __builtin_ctz(wanted);
+          if (!take_credit(ovc(r, o, in.out_vc[o]), t)) continue;
+          request[p] = static_cast<uint8_t>(request[p] | (1u << o));
+          requesters[o] = static_cast<uint8_t>(requesters[o] | (1u << p));
+          chosen_vc[p][o] = static_cast<int8_t>(vc);
+          outputs_asked |= 1u << o;
+        }
       }
     }
   }
-  if (!any) return;
+  if (!outputs_asked) return;
   std::array<uint8_t, kNumPorts> grants{};  // per input port: outputs that granted it
-  for (int o = 0; o < kNumPorts; ++o) {
-    unsigned requesters = 0;
-    for (int p = 0; p < kNumPorts; ++p)
-      if (request[p] & (1u << o)) requesters |= 1u << p;
-    int p = round_robin_pick(requesters, sw_grant_rr_[r * kNumPorts + o], kNumPorts);
-    if (p >= 0) grants[p] = static_cast<uint8_t>(grants[p] | (1u << o));
+  unsigned inputs_granted = 0;
+  for (unsigned outs = outputs_asked; outs; outs &= outs - 1) {
+    const int o = __builtin_ctz(outs);
+    const int p = round_robin_pick(requesters[o], sw_grant_rr_[r * kNumPorts + o], kNumPorts);
+    grants[p] = static_cast<uint8_t>(grants[p] | (1u << o));
+    inputs_granted |= 1u << p;
   }
-  for (int p = 0; p < kNumPorts; ++p) {
-    int o = round_robin_pick(grants[p], sw_accept_rr_[r * kNumPorts + p], kNumPorts);
-    if (o < 0) continue;
+  for (unsigned ins = inputs_granted; ins; ins &= ins - 1) {
+    const int p = __builtin_ctz(ins);
+    const int o = round_robin_pick(grants[p], sw_accept_rr_[r * kNumPorts + p], kNumPorts);
     sw_grant_rr_[r * kNumPorts + o] = static_cast<uint8_t>(p + 1 == kNumPorts ? 0 : p + 1);
     sw_accept_rr_[r * kNumPorts + p] = static_cast<uint8_t>(o + 1 == kNumPorts ? 0 : o + 1);
     const int vc = chosen_vc[p][o];
@@ -278,9 +316,10 @@ void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t) {
     const size_t slot = (buf_head_[j] + buf_count_[j]) % depth_;
     buffer_[j * depth_ + slot] = Flit{packet, flit.seq, t + to_next_router_ + link_latency_};
     ++buf_count_[j];
+    occupied_[d] |= VcMask{1} << (j - ivc(d, 0, 0));
     ++flits_in_router_[d];
     ++flits_in_routers_;
-    activate(d);
+    activate(d, t + to_next_router_ + link_latency_);
     const int link = link_id(net, nodes_, node, o);
     counters_.count_link_flits(link, 1);
     ++counters_.link_busy[link];
@@ -292,7 +331,7 @@ void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t) {
   if (in.sent_mask != in.branch_mask) return;
   // Every branch has its copy: the flit leaves the buffer and its slot's credit heads upstream.
   buf_head_[i] = static_cast<uint16_t>(buf_head_[i] + 1 == depth_ ? 0 : buf_head_[i] + 1);
-  --buf_count_[i];
+  if (--buf_count_[i] == 0) occupied_[r] &= ~(VcMask{1} << (i - ivc(r, 0, 0)));
   --flits_in_router_[r];
   --flits_in_routers_;
   return_credit(r, in_port, vc, t);
