@@ -77,13 +77,9 @@ def conv_out_size(size, kernel, stride, pad_before, pad_after, dilation):
     return (size + pad_before + pad_after - dilation * (kernel - 1) - 1) // stride + 1
 
 
-def pool_out_size(size, kernel, stride, pad_before, pad_after, ceil_mode):
-    span = size + pad_before + pad_after - kernel
-    out = (-(-span // stride) if ceil_mode else span // stride) + 1
-    # As in PyTorch/ONNX: the last window must start inside the input or its leading padding.
-    if ceil_mode and (out - 1) * stride >= size + pad_before:
-        out -= 1
-    return out
+def pool_out_size(size, kernel, stride, pad, ceil_mode):
+    span = size + 2 * pad - kernel
+    return (-(-span // stride) if ceil_mode else span // stride) + 1
 
 
 def broadcast(a, b):
@@ -172,10 +168,9 @@ def _pool(shapes, attrs):
         raise ShapeError("pooling needs a 4-d input")
     kh, kw = _pair(attrs.get("kernel"), None)
     sh, sw = _pair(attrs.get("stride"), (kh, kw))
-    top, left, bottom, right = _pads4(attrs.get("padding"))
+    ph, pw = _pair(attrs.get("padding"), (0, 0))  # pools take symmetric padding only
     ceil_mode = attrs.get("ceil_mode", False)
-    return [[x[0], x[1], pool_out_size(x[2], kh, sh, top, bottom, ceil_mode),
-             pool_out_size(x[3], kw, sw, left, right, ceil_mode)]]
+    return [[x[0], x[1], pool_out_size(x[2], kh, sh, ph, ceil_mode), pool_out_size(x[3], kw, sw, pw, ceil_mode)]]
 
 
 def _concat(shapes, attrs):
@@ -216,9 +211,11 @@ def _slice(shapes, attrs):
     x = list(shapes[0])
     axis = _axis(attrs["axis"], len(x))
     start, end, size = attrs["start"], attrs["end"], x[axis]
-    start = min(max(start + size if start < 0 else start, 0), size)
-    end = min(max(end + size if end < 0 else end, 0), size)
-    x[axis] = max(end - start, 0)
+    start = start + size if start < 0 else start
+    end = min(end + size if end < 0 else end, size)
+    if not 0 <= start <= end:
+        raise ShapeError("slice [%d, %d) out of range for axis size %d" % (attrs["start"], attrs["end"], size))
+    x[axis] = end - start
     return [x]
 
 
