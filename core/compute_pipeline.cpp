@@ -50,6 +50,7 @@ void ComputePipeline::run() {
     if (t.pack_end > now) wait(chip_.cycles(t.pack_end - now));
     for (const BufferLevel& p : cmd.pops) chip_.buffer(core_, p.buffer).pop(p.tiles);
     if (cmd.out_buffer >= 0 && cmd.out_tiles) chip_.buffer(core_, cmd.out_buffer).push(cmd.out_tiles);
+    if (cmd.last_of_op) chip_.buffer(core_, kProgressBuffer).push(1);
     ++done_;
   }
 }

@@ -3,4 +3,4 @@
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
-int sc_main(int argc, char** argv) { return Catch::Session().run(argc, argv); }
+extern "C" int sc_main(int argc, char** argv) { return Catch::Session().run(argc, argv); }

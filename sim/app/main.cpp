@@ -4,6 +4,9 @@
 #include <cstring>
 #include <string>
 
+#include <systemc>
+
+#include "sim/app/cli_support.h"
 #include "sim/app/commands.h"
 
 namespace {
@@ -22,7 +25,12 @@ const char* kUsage =
 
 }  // namespace
 
-// SystemC's library owns main() and calls sc_main.
+// SystemC's kernel runs sc_main; main only silences its banner first, so stdout carries results alone.
+int main(int argc, char** argv) {
+  tessera::app::quiet_systemc_banner();
+  return sc_core::sc_elab_and_sim(argc, argv);
+}
+
 extern "C" int sc_main(int argc, char** argv) {
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);

@@ -27,7 +27,26 @@ Region same_or_whole(const Tensor& in, const Tensor& out_tensor, const Region& o
 
 }  // namespace
 
-bool needs_whole_rows(const Op& op) {
+bool is_matrix_transpose(const Graph& g, const Op& op) {
+  const Tensor& x = g.input(op, 0);
+  const Tensor& y = g.output(op);
+  const MatrixShape a = matrix_shape(x), b = matrix_shape(y);
+  if (a.rows != b.cols || a.cols != b.rows) return false;
+  if (op.type == OpType::reshape || op.type == OpType::flatten)
+    return x.shape.size() == 4 && x.shape[0] == 1 && y.shape.size() != 4;
+  if (op.type == OpType::transpose) {
+    const auto& perm = op.attrs["perm"];
+    const size_t n = perm.size();
+    if (n < 2 || perm[n - 1].get<int64_t>() != int64_t(n - 2) || perm[n - 2].get<int64_t>() != int64_t(n - 1)) return false;
+    for (size_t d = 0; d + 2 < n; ++d)
+      if (perm[d].get<int64_t>() != int64_t(d) || x.shape[d] != 1) return false;
+    return x.shape.size() != 4;
+  }
+  return false;
+}
+
+bool needs_whole_rows(const Graph& g, const Op& op) {
+  if (is_matrix_transpose(g, op)) return false;
   switch (op.type) {
     case OpType::softmax: case OpType::layernorm: case OpType::rmsnorm: case OpType::moe_topk:
     case OpType::reshape: case OpType::flatten: case OpType::squeeze: case OpType::unsqueeze:
@@ -184,6 +203,10 @@ std::vector<Region> needed_input_regions(const Graph& g, const Op& op, const Reg
       return need;
     case OpType::reshape: case OpType::flatten: case OpType::squeeze: case OpType::unsqueeze:
     case OpType::transpose:
+      if (is_matrix_transpose(g, op)) {
+        need[0] = {out.c0, out.c1, out.r0, out.r1};
+        return need;
+      }
       for (size_t i = 0; i < op.inputs.size(); ++i) need[i] = whole(in(i));
       return need;
     default:

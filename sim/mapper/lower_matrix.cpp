@@ -125,7 +125,7 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
           ctx.builder.dram_read(a.name + "|" + std::to_string(out.r0) + "|" + std::to_string(mi) + "|" +
                                     std::to_string(ni) + "|" + std::to_string(kj),
                                 op_index, core, a_stream, uint64_t(std::ceil(a_chunk_tiles * ta * a_live)),
-                                a_chunk_tiles, true);
+                                a_chunk_tiles, true, ctx.prefetch_gate(core));
           a_level += a_chunk_tiles;
           cmd.waits.push_back({a_stream, a_level});
           cmd.pops.push_back({a_stream, a_chunk_tiles});
@@ -134,7 +134,8 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
           // The same weight chunk serves every core with the same output columns: one multicast read.
           const std::string key = b.name + "|" + std::to_string(out.c0) + "|" + std::to_string(ni) + "|" +
                                   std::to_string(kj) + (weights_resident ? "" : "|" + std::to_string(mi));
-          ctx.builder.dram_read(key, op_index, core, b_stream, b_chunk_tiles * tb, b_chunk_tiles, !weights_resident);
+          ctx.builder.dram_read(key, op_index, core, b_stream, b_chunk_tiles * tb, b_chunk_tiles, !weights_resident,
+                                ctx.prefetch_gate(core));
           share.weight_bytes += b_chunk_tiles * tb;
         }
         if (s.b_weight) {

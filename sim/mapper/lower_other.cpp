@@ -58,7 +58,7 @@ uint64_t pool_window(const Op& op, const Graph& g) {
 
 }  // namespace
 
-CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out) {
+CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out, bool fused) {
   const Op& op = ctx.graph.ops[op_index];
   const std::vector<Region> need = needed_input_regions(ctx.graph, op, out);
   CoreShare share;
@@ -76,14 +76,14 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
   share.own_bytes = tiles * tile_bytes(fo);
 
   // Whole rows for row-wise reductions; otherwise blocks of a few tiles so that stages overlap.
-  const uint64_t block = needs_whole_rows(op) ? std::max<uint64_t>(tiles_per_row, ctx.config.mapper.block_tiles)
+  const uint64_t block = needs_whole_rows(ctx.graph, op) ? std::max<uint64_t>(tiles_per_row, ctx.config.mapper.block_tiles)
                                               : ctx.config.mapper.block_tiles;
   const uint64_t blocks = std::max<uint64_t>(1, (tiles + block - 1) / block);
   for (uint64_t b = 0; b < blocks; ++b) {
     const uint64_t here = tiles * (b + 1) / blocks - tiles * b / blocks;
     ComputeCmd cmd;
     cmd.op = op_index;
-    if (b == 0) cmd.launch_cycles = ctx.costs.kernel_launch_cycles();
+    if (b == 0 && !fused) cmd.launch_cycles = ctx.costs.kernel_launch_cycles();
     for (const auto& f : inputs) cmd.waits.insert(cmd.waits.end(), f.waits.begin(), f.waits.end());
     uint64_t reshape = 0;
     bool on_core = false;
@@ -94,6 +94,7 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
     cmd.unpack_cycles = ctx.costs.unpack_cycles(unpack_bytes, compressed || fo == DataFormat::bfp2);
     cmd.pack_cycles = ctx.costs.pack_cycles(here * tile_bytes(fo));
     if (op_class(op.type) == OpClass::vector || op_class(op.type) == OpClass::norm) cmd.vector_tiles = here;
+    if (fused) cmd.reshape_cycles = cmd.unpack_cycles = cmd.math_cycles = cmd.pack_cycles = cmd.vector_tiles = 0;
     cmd.out_buffer = share.out_buffer;
     cmd.out_tiles = here;
     ctx.builder.compute(core, cmd);

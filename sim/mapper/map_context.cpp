@@ -11,6 +11,7 @@ MapContext::MapContext(const ArchConfig& c, const Graph& g, Plan& p)
     : config(c), graph(g), plan(p), costs(c.core), builder(c, p) {
   core_count = int(plan.cores.size());
   held.resize(graph.tensors.size());
+  ops_on_core.assign(plan.cores.size(), 0);
   resident.assign(plan.cores.size(), std::vector<uint64_t>(graph.ops.size() + 1, 0));
 }
 
@@ -62,12 +63,14 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
     for (uint64_t i = 0; i < chunks; ++i) {
       const uint64_t b = bytes * (i + 1) / chunks - bytes * i / chunks;
       const uint64_t n = tiles * (i + 1) / chunks - tiles * i / chunks;
-      builder.dram_read(key + "#" + std::to_string(i), op_index, core, fetch.buffer, std::max<uint64_t>(b, 1), n, false);
+      builder.dram_read(key + "#" + std::to_string(i), op_index, core, fetch.buffer, std::max<uint64_t>(b, 1), n, false,
+                        prefetch_gate(core));
     }
     fetch.tiles = tiles;
     fetch.bytes = bytes;
     fetch.waits.push_back({fetch.buffer, tiles});
-    hold_sram(core, op_index, op_index, bytes);
+    // Prefetched while the op before runs.
+    hold_sram(core, op_index - 1, op_index, bytes);
     return fetch;
   }
 
@@ -86,7 +89,7 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
       continue;
     }
     const uint64_t raw = uint64_t(std::ceil(region_bytes(part, f) * live));
-    const uint64_t bytes = compress ? uint64_t(std::ceil(compressed_bytes(f, region_tiles(part), density) * live)) : raw;
+    const uint64_t bytes = compress ? uint64_t(std::ceil(raw / compression_ratio(f, density))) : raw;
     const uint64_t tiles = builder.transfer(piece, part, op_index, core, fetch.buffer, std::max<uint64_t>(bytes, 1),
                                             raw, compress, t.name);
     fetch.tiles += tiles;

@@ -31,6 +31,11 @@ class MapContext {
   int core_count = 0;
   // Pieces of each activation tensor held in cores' output buffers (empty for DRAM tensors).
   std::vector<std::vector<HeldPiece>> held;
+  // Ops lowered on each core so far: an op's DRAM reads wait until all but the one before it are done.
+  std::vector<uint64_t> ops_on_core;
+  std::vector<BufferLevel> prefetch_gate(int core) const {
+    return {{kProgressBuffer, ops_on_core[core] > 0 ? ops_on_core[core] - 1 : 0}};
+  }
   // Bytes resident per core per op step, for the SRAM check.
   std::vector<std::vector<uint64_t>> resident;
 

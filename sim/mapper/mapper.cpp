@@ -26,7 +26,7 @@ double block_cost(const MapContext& ctx, const Op& op, int64_t rt, int64_t ct, i
     const MatrixShape mb = matrix_shape(b);
     const double k_tiles = std::max(1.0, std::ceil(double(op.type == OpType::matmul ? a.shape.back() : mb.cols * 9) / kTileDim));
     bytes = double(rt) * k_tiles * tile_bytes(ctx.format_of(a)) + double(ct) * k_tiles * tile_bytes(ctx.format_of(b));
-  } else if (needs_whole_rows(op) && op_class(op.type) == OpClass::movement) {
+  } else if (needs_whole_rows(ctx.graph, op) && op_class(op.type) == OpClass::movement) {
     bytes = double(ctx.graph.input(op, 0).elements()) * bytes_per_element(ctx.format_of(ctx.graph.input(op, 0)));
   } else {
     bytes = double(rt * ct) * out_tile * std::max<size_t>(op.inputs.size(), 1);
@@ -34,6 +34,27 @@ double block_cost(const MapContext& ctx, const Op& op, int64_t rt, int64_t ct, i
   (void)r;
   (void)c;
   return std::max(compute, bytes / link) + ctx.config.core.kernel_launch_cycles;
+}
+
+// Element-wise work stays where its first input already is: no tile moves for a bias, an activation or a
+// residual's first operand. Returns the input's pieces as (core, region) blocks, or nothing.
+std::vector<std::pair<int, Region>> follow_input(const MapContext& ctx, const Op& op) {
+  const OpClass k = op_class(op.type);
+  if (k != OpClass::vector && k != OpClass::eltwise) return {};
+  const Tensor& x = ctx.graph.input(op, 0);
+  if (x.shape != ctx.graph.output(op).shape || ctx.held[op.inputs[0]].empty()) return {};
+  std::vector<std::pair<int, Region>> blocks;
+  for (const HeldPiece& p : ctx.held[op.inputs[0]]) blocks.emplace_back(p.core, p.region);
+  return blocks;
+}
+
+// A ReLU right after a conv, matmul or add on the same cores is applied by the producer's packer for free.
+bool fuses_into_producer(const MapContext& ctx, const Op& op) {
+  if (op.type != OpType::relu && op.type != OpType::relu6) return false;
+  const Tensor& x = ctx.graph.input(op, 0);
+  if (x.producer < 0 || x.consumers.size() != 1) return false;
+  const OpClass k = op_class(ctx.graph.ops[x.producer].type);
+  return k == OpClass::matrix || k == OpClass::eltwise;
 }
 
 OpPlan describe(const Graph& g, const Op& op) {
@@ -52,8 +73,7 @@ void write_outputs(MapContext& ctx, int op_index) {
     if (!tensor.consumers.empty()) continue;
     for (const HeldPiece& piece : ctx.held[t]) {
       const uint64_t bytes = region_bytes(piece.region, ctx.format_of(tensor));
-      ctx.builder.stage_to_dram(piece, op_index, bytes, ctx.builder.channel_for(tensor.name + std::to_string(piece.core)),
-                                -1, -1, tensor.name);
+      ctx.builder.stage_to_dram(piece, op_index, bytes, -1, -1, tensor.name);
     }
   }
 }
@@ -63,7 +83,10 @@ void write_outputs(MapContext& ctx, int op_index) {
 Plan map_graph(const ArchConfig& config, const Graph& graph) {
   Plan plan;
   plan.sram_capacity_bytes = config.core.sram_bytes();
-  for (const GridPos& p : config.compute_cores()) plan.cores.push_back(CoreProgram{p, {}, {}, {}, {}, 0});
+  for (const GridPos& p : config.compute_cores()) {
+    plan.cores.push_back(CoreProgram{p, {}, {}, {}, {}, 0});
+    plan.cores.back().buffers.push_back({"progress", -1, 0, 0});
+  }
   MapContext ctx(config, graph, plan);
   int next_core = 0;  // small ops start where the last one ended, so independent ones can overlap
 
@@ -82,19 +105,25 @@ Plan map_graph(const ArchConfig& config, const Graph& graph) {
       write_outputs(ctx, i);
       continue;
     }
-    const bool whole_rows = needs_whole_rows(op);
-    Partition part = choose_partition(matrix_shape(y), ctx.core_count, whole_rows,
-                                      [&](int64_t rt, int64_t ct, int r, int c) { return block_cost(ctx, op, rt, ct, r, c); });
-    op_plan.grid_rows = part.rows;
-    op_plan.grid_cols = part.cols;
-    op_plan.cores = int(part.blocks.size());
-    if (op_plan.cores < ctx.core_count) next_core = next_core % ctx.core_count;
-    else next_core = 0;
-    for (size_t b = 0; b < part.blocks.size(); ++b) {
-      const int core = int((next_core + b) % ctx.core_count);
-      const Region& out = part.blocks[b];
+    std::vector<std::pair<int, Region>> blocks = follow_input(ctx, op);
+    const bool fused = !blocks.empty() && fuses_into_producer(ctx, op);
+    if (blocks.empty()) {
+      const Partition part = choose_partition(
+          matrix_shape(y), ctx.core_count, needs_whole_rows(ctx.graph, op),
+          [&](int64_t rt, int64_t ct, int r, int c) { return block_cost(ctx, op, rt, ct, r, c); });
+      op_plan.grid_rows = part.rows;
+      op_plan.grid_cols = part.cols;
+      if (int(part.blocks.size()) >= ctx.core_count) next_core = 0;
+      for (size_t b = 0; b < part.blocks.size(); ++b)
+        blocks.emplace_back(int((next_core + b) % ctx.core_count), part.blocks[b]);
+      if (int(part.blocks.size()) < ctx.core_count) next_core = int((next_core + part.blocks.size()) % ctx.core_count);
+    } else {
+      op_plan.note = fused ? "fused into the producer's pack" : "placed where its input is";
+    }
+    op_plan.cores = int(blocks.size());
+    for (const auto& [core, out] : blocks) {
       CoreShare share = op_class(op.type) == OpClass::matrix ? lower_matrix(ctx, i, core, out)
-                                                             : lower_other(ctx, i, core, out);
+                                                             : lower_other(ctx, i, core, out, fused);
       ctx.held[op.outputs[0]].push_back({core, out, share.out_buffer, share.out_tiles, i});
       // Further outputs (top-k indices) have the same shape and live beside the first.
       for (size_t k = 1; k < op.outputs.size(); ++k)
@@ -106,12 +135,12 @@ Plan map_graph(const ArchConfig& config, const Graph& graph) {
       if (!share.conv_algorithm.empty()) op_plan.conv_algorithm = share.conv_algorithm;
       if (!share.note.empty()) op_plan.note = share.note;
       ctx.hold_sram(core, i, i, share.own_bytes);
+      if (!plan.cores[core].compute.empty() && plan.cores[core].compute.back().op == i)
+        plan.cores[core].compute.back().last_of_op = true;
+      ++ctx.ops_on_core[core];
     }
-    for (size_t b = 0; b < part.blocks.size(); ++b) {
-      const int core = int((next_core + b) % ctx.core_count);
-      op_plan.sram_peak_bytes = std::max(op_plan.sram_peak_bytes, ctx.resident[core][i]);
-    }
-    if (op_plan.cores < ctx.core_count) next_core += op_plan.cores;
+    for (const auto& block : blocks)
+      op_plan.sram_peak_bytes = std::max(op_plan.sram_peak_bytes, ctx.resident[block.first][i]);
     plan.ops.push_back(op_plan);
     write_outputs(ctx, i);
   }

@@ -3,6 +3,7 @@
 // (NCHW in the trace) live channels-last on chip, so their rows are N*H*W pixels and columns C channels;
 // any other tensor's rows are all leading dimensions and its columns the last one.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "core/data_format.h"
@@ -53,7 +54,10 @@ inline int64_t region_tiles(const Region& r) {
   return r.empty() ? 0 : ceil_div(r.rows(), kTileDim) * ceil_div(r.cols(), kTileDim);
 }
 
-// Bytes a region occupies in a format, counting whole tiles (data on chip is tiled).
-inline uint64_t region_bytes(const Region& r, DataFormat f) { return uint64_t(region_tiles(r)) * tile_bytes(f); }
+// Bytes of a region's values in a format. Transfers and SRAM hold rows of values (a 3-channel image is not
+// padded to 32 channels); the engines still work in whole tiles (region_tiles).
+inline uint64_t region_bytes(const Region& r, DataFormat f) {
+  return uint64_t(std::ceil(double(r.elements()) * bytes_per_element(f)));
+}
 
 }  // namespace tessera

@@ -14,13 +14,6 @@ int PlanBuilder::add_buffer(int core, const std::string& name, int op, uint64_t 
   return int(buffers.size()) - 1;
 }
 
-int PlanBuilder::channel_for(const std::string& key) const {
-  // FNV-1a: a stable spread of tensors and chunks over channels, the same on every platform.
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : key) h = (h ^ c) * 1099511628211ull;
-  return int(h % config_.dram.positions.size());
-}
-
 void PlanBuilder::dram_read(const std::string& key, int op, int core, int buffer, uint64_t bytes, uint64_t tiles,
                             bool reserve, const std::vector<BufferLevel>& waits) {
   auto [it, fresh] = reads_.try_emplace(key);
@@ -40,25 +33,37 @@ uint64_t PlanBuilder::transfer(const HeldPiece& from, const Region& piece, int o
   SendGroup& g = it->second;
   if (fresh)
     g = SendGroup{op, from.step, from.core, {from.buffer, from.level}, bytes, raw_bytes, tiles, compressed,
-                  false, 0, {}, {}, order_++};
+                  false, {}, {}, order_++};
   g.cores.push_back(core);
   g.buffers.push_back(buffer);
   return tiles;
 }
 
-void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int channel, int reader_core,
+void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int reader_core,
                                 int token_buffer, const std::string& tensor) {
   const std::string key = "stage|" + tensor + "|" + std::to_string(from.core) + "|" + std::to_string(op) + "|" +
                           std::to_string(reader_core) + "|" + std::to_string(token_buffer) + "|" +
                           std::to_string(from.region.r0) + "," + std::to_string(from.region.c0);
-  SendGroup g{op, from.step, from.core, {from.buffer, from.level}, bytes, bytes, 1, false, true, channel,
-              {reader_core}, {token_buffer}, order_++};
+  SendGroup g{op, from.step, from.core, {from.buffer, from.level}, bytes, bytes, 1, false, true, {}, {},
+              order_++};
+  if (reader_core >= 0) {
+    g.cores.push_back(reader_core);
+    g.buffers.push_back(token_buffer);
+  }
   sends_.emplace(key, g);
 }
 
 void PlanBuilder::finish() {
   // Reads run in the order their consumers' ops run; sends in the order their data is produced, then by
   // consumer. Both orders follow the graph's topological order, so no engine waits on a later one.
+  // DRAM interleaves pages over its channels; booking each transfer on the least-loaded channel so far
+  // spreads the bytes the same way without splitting transfers.
+  std::vector<uint64_t> channel_bytes(config_.dram.positions.size(), 0);
+  auto pick_channel = [&](uint64_t bytes) {
+    const size_t c = size_t(std::min_element(channel_bytes.begin(), channel_bytes.end()) - channel_bytes.begin());
+    channel_bytes[c] += bytes;
+    return int(c);
+  };
   std::vector<const ReadGroup*> reads;
   for (auto& [key, g] : reads_) reads.push_back(&g);
   std::sort(reads.begin(), reads.end(), [](auto* a, auto* b) { return std::tie(a->op, a->order) < std::tie(b->op, b->order); });
@@ -71,8 +76,7 @@ void PlanBuilder::finish() {
     cmd.waits = g->waits;
     cmd.dst_cores = g->cores;
     cmd.dst_buffers = g->buffers;
-    // The key's hash picks the channel; requests made under one key read the same bytes.
-    cmd.channel = int(g->order % config_.dram.positions.size());
+    cmd.channel = pick_channel(g->bytes);
     plan_.cores[g->cores.front()].reader.push_back(cmd);
   }
   std::vector<const SendGroup*> sends;
@@ -89,7 +93,7 @@ void PlanBuilder::finish() {
     cmd.tiles = g->tiles;
     cmd.compressed = g->compressed;
     cmd.to_dram = g->to_dram;
-    cmd.channel = g->channel;
+    cmd.channel = g->to_dram ? pick_channel(g->bytes) : 0;
     cmd.dst_cores = g->cores;
     cmd.dst_buffers = g->buffers;
     plan_.cores[g->src_core].writer.push_back(cmd);

@@ -35,13 +35,10 @@ class PlanBuilder {
   uint64_t transfer(const HeldPiece& from, const Region& piece, int op, int core, int buffer, uint64_t bytes,
                     uint64_t raw_bytes, bool compressed, const std::string& tensor);
   // A piece written to DRAM by the core holding it; `reader_core`/`token_buffer` learn when it is there.
-  void stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int channel, int reader_core, int token_buffer,
+  void stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int reader_core, int token_buffer,
                      const std::string& tensor);
 
   void compute(int core, const ComputeCmd& cmd) { plan_.cores[core].compute.push_back(cmd); }
-
-  // Channel for a tensor's chunk: tensors interleave over all channels.
-  int channel_for(const std::string& key) const;
 
   // Emits the grouped reads and sends into the programs, in an order safe from deadlock.
   void finish();
@@ -60,7 +57,6 @@ class PlanBuilder {
     BufferLevel source;
     uint64_t bytes, raw_bytes, tiles;
     bool compressed, to_dram;
-    int channel;
     std::vector<int> cores, buffers;
     int order;
   };

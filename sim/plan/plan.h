@@ -60,6 +60,7 @@ struct ComputeCmd {
   int out_buffer = -1;
   uint64_t out_tiles = 0;
   uint64_t launch_cycles = 0;      // kernel launch before the first block of an op
+  bool last_of_op = false;         // the op is done on this core after this block: count it in kProgressBuffer
 };
 
 // Writer: once `source` has reached its level, send `bytes` over the NoC into buffer dst_buffers[i] of
@@ -77,6 +78,10 @@ struct SendCmd {
   bool compressed = false;   // the packet manager compressed the payload (bytes already reduced)
   uint64_t raw_bytes = 0;    // payload before compression
 };
+
+// Buffer 0 of every core counts the ops its compute pipeline has finished; readers wait on it so that an op's
+// DRAM reads start while the op before it runs, not earlier.
+constexpr int kProgressBuffer = 0;
 
 struct CoreProgram {
   GridPos pos;                      // physical grid position

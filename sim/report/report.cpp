@@ -30,7 +30,9 @@ nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const 
   std::vector<Span> spans(plan.ops.size());
   std::vector<uint64_t> core_math(cores, 0), core_busy_end(cores, 0);
   for (const Activity& a : run.activities) {
-    if (a.op >= 0) {
+    // An op's time is its compute and its sends; reads that prefetch its data overlap the op before.
+    const bool op_engine = a.engine != Engine::reader && a.engine != Engine::dram;
+    if (a.op >= 0 && op_engine) {
       Span& s = spans[a.op];
       s.start = std::min(s.start, a.start);
       s.end = std::max(s.end, a.end);
