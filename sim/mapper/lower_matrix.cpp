@@ -156,6 +156,7 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
         if (s.gather) {
           const uint64_t gathered = uint64_t(std::ceil(a_chunk_tiles * ta * a_live));
           cmd.reshape_on_core = !pm.reshape_engine;
+          cmd.reshape_bytes = gathered;
           cmd.reshape_cycles = pm.reshape_engine ? reshape_engine_cycles(pm, ReshapeKind::im2col, gathered)
                                                  : reshape_on_core_cycles(ctx.config.core, ReshapeKind::im2col, gathered);
         }
@@ -163,9 +164,13 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
         const bool spill_partials = m_here * n_here > 8 && k_chunks > 1;
         if (spill_partials && kj > 0) unpack_bytes += uint64_t(m_here * n_here) * to;
         cmd.unpack_cycles = ctx.costs.unpack_cycles(unpack_bytes, a_res.compressed || fa == DataFormat::bfp2);
+        cmd.unpack_bytes = unpack_bytes;
         cmd.math_cycles = uint64_t(std::ceil(
             ctx.costs.matmul_cycles(m_here, n_here, k_here, fid, rows_per_tile) * a_live));
-        if (last_k || spill_partials) cmd.pack_cycles = ctx.costs.pack_cycles(uint64_t(m_here * n_here) * to);
+        if (last_k || spill_partials) {
+          cmd.pack_bytes = uint64_t(m_here * n_here) * to;
+          cmd.pack_cycles = ctx.costs.pack_cycles(cmd.pack_bytes);
+        }
         cmd.macs = uint64_t(macs_left / (blocks_total - block_index));
         macs_left -= int64_t(cmd.macs);
         if (last_k) {

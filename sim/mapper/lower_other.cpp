@@ -12,12 +12,13 @@ namespace {
 
 // Compute cycles for `tiles` output tiles of the op; `tiles_per_row` for row-wise reductions.
 uint64_t compute_cycles(const MapContext& ctx, const Op& op, uint64_t tiles, uint64_t tiles_per_row,
-                        uint64_t window, uint64_t& reshape, bool& reshape_on_core) {
+                        uint64_t window, uint64_t& reshape, bool& reshape_on_core, uint64_t& reshape_bytes) {
   const Fidelity fid = ctx.fidelity_of(op);
   const PacketManagerConfig& pm = ctx.config.packet_manager;
   const uint64_t bytes = tiles * tile_bytes(ctx.format_of(ctx.graph.output(op)));
   auto movement = [&](ReshapeKind kind) {
     reshape_on_core = !pm.reshape_engine;
+    reshape_bytes = bytes;
     reshape = pm.reshape_engine ? reshape_engine_cycles(pm, kind, bytes)
                                 : reshape_on_core_cycles(ctx.config.core, kind, bytes);
     return uint64_t(0);
@@ -87,14 +88,19 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
     for (const auto& f : inputs) cmd.waits.insert(cmd.waits.end(), f.waits.begin(), f.waits.end());
     uint64_t reshape = 0;
     bool on_core = false;
-    cmd.math_cycles = compute_cycles(ctx, op, here, tiles_per_row, window, reshape, on_core);
+    cmd.math_cycles = compute_cycles(ctx, op, here, tiles_per_row, window, reshape, on_core, cmd.reshape_bytes);
     cmd.reshape_cycles = reshape;
     cmd.reshape_on_core = on_core;
     const uint64_t unpack_bytes = blocks ? in_bytes * (b + 1) / blocks - in_bytes * b / blocks : 0;
     cmd.unpack_cycles = ctx.costs.unpack_cycles(unpack_bytes, compressed || fo == DataFormat::bfp2);
-    cmd.pack_cycles = ctx.costs.pack_cycles(here * tile_bytes(fo));
+    cmd.unpack_bytes = unpack_bytes;
+    cmd.pack_bytes = here * tile_bytes(fo);
+    cmd.pack_cycles = ctx.costs.pack_cycles(cmd.pack_bytes);
     if (op_class(op.type) == OpClass::vector || op_class(op.type) == OpClass::norm) cmd.vector_tiles = here;
-    if (fused) cmd.reshape_cycles = cmd.unpack_cycles = cmd.math_cycles = cmd.pack_cycles = cmd.vector_tiles = 0;
+    if (fused) {
+      cmd.reshape_cycles = cmd.unpack_cycles = cmd.math_cycles = cmd.pack_cycles = cmd.vector_tiles = 0;
+      cmd.unpack_bytes = cmd.pack_bytes = cmd.reshape_bytes = 0;
+    }
     cmd.out_buffer = share.out_buffer;
     cmd.out_tiles = here;
     ctx.builder.compute(core, cmd);

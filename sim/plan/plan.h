@@ -57,6 +57,9 @@ struct ComputeCmd {
   uint64_t pack_cycles = 0;
   uint64_t macs = 0;               // multiply-accumulates this block executes
   uint64_t vector_tiles = 0;       // tiles through the vector unit (energy)
+  uint64_t unpack_bytes = 0;       // SRAM bytes the unpackers read
+  uint64_t pack_bytes = 0;         // SRAM bytes the packers write
+  uint64_t reshape_bytes = 0;      // bytes gathered or reshaped (im2col patches, layout changes)
   int out_buffer = -1;
   uint64_t out_tiles = 0;
   uint64_t launch_cycles = 0;      // kernel launch before the first block of an op
