@@ -99,6 +99,10 @@ class Onnx2TraceTest(unittest.TestCase):
         with open(out) as f:
             trace = json.load(f)
         self.assertEqual(tracelib.check_trace(trace), [])
+        binary = os.environ.get("TESSERA_BINARY")
+        if binary and os.path.isfile(binary):  # the simulator's own reader must accept it too
+            v = subprocess.run([binary, "validate", "--trace", out], capture_output=True, text=True, cwd=ROOT)
+            self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
         return trace
 
     @staticmethod
@@ -298,6 +302,30 @@ class Onnx2TraceTest(unittest.TestCase):
         self.assertEqual(shapes[ops["concat"]["outputs"][0]], [1, 12, 20, 20])
         self.assertEqual(shapes[y], [1, 4, 20, 20])
         self.assertEqual(self.macs(trace), 1 * 8 * 10 * 10 * 4 * 2 * 2)
+
+    def test_less_common_forms(self):
+        m = ModelBuilder()
+        # zero Pad before a conv becomes the conv's own (uneven) padding
+        x = m.node("Pad", ["x", m.const([0, 0, 1, 1, 0, 0, 2, 2], np.int64)])
+        x = m.conv(x, 4, 4, 3, pad=0)
+        x = m.node("BatchNormalization", [m.node("Relu", [x])] + [m.init("bn.%s" % s, [4], value=np.ones(4))
+                                                                  for s in ("scale", "bias", "mean", "var")])
+        x = m.node("Reshape", [x, m.const([1, 4, -1], np.int64)])
+        # a 1-D conv runs as a 2-D conv over a height of 1
+        x = m.node("Conv", [x, m.init("c1.w", [6, 4, 3])], kernel_shape=[3], pads=[1, 1])
+        # RMSNorm as LLaMA-style exports spell it
+        ms = m.node("ReduceMean", [m.node("Pow", [x, m.const(2.0)])], axes=[-1])
+        inv = m.node("Reciprocal", [m.node("Sqrt", [m.node("Add", [ms, m.const(1e-6)])])])
+        y = m.node("Mul", [m.node("Mul", [x, inv]), m.init("rms.w", [81])])
+        trace = self.convert(m.model([tensor_info("x", [1, 4, 8, 8])], [tensor_info(y, [1, 6, 81])]))
+        shapes, types = self.index(trace)
+        self.assertEqual(types, ["conv2d", "relu", "mul", "add", "reshape", "reshape", "conv2d", "reshape", "rmsnorm"])
+        self.assertEqual(trace["ops"][0]["attrs"]["padding"], [1, 1, 2, 2])  # top, left, bottom, right
+        self.assertEqual(shapes[trace["ops"][0]["outputs"][0]], [1, 4, 9, 9])
+        self.assertEqual(shapes["c1.w"], [6, 4, 1, 3])
+        self.assertEqual(trace["ops"][-1]["attrs"], {"axis": -1, "epsilon": 1e-6})
+        self.assertEqual(shapes[y], [1, 6, 81])
+        self.assertEqual(self.macs(trace), 4 * 9 * 9 * 4 * 9 + 6 * 81 * 4 * 3)
 
     def test_unsupported_ops_listed_once_with_counts(self):
         m = ModelBuilder()
