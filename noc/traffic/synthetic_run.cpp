@@ -29,6 +29,15 @@ class PacketSource {
     for (uint64_t& n : next_) n = gap_(rng_);
   }
 
+  // tt_dual: the network with the shorter path (NoC0 on a tie).
+  int pick_network(int src, int dst) const {
+    const auto& nets = net_.networks();
+    int best = 0;
+    for (int n = 1; n < static_cast<int>(nets.size()); ++n)
+      if (hop_count(nets[n], src, dst) < hop_count(nets[best], src, dst)) best = n;
+    return best;
+  }
+
   uint64_t generated(uint32_t tag) const { return generated_[tag]; }
 
   // Queues every packet created in [from, to).
@@ -38,7 +47,7 @@ class PacketSource {
       if (next < from) next = from;
       while (next < to) {
         int dst = pattern_(node, grid_, rng_);
-        net_.enqueue_packet(0, node, {dst}, static_cast<uint32_t>(setup_.packet_flits), next,
+        net_.enqueue_packet(pick_network(node, dst), node, {dst}, static_cast<uint32_t>(setup_.packet_flits), next,
                             static_cast<unsigned>(rng_() >> 62), tag);
         ++generated_[tag];
         next += 1 + gap_(rng_);
