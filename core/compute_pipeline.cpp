@@ -5,7 +5,7 @@
 namespace tessera {
 
 StageTimes schedule_block(const ComputeCmd& cmd, uint64_t ready, const StageTimes& prev) {
-  const uint64_t tiles = std::max<uint64_t>(cmd.out_tiles, 1);
+  const uint64_t tiles = std::max<uint64_t>(cmd.stream_tiles, 1);
   // With no reshape engine the gather runs on the core itself and holds up its math.
   const uint64_t reshape = cmd.reshape_on_core ? 0 : cmd.reshape_cycles;
   const uint64_t math = cmd.math_cycles + (cmd.reshape_on_core ? cmd.reshape_cycles : 0);

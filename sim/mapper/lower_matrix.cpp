@@ -171,6 +171,7 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
           cmd.pack_bytes = uint64_t(m_here * n_here) * to;
           cmd.pack_cycles = ctx.costs.pack_cycles(cmd.pack_bytes);
         }
+        cmd.stream_tiles = uint64_t(m_here * n_here * k_here);
         cmd.macs = uint64_t(macs_left / (blocks_total - block_index));
         macs_left -= int64_t(cmd.macs);
         if (last_k) {

@@ -103,6 +103,7 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
     }
     cmd.out_buffer = share.out_buffer;
     cmd.out_tiles = here;
+    cmd.stream_tiles = std::max<uint64_t>(here, 1);
     ctx.builder.compute(core, cmd);
   }
   share.out_tiles = tiles;

@@ -63,6 +63,7 @@ struct ComputeCmd {
   int out_buffer = -1;
   uint64_t out_tiles = 0;
   uint64_t launch_cycles = 0;      // kernel launch before the first block of an op
+  uint64_t stream_tiles = 1;       // tile steps the stages stream through (a stage trails the one before by one)
   bool last_of_op = false;         // the op is done on this core after this block: count it in kProgressBuffer
 };
 

@@ -44,7 +44,18 @@ nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const 
   int64_t total_macs = 0;
   for (const OpPlan& o : plan.ops) total_macs += o.macs;
   const double seconds = double(run.total_cycles) / clock_hz;
-  const double peak_flops_per_cycle = costs.peak_flops_per_cycle(config.mapper.default_fidelity) * cores;
+  // Peak at the fidelity of the op that does most of the work: a HiFi4 GEMM is measured against HiFi4's peak.
+  Fidelity peak_fidelity = config.mapper.default_fidelity;
+  int64_t most = -1;
+  for (size_t i = 0; i < plan.ops.size(); ++i)
+    if (plan.ops[i].macs > most && graph.ops[i].fidelity) {
+      most = plan.ops[i].macs;
+      peak_fidelity = *graph.ops[i].fidelity;
+    } else if (plan.ops[i].macs > most) {
+      most = plan.ops[i].macs;
+      peak_fidelity = config.mapper.default_fidelity;
+    }
+  const double peak_flops_per_cycle = costs.peak_flops_per_cycle(peak_fidelity) * cores;
   const double peak_tflops = peak_flops_per_cycle * clock_hz / 1e12;
   const double achieved_tflops = seconds > 0 ? 2.0 * double(total_macs) / seconds / 1e12 : 0;
 
@@ -61,7 +72,7 @@ nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const 
   r["peak_tflops"] = rounded(peak_tflops);
   r["achieved_tflops"] = rounded(achieved_tflops);
   r["utilization"] = rounded(peak_tflops > 0 ? achieved_tflops / peak_tflops : 0);
-  r["peak_fidelity"] = to_string(config.mapper.default_fidelity);
+  r["peak_fidelity"] = to_string(peak_fidelity);
   r["sram_capacity_bytes"] = plan.sram_capacity_bytes;
   uint64_t sram_peak = 0;
   for (const CoreProgram& c : plan.cores) sram_peak = std::max(sram_peak, c.sram_peak_bytes);
