@@ -500,7 +500,8 @@ def match_rmsnorm(g, i, shapes):
     axis = _trailing_axis(axes, rank)
     if axis is None or bias:
         return None
-    return Match(tail, absorbed, "rmsnorm", [x] + ([scale] if scale else []), {"axis": axis - rank, "epsilon": short_float(eps)})
+    return Match(tail, absorbed, "rmsnorm", [x] + ([scale] if scale else []),
+                 {"axis": axis - rank, "epsilon": short_float(eps)})
 
 
 def find_patterns(g, shapes):
@@ -658,7 +659,7 @@ class Importer:
         macs, _ = tracelib.trace_macs(trace)
         self.b.metadata = {
             "generator": "scripts/onnx2trace.py", "source": self.source, "opset": self.g.opset,
-            "producer": "%s %s" % (self.g.model.producer_name, self.g.model.producer_version) if self.g.model.producer_name else "",
+            "producer": " ".join(p for p in (self.g.model.producer_name, self.g.model.producer_version) if p),
             "batch": self.batch, "onnx_nodes": len(self.g.nodes), "folded_nodes": self.folded, "macs": macs,
             "params": sum(tracelib.numel(t["shape"]) for t in trace["tensors"] if t.get("kind") == "weight"),
         }
@@ -819,10 +820,12 @@ class Importer:
         if bias:
             ins.append(self.tensor(bias, [ws[0]]))
         attrs = {"kernel": [1, kernel[0]], "stride": [1, strides[0]], "dilation": [1, dil[0]],
-                 "groups": int(a.get("group", 1)), "padding": [0, pads[0]] if pads[0] == pads[1] else [0, pads[0], 0, pads[1]]}
+                 "groups": int(a.get("group", 1)),
+                 "padding": [0, pads[0]] if pads[0] == pads[1] else [0, pads[0], 0, pads[1]]}
         y4 = self.emit("conv2d", base, ins, self.fresh(node.output[0] + ".2d"), attrs)
         ys = self.b.shape(y4)
-        self.finish_node(node, self.emit("reshape", base + ".as_1d", [y4], node.output[0], out_shape=[ys[0], ys[1], ys[3]]))
+        self.finish_node(node, self.emit("reshape", base + ".as_1d", [y4], node.output[0],
+                                         out_shape=[ys[0], ys[1], ys[3]]))
 
     def convert_BatchNormalization(self, i, node, a):
         if len([o for o in node.output if o]) > 1:
@@ -843,7 +846,8 @@ class Importer:
         base = self.name(i)
         scale = self.b.weight(self.fresh(base + ".scale"), per_channel)
         shift = self.b.weight(self.fresh(base + ".shift"), per_channel)
-        y = self.emit("mul", base + ".scale", [self.tensor(node.input[0]), scale], self.fresh(node.output[0] + ".scaled"))
+        y = self.emit("mul", base + ".scale", [self.tensor(node.input[0]), scale],
+                      self.fresh(node.output[0] + ".scaled"))
         self.finish_node(node, self.emit("add", base + ".shift", [y, shift], node.output[0]))
 
     def convert_ConvTranspose(self, i, node, a):
@@ -880,7 +884,8 @@ class Importer:
         base = self.name(i)
         x = self.tensor(node.input[0])
         if a.get("transA", 0):
-            x = self.emit("transpose", base + ".transpose_a", [x], self.fresh(node.output[0] + ".a_t"), {"perm": [1, 0]})
+            x = self.emit("transpose", base + ".transpose_a", [x], self.fresh(node.output[0] + ".a_t"),
+                          {"perm": [1, 0]})
         bs = self.shape(node.input[1])
         trans_b = bool(a.get("transB", 0))
         n = bs[0] if trans_b else bs[1]

@@ -58,7 +58,8 @@ class GemmTest(unittest.TestCase):
         self.assertEqual(self.load()["metadata"]["macs"], 1024 ** 3)
 
     def test_bad_arguments_exit_2(self):
-        for args in (("--m", 0, "--k", 8, "--n", 8), ("--m", 8, "--k", 8), ("--m", 8, "--k", 8, "--n", 8, "--format", "fp64"),
+        for args in (("--m", 0, "--k", 8, "--n", 8), ("--m", 8, "--k", 8),
+                     ("--m", 8, "--k", 8, "--n", 8, "--format", "fp64"),
                      ("--m", 8, "--k", 8, "--n", 8, "--fidelity", "max"), ("--m", "x", "--k", 8, "--n", 8)):
             with self.subTest(args=args):
                 r = run_gen(self.out, *args)

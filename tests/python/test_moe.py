@@ -201,9 +201,11 @@ class MoETest(unittest.TestCase):
         self.assertNotEqual(a.counts(), c.counts())
 
     def test_shipped_traces_are_current(self):
-        for shipped, args in (("mixtral_moe_128.json", ("--model", "mixtral-8x7b", "--tokens", 128, "--routing", "balanced")),
-                              ("switch_moe_64.json", ("--model", "switch-base-8", "--tokens", 64, "--routing", "zipf",
-                                                      "--seed", 1))):
+        shipped_args = {
+            "mixtral_moe_128.json": ("--model", "mixtral-8x7b", "--tokens", 128, "--routing", "balanced"),
+            "switch_moe_64.json": ("--model", "switch-base-8", "--tokens", 64, "--routing", "zipf", "--seed", 1),
+        }
+        for shipped, args in shipped_args.items():
             g = self.gen(*args)
             with open(g.path, "rb") as fg, open(os.path.join(ROOT, "traces", shipped), "rb") as fs:
                 self.assertEqual(fg.read(), fs.read(), "traces/%s is stale: regenerate it" % shipped)

@@ -22,8 +22,6 @@ class ShippedTracesTest(unittest.TestCase):
                 with open(os.path.join(ROOT, "traces", name)) as f:
                     trace = json.load(f)
                 self.assertEqual(tracelib.check_trace(trace), [])
-                self.assertEqual(trace["name"] + ".json", name if not name.startswith("gemm") else
-                                 "gemm_1024x1024x1024_bfp8_hifi2.json")
 
     def test_simulator_accepts_them(self):
         binary = os.environ.get("TESSERA_BINARY")
