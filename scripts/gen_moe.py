@@ -29,7 +29,7 @@ PRESETS = {
     },
     "switch-base-8": {
         "label": "Switch-Base-8", "d_model": 768, "d_ff": 3072, "experts": 8, "top_k": 1, "heads": 12,
-        "kv_heads": 12, "head_dim": 64, "eps": 1e-6, "ffn": "relu", "expert_capacity": 64,
+        "kv_heads": 12, "head_dim": 64, "eps": 1e-6, "ffn": "relu", "expert_capacity": None,
         "style": "switch",
     },
 }
@@ -278,7 +278,8 @@ def parse_args(argv):
     ap.add_argument("--capacity-factor", type=float,
                     help="expert capacity = ceil(F * tokens * top_k / experts) per sequence; extra tokens are dropped")
     ap.add_argument("--expert-capacity", type=int,
-                    help="expert capacity in tokens per sequence (switch-base-8 default 64; 0 = unlimited)")
+                    help="expert capacity in tokens per sequence (switch-base-8's config says 64; "
+                         "default: unlimited)")
     ap.add_argument("--seed", type=int, default=0, help="seed for uniform and zipf routing (default 0)")
     ap.add_argument("--name", help="trace name (default derived from model and tokens)")
     ap.add_argument("-o", "--output", required=True, help="trace file to write")
@@ -327,7 +328,7 @@ def make_config(args):
     elif args.expert_capacity is not None:
         if args.expert_capacity < 0:
             raise UsageError("--expert-capacity must be >= 0")
-        cfg["expert_capacity"] = args.expert_capacity or None
+        cfg["expert_capacity"] = args.expert_capacity or None  # 0 means no limit
     return cfg
 
 

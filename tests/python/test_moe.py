@@ -173,14 +173,17 @@ class MoETest(unittest.TestCase):
         self.assertEqual(capped.dispatch()["attrs"]["dropped_tokens"], 256 - sum(expected))
         self.assertGreater(capped.dispatch()["attrs"]["dropped_tokens"], 0)
 
-    def test_switch_keeps_its_expert_capacity(self):
+    def test_fixed_expert_capacity(self):
+        # Switch-Base-8's config caps experts at 64 tokens per sequence; without a flag nothing is dropped.
         path = self.write_assignment([3] * 100)
         g = self.gen("--model", "switch-base-8", "--tokens", 100, "--routing", "list", "--assignment", path)
+        self.assertEqual(g.counts(), [0, 0, 0, 100, 0, 0, 0, 0])
+        self.assertEqual(g.dispatch()["attrs"]["dropped_tokens"], 0)
+        g = self.gen("--model", "switch-base-8", "--tokens", 100, "--routing", "list", "--assignment", path,
+                     "--expert-capacity", 64)
         self.assertEqual(g.counts(), [0, 0, 0, 64, 0, 0, 0, 0])
         self.assertEqual(g.dispatch()["attrs"]["dropped_tokens"], 36)
-        g = self.gen("--model", "switch-base-8", "--tokens", 100, "--routing", "list", "--assignment", path,
-                     "--expert-capacity", 0)
-        self.assertEqual(g.counts(), [0, 0, 0, 100, 0, 0, 0, 0])
+        self.assertEqual(g.trace["metadata"]["dropped_tokens"], 36)
 
     def test_flags_override_dims(self):
         g = self.gen("--model", "mixtral-8x7b", "--d-model", 256, "--d-ff", 512, "--experts", 4, "--top-k", 1,
