@@ -46,7 +46,8 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
-    build_trace(args.m, args.k, args.n, args.format, args.fidelity, args.name).write(args.output)
+    trace = build_trace(args.m, args.k, args.n, args.format, args.fidelity, args.name)
+    trace.write(args.output, "gen_gemm.py")
     return 0
 
 

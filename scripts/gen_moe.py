@@ -378,7 +378,7 @@ def main(argv=None):
     except UsageError as e:
         print("gen_moe.py: error: %s" % e, file=sys.stderr)
         return 2
-    b.write(args.output)
+    b.write(args.output, "gen_moe.py")
     return 0
 
 

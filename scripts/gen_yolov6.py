@@ -199,7 +199,7 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
-    build_trace(args.model, args.img, args.batch, args.name).write(args.output)
+    build_trace(args.model, args.img, args.batch, args.name).write(args.output, "gen_yolov6.py")
     return 0
 
 

@@ -1246,7 +1246,7 @@ def main(argv=None):
         fail(str(e))
     except tracelib.ShapeError as e:
         fail("%s: %s" % (os.path.basename(args.model), e))
-    tracelib.write_trace(builder.to_dict(), args.output)
+    tracelib.write_or_exit(builder.to_dict(), args.output, PROG)
     return 0
 
 

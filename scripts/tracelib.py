@@ -6,6 +6,7 @@ Standard library only, so every generator can import it with any Python 3.
 
 import json
 import os
+import sys
 
 FORMAT = "tessera-trace"
 VERSION = 1
@@ -378,11 +379,12 @@ class TraceBuilder:
         d["ops"] = self.ops
         return d
 
-    def write(self, path):
+    def write(self, path, prog):
+        """Checks the trace against the format's rules, then writes it (exit 2 if the path is unwritable)."""
         problems = check_trace(self.to_dict())
         if problems:
             raise ValueError("generated trace is invalid:\n  " + "\n  ".join(problems[:20]))
-        write_trace(self.to_dict(), path)
+        write_or_exit(self.to_dict(), path, prog)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -574,3 +576,12 @@ def write_text_atomically(path, text):
 
 def write_trace(trace, path):
     write_text_atomically(path, dumps(trace))
+
+
+def write_or_exit(trace, path, prog):
+    """Writes the trace; an unwritable path is a usage error (exit 2), reported in one line."""
+    try:
+        write_trace(trace, path)
+    except OSError as e:
+        print("%s: error: cannot write %s: %s" % (prog, path, e.strerror or e), file=sys.stderr)
+        sys.exit(2)

@@ -66,6 +66,9 @@ class GemmTest(unittest.TestCase):
                 self.assertEqual(r.returncode, 2)
                 self.assertIn("error", r.stderr)
                 self.assertFalse(os.path.exists(self.out))
+        r = run_gen(os.path.join(self.out, "no", "such", "dir.json"), "--m", 8, "--k", 8, "--n", 8)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("cannot write", r.stderr)
 
 
 if __name__ == "__main__":
