@@ -661,7 +661,8 @@ class Importer:
             "generator": "scripts/onnx2trace.py", "source": self.source, "opset": self.g.opset,
             "producer": " ".join(p for p in (self.g.model.producer_name, self.g.model.producer_version) if p),
             "batch": self.batch, "onnx_nodes": len(self.g.nodes), "folded_nodes": self.folded, "macs": macs,
-            "params": sum(tracelib.numel(t["shape"]) for t in trace["tensors"] if t.get("kind") == "weight"),
+            # every constant the ops read, learned or not (ONNX does not tell them apart)
+            "weight_elements": sum(tracelib.numel(t["shape"]) for t in trace["tensors"] if t.get("kind") == "weight"),
         }
 
     def emit_match(self, i, m):
@@ -680,7 +681,8 @@ class Importer:
                 continue
             if node.op_type == "BatchNormalization" and len([o for o in node.output if o]) == 1:
                 c = g.produced_by(node.input[0], "Conv")
-                if c is not None and c not in taken and g.single_consumer(g.nodes[c].output[0]) == i:
+                if c is not None and c not in taken and g.single_consumer(g.nodes[c].output[0]) == i and \
+                        len(self.shapes.get(g.nodes[c].input[0], [])) == 4:
                     self.bn_fold[i] = c
                     taken.add(c)
             elif node.op_type == "Conv":
@@ -715,8 +717,13 @@ class Importer:
         inputs = [x for x in node.input]
         outs = [o for o in node.output if o]
         # Constant folding: every input known, or Shape/Size of a tensor whose shape is known.
-        if node.op_type in ("Shape", "Size") and inputs[0] and self.real(inputs[0]) not in self.opaque:
-            shape = self.shape(inputs[0])
+        if node.op_type in ("Shape", "Size"):
+            try:
+                shape = self.shape(inputs[0])
+            except ImportFailure:
+                if self.real(inputs[0]) in self.opaque:
+                    raise Downstream()
+                raise
             if node.op_type == "Size":
                 value = np.array(int(np.prod(shape, dtype=np.int64)), dtype=np.int64)
             else:
@@ -764,7 +771,8 @@ class Importer:
         self.link(node.output[0], produced)
         self.expect(node.output[0], produced)
 
-    def conv_geometry(self, i, node, a, x_shape, w_shape, extra_pads=None):
+    @staticmethod
+    def conv_geometry(a, x_shape, w_shape, extra_pads=None):
         spatial = len(x_shape) - 2
         kernel = ints(a.get("kernel_shape", w_shape[2:]))
         strides = ints(a.get("strides", [1] * spatial))
@@ -794,7 +802,7 @@ class Importer:
             return self.conv1d(i, node, a, x, xs, ws, bias_override)
         if len(xs) != 4:
             raise Unsupported("%d-D" % (len(xs) - 2))
-        kernel, strides, dil, pads = self.conv_geometry(i, node, a, xs, ws, extra)
+        kernel, strides, dil, pads = self.conv_geometry(a, xs, ws, extra)
         attrs = {"kernel": kernel, "stride": strides, "dilation": dil, "groups": int(a.get("group", 1)),
                  "padding": pads[:2] if pads[:2] == pads[2:] else pads}
         ins = [x, self.tensor(node.input[1])]
@@ -807,7 +815,7 @@ class Importer:
         self.expect(out, produced)
 
     def conv1d(self, i, node, a, x, xs, ws, bias_override):
-        kernel, strides, dil, pads = self.conv_geometry(i, node, a, xs, ws)
+        kernel, strides, dil, pads = self.conv_geometry(a, xs, ws)
         base = self.name(i)
         x4 = self.emit("reshape", base + ".as_2d", [x], self.fresh(node.output[0] + ".as_2d"),
                        out_shape=xs[:2] + [1, xs[2]])
