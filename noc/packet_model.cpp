@@ -1,9 +1,12 @@
-// The packet-level NoC: each link (and each endpoint's injection and ejection port) remembers the cycle it
-// becomes free. A packet's flits hold every link of its path for as many cycles as it has flits; the head
-// moves on cut-through, one router pipeline and link per hop, waiting where a link is still busy. No
-// per-flit events: a packet costs one reservation per link.
+// The packet-level NoC: each link and each endpoint's ejection port keeps a calendar of reserved cycles.
+// A packet's flits hold every link of its path for as many cycles as it has flits, in the earliest gap at
+// or after its head's arrival; the head moves on cut-through, one router pipeline and link per hop. An
+// endpoint injects its packets one after another. No per-flit events: a packet costs one reservation per
+// link. What it leaves out: buffers and credits (a blocked packet does not back up into the links behind
+// it) and the interleaving of flits from different VCs on a link.
 #include <algorithm>
 
+#include "noc/link_calendar.h"
 #include "noc/model_factories.h"
 #include "noc/packetization.h"
 #include "noc/scheduled_model.h"
@@ -15,9 +18,9 @@ class PacketNocModel final : public ScheduledNocModel {
  public:
   explicit PacketNocModel(const NocConfig& config)
       : ScheduledNocModel(config),
-        link_free_(counters_.link_flits.size(), 0),
+        links_(counters_.link_flits.size()),
         inject_free_(networks_.size() * static_cast<size_t>(config.width * config.height), 0),
-        eject_free_(inject_free_.size(), 0) {}
+        ejects_(inject_free_.size()) {}
 
  protected:
   uint64_t schedule(const Message& m, uint64_t cycle) override {
@@ -42,8 +45,8 @@ class PacketNocModel final : public ScheduledNocModel {
     return static_cast<uint64_t>(hops);
   }
 
-  // Reserves (or, without `commit`, only evaluates) the packets of `m` on network `n`; returns the cycle
-  // the last tail reaches the last destination.
+  // Reserves (or, without `commit`, only evaluates the first packet of) the packets of `m` on network `n`;
+  // returns the cycle the last tail reaches the last destination.
   uint64_t send(size_t n, const Message& m, const std::vector<uint32_t>& packets, uint64_t cycle, bool commit) {
     const Network& network = networks_[n];
     const int nodes = network.grid.nodes();
@@ -51,7 +54,6 @@ class PacketNocModel final : public ScheduledNocModel {
     const uint64_t link = static_cast<uint64_t>(config_.delays.link);
     build_route_tree(network, m.src, m.dsts, static_cast<unsigned>(m.id), tree_);
     head_at_.resize(tree_.edges.size());
-    scratch_free_.clear();
     uint64_t inject_free = inject_free_[n * nodes + m.src];
     uint64_t done = 0;
     for (uint32_t flits : packets) {
@@ -62,11 +64,12 @@ class PacketNocModel final : public ScheduledNocModel {
         const RouteTree::Edge& edge = tree_.edges[e];
         uint64_t arrive = edge.parent < 0 ? at_source : head_at_[edge.parent];
         int l = link_id(static_cast<int>(n), nodes, edge.node, edge.direction);
-        uint64_t& free = commit ? link_free_[l] : scratch(l, link_free_[l]);
-        uint64_t leave = std::max(arrive + router, free);
-        free = leave + flits;
+        LinkCalendar& calendar = links_[l];
+        if (commit) calendar.forget_before(cycle);
+        uint64_t leave = calendar.earliest(arrive + router, flits);
         head_at_[e] = leave + link;
         if (commit) {
+          calendar.reserve(leave, flits);
           counters_.count_link_flits(l, flits);
           counters_.link_busy[l] += flits;
         }
@@ -74,34 +77,24 @@ class PacketNocModel final : public ScheduledNocModel {
       for (size_t d = 0; d < m.dsts.size(); ++d) {
         int edge = tree_.dst_edge[d];
         uint64_t arrive = edge < 0 ? at_source : head_at_[edge];
-        size_t port = n * nodes + m.dsts[d];
-        uint64_t& free = commit ? eject_free_[port] : scratch(-1 - static_cast<int>(port), eject_free_[port]);
-        uint64_t leave = std::max(arrive + router, free);
-        free = leave + flits;
+        LinkCalendar& port = ejects_[n * nodes + m.dsts[d]];
+        if (commit) port.forget_before(cycle);
+        uint64_t leave = port.earliest(arrive + router, flits);
+        if (commit) port.reserve(leave, flits);
         done = std::max(done, leave + flits - 1 + static_cast<uint64_t>(config_.ejection_latency));
       }
-      if (commit) {
-        ++counters_.packets;
-        counters_.flits += flits;
-      }
+      if (!commit) return done;
+      ++counters_.packets;
+      counters_.flits += flits;
     }
-    if (commit) inject_free_[n * nodes + m.src] = inject_free;
+    inject_free_[n * nodes + m.src] = inject_free;
     return done;
   }
 
-  // Copy-on-write view of a free-cycle during an evaluation that must not reserve.
-  uint64_t& scratch(int key, uint64_t current) {
-    for (auto& [k, v] : scratch_free_)
-      if (k == key) return v;
-    scratch_free_.emplace_back(key, current);
-    return scratch_free_.back().second;
-  }
-
-  std::vector<uint64_t> link_free_;    // per link id: first cycle it can start a new packet
-  std::vector<uint64_t> inject_free_;  // per network and node
-  std::vector<uint64_t> eject_free_;
+  std::vector<LinkCalendar> links_;     // per link id
+  std::vector<uint64_t> inject_free_;   // per network and node: when the injection port is free
+  std::vector<LinkCalendar> ejects_;    // per network and node
   std::vector<uint64_t> head_at_;      // per tree edge: cycle the head reaches the router it leads to
-  std::vector<std::pair<int, uint64_t>> scratch_free_;
 };
 
 }  // namespace

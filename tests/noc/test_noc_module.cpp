@@ -40,8 +40,8 @@ TEST_CASE("NocModule delivers at the model's cycles while others run", "[noc][sy
   c.fidelity = Fidelity::packet;
   NocModule noc("noc", make_noc_model(c), sc_time(1, SC_NS));
   Sender a("a", noc, Message{1, 0, {3}, 64}, sc_time(0, SC_NS));
-  // One cycle later (process order within a cycle is up to the kernel); B still waits for A at 13: 25.
-  Sender b("b", noc, Message{2, 1, {3}, 64}, sc_time(1, SC_NS));
+  // B five cycles later waits for A on two links and the ejection port: 25 (see test_scheduled_models).
+  Sender b("b", noc, Message{2, 1, {3}, 64}, sc_time(5, SC_NS));
   Sender late("late", noc, Message{3, 0, {3}, 64}, sc_time(1000, SC_NS));
   sc_core::sc_start();
   CHECK(a.delivered_at == sc_time(22, SC_NS));

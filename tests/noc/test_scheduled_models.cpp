@@ -55,16 +55,30 @@ TEST_CASE("packet model: contention on a shared link delays the second packet", 
   // A: (0,0) -> (3,0), 3 flits. Head reaches router 0 at 1, leaves it at 5, router 1 at 10, router 2 at
   // 15, ejects at 20; tail delivered at 20 + 2 = 22 (= zero load 1 + 3*5 + 4 + 2).
   model->inject({1, 0, {3}, 64}, 0);
-  // B: (1,0) -> (3,0), 3 flits, same cycle. Link (1,0)east is A's from 10 to 13: B leaves at 13, reaches
-  // router 2 at 14, whose east link is A's until 18: leaves at 18, reaches router 3 at 19, ejection port
-  // is A's until 23: ejects at 23, tail at 25 (zero load would be 1 + 2*5 + 4 + 2 = 17).
-  model->inject({2, 1, {3}, 64}, 0);
+  // B: (1,0) -> (3,0), 3 flits, injected at 5: its head is ready for link (1,0)east at 5 + 1 + 4 = 10,
+  // which A holds for 10..12: B leaves at 13, reaches router 2 at 14, ready at 18 for its east link (A's
+  // until 17, free): leaves at 18, reaches router 3 at 19, ready to eject at 23 (A ejects 20..22): tail
+  // at 23 + 2 = 25, 3 cycles later than alone (5 + 1 + 2*5 + 4 + 2 = 22).
+  model->inject({2, 1, {3}, 64}, 5);
   auto d = run_all(*model);
   REQUIRE(d.size() == 2);
   CHECK(d[0].id == 1);
   CHECK(d[0].cycle == 22);
   CHECK(d[1].id == 2);
   CHECK(d[1].cycle == 25);
+}
+
+TEST_CASE("packet model: a packet reaching a link first is not held up by a later reservation", "[noc][packet]") {
+  auto model = make_noc_model(torus(8, 8, Fidelity::packet));
+  // A: (0,0) -> (3,0) reserves link (1,0)east for 10..12. B: (1,0) -> (2,0), injected at the same cycle,
+  // is ready for that link at 1 + 4 = 5 and fits before A: zero load, 1 + 5 + 4 + 2 = 12.
+  model->inject({1, 0, {3}, 64}, 0);
+  model->inject({2, 1, {2}, 64}, 0);
+  auto d = run_all(*model);
+  REQUIRE(d.size() == 2);
+  CHECK(d[0].id == 2);
+  CHECK(d[0].cycle == 12);
+  CHECK(d[1].cycle == 22);
 }
 
 TEST_CASE("packet model: long messages split into packets that follow back to back", "[noc][packet]") {
