@@ -1,16 +1,26 @@
 #include "packet_manager/dma_reader.h"
 
+#include <algorithm>
+
 namespace tessera {
 
 DmaReader::DmaReader(sc_core::sc_module_name name, int core, const CoreProgram& program, ChipServices& chip,
-                     int max_outstanding)
-    : sc_module(name), core_(core), program_(program), chip_(chip), max_outstanding_(max_outstanding) {
+                     uint64_t packet_bytes, int max_outstanding)
+    : sc_module(name),
+      core_(core),
+      program_(program),
+      chip_(chip),
+      packet_bytes_(std::max<uint64_t>(packet_bytes, 1)),
+      max_outstanding_(max_outstanding),
+      packets_left_(program.reader.size(), 0),
+      issued_at_(program.reader.size(), 0) {
   SC_THREAD(issue);
   SC_THREAD(forward);
 }
 
 void DmaReader::issue() {
-  for (const DramReadCmd& cmd : program_.reader) {
+  for (size_t i = 0; i < program_.reader.size(); ++i) {
+    const DramReadCmd& cmd = program_.reader[i];
     while (outstanding_ >= max_outstanding_) wait(slot_freed_);
     for (const BufferLevel& w : cmd.waits) {
       TileBuffer& b = chip_.buffer(core_, w.buffer);
@@ -18,14 +28,19 @@ void DmaReader::issue() {
     }
     if (cmd.reserve) {
       // Streamed data: wait for the consumers to free room on every destination.
-      for (size_t i = 0; i < cmd.dst_cores.size(); ++i) {
-        TileBuffer& b = chip_.buffer(cmd.dst_cores[i], cmd.dst_buffers[i]);
+      for (size_t d = 0; d < cmd.dst_cores.size(); ++d) {
+        TileBuffer& b = chip_.buffer(cmd.dst_cores[d], cmd.dst_buffers[d]);
         while (!b.has_room(cmd.tiles)) wait(b.changed());
       }
     }
     ++outstanding_;
-    const uint64_t issued = chip_.now_cycle();
-    queue_.push_back({&cmd, chip_.dram_read(cmd.channel, cmd.bytes, cmd.op), issued});
+    issued_at_[i] = chip_.now_cycle();
+    const uint64_t packets = std::max<uint64_t>(1, (cmd.bytes + packet_bytes_ - 1) / packet_bytes_);
+    packets_left_[i] = uint32_t(packets);
+    for (uint64_t p = 0; p < packets; ++p) {
+      const uint64_t bytes = std::min(packet_bytes_, cmd.bytes - std::min(cmd.bytes, p * packet_bytes_));
+      queue_.push_back({i, std::max<uint64_t>(bytes, 1), chip_.dram_read(cmd.channel, std::max<uint64_t>(bytes, 1), cmd.op)});
+    }
     queued_.notify(sc_core::SC_ZERO_TIME);
   }
 }
@@ -33,19 +48,21 @@ void DmaReader::issue() {
 void DmaReader::forward() {
   for (;;) {
     while (queue_.empty()) wait(queued_);
-    Pending p = queue_.front();
+    const Packet p = queue_.front();
     queue_.pop_front();
     const uint64_t now = chip_.now_cycle();
     if (p.ready_cycle > now) wait(chip_.cycles(p.ready_cycle - now));
-    const DramReadCmd* cmd = p.cmd;
-    chip_.send(chip_.dram_node(cmd->channel), cmd->dst_cores, cmd->bytes, [this, cmd, p] {
-      for (size_t i = 0; i < cmd->dst_cores.size(); ++i)
-        chip_.buffer(cmd->dst_cores[i], cmd->dst_buffers[i]).push(cmd->tiles);
-      chip_.record({core_, Engine::reader, cmd->op, p.issue_cycle, chip_.now_cycle()});
+    const DramReadCmd& cmd = program_.reader[p.read];
+    chip_.send(chip_.dram_node(cmd.channel), cmd.dst_cores, p.bytes, [this, read = p.read] {
+      if (--packets_left_[read] > 0) return;
+      // The whole read has landed: the tiles are there.
+      const DramReadCmd& c = program_.reader[read];
+      for (size_t d = 0; d < c.dst_cores.size(); ++d) chip_.buffer(c.dst_cores[d], c.dst_buffers[d]).push(c.tiles);
+      chip_.record({core_, Engine::reader, c.op, issued_at_[read], chip_.now_cycle()});
       ++delivered_;
+      --outstanding_;
+      slot_freed_.notify(sc_core::SC_ZERO_TIME);
     });
-    --outstanding_;
-    slot_freed_.notify(sc_core::SC_ZERO_TIME);
   }
 }
 

@@ -1,8 +1,10 @@
 #pragma once
 // The packet manager's inbound DMA engine: runs a core's reader program, fetching tensors from DRAM and
-// delivering them over the NoC into buffers (its own core's, or several cores' by multicast). It keeps a
-// few reads in flight so that DRAM latency overlaps with transfers.
+// delivering them over the NoC into buffers (its own core's, or several cores' by multicast). A read
+// moves packet by packet, so the DRAM channel and the NoC work on different packets at once, and a few
+// reads stay in flight so that DRAM latency overlaps with transfers.
 #include <deque>
+#include <vector>
 
 #include <systemc>
 
@@ -15,27 +17,30 @@ class DmaReader : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(DmaReader);
   DmaReader(sc_core::sc_module_name name, int core, const CoreProgram& program, ChipServices& chip,
-            int max_outstanding = 4);
+            uint64_t packet_bytes, int max_outstanding = 4);
 
   size_t reads_done() const { return delivered_; }
 
  private:
-  void issue();    // books DRAM time for the next reads, up to the outstanding limit
-  void forward();  // sends each read's data over the NoC once DRAM has produced it
+  void issue();    // books DRAM time for the next reads' packets, up to the outstanding limit
+  void forward();  // sends each packet over the NoC once DRAM has produced it
 
-  struct Pending {
-    const DramReadCmd* cmd;
-    uint64_t ready_cycle;
-    uint64_t issue_cycle;
+  struct Packet {
+    size_t read;           // index into program_.reader
+    uint64_t bytes;
+    uint64_t ready_cycle;  // when DRAM has produced it
   };
 
   int core_;
   const CoreProgram& program_;
   ChipServices& chip_;
+  uint64_t packet_bytes_;
   int max_outstanding_;
   int outstanding_ = 0;
   size_t delivered_ = 0;
-  std::deque<Pending> queue_;
+  std::deque<Packet> queue_;
+  std::vector<uint32_t> packets_left_;  // per read: packets not yet delivered
+  std::vector<uint64_t> issued_at_;
   sc_core::sc_event queued_, slot_freed_;
 };
 

@@ -13,8 +13,15 @@ uint64_t writer_busy_cycles(const SendCmd& cmd, const PacketManagerConfig& confi
 }
 
 DmaWriter::DmaWriter(sc_core::sc_module_name name, int core, const CoreProgram& program, ChipServices& chip,
-                     const PacketManagerConfig& config)
-    : sc_module(name), core_(core), program_(program), chip_(chip), config_(config) {
+                     const PacketManagerConfig& config, uint64_t packet_bytes)
+    : sc_module(name),
+      core_(core),
+      program_(program),
+      chip_(chip),
+      config_(config),
+      packet_bytes_(std::max<uint64_t>(packet_bytes, 1)),
+      packets_left_(program.writer.size(), 0),
+      written_at_(program.writer.size(), 0) {
   SC_THREAD(run);
   SC_METHOD(release_staged);
   sensitive << staged_event_;
@@ -46,13 +53,19 @@ void DmaWriter::run() {
     while (!source.reached(cmd.source.tiles)) wait(source.changed());
     const uint64_t start = chip_.now_cycle();
     if (cmd.to_dram) {
-      const SendCmd* c = &cmd;
-      chip_.send(chip_.core_node(core_), {-1 - cmd.channel}, cmd.bytes, [this, c] {
-        const uint64_t written = chip_.dram_write(c->channel, c->bytes, c->op);
-        if (c->dst_cores.empty()) return;
-        // Tell the cores that will read the data back once it is in DRAM.
-        notify_at(written, c);
-      });
+      // Packet by packet, so that the channel writes one packet while the NoC carries the next.
+      const size_t index = size_t(&cmd - program_.writer.data());
+      const uint64_t packets = std::max<uint64_t>(1, ceil_div(cmd.bytes, packet_bytes_));
+      packets_left_[index] = uint32_t(packets);
+      for (uint64_t p = 0; p < packets; ++p) {
+        const uint64_t bytes = std::max<uint64_t>(1, std::min(packet_bytes_, cmd.bytes - std::min(cmd.bytes, p * packet_bytes_)));
+        chip_.send(chip_.core_node(core_), {-1 - cmd.channel}, bytes, [this, index, bytes] {
+          const SendCmd* c = &program_.writer[index];
+          written_at_[index] = std::max(written_at_[index], chip_.dram_write(c->channel, bytes, c->op));
+          // Tell the cores that will read the data back once all of it is in DRAM.
+          if (--packets_left_[index] == 0 && !c->dst_cores.empty()) notify_at(written_at_[index], c);
+        });
+      }
     } else {
       const SendCmd* c = &cmd;
       chip_.send(chip_.core_node(core_), cmd.dst_cores, cmd.bytes, [this, c] {

@@ -3,6 +3,7 @@
 // NoC to the cores that consume them (multicast when several do) or to DRAM. It reads SRAM at its own rate
 // while the NoC carries earlier packets, and compresses on the way when the plan says so.
 #include <list>
+#include <vector>
 
 #include <systemc>
 
@@ -16,7 +17,7 @@ class DmaWriter : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(DmaWriter);
   DmaWriter(sc_core::sc_module_name name, int core, const CoreProgram& program, ChipServices& chip,
-            const PacketManagerConfig& config);
+            const PacketManagerConfig& config, uint64_t packet_bytes);
 
   size_t sends_done() const { return done_; }
 
@@ -31,6 +32,9 @@ class DmaWriter : public sc_core::sc_module {
   ChipServices& chip_;
   PacketManagerConfig config_;
   size_t done_ = 0;
+  uint64_t packet_bytes_;
+  std::vector<uint32_t> packets_left_;  // per DRAM write: packets not yet written
+  std::vector<uint64_t> written_at_;    // per DRAM write: when its last byte is in DRAM
   std::list<std::pair<uint64_t, const SendCmd*>> staged_;
   sc_core::sc_event staged_event_;
 };

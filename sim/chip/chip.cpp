@@ -29,9 +29,10 @@ Chip::Chip(const ArchConfig& config, const Plan& plan)
       buffers_.back().push_back(std::make_unique<TileBuffer>(spec.name, spec.capacity_tiles));
     const std::string name = "core_" + std::to_string(program.pos.x) + "_" + std::to_string(program.pos.y);
     compute_.push_back(std::make_unique<ComputePipeline>((name + "_compute").c_str(), int(c), program, *this));
-    readers_.push_back(std::make_unique<DmaReader>((name + "_dma_in").c_str(), int(c), program, *this));
-    writers_.push_back(
-        std::make_unique<DmaWriter>((name + "_dma_out").c_str(), int(c), program, *this, config.packet_manager));
+    readers_.push_back(std::make_unique<DmaReader>((name + "_dma_in").c_str(), int(c), program, *this,
+                                                   uint64_t(config.noc.max_packet_bytes)));
+    writers_.push_back(std::make_unique<DmaWriter>((name + "_dma_out").c_str(), int(c), program, *this,
+                                                   config.packet_manager, uint64_t(config.noc.max_packet_bytes)));
   }
 }
 

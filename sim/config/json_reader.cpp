@@ -12,8 +12,8 @@ std::string describe_json(const Json& value) {
   return s;
 }
 
-ObjectReader::ObjectReader(const Json& object, std::string file, std::string path)
-    : object_(object), file_(std::move(file)), path_(std::move(path)) {
+ObjectReader::ObjectReader(const Json& object, std::string file, std::string path, std::string docs)
+    : object_(object), file_(std::move(file)), path_(std::move(path)), docs_(std::move(docs)) {
   if (!object_.is_object())
     throw input_error(file_, path_, "expected an object, got " + describe_json(object_));
 }
@@ -108,13 +108,13 @@ std::string ObjectReader::one_of(const std::string& key, const std::vector<std::
 
 ObjectReader ObjectReader::object(const std::string& key) {
   const Json& v = required_value(key);
-  return ObjectReader(v, file_, path_of(key));
+  return ObjectReader(v, file_, path_of(key), docs_);
 }
 
 void ObjectReader::reject_unknown_keys() const {
   for (auto it = object_.begin(); it != object_.end(); ++it)
     if (!known_.count(it.key()))
-      throw input_error(file_, path_of(it.key()), "unknown key (check the spelling; see docs/configs.md)");
+      throw input_error(file_, path_of(it.key()), "unknown key (check the spelling; see " + docs_ + ")");
 }
 
 }  // namespace tessera

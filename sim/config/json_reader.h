@@ -17,8 +17,8 @@ std::string describe_json(const Json& value);
 
 class ObjectReader {
  public:
-  // Throws InputError when `object` is not a JSON object.
-  ObjectReader(const Json& object, std::string file, std::string path);
+  // Throws InputError when `object` is not a JSON object. `docs` names the page that lists the valid keys.
+  ObjectReader(const Json& object, std::string file, std::string path, std::string docs = "docs/configs.md");
 
   bool has(const std::string& key) const { return object_.contains(key); }
   std::string path_of(const std::string& key) const { return path_ + "/" + key; }
@@ -46,6 +46,7 @@ class ObjectReader {
   const Json& object_;
   std::string file_;
   std::string path_;
+  std::string docs_;
   std::set<std::string> known_;
 };
 

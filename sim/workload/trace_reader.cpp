@@ -10,6 +10,7 @@
 namespace tessera {
 namespace {
 
+const char* const kDocs = "docs/trace-format.md";
 const std::vector<std::string> kFormats = {"fp32", "bf16", "fp16", "bfp8", "bfp4", "bfp2"};
 const std::vector<std::string> kFidelities = {"lofi", "hifi2", "hifi3", "hifi4"};
 
@@ -69,7 +70,7 @@ std::vector<int> topological_order(const Graph& g, const std::string& label) {
 }  // namespace
 
 Graph parse_trace(const Json& trace, const std::string& label) {
-  ObjectReader top(trace, label, "");
+  ObjectReader top(trace, label, "", kDocs);
   const std::string format = top.string("format", "");
   if (format != "tessera-trace") top.fail("format", "\"tessera-trace\"", trace.value("format", Json()));
   const Json& version = top.required_value("version");
@@ -84,7 +85,7 @@ Graph parse_trace(const Json& trace, const std::string& label) {
   const Json& tensors = top.required_value("tensors");
   if (!tensors.is_array()) top.fail("tensors", "an array of tensors", tensors);
   for (size_t i = 0; i < tensors.size(); ++i) {
-    Tensor t = parse_tensor(ObjectReader(tensors[i], label, "/tensors/" + std::to_string(i)));
+    Tensor t = parse_tensor(ObjectReader(tensors[i], label, "/tensors/" + std::to_string(i), kDocs));
     if (!g.tensor_index.emplace(t.name, int(i)).second)
       throw input_error(label, "/tensors/" + std::to_string(i) + "/name", "expected a unique name, got \"" + t.name + "\" twice");
     g.tensors.push_back(std::move(t));
@@ -95,7 +96,7 @@ Graph parse_trace(const Json& trace, const std::string& label) {
   std::map<std::string, int> op_names;
   std::vector<Op> parsed;
   for (size_t i = 0; i < ops.size(); ++i) {
-    ObjectReader r(ops[i], label, "/ops/" + std::to_string(i));
+    ObjectReader r(ops[i], label, "/ops/" + std::to_string(i), kDocs);
     Op op;
     op.name = r.string("name", "");
     if (op.name.empty()) r.fail("name", "a non-empty op name", ops[i].value("name", Json()));
