@@ -169,6 +169,7 @@ EnergyConfig parse_energy(ObjectReader r) {
     m.reject_unknown_keys();
   }
   e.vector_op_pj = r.non_negative_number("vector_op_pj", 0);
+  e.vector_instructions_per_tile = r.non_negative_number("vector_instructions_per_tile", 32);
   e.sram_read_pj_per_byte = r.non_negative_number("sram_read_pj_per_byte", 0);
   e.sram_write_pj_per_byte = r.non_negative_number("sram_write_pj_per_byte", 0);
   e.noc_router_pj_per_flit = r.non_negative_number("noc_router_pj_per_flit", 0);

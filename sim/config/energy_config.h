@@ -9,6 +9,8 @@ struct EnergyConfig {
   // LoFi; each further fidelity phase costs the same again.
   std::array<double, 6> mac_pj{0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
   double vector_op_pj = 0;          // one 32-lane vector instruction
+  // Vector instructions per 32x32 tile through the vector unit: 1024 values over 32 lanes, one op each.
+  double vector_instructions_per_tile = 32;
   double sram_read_pj_per_byte = 0;
   double sram_write_pj_per_byte = 0;
   double noc_router_pj_per_flit = 0;

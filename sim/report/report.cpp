@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/compute_costs.h"
+#include "sim/energy/energy_model.h"
 
 namespace tessera {
 namespace {
@@ -22,6 +23,32 @@ struct Span {
 };
 
 }  // namespace
+
+nlohmann::json energy_json(const EnergyReport& e, const Plan& plan) {
+  nlohmann::json j;
+  j["total_pj"] = rounded(e.total_pj, 12);
+  // Components are rounded with the total's precision so that they still sum to it.
+  nlohmann::json comp = nlohmann::json::object();
+  for (const std::string& name : kEnergyComponents) comp[name] = rounded(e.by_component_pj.at(name), 12);
+  j["by_component_pj"] = comp;
+  nlohmann::json by_op = nlohmann::json::array();
+  for (size_t i = 0; i < plan.ops.size(); ++i)
+    by_op.push_back({{"op", plan.ops[i].name}, {"energy_pj", rounded(e.by_op_pj[i], 12)}});
+  j["by_op"] = by_op;
+  nlohmann::json by_core = nlohmann::json::array();
+  for (size_t c = 0; c < plan.cores.size(); ++c)
+    by_core.push_back({{"x", plan.cores[c].pos.x}, {"y", plan.cores[c].pos.y}, {"energy_pj", rounded(e.by_core_pj[c], 12)}});
+  j["by_core"] = by_core;
+  j["average_power_w"] = rounded(e.average_power_w);
+  j["tops_per_watt"] = rounded(e.tops_per_watt);
+  const ActionCounts& n = e.counts;
+  j["actions"] = {{"macs", n.macs}, {"mac_phases", n.mac_phases}, {"vector_instructions", n.vector_instructions},
+                  {"sram_read_bytes", n.sram_read_bytes}, {"sram_write_bytes", n.sram_write_bytes},
+                  {"compress_bytes", n.compress_bytes}, {"decompress_bytes", n.decompress_bytes},
+                  {"reshape_bytes", n.reshape_bytes}, {"dram_bytes", n.dram_bytes}, {"noc_flits", n.noc_flits},
+                  {"noc_flit_hops", n.noc_flit_hops}, {"noc_router_traversals", n.noc_router_traversals}};
+  return j;
+}
 
 nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const Plan& plan, const RunResult& run) {
   const ComputeCosts costs(config.core);
@@ -110,6 +137,11 @@ nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const 
   for (const auto& [name, stat] : run.stats.all())
     if (name.find(".link.") == std::string::npos) stats[name] = rounded(stat.value, 12);
   r["stats"] = stats;
+
+  const EnergyReport energy = compute_energy(config, graph, plan, run);
+  for (size_t i = 0; i < plan.ops.size(); ++i) r["ops"][i]["energy_pj"] = rounded(energy.by_op_pj[i]);
+  for (int c = 0; c < cores; ++c) r["cores"][c]["energy_pj"] = rounded(energy.by_core_pj[c]);
+  r["energy"] = energy_json(energy, plan);
   return r;
 }
 

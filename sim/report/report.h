@@ -8,6 +8,7 @@
 
 #include "sim/chip/chip.h"
 #include "sim/config/arch_config.h"
+#include "sim/energy/energy_model.h"
 #include "sim/plan/plan.h"
 #include "sim/workload/graph.h"
 
@@ -16,6 +17,9 @@ namespace tessera {
 constexpr int kReportSchemaVersion = 1;
 
 nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const Plan& plan, const RunResult& run);
+
+// report.json's "energy" object: totals, components, per op and per core, power and TOPS/W.
+nlohmann::json energy_json(const EnergyReport& energy, const Plan& plan);
 
 // The human summary printed on stdout: chip, workload, totals and the per-op table.
 std::string format_summary(const nlohmann::json& report);
