@@ -27,10 +27,11 @@ void NocCounters::report(StatsRegistry& stats, const std::string& prefix) const 
     for (int node = 0; node < grid.nodes(); ++node) {
       for (int dir = 0; dir < kNumLinkDirections; ++dir) {
         int link = link_id(static_cast<int>(net), grid.nodes(), node, dir);
-        if (link_flits[link] == 0 && link_busy[link] == 0) continue;
+        const uint64_t busy = busy_is_flits ? link_flits[link] : link_busy[link];
+        if (link_flits[link] == 0 && busy == 0) continue;
         std::string name = base + link_name(grid, node, dir);
         stats.add(name + ".flits", static_cast<double>(link_flits[link]), "flits", "flits that crossed the link");
-        stats.add(name + ".busy_cycles", static_cast<double>(link_busy[link]), "cycles",
+        stats.add(name + ".busy_cycles", static_cast<double>(busy), "cycles",
                   "cycles the link carried a flit");
       }
     }

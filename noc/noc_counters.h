@@ -28,7 +28,8 @@ class NocCounters {
   void report(StatsRegistry& stats, const std::string& prefix) const;
 
   std::vector<uint64_t> link_flits;   // per link id (see link_id())
-  std::vector<uint64_t> link_busy;    // cycles a link carried a flit; equals link_flits at one flit per cycle
+  std::vector<uint64_t> link_busy;    // cycles a link carried a flit, unless busy_is_flits
+  bool busy_is_flits = false;         // a link carries one flit per cycle: busy cycles are its flits
   uint64_t messages = 0;
   uint64_t packets = 0;
   uint64_t flits = 0;                 // flits injected (a multicast packet counts once)

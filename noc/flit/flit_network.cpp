@@ -9,6 +9,7 @@ namespace tessera::noc::flit {
 
 FlitNetwork::FlitNetwork(const NocConfig& config, FlitOptions options)
     : config_(config), options_(options), networks_(networks_for(config)), counters_(networks_) {
+  counters_.busy_is_flits = true;
   nodes_ = config.width * config.height;
   routers_ = nodes_ * static_cast<int>(networks_.size());
   vcs_ = config.num_vcs;
@@ -46,9 +47,17 @@ FlitNetwork::FlitNetwork(const NocConfig& config, FlitOptions options)
   sw_accept_rr_.assign(static_cast<size_t>(routers_) * kNumPorts, 0);
   va_grant_rr_.assign(out_vcs, 0);
   va_accept_rr_.assign(in_vcs, 0);
+  neighbor_.assign(static_cast<size_t>(routers_) * kNumLinkDirections, -1);
+  for (int r = 0; r < routers_; ++r) {
+    const int net = network_of(r);
+    for (int d = 0; d < kNumLinkDirections; ++d) {
+      const int n = networks_[net].grid.neighbor(r - net * nodes_, d);
+      if (n >= 0) neighbor_[static_cast<size_t>(r) * kNumLinkDirections + d] = n + net * nodes_;
+    }
+  }
   flits_in_router_.assign(routers_, 0);
   router_listed_.assign(routers_, 0);
-  occupied_.assign(routers_, 0);
+  occupied_.assign(static_cast<size_t>(routers_) * kNumPorts, 0);
   wake_.assign(routers_, kNever);
   occupancy_sum_.assign(routers_, 0);
   sources_.resize(routers_);
@@ -202,8 +211,33 @@ void FlitNetwork::step(uint64_t t) {
   next_active_.clear();
 }
 
-bool FlitNetwork::take_credit(size_t out_vc, uint64_t t) {
-  // Credits come back lazily: the ones whose return cycle has passed are absorbed on use.
+void FlitNetwork::push_flit(int router, int port, int vc, const Flit& flit) {
+  const size_t i = ivc(router, port, vc);
+  const size_t slot = (buf_head_[i] + buf_count_[i]) % depth_;
+  buffer_[i * depth_ + slot] = flit;
+  if (buf_count_[i]++ == 0) {
+    in_vc_[i].front_arrival = flit.arrival;
+    occupied_[static_cast<size_t>(router) * kNumPorts + port] |= static_cast<uint16_t>(1u << vc);
+  }
+  ++flits_in_router_[router];
+  ++flits_in_routers_;
+  activate(router, flit.arrival);
+}
+
+void FlitNetwork::pop_flit(int router, int port, int vc) {
+  const size_t i = ivc(router, port, vc);
+  buf_head_[i] = static_cast<uint16_t>(buf_head_[i] + 1 == depth_ ? 0 : buf_head_[i] + 1);
+  if (--buf_count_[i] == 0) {
+    in_vc_[i].front_arrival = kNever;
+    occupied_[static_cast<size_t>(router) * kNumPorts + port] &= static_cast<uint16_t>(~(1u << vc));
+  } else {
+    in_vc_[i].front_arrival = buffer_[i * depth_ + buf_head_[i]].arrival;
+  }
+  --flits_in_router_[router];
+  --flits_in_routers_;
+}
+
+void FlitNetwork::absorb_credits(size_t out_vc, uint64_t t) {
   uint16_t& count = credit_count_[out_vc];
   uint16_t& head = credit_head_[out_vc];
   const size_t base = out_vc * depth_;
@@ -212,7 +246,6 @@ bool FlitNetwork::take_credit(size_t out_vc, uint64_t t) {
     head = static_cast<uint16_t>(head + 1 == depth_ ? 0 : head + 1);
     --count;
   }
-  return credits_[out_vc] > 0;
 }
 
 void FlitNetwork::return_credit(int router, int in_port, int vc, uint64_t t) {
@@ -222,9 +255,7 @@ void FlitNetwork::return_credit(int router, int in_port, int vc, uint64_t t) {
     out = ovc(router, kSourcePort, vc);
     arrival = t + static_cast<uint64_t>(config_.delays.credit) + injection_latency_;
   } else {
-    const int net = network_of(router);
-    const int upstream = networks_[net].grid.neighbor(router - net * nodes_, opposite(in_port)) + net * nodes_;
-    out = ovc(upstream, in_port, vc);
+    out = ovc(neighbor_[static_cast<size_t>(router) * kNumLinkDirections + opposite(in_port)], in_port, vc);
     arrival = t + credit_latency_;
   }
   const size_t slot = (credit_head_[out] + credit_count_[out]) % depth_;
@@ -258,15 +289,8 @@ void FlitNetwork::step_source(int source, uint64_t t) {
   const size_t o = ovc(source, kSourcePort, s.vc);
   if (!take_credit(o, t)) return;
   --credits_[o];
-  const size_t i = ivc(source, kInjectPort, s.vc);
-  const size_t slot = (buf_head_[i] + buf_count_[i]) % depth_;
-  buffer_[i * depth_ + slot] = Flit{s.current, s.next_seq, t + injection_latency_};
-  ++buf_count_[i];
-  occupied_[source] |= VcMask{1} << (i - ivc(source, 0, 0));
-  ++flits_in_router_[source];
-  ++flits_in_routers_;
+  push_flit(source, kInjectPort, s.vc, Flit{s.current, s.next_seq, t + injection_latency_});
   ++counters_.flits;
-  activate(source, t + injection_latency_);
   s.last_sent = t;
   last_progress_ = t;
   if (s.next_seq + 1 == packets_[s.current].flits) {

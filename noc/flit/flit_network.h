@@ -108,6 +108,7 @@ class FlitNetwork {
   // One input VC's allocation state. Output "branches" are ports; a unicast packet has one branch.
   struct InputVc {
     uint64_t ready = 0;                 // cycle the next pipeline stage may start
+    uint64_t front_arrival = kNever;    // arrival cycle of the flit at the front of the buffer
     std::array<uint32_t, kNumPorts> branch_packet{};
     std::array<int8_t, kNumPorts> out_vc{};
     uint8_t state = kIdle;
@@ -132,15 +133,23 @@ class FlitNetwork {
   size_t ivc(int router, int port, int vc) const { return (static_cast<size_t>(router) * kNumPorts + port) * vcs_ + vc; }
   size_t ovc(int router, int port, int vc) const { return (static_cast<size_t>(router) * (kNumPorts + 1) + port) * vcs_ + vc; }
 
+  void push_flit(int router, int port, int vc, const Flit& flit);
+  void pop_flit(int router, int port, int vc);
   void step(uint64_t t);
   void step_router(int router, uint64_t t);
   void route(int router, int in_port, int vc, uint64_t t);
-  void allocate_vcs(int router, uint64_t t, const std::array<VcMask, kNumPorts>& lower,
+  bool allocate_vcs(int router, uint64_t t, unsigned asked, const std::array<VcMask, kNumPorts>& lower,
                     const std::array<VcMask, kNumPorts>& upper);
-  void allocate_switch(int router, uint64_t t);
+  void allocate_switch(int router, uint64_t t, const std::array<uint16_t, kNumPorts>& switch_ready);
   void traverse(int router, int in_port, int vc, int out_port, uint64_t t);
   void step_source(int source, uint64_t t);
-  bool take_credit(size_t out_vc, uint64_t t);
+  // Absorbs the credits that have come back by `t` (they return lazily) and tells whether one is free.
+  bool take_credit(size_t out_vc, uint64_t t) {
+    uint16_t& count = credit_count_[out_vc];
+    if (count > 0) absorb_credits(out_vc, t);
+    return credits_[out_vc] > 0;
+  }
+  void absorb_credits(size_t out_vc, uint64_t t);
   void return_credit(int router, int in_port, int vc, uint64_t t);
   void retire(uint32_t packet, int dst, uint64_t delivered);
   uint32_t new_packet();
@@ -177,8 +186,9 @@ class FlitNetwork {
   std::vector<uint8_t> va_grant_rr_;                                // per output VC
   std::vector<uint8_t> va_accept_rr_;                               // per input VC
   // Per router.
+  std::vector<int> neighbor_;       // per router and direction: the router a link leads to, -1 at mesh edges
   std::vector<uint32_t> flits_in_router_;
-  std::vector<VcMask> occupied_;    // input VCs holding flits
+  std::vector<uint16_t> occupied_;  // per router and input port: VCs holding flits
   std::vector<uint64_t> wake_;      // next cycle the router can act
   std::vector<uint8_t> router_listed_;
   std::vector<int> active_routers_, next_active_;

@@ -38,44 +38,67 @@ inline int round_robin_pick(unsigned mask, int start, int width) {
 
 void FlitNetwork::step_router(int r, uint64_t t) {
   const size_t first = ivc(r, 0, 0);
+  const uint16_t* occupied = &occupied_[static_cast<size_t>(r) * kNumPorts];
   // VC requests per output port, split by dateline class; bit k is the router's k-th input VC.
   std::array<VcMask, kNumPorts> lower{}, upper{};
-  bool wants_vc = false;
-  for (VcMask todo = occupied_[r]; todo; todo &= todo - 1) {
-    const int k = lowest_bit(todo);
-    const size_t i = first + k;
-    InputVc& in = in_vc_[i];
-    if (in.state == kIdle) {
-      if (buffer_[i * depth_ + buf_head_[i]].arrival > t) continue;
-      route(r, k / vcs_, k % vcs_, t);
-    }
-    if (in.state != kVcAlloc || in.ready > t) continue;
-    for (unsigned pending = in.pending_va; pending; pending &= pending - 1) {
-      const int o = __builtin_ctz(pending);
-      if (in.class1_mask & (1u << o)) upper[o] |= VcMask{1} << k;
-      else lower[o] |= VcMask{1} << k;
-      wants_vc = true;
+  std::array<uint16_t, kNumPorts> switch_ready{};  // per input port: VCs whose front flit may cross now
+  unsigned asked = 0;  // output ports with VC requests
+  bool any_ready = false;
+  for (int p = 0; p < kNumPorts; ++p) {
+    for (unsigned vcs = occupied[p]; vcs; vcs &= vcs - 1) {
+      const int vc = __builtin_ctz(vcs);
+      const int k = p * vcs_ + vc;
+      InputVc& in = in_vc_[first + k];
+      if (in.state == kActive) {
+        if (in.ready <= t && in.front_arrival <= t) {
+          switch_ready[p] = static_cast<uint16_t>(switch_ready[p] | (1u << vc));
+          any_ready = true;
+        }
+        continue;
+      }
+      if (in.state == kIdle) {
+        if (in.front_arrival > t) continue;
+        route(r, p, vc, t);
+      }
+      if (in.ready > t) continue;
+      for (unsigned pending = in.pending_va; pending; pending &= pending - 1) {
+        const int o = __builtin_ctz(pending);
+        if (in.class1_mask & (1u << o)) upper[o] |= VcMask{1} << k;
+        else lower[o] |= VcMask{1} << k;
+        asked |= 1u << o;
+      }
     }
   }
-  if (wants_vc) allocate_vcs(r, t, lower, upper);
-  allocate_switch(r, t);
+  if (asked && allocate_vcs(r, t, asked, lower, upper)) {
+    // A zero-cycle VC allocation lets the winners bid for the switch in the same cycle.
+    for (int p = 0; p < kNumPorts; ++p)
+      for (unsigned vcs = occupied[p]; vcs; vcs &= vcs - 1) {
+        const int vc = __builtin_ctz(vcs);
+        const InputVc& in = in_vc_[first + p * vcs_ + vc];
+        if (in.state == kActive && in.ready <= t && in.front_arrival <= t) {
+          switch_ready[p] = static_cast<uint16_t>(switch_ready[p] | (1u << vc));
+          any_ready = true;
+        }
+      }
+  }
+  if (any_ready) allocate_switch(r, t, switch_ready);
 
   // The next cycle this router can do anything: a flit arriving, a pipeline stage ending, or the next
   // cycle when something waits on allocation or credits.
   uint64_t wake = kNever;
-  for (VcMask todo = occupied_[r]; todo; todo &= todo - 1) {
-    const size_t i = first + lowest_bit(todo);
-    const InputVc& in = in_vc_[i];
-    const uint64_t arrival = buffer_[i * depth_ + buf_head_[i]].arrival;
-    uint64_t when;
-    if (in.state == kIdle) when = arrival;
-    else if (in.state == kVcAlloc) when = in.ready;
-    else when = arrival > in.ready ? arrival : in.ready;
-    if (when <= t) {
-      wake = t + 1;
-      break;
+  for (int p = 0; p < kNumPorts; ++p) {
+    for (unsigned vcs = occupied[p]; vcs; vcs &= vcs - 1) {
+      const InputVc& in = in_vc_[first + p * vcs_ + __builtin_ctz(vcs)];
+      uint64_t when;
+      if (in.state == kIdle) when = in.front_arrival;
+      else if (in.state == kVcAlloc) when = in.ready;
+      else when = in.front_arrival > in.ready ? in.front_arrival : in.ready;
+      if (when <= t) {
+        wake_[r] = t + 1;
+        return;
+      }
+      if (when < wake) wake = when;
     }
-    if (when < wake) wake = when;
   }
   wake_[r] = wake;
 }
@@ -184,7 +207,7 @@ void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {
   in.ready = t + static_cast<uint64_t>(config_.delays.routing);
 }
 
-void FlitNetwork::allocate_vcs(int r, uint64_t t, const std::array<VcMask, kNumPorts>& lower,
+bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, const std::array<VcMask, kNumPorts>& lower,
                                const std::array<VcMask, kNumPorts>& upper) {
   // One-iteration iSLIP per output port: each free output VC grants one requesting input VC (round robin),
   // each input VC accepts one grant (round robin); pointers move only on acceptance. With dateline
@@ -192,9 +215,10 @@ void FlitNetwork::allocate_vcs(int r, uint64_t t, const std::array<VcMask, kNumP
   const size_t first = ivc(r, 0, 0);
   const int count = kNumPorts * vcs_;
   const int half = vcs_ / 2;
-  for (int o = 0; o < kNumPorts; ++o) {
+  bool activated_now = false;
+  for (; asked; asked &= asked - 1) {
+    const int o = __builtin_ctz(asked);
     const VcMask all = lower[o] | upper[o];
-    if (all == 0) continue;
     std::array<int8_t, kNumPorts * kMaxVcs> granted;  // per requester: output VC granted, -1 none
     VcMask granted_mask = 0;
     for (int ov = 0; ov < vcs_; ++ov) {
@@ -227,42 +251,39 @@ void FlitNetwork::allocate_vcs(int r, uint64_t t, const std::array<VcMask, kNumP
       if (in.pending_va == 0) {
         in.state = kActive;
         in.ready = t + static_cast<uint64_t>(config_.delays.vc_alloc);
+        activated_now = activated_now || in.ready <= t;
       }
     }
   }
+  return activated_now;
 }
 
-void FlitNetwork::allocate_switch(int r, uint64_t t) {
+void FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, kNumPorts>& switch_ready) {
   // Requests: per input port, the outputs wanted by its VCs' front flits (one VC per output, picked round
   // robin from the port's pointer). Then one iSLIP iteration between input and output ports.
   const size_t first = ivc(r, 0, 0);
-  const VcMask occupied = occupied_[r];
-  const VcMask port_bits = (VcMask{1} << vcs_) - 1;
+  const unsigned all_vcs = (1u << vcs_) - 1;
   std::array<uint8_t, kNumPorts> request{};
   std::array<uint8_t, kNumPorts> requesters{};  // per output port: input ports asking for it
   std::array<std::array<int8_t, kNumPorts>, kNumPorts> chosen_vc;
   unsigned outputs_asked = 0;
   for (int p = 0; p < kNumPorts; ++p) {
-    const unsigned here = static_cast<unsigned>((occupied >> (p * vcs_)) & port_bits);
+    const unsigned here = switch_ready[p];
     if (!here) continue;
+    // This port's ready VCs in round-robin order: rotate so that the pointer's VC comes first.
     const int start = sw_input_rr_[r * kNumPorts + p];
-    // Visit this port's occupied VCs from the round-robin pointer onwards, then wrap.
-    const unsigned from_start = here & (~0u << start);
-    for (int pass = 0; pass < 2; ++pass) {
-      for (unsigned vcs = pass == 0 ? from_start : here & ~from_start; vcs; vcs &= vcs - 1) {
-        const int vc = __builtin_ctz(vcs);
-        const size_t i = first + static_cast<size_t>(p * vcs_ + vc);
-        const InputVc& in = in_vc_[i];
-        if (in.state != kActive || in.ready > t) continue;
-        if (buffer_[i * depth_ + buf_head_[i]].arrival > t) continue;
-        for (unsigned wanted = in.branch_mask & ~in.sent_mask & ~request[p]; wanted; wanted &= wanted - 1) {
-          const int o = __builtin_ctz(wanted);
-          if (!take_credit(ovc(r, o, in.out_vc[o]), t)) continue;
-          request[p] = static_cast<uint8_t>(request[p] | (1u << o));
-          requesters[o] = static_cast<uint8_t>(requesters[o] | (1u << p));
-          chosen_vc[p][o] = static_cast<int8_t>(vc);
-          outputs_asked |= 1u << o;
-        }
+    const unsigned rotated = ((here >> start) | (here << (vcs_ - start))) & all_vcs;
+    for (unsigned order = rotated; order; order &= order - 1) {
+      int vc = __builtin_ctz(order) + start;
+      if (vc >= vcs_) vc -= vcs_;
+      const InputVc& in = in_vc_[first + static_cast<size_t>(p * vcs_ + vc)];
+      for (unsigned wanted = in.branch_mask & ~in.sent_mask & ~request[p]; wanted; wanted &= wanted - 1) {
+        const int o = __builtin_ctz(wanted);
+        if (!take_credit(ovc(r, o, in.out_vc[o]), t)) continue;
+        request[p] = static_cast<uint8_t>(request[p] | (1u << o));
+        requesters[o] = static_cast<uint8_t>(requesters[o] | (1u << p));
+        chosen_vc[p][o] = static_cast<int8_t>(vc);
+        outputs_asked |= 1u << o;
       }
     }
   }
@@ -311,18 +332,11 @@ void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t) {
     }
   } else {
     --credits_[out];
-    const int d = networks_[net].grid.neighbor(node, o) + net * nodes_;
-    const size_t j = ivc(d, o, in.out_vc[o]);
-    const size_t slot = (buf_head_[j] + buf_count_[j]) % depth_;
-    buffer_[j * depth_ + slot] = Flit{packet, flit.seq, t + to_next_router_ + link_latency_};
-    ++buf_count_[j];
-    occupied_[d] |= VcMask{1} << (j - ivc(d, 0, 0));
-    ++flits_in_router_[d];
-    ++flits_in_routers_;
-    activate(d, t + to_next_router_ + link_latency_);
+    const int d = neighbor_[static_cast<size_t>(r) * kNumLinkDirections + o];
+    push_flit(d, o, in.out_vc[o], Flit{packet, flit.seq, t + to_next_router_ + link_latency_});
     const int link = link_id(net, nodes_, node, o);
-    counters_.count_link_flits(link, 1);
-    ++counters_.link_busy[link];
+    ++counters_.link_flits[link];  // busy cycles equal flits at one flit per cycle (see NocCounters)
+    ++counters_.flit_hops;
     if (flit.seq == 0) ++packets_[packet].hops;
     if (tail) out_vc_busy_[out] = 0;
   }
@@ -330,10 +344,7 @@ void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t) {
   in.sent_mask = static_cast<uint8_t>(in.sent_mask | (1u << o));
   if (in.sent_mask != in.branch_mask) return;
   // Every branch has its copy: the flit leaves the buffer and its slot's credit heads upstream.
-  buf_head_[i] = static_cast<uint16_t>(buf_head_[i] + 1 == depth_ ? 0 : buf_head_[i] + 1);
-  if (--buf_count_[i] == 0) occupied_[r] &= ~(VcMask{1} << (i - ivc(r, 0, 0)));
-  --flits_in_router_[r];
-  --flits_in_routers_;
+  pop_flit(r, in_port, vc);
   return_credit(r, in_port, vc, t);
   in.sent_mask = 0;
   if (tail) {
