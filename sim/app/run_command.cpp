@@ -1,6 +1,9 @@
 // tessera run: config + trace -> mapping -> SystemC chip -> summary and report files.
 #include <filesystem>
 #include <iostream>
+#include <memory>
+
+#include <unistd.h>
 
 #include "sim/app/cli_support.h"
 #include "sim/app/commands.h"
@@ -9,7 +12,9 @@
 #include "sim/config/config_loader.h"
 #include "sim/mapper/mapper.h"
 #include "sim/report/atomic_file.h"
+#include "sim/report/progress_meter.h"
 #include "sim/report/report.h"
+#include "sim/report/report_files.h"
 #include "sim/workload/trace_reader.h"
 
 namespace tessera::app {
@@ -22,7 +27,7 @@ int run_command(int argc, char** argv) {
         ("config,c", po::value<std::string>()->required(), "architecture config (JSON)")
         ("trace,t", po::value<std::string>()->required(), "workload trace (JSON)")
         ("set", po::value<std::vector<std::string>>()->composing(), "override a config key: --set noc.model=flit")
-        ("out,o", po::value<std::string>(), "directory for report.json")
+        ("out,o", po::value<std::string>(), "directory for the report files (report.json, CSVs, timeline, heatmaps, report.html)")
         ("dump-plan", po::value<std::string>(), "write the mapper's plan as JSON to this file")
         ("json", "print report.json on stdout instead of the summary")
         ("quiet,q", "no progress on stderr");
@@ -45,10 +50,15 @@ int run_command(int argc, char** argv) {
     const Plan plan = map_graph(config, graph);
     if (vm.count("dump-plan")) write_file_atomically(vm["dump-plan"].as<std::string>(), plan.to_json().dump(1) + "\n");
     quiet_systemc_banner();
-    Chip chip(config, plan);
+    // Progress only for a person watching: stderr is a terminal and --quiet was not given.
+    std::unique_ptr<ProgressMeter> meter;
+    if (!vm.count("quiet") && ::isatty(STDERR_FILENO)) meter = std::make_unique<ProgressMeter>(plan);
+    MeteredChip chip(config, plan, meter.get());
+    if (meter) meter->start();
     const RunResult result = chip.run();
+    meter.reset();
     const nlohmann::json report = build_report(config, graph, plan, result);
-    if (!out_dir.empty()) write_file_atomically(out_dir + "/report.json", report.dump(2) + "\n");
+    if (!out_dir.empty()) write_report_files(out_dir, config, plan, result, report);
     if (vm.count("json")) std::cout << report.dump(2) << "\n";
     else std::cout << format_summary(report);
     return 0;

@@ -1,0 +1,207 @@
+#include "sim/report/timeline.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <tuple>
+
+#include "noc/routing.h"
+#include "sim/report/run_digest.h"
+
+namespace tessera {
+namespace {
+
+struct Span {
+  uint64_t start, end;
+  int op;
+};
+
+// Track ids: pid 1 + core for cores (tid 1 + engine slot), pid 0 for DRAM (tid 1 + channel), and a NoC
+// counter process after the cores.
+struct Track {
+  int pid, tid;
+  bool operator<(const Track& o) const { return pid != o.pid ? pid < o.pid : tid < o.tid; }
+};
+
+// Joins spans of the same op on a track whose gap is at most `gap` cycles.
+size_t merge(std::map<Track, std::vector<Span>>& tracks, uint64_t gap) {
+  size_t count = 0;
+  for (auto& [track, spans] : tracks) {
+    std::vector<Span> out;
+    for (const Span& s : spans) {
+      if (!out.empty() && out.back().op == s.op && s.start <= out.back().end + gap)
+        out.back().end = std::max(out.back().end, s.end);
+      else
+        out.push_back(s);
+    }
+    spans.swap(out);
+    count += spans.size();
+  }
+  return count;
+}
+
+std::string fmt(double v) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.6f", v);
+  std::string s = buf;
+  while (s.size() > 1 && s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
+std::string quoted(const std::string& s) { return nlohmann::json(s).dump(); }
+
+// Flit-hops a transfer is estimated to put on the NoC, to place the measured link load in time.
+double transfer_weight(const ArchConfig& config, const std::vector<noc::Network>& nets, noc::RouteTree& tree,
+                       int src, const std::vector<int>& dsts, uint64_t bytes) {
+  size_t links = SIZE_MAX;
+  for (const noc::Network& n : nets) {
+    noc::build_route_tree(n, src, dsts, 0, tree);
+    links = std::min(links, tree.edges.size());
+  }
+  const double flits = double(bytes) / double(std::max(config.noc.link_bytes_per_cycle, 1));
+  return flits * double(links);
+}
+
+}  // namespace
+
+std::string timeline_json(const ArchConfig& config, const Plan& plan, const RunResult& run, size_t max_events,
+                          TimelineInfo* info) {
+  const double us_per_cycle = 1.0 / (config.chip.clock_ghz * 1000.0);
+  std::map<Track, std::vector<Span>> tracks;
+  for (const Activity& a : run.activities) {
+    if (a.end <= a.start) continue;
+    Track t{0, 1 + a.unit};
+    if (a.engine != Engine::dram) {
+      int slot = 0;
+      while (kCoreEngines[slot] != a.engine) ++slot;
+      t = Track{1 + a.unit, 1 + slot};
+    }
+    tracks[t].push_back({a.start, a.end, a.op});
+  }
+  size_t recorded = 0;
+  for (auto& [t, spans] : tracks) {
+    std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
+      return a.start != b.start ? a.start < b.start : a.end < b.end;
+    });
+    recorded += spans.size();
+  }
+  size_t count = recorded;
+  uint64_t gap = 0;
+  if (count > max_events) {
+    count = merge(tracks, 0);
+    for (uint64_t g = 1; count > max_events && g <= 2 * run.total_cycles; g *= 2) {
+      count = merge(tracks, g);
+      gap = g;
+    }
+  }
+  if (info) *info = {count, recorded, gap};
+
+  std::string out = "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"chip\":" + quoted(config.chip.name) +
+                    ",\"clock_ghz\":" + fmt(config.chip.clock_ghz) + ",\"recorded_spans\":" + std::to_string(recorded) +
+                    ",\"merge_gap_cycles\":" + std::to_string(gap) + "},\n\"traceEvents\":[\n";
+  bool first = true;
+  auto emit = [&](const std::string& e) {
+    if (!first) out += ",\n";
+    first = false;
+    out += e;
+  };
+  auto meta = [&](int pid, int tid, const char* what, const std::string& name) {
+    emit("{\"ph\":\"M\",\"pid\":" + std::to_string(pid) + ",\"tid\":" + std::to_string(tid) + ",\"name\":\"" + what +
+         "\",\"args\":{\"name\":" + quoted(name) + "}}");
+  };
+  auto sort_index = [&](int pid, int index) {
+    emit("{\"ph\":\"M\",\"pid\":" + std::to_string(pid) + ",\"name\":\"process_sort_index\",\"args\":{\"sort_index\":" +
+         std::to_string(index) + "}}");
+  };
+  const int cores = int(plan.cores.size()), channels = int(config.dram.positions.size());
+  const int noc_pid = cores + 1;
+  meta(0, 0, "process_name", "DRAM");
+  sort_index(0, cores + 1);
+  for (int ch = 0; ch < channels; ++ch) meta(0, 1 + ch, "thread_name", "channel " + std::to_string(ch));
+  for (int c = 0; c < cores; ++c) {
+    const GridPos& p = plan.cores[c].pos;
+    meta(1 + c, 0, "process_name", "core (" + std::to_string(p.x) + "," + std::to_string(p.y) + ")");
+    sort_index(1 + c, c);
+    for (size_t e = 0; e < kCoreEngines.size(); ++e) meta(1 + c, 1 + int(e), "thread_name", to_string(kCoreEngines[e]));
+  }
+  meta(noc_pid, 0, "process_name", "NoC and DRAM utilisation");
+  sort_index(noc_pid, cores + 2);
+
+  for (const auto& [t, spans] : tracks)
+    for (const Span& s : spans) {
+      const std::string name = s.op >= 0 && size_t(s.op) < plan.ops.size() ? plan.ops[s.op].name : "idle";
+      emit("{\"ph\":\"X\",\"pid\":" + std::to_string(t.pid) + ",\"tid\":" + std::to_string(t.tid) +
+           ",\"name\":" + quoted(name) + ",\"ts\":" + fmt(double(s.start) * us_per_cycle) +
+           ",\"dur\":" + fmt(double(s.end - s.start) * us_per_cycle) + "}");
+    }
+
+  // Counters: per window, the NoC's mean link utilisation and the DRAM channels' mean utilisation. The
+  // NoC model counts flits per link over the whole run only, so each transfer's estimated flit-hops are
+  // spread over its DMA span and the result is scaled to the measured total (docs/report.md).
+  const uint64_t total = std::max<uint64_t>(run.total_cycles, 1);
+  const uint64_t window = std::max<uint64_t>(1, (total + kTimelineWindows - 1) / kTimelineWindows);
+  const size_t windows = size_t((total + window - 1) / window);
+  std::vector<double> noc_load(windows, 0), dram_load(windows, 0);
+  auto spread = [&](std::vector<double>& into, uint64_t s, uint64_t e, double amount) {
+    if (e <= s) return;
+    const double per_cycle = amount / double(e - s);
+    for (uint64_t w = s / window; w < windows && w * window < e; ++w) {
+      const uint64_t lo = std::max(s, w * window), hi = std::min(e, (w + 1) * window);
+      if (hi > lo) into[w] += per_cycle * double(hi - lo);
+    }
+  };
+  const std::vector<noc::Network> nets = noc::networks_for(config.noc);
+  noc::RouteTree tree;
+  // Estimated flit-hops per (core, engine, op), shared out over that core's spans of the op by duration.
+  std::map<std::tuple<int, int, int>, double> weight, duration;
+  for (int c = 0; c < cores; ++c) {
+    const CoreProgram& prog = plan.cores[c];
+    for (const DramReadCmd& cmd : prog.reader) {
+      std::vector<int> dsts;
+      for (int d : cmd.dst_cores) dsts.push_back(config.node_id(plan.cores[d].pos));
+      weight[{c, int(Engine::reader), cmd.op}] +=
+          transfer_weight(config, nets, tree, config.node_id(config.dram.positions[cmd.channel]), dsts, cmd.bytes);
+    }
+    for (const SendCmd& cmd : prog.writer) {
+      std::vector<int> dsts;
+      if (cmd.to_dram) dsts.push_back(config.node_id(config.dram.positions[cmd.channel]));
+      for (int d : cmd.dst_cores)
+        if (!cmd.to_dram) dsts.push_back(config.node_id(plan.cores[d].pos));
+      weight[{c, int(Engine::writer), cmd.op}] += transfer_weight(config, nets, tree, config.node_id(prog.pos), dsts, cmd.bytes);
+    }
+  }
+  for (const Activity& a : run.activities)
+    if (a.engine == Engine::reader || a.engine == Engine::writer) duration[{a.unit, int(a.engine), a.op}] += double(a.end - a.start);
+  double estimated = 0;
+  for (const Activity& a : run.activities) {
+    if (a.engine == Engine::dram) spread(dram_load, a.start, a.end, double(a.end - a.start));
+    if (a.engine != Engine::reader && a.engine != Engine::writer) continue;
+    const auto key = std::make_tuple(a.unit, int(a.engine), a.op);
+    const double d = duration[key];
+    if (d <= 0 || a.end <= a.start) continue;
+    const double w = weight[key] * double(a.end - a.start) / d;
+    spread(noc_load, a.start, a.end, w);
+    estimated += w;
+  }
+  const double measured = run.stats.get("noc.flit_hops");
+  const double scale = estimated > 0 ? measured / estimated : 0;
+  size_t links = 0;
+  for (const noc::Network& n : nets)
+    for (int node = 0; node < n.grid.nodes(); ++node)
+      for (int dir = 0; dir < noc::kNumLinkDirections; ++dir) links += n.grid.neighbor(node, dir) >= 0;
+  for (size_t w = 0; w < windows; ++w) {
+    const double cycles = double(std::min<uint64_t>(window, total - w * window));
+    const double noc_pct = links ? 100.0 * noc_load[w] * scale / (double(links) * cycles) : 0;
+    const double dram_pct = channels ? 100.0 * dram_load[w] / (double(channels) * cycles) : 0;
+    const std::string ts = fmt(double(w * window) * us_per_cycle);
+    emit("{\"ph\":\"C\",\"pid\":" + std::to_string(noc_pid) + ",\"name\":\"NoC link utilisation %\",\"ts\":" + ts +
+         ",\"args\":{\"mean over links\":" + fmt(noc_pct) + "}}");
+    emit("{\"ph\":\"C\",\"pid\":" + std::to_string(noc_pid) + ",\"name\":\"DRAM utilisation %\",\"ts\":" + ts +
+         ",\"args\":{\"mean over channels\":" + fmt(dram_pct) + "}}");
+  }
+  out += "\n]}\n";
+  return out;
+}
+
+}  // namespace tessera

@@ -1,0 +1,28 @@
+#pragma once
+// timeline.json: the run in Chrome's trace event format, which ui.perfetto.dev and chrome://tracing open.
+// One process per core with a thread per engine, one process for the DRAM channels, duration events ("X")
+// named by op, and counter events ("C") for NoC link and DRAM utilisation per time window. Times are in
+// microseconds of simulated time. Above kMaxTimelineEvents spans, adjacent spans of the same op on the same
+// track are merged (docs/report.md).
+#include <cstddef>
+#include <string>
+
+#include "sim/chip/chip.h"
+#include "sim/config/arch_config.h"
+#include "sim/plan/plan.h"
+
+namespace tessera {
+
+constexpr size_t kMaxTimelineEvents = 200000;
+constexpr int kTimelineWindows = 200;  // counter samples over the run
+
+struct TimelineInfo {
+  size_t span_events = 0;      // "X" events written
+  size_t recorded_spans = 0;   // spans the run recorded
+  uint64_t merge_gap_cycles = 0;  // largest gap merged over; 0 when only touching spans were joined
+};
+
+std::string timeline_json(const ArchConfig& config, const Plan& plan, const RunResult& run,
+                          size_t max_events = kMaxTimelineEvents, TimelineInfo* info = nullptr);
+
+}  // namespace tessera
