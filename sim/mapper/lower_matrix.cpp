@@ -1,6 +1,8 @@
-// Convs and matmuls as blocked tile matmuls: the output share of a core splits into sub-blocks that fit
-// SRAM, and the reduction (K) streams through in chunks. For a conv the A operand is the im2col patch
-// matrix, gathered chunk by chunk from the resident input by the reshape engine, never whole in SRAM.
+// Convs and matmuls as blocked tile matmuls: a core's output share splits into sub-blocks that fit SRAM,
+// and the reduction (K) streams through in chunks. Each sub-block waits only for the input rows it reads,
+// so a consumer starts on the first rows its producers finish. For a conv the A operand is the im2col
+// patch matrix, gathered chunk by chunk from the resident input by the reshape engine (never whole in
+// SRAM), the input itself read at shifted offsets (direct), or Winograd-transformed tiles.
 #include <algorithm>
 #include <cmath>
 
@@ -12,69 +14,120 @@
 namespace tessera {
 namespace {
 
+// The matmul a core runs for its share, whatever the op and algorithm.
 struct MatmulShape {
-  int64_t k_elements = 0;    // reduction length per output element
-  int64_t macs = 0;          // executed on this core
-  bool gather = false;       // A is an im2col patch matrix built from the input
-  bool a_resident = true;    // A comes from cores (activations); else from DRAM in chunks
+  int64_t a_rows = 0;        // rows of A: output pixels, or Winograd tiles
+  int64_t k_t = 0;           // reduction tiles
+  int64_t batches = 1;       // independent products of the same shape (alpha^2 for Winograd)
+  int64_t macs = 0;          // multiply-accumulates executed
+  bool gather = false;       // A is an im2col patch matrix built by the reshape engine
+  bool a_resident = true;    // A comes from cores (activations); else streamed from DRAM
   bool b_weight = true;      // B is a weight in DRAM; else an activation from cores
-  int b_input = 1;
+  uint64_t transform_in_ops = 0;   // Winograd: vector ops per (A row, input channel)
+  uint64_t transform_out_ops = 0;  // Winograd: vector ops per (A row, output channel)
 };
 
-MatmulShape shape_of(const Graph& g, const Op& op, const Region& out) {
+// Winograd tiles covering the output rows of a region: whole m x m tiles per image row band.
+int64_t winograd_tiles(const ConvGeometry& c, const Region& out, int m) {
+  const int64_t first = out.r0 / c.wo, last = (out.r1 - 1) / c.wo;  // output image rows (all images)
+  return ceil_div(last - first + 1, m) * ceil_div(c.wo, m);
+}
+
+MatmulShape shape_of(const Graph& g, const Op& op, const Region& out, ConvAlgorithm algo) {
   MatmulShape s;
-  if (op.type == OpType::conv2d) {
-    const ConvGeometry c = conv_geometry(g, op);
-    s.k_elements = (c.c / c.groups) * c.kh * c.kw;
-    s.gather = !(c.kh == 1 && c.kw == 1 && c.sh == 1 && c.sw == 1 && c.pad_top == 0 && c.pad_left == 0);
-  } else if (op.type == OpType::conv_transpose2d) {
-    const ConvGeometry c = conv_geometry(g, op);
-    // Each output pixel receives kh*kw/(sh*sw) taps of every input channel.
-    s.k_elements = std::max<int64_t>(1, (c.c / c.groups) * c.kh * c.kw / (c.sh * c.sw));
-    s.gather = true;
-  } else {
-    s.k_elements = g.input(op, 0).shape.back();
+  s.a_rows = out.rows();
+  if (op.type == OpType::matmul) {
+    const int64_t k = g.input(op, 0).shape.back();
+    s.k_t = ceil_div(k, kTileDim);
+    s.macs = out.elements() * k;
     s.a_resident = g.input(op, 0).kind == TensorKind::activation;
     s.b_weight = g.input(op, 1).kind != TensorKind::activation;
+    return s;
   }
-  s.macs = out.elements() * s.k_elements;
+  const ConvGeometry c = conv_geometry(g, op);
+  const int64_t cg = c.c / c.groups;
+  if (op.type == OpType::conv_transpose2d) {
+    // Each output pixel receives kh*kw/(sh*sw) taps of every input channel.
+    const int64_t k = std::max<int64_t>(1, cg * c.kh * c.kw / (c.sh * c.sw));
+    s.k_t = ceil_div(k, kTileDim);
+    s.macs = out.elements() * k;
+    s.gather = true;
+    return s;
+  }
+  switch (algo) {
+    case ConvAlgorithm::im2col: {
+      s.k_t = ceil_div(cg * c.kh * c.kw, kTileDim);
+      s.macs = out.elements() * cg * c.kh * c.kw;
+      s.gather = !(c.kh == 1 && c.kw == 1 && c.sh == 1 && c.sw == 1 && c.pad_top == 0 && c.pad_left == 0);
+      return s;
+    }
+    case ConvAlgorithm::direct: {
+      // One 1x1 matmul per kernel tap, each over whole tiles of channels.
+      s.k_t = c.kh * c.kw * ceil_div(cg, kTileDim);
+      s.macs = out.elements() * cg * c.kh * c.kw;
+      return s;
+    }
+    case ConvAlgorithm::winograd2:
+    case ConvAlgorithm::winograd4: {
+      const int m = winograd_m(algo), alpha = m + 2;
+      s.a_rows = winograd_tiles(c, out, m);
+      s.batches = int64_t(alpha) * alpha;
+      s.k_t = ceil_div(c.c, kTileDim);
+      s.macs = s.a_rows * s.batches * c.c * out.cols();
+      s.transform_in_ops = uint64_t(winograd_input_transform_ops(algo));
+      s.transform_out_ops = uint64_t(winograd_output_transform_ops(algo));
+      return s;
+    }
+  }
   return s;
+}
+
+Region sub_region(const Region& out, int64_t mi, int64_t m_blocks, int64_t ni, int64_t ns) {
+  const int64_t r0 = out.r0 + out.rows() * mi / m_blocks, r1 = out.r0 + out.rows() * (mi + 1) / m_blocks;
+  return {r0, r1, std::min(out.c1, out.c0 + ni * ns * kTileDim), std::min(out.c1, out.c0 + (ni + 1) * ns * kTileDim)};
 }
 
 }  // namespace
 
-CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& out) {
+CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& out, ConvAlgorithm algo, bool emit) {
   const Op& op = ctx.graph.ops[op_index];
   const Tensor& a = ctx.graph.input(op, 0);
   const Tensor& b = ctx.graph.input(op, 1);
-  const MatmulShape s = shape_of(ctx.graph, op, out);
+  const MatmulShape s = shape_of(ctx.graph, op, out, algo);
   const DataFormat fa = ctx.format_of(a), fb = ctx.format_of(b), fo = ctx.format_of(ctx.graph.output(op));
   const Fidelity fid = ctx.fidelity_of(op);
   const uint32_t ta = tile_bytes(fa), tb = tile_bytes(fb), to = tile_bytes(fo);
-  const int64_t m_t = ceil_div(out.rows(), kTileDim), n_t = ceil_div(out.cols(), kTileDim);
-  const int64_t k_t = ceil_div(s.k_elements, kTileDim);
-  const uint32_t rows_per_tile = uint32_t(std::min<int64_t>(out.rows(), kTileDim));
+  const int64_t m_t = ceil_div(s.a_rows, kTileDim), n_t = ceil_div(out.cols(), kTileDim), k_t = s.k_t;
+  const uint32_t rows_per_tile = uint32_t(std::min<int64_t>(s.a_rows, kTileDim));
   const double a_live = 1.0 - ctx.zero_tile_fraction(a);
   const std::vector<Region> need = needed_input_regions(ctx.graph, op, out);
+  const PacketManagerConfig& pm = ctx.config.packet_manager;
   CoreShare share;
   share.macs = s.macs;
-  share.conv_algorithm = op.type == OpType::matmul ? "" : "im2col";
+  if (op.type != OpType::matmul) share.conv_algorithm = op.type == OpType::conv2d ? to_string(algo) : "im2col";
 
   // Operands that stay whole in SRAM: activations, and the bias.
   OperandFetch a_res, b_res, bias;
-  if (s.a_resident) a_res = ctx.fetch_resident(op_index, 0, core, need[0], "in0");
-  if (!s.b_weight) b_res = ctx.fetch_resident(op_index, 1, core, need[1], "in1");
-  if (op.inputs.size() > 2) bias = ctx.fetch_resident(op_index, 2, core, need[2], "bias");
+  uint64_t fixed = 0;
+  if (emit) {
+    if (s.a_resident) a_res = ctx.fetch_resident(op_index, 0, core, need[0], "in0");
+    if (!s.b_weight) b_res = ctx.fetch_resident(op_index, 1, core, need[1], "in1");
+    if (op.inputs.size() > 2) bias = ctx.fetch_resident(op_index, 2, core, need[2], "bias");
+    fixed = a_res.bytes + b_res.bytes + bias.bytes;
+  } else {
+    if (s.a_resident) fixed += region_bytes(need[0], fa);
+    if (!s.b_weight) fixed += region_bytes(need[1], fb);
+  }
 
-  // Sub-blocks and K chunks sized so that the working set fits what SRAM has left.
+  // Sub-blocks of at most 8 tile rows (so consumers can start early) and K chunks, sized so that the
+  // working set fits what SRAM has left.
   const uint64_t sram = ctx.config.core.sram_bytes();
-  const uint64_t fixed = a_res.bytes + b_res.bytes + bias.bytes;
   const uint64_t budget = sram > fixed ? (sram - fixed) * 9 / 10 : 0;
-  int64_t ms = m_t, ns = n_t, kb = std::min<int64_t>(k_t, 8);
+  int64_t ms = std::min<int64_t>(m_t, 8), ns = n_t, kb = std::min<int64_t>(k_t, 8);
   auto working = [&](int64_t m, int64_t n, int64_t k) {
-    const uint64_t out_bytes = uint64_t(m * n) * to * (k < k_t && m * n > 8 ? 2 : 1);
-    const uint64_t a_chunk = (s.gather || !s.a_resident) ? 2 * uint64_t(m * k) * ta : 0;
-    const uint64_t b_chunk = s.b_weight ? 2 * uint64_t(k * n) * tb : 0;
+    const uint64_t out_bytes = uint64_t(s.batches * m * n) * to * (k < k_t && m * n > 8 ? 2 : 1);
+    const uint64_t a_chunk = (s.gather || !s.a_resident || s.batches > 1) ? 2 * uint64_t(s.batches * m * k) * ta : 0;
+    const uint64_t b_chunk = s.b_weight ? 2 * uint64_t(s.batches * k * n) * tb : 0;
     return out_bytes + a_chunk + b_chunk;
   };
   while (working(ms, ns, kb) > budget && (ms > 1 || ns > 1 || kb > 1)) {
@@ -85,22 +138,21 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   }
   const int64_t m_blocks = ceil_div(m_t, ms), n_blocks = ceil_div(n_t, ns), k_chunks = ceil_div(k_t, kb);
   // Weights stay resident across sub-blocks when they fit beside everything else; else they stream again.
-  const uint64_t weight_total = uint64_t(k_t * n_t) * tb;
+  const uint64_t weight_total = uint64_t(s.batches * k_t * n_t) * tb;
   const bool weights_resident = s.b_weight && (m_blocks == 1 || weight_total + working(ms, ns, kb) <= budget);
-  if (fixed + working(ms, ns, kb) > sram)
-    share.note = "working set exceeds SRAM even at 1x1 tile blocks";
-
-  const int a_stream =
-      !s.a_resident ? ctx.builder.add_buffer(core, "in0:" + op.name, op_index, uint64_t(2 * ms * kb), ta) : -1;
-  const int b_stream = s.b_weight ? ctx.builder.add_buffer(core, "weight:" + op.name, op_index,
-                                                           weights_resident ? 0 : uint64_t(2 * kb * ns), tb)
-                                  : -1;
-  const int out_buffer = ctx.builder.add_buffer(core, "out:" + op.name, op_index, 0, to);
-  share.out_buffer = out_buffer;
+  if (fixed + working(ms, ns, kb) > sram) share.note = "working set exceeds SRAM even at 1x1 tile blocks";
   share.own_bytes = working(ms, ns, kb) + (weights_resident ? weight_total : 0);
 
-  const PacketManagerConfig& pm = ctx.config.packet_manager;
+  const int a_stream = emit && !s.a_resident
+                           ? ctx.builder.add_buffer(core, "in0:" + op.name, op_index, uint64_t(2 * ms * kb), ta) : -1;
+  const int b_stream = emit && s.b_weight
+                           ? ctx.builder.add_buffer(core, "weight:" + op.name, op_index,
+                                                    weights_resident ? 0 : uint64_t(2 * s.batches * kb * ns), tb)
+                           : -1;
+  share.out_buffer = emit ? ctx.builder.add_buffer(core, "out:" + op.name, op_index, 0, to) : -1;
+
   uint64_t a_level = 0, b_level = 0, out_level = 0;
+  uint64_t total_math = 0, total_unpack = 0, total_pack = 0, total_reshape = 0;
   // Level of the resident weight buffer once chunk (ni, kj) has arrived, recorded on the first sub-block.
   std::vector<uint64_t> resident_level(size_t(n_blocks * k_chunks), 0);
   int64_t macs_left = s.macs;
@@ -108,19 +160,26 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   int64_t block_index = 0;
   for (int64_t mi = 0; mi < m_blocks; ++mi) {
     const int64_t m_here = std::min(ms, m_t - mi * ms);
+    const int64_t rows_here = std::min<int64_t>(m_here * kTileDim, s.a_rows - mi * ms * kTileDim);
     for (int64_t ni = 0; ni < n_blocks; ++ni) {
       const int64_t n_here = std::min(ns, n_t - ni * ns);
+      const Region block_out = sub_region(out, mi, m_blocks, ni, ns);
+      std::vector<BufferLevel> a_waits;
+      if (emit && s.a_resident) a_waits = a_res.waits_for(needed_input_regions(ctx.graph, op, block_out)[0]);
       for (int64_t kj = 0; kj < k_chunks; ++kj, ++block_index) {
         const int64_t k_here = std::min(kb, k_t - kj * kb);
         const bool last_k = kj == k_chunks - 1;
         ComputeCmd cmd;
         cmd.op = op_index;
         if (block_index == 0) cmd.launch_cycles = ctx.costs.kernel_launch_cycles();
-        for (const OperandFetch* f : {&a_res, &b_res, &bias})
-          cmd.waits.insert(cmd.waits.end(), f->waits.begin(), f->waits.end());
-        const uint64_t a_chunk_tiles = uint64_t(m_here * k_here);
-        const uint64_t b_chunk_tiles = uint64_t(k_here * n_here);
-        if (!s.a_resident) {
+        cmd.waits = a_waits;
+        for (const OperandFetch* f : {&b_res, &bias}) {
+          const auto w = f->all_waits();
+          cmd.waits.insert(cmd.waits.end(), w.begin(), w.end());
+        }
+        const uint64_t a_chunk_tiles = uint64_t(s.batches * m_here * k_here);
+        const uint64_t b_chunk_tiles = uint64_t(s.batches * k_here * n_here);
+        if (!s.a_resident && emit) {
           // A streams from DRAM: each chunk once per sub-block that needs it.
           ctx.builder.dram_read(a.name + "|" + std::to_string(out.r0) + "|" + std::to_string(mi) + "|" +
                                     std::to_string(ni) + "|" + std::to_string(kj),
@@ -132,13 +191,17 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
         }
         if (s.b_weight && (!weights_resident || mi == 0)) {
           // The same weight chunk serves every core with the same output columns: one multicast read.
-          const std::string key = b.name + "|" + std::to_string(out.c0) + "|" + std::to_string(ni) + "|" +
-                                  std::to_string(kj) + (weights_resident ? "" : "|" + std::to_string(mi));
-          ctx.builder.dram_read(key, op_index, core, b_stream, b_chunk_tiles * tb, b_chunk_tiles, !weights_resident,
-                                ctx.prefetch_gate(core));
+          if (emit)
+            // Cores that block differently (their SRAM budgets differ) read different chunks: the key says so.
+            ctx.builder.dram_read(b.name + "|" + to_string(algo) + "|" + std::to_string(out.c0) + "|" +
+                                      std::to_string(ns) + "x" + std::to_string(kb) + "|" +
+                                      std::to_string(ni) + "|" + std::to_string(kj) +
+                                      (weights_resident ? "" : "|" + std::to_string(mi)),
+                                  op_index, core, b_stream, b_chunk_tiles * tb, b_chunk_tiles, !weights_resident,
+                                  ctx.prefetch_gate(core));
           share.weight_bytes += b_chunk_tiles * tb;
         }
-        if (s.b_weight) {
+        if (s.b_weight && emit) {
           if (!weights_resident) {
             b_level += b_chunk_tiles;
             cmd.waits.push_back({b_stream, b_level});
@@ -161,29 +224,50 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
                                                  : reshape_on_core_cycles(ctx.config.core, ReshapeKind::im2col, gathered);
         }
         // Partial sums that do not fit the destination registers go back to SRAM between chunks.
-        const bool spill_partials = m_here * n_here > 8 && k_chunks > 1;
-        if (spill_partials && kj > 0) unpack_bytes += uint64_t(m_here * n_here) * to;
-        cmd.unpack_cycles = ctx.costs.unpack_cycles(unpack_bytes, a_res.compressed || fa == DataFormat::bfp2);
+        const bool spill_partials = s.batches * m_here * n_here > 8 && k_chunks > 1;
+        if (spill_partials && kj > 0) unpack_bytes += uint64_t(s.batches * m_here * n_here) * to;
         cmd.unpack_bytes = unpack_bytes;
+        cmd.unpack_cycles = ctx.costs.unpack_cycles(unpack_bytes, a_res.compressed || fa == DataFormat::bfp2);
         cmd.math_cycles = uint64_t(std::ceil(
-            ctx.costs.matmul_cycles(m_here, n_here, k_here, fid, rows_per_tile) * a_live));
+            double(s.batches) * ctx.costs.matmul_cycles(m_here, n_here, k_here, fid, rows_per_tile) * a_live));
+        // Winograd transforms run on the vector unit, 32 lanes wide, inside the math stage.
+        if (s.transform_in_ops) {
+          const uint64_t channels = uint64_t(std::min<int64_t>(k_here * kTileDim, a.shape[1] - kj * kb * kTileDim));
+          cmd.math_cycles += ceil_div(int64_t(uint64_t(rows_here) * channels * s.transform_in_ops), 32);
+          cmd.vector_tiles += ceil_div(int64_t(uint64_t(rows_here) * channels), kTileElements);
+          if (last_k) {
+            cmd.math_cycles += ceil_div(int64_t(uint64_t(rows_here) * uint64_t(block_out.cols()) * s.transform_out_ops), 32);
+            cmd.vector_tiles += ceil_div(int64_t(uint64_t(rows_here) * uint64_t(block_out.cols())), kTileElements);
+          }
+        }
         if (last_k || spill_partials) {
-          cmd.pack_bytes = uint64_t(m_here * n_here) * to;
+          cmd.pack_bytes = uint64_t(last_k && s.batches > 1 ? region_tiles(block_out) : s.batches * m_here * n_here) * to;
           cmd.pack_cycles = ctx.costs.pack_cycles(cmd.pack_bytes);
         }
-        cmd.stream_tiles = uint64_t(m_here * n_here * k_here);
+        cmd.stream_tiles = uint64_t(s.batches * m_here * n_here * k_here);
         cmd.macs = uint64_t(macs_left / (blocks_total - block_index));
         macs_left -= int64_t(cmd.macs);
         if (last_k) {
-          cmd.out_buffer = out_buffer;
-          cmd.out_tiles = uint64_t(m_here * n_here);
+          cmd.out_buffer = share.out_buffer;
+          cmd.out_tiles = uint64_t(std::max<int64_t>(region_tiles(block_out), 1));
           out_level += cmd.out_tiles;
+          share.pieces.emplace_back(block_out, out_level);
         }
-        ctx.builder.compute(core, cmd);
+        total_math += cmd.math_cycles + (cmd.reshape_on_core ? cmd.reshape_cycles : 0);
+        total_unpack += cmd.unpack_cycles;
+        total_pack += cmd.pack_cycles;
+        total_reshape += cmd.reshape_on_core ? 0 : cmd.reshape_cycles;
+        if (emit) ctx.builder.compute(core, cmd);
       }
     }
   }
   share.out_tiles = out_level;
+  // What the choice of algorithm weighs: the slowest pipeline stage, and this core's share of the DRAM
+  // bandwidth for the weights (every core of the op reads at once).
+  const double dram_share = ctx.config.dram_bytes_per_cycle() * ctx.config.dram.positions.size() /
+                            std::max(ctx.core_count, 1);
+  share.estimated_cycles = double(std::max({total_math, total_unpack, total_pack, total_reshape})) +
+                           double(share.weight_bytes) / dram_share;
   return share;
 }
 
@@ -192,7 +276,7 @@ double estimate_tile_cycles(const MapContext& ctx, const Op& op) {
   switch (op_class(op.type)) {
     case OpClass::matrix: {
       const Region any{0, kTileDim, 0, kTileDim};
-      const int64_t k_t = ceil_div(shape_of(ctx.graph, op, any).k_elements, kTileDim);
+      const int64_t k_t = shape_of(ctx.graph, op, any, ConvAlgorithm::im2col).k_t;
       return double(ctx.costs.matmul_cycles(1, 1, k_t, fid));
     }
     case OpClass::eltwise: return double(ctx.costs.eltwise_cycles("add", 1, fid));

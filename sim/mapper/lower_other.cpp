@@ -69,29 +69,38 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
   const DataFormat fo = ctx.format_of(ctx.graph.output(op));
   share.out_buffer = ctx.builder.add_buffer(core, "out:" + op.name, op_index, 0, tile_bytes(fo));
   const uint64_t tiles = uint64_t(region_tiles(out));
-  const uint64_t tiles_per_row = uint64_t(std::max<int64_t>(ceil_div(out.cols(), kTileDim), 1));
+  const int64_t col_tiles = std::max<int64_t>(ceil_div(out.cols(), kTileDim), 1);
+  const uint64_t tiles_per_row = uint64_t(col_tiles);
   const uint64_t window = pool_window(op, ctx.graph);
   uint64_t in_bytes = 0;
   bool compressed = false;
   for (const auto& f : inputs) { in_bytes += f.bytes; compressed = compressed || f.compressed; }
   share.own_bytes = tiles * tile_bytes(fo);
 
-  // Whole rows for row-wise reductions; otherwise blocks of a few tiles so that stages overlap.
-  const uint64_t block = needs_whole_rows(ctx.graph, op) ? std::max<uint64_t>(tiles_per_row, ctx.config.mapper.block_tiles)
-                                              : ctx.config.mapper.block_tiles;
-  const uint64_t blocks = std::max<uint64_t>(1, (tiles + block - 1) / block);
-  for (uint64_t b = 0; b < blocks; ++b) {
-    const uint64_t here = tiles * (b + 1) / blocks - tiles * b / blocks;
+  // Blocks of whole tile rows, about block_tiles tiles each, so that stages overlap and each block starts
+  // as soon as the input rows it reads are there.
+  const int64_t row_tiles = std::max<int64_t>(ceil_div(out.rows(), kTileDim), 1);
+  const int64_t rows_per_block = std::max<int64_t>(1, int64_t(ctx.config.mapper.block_tiles) / col_tiles);
+  const int64_t blocks = ceil_div(row_tiles, rows_per_block);
+  uint64_t level = 0;
+  for (int64_t b = 0; b < blocks; ++b) {
+    const Region block{out.r0 + std::min(out.rows(), b * rows_per_block * kTileDim),
+                       out.r0 + std::min(out.rows(), (b + 1) * rows_per_block * kTileDim), out.c0, out.c1};
+    const uint64_t here = uint64_t(std::max<int64_t>(region_tiles(block), 1));
     ComputeCmd cmd;
     cmd.op = op_index;
     if (b == 0 && !fused) cmd.launch_cycles = ctx.costs.kernel_launch_cycles();
-    for (const auto& f : inputs) cmd.waits.insert(cmd.waits.end(), f.waits.begin(), f.waits.end());
+    const std::vector<Region> block_need = needed_input_regions(ctx.graph, op, block);
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const auto w = inputs[i].waits_for(block_need[i]);
+      cmd.waits.insert(cmd.waits.end(), w.begin(), w.end());
+    }
     uint64_t reshape = 0;
     bool on_core = false;
     cmd.math_cycles = compute_cycles(ctx, op, here, tiles_per_row, window, reshape, on_core, cmd.reshape_bytes);
     cmd.reshape_cycles = reshape;
     cmd.reshape_on_core = on_core;
-    const uint64_t unpack_bytes = blocks ? in_bytes * (b + 1) / blocks - in_bytes * b / blocks : 0;
+    const uint64_t unpack_bytes = in_bytes * uint64_t(b + 1) / uint64_t(blocks) - in_bytes * uint64_t(b) / uint64_t(blocks);
     cmd.unpack_cycles = ctx.costs.unpack_cycles(unpack_bytes, compressed || fo == DataFormat::bfp2);
     cmd.unpack_bytes = unpack_bytes;
     cmd.pack_bytes = here * tile_bytes(fo);
@@ -103,10 +112,12 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
     }
     cmd.out_buffer = share.out_buffer;
     cmd.out_tiles = here;
-    cmd.stream_tiles = std::max<uint64_t>(here, 1);
+    cmd.stream_tiles = here;
+    level += here;
+    share.pieces.emplace_back(block, level);
     ctx.builder.compute(core, cmd);
   }
-  share.out_tiles = tiles;
+  share.out_tiles = level;
   return share;
 }
 

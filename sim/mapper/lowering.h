@@ -1,6 +1,7 @@
 #pragma once
 // Lowerings: each turns one op's share on one core (an output region) into buffers, transfers and
 // compute blocks. Matrix ops (conv, matmul) in lower_matrix.cpp, everything else in lower_other.cpp.
+#include "sim/mapper/conv_algorithm.h"
 #include "sim/mapper/map_context.h"
 #include "sim/plan/plan.h"
 
@@ -10,14 +11,20 @@ namespace tessera {
 struct CoreShare {
   int out_buffer = -1;
   uint64_t out_tiles = 0;
+  // Parts of the output in the order they are finished, with the out_buffer level at which each is there.
+  std::vector<std::pair<Region, uint64_t>> pieces;
   int64_t macs = 0;           // multiply-accumulates executed on this core
   uint64_t weight_bytes = 0;  // read from DRAM for weights
   uint64_t own_bytes = 0;     // SRAM for the op's own buffers (output, streamed chunks), beyond its inputs
   std::string conv_algorithm;
   std::string note;
+  double estimated_cycles = 0; // the slowest stage's total plus DRAM time for the weights, for choices
 };
 
-CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& out);
+// `algorithm` matters for convs only. With `emit` false nothing is added to the plan: the returned share
+// only carries the estimate, for choosing an algorithm.
+CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& out, ConvAlgorithm algorithm,
+                       bool emit = true);
 // `fused`: the op rides on its producer's packer (a ReLU after a conv on the same core) and costs no cycles.
 CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out, bool fused = false);
 

@@ -11,12 +11,23 @@
 
 namespace tessera {
 
+// One piece of an operand on a core: the part of the tensor it holds and the level that says it is there
+// (a landing buffer of its own, or the producer's buffer when the producer is this core).
+struct OperandPart {
+  Region region;
+  BufferLevel ready;
+};
+
 struct OperandFetch {
-  int buffer = -1;                 // the buffer remote pieces land in
+  std::vector<OperandPart> parts;
   uint64_t tiles = 0;              // tiles of the operand
-  std::vector<BufferLevel> waits;  // levels to wait for: the landing buffer, and pieces held on this core
   uint64_t bytes = 0;              // bytes that land in the core's SRAM
   bool compressed = false;         // stored compressed: unpacks at the x1 rate
+
+  // Levels to wait for before using `region` of the operand: only the parts that overlap it, so that a
+  // block starts as soon as its own rows are there.
+  std::vector<BufferLevel> waits_for(const Region& region) const;
+  std::vector<BufferLevel> all_waits() const;
 };
 
 class MapContext {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "sim/mapper/aliasing.h"
+#include "sim/mapper/conv_algorithm.h"
 #include "sim/mapper/input_regions.h"
 #include "sim/mapper/lowering.h"
 #include "sim/mapper/partition.h"
@@ -55,6 +56,44 @@ bool fuses_into_producer(const MapContext& ctx, const Op& op) {
   if (x.producer < 0 || x.consumers.size() != 1) return false;
   const OpClass k = op_class(ctx.graph.ops[x.producer].type);
   return k == OpClass::matrix || k == OpClass::eltwise;
+}
+
+struct ConvChoice {
+  ConvAlgorithm algorithm = ConvAlgorithm::im2col;
+  std::string note;
+};
+
+// The config's conv algorithm, or with `auto` the one whose estimate is lowest on the op's busiest core.
+// Layers an algorithm cannot run fall back to im2col, and the note says so.
+ConvChoice choose_conv_algorithm(MapContext& ctx, int op_index, const std::vector<std::pair<int, Region>>& blocks) {
+  const Op& op = ctx.graph.ops[op_index];
+  ConvChoice choice;
+  if (op.type != OpType::conv2d) return choice;
+  const ConvGeometry geometry = conv_geometry(ctx.graph, op);
+  const std::string& wanted = ctx.config.mapper.conv_algorithm;
+  if (wanted != "auto") {
+    choice.algorithm = parse_conv_algorithm(wanted);
+    const bool winograd = choice.algorithm == ConvAlgorithm::winograd2 || choice.algorithm == ConvAlgorithm::winograd4;
+    if (winograd && !winograd_eligible(geometry)) {
+      choice.note = wanted + " not eligible (needs 3x3, stride 1, no groups): im2col";
+      choice.algorithm = ConvAlgorithm::im2col;
+    }
+    return choice;
+  }
+  // The busiest core decides the op's time: compare the algorithms there.
+  const auto& busiest = *std::max_element(blocks.begin(), blocks.end(), [](const auto& x, const auto& y) {
+    return x.second.elements() < y.second.elements();
+  });
+  double best = -1;
+  for (ConvAlgorithm a : {ConvAlgorithm::im2col, ConvAlgorithm::direct, ConvAlgorithm::winograd2, ConvAlgorithm::winograd4}) {
+    if ((a == ConvAlgorithm::winograd2 || a == ConvAlgorithm::winograd4) && !winograd_eligible(geometry)) continue;
+    const double cycles = lower_matrix(ctx, op_index, busiest.first, busiest.second, a, /*emit=*/false).estimated_cycles;
+    if (best < 0 || cycles < best) {
+      best = cycles;
+      choice.algorithm = a;
+    }
+  }
+  return choice;
 }
 
 OpPlan describe(const Graph& g, const Op& op) {
@@ -121,14 +160,19 @@ Plan map_graph(const ArchConfig& config, const Graph& graph) {
       op_plan.note = fused ? "fused into the producer's pack" : "placed where its input is";
     }
     op_plan.cores = int(blocks.size());
+    const ConvChoice conv = op_class(op.type) == OpClass::matrix ? choose_conv_algorithm(ctx, i, blocks)
+                                                                  : ConvChoice{};
+    if (!conv.note.empty()) op_plan.note = conv.note;
     for (const auto& [core, out] : blocks) {
-      CoreShare share = op_class(op.type) == OpClass::matrix ? lower_matrix(ctx, i, core, out)
+      CoreShare share = op_class(op.type) == OpClass::matrix ? lower_matrix(ctx, i, core, out, conv.algorithm)
                                                              : lower_other(ctx, i, core, out, fused);
-      ctx.held[op.outputs[0]].push_back({core, out, share.out_buffer, share.out_tiles, i});
-      // Further outputs (top-k indices) have the same shape and live beside the first.
-      for (size_t k = 1; k < op.outputs.size(); ++k)
-        ctx.held[op.outputs[k]].push_back({core, whole(graph.tensors[op.outputs[k]]).intersect(out), share.out_buffer,
-                                           share.out_tiles, i});
+      for (const auto& [region, level] : share.pieces) {
+        ctx.held[op.outputs[0]].push_back({core, region, share.out_buffer, level, i});
+        // Further outputs (top-k indices) have the same shape and live beside the first.
+        for (size_t k = 1; k < op.outputs.size(); ++k)
+          ctx.held[op.outputs[k]].push_back({core, whole(graph.tensors[op.outputs[k]]).intersect(region),
+                                             share.out_buffer, level, i});
+      }
       op_plan.executed_macs += share.macs;
       op_plan.output_tiles += share.out_tiles;
       op_plan.weight_bytes += share.weight_bytes;

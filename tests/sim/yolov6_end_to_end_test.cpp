@@ -50,9 +50,10 @@ TEST_CASE("YOLOv6-n runs end to end with the trace's MACs, within SRAM, determin
   const std::string report_text = read_text(a + "/report.json");
   const json report = json::parse(report_text);
   CHECK(report["macs"].get<int64_t>() == expected);
-  int64_t executed = 0;
-  for (const auto& op : report["ops"]) executed += op["executed_macs"].get<int64_t>();
-  CHECK(executed == expected);
+  // im2col and direct execute exactly the graph's MACs; Winograd reports its own multiply count.
+  for (const auto& op : report["ops"])
+    if (op.value("conv_algorithm", "im2col").rfind("winograd", 0) != 0)
+      CHECK(op["executed_macs"].get<int64_t>() == op["macs"].get<int64_t>());
   CHECK(report["total_cycles"].get<uint64_t>() > 0);
   CHECK(report["sram_peak_bytes"].get<uint64_t>() <= report["sram_capacity_bytes"].get<uint64_t>());
   CHECK(report["ops"].size() == trace["ops"].size());
