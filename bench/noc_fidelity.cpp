@@ -75,7 +75,7 @@ Outcome run(Fidelity f, double rate, uint64_t cycles) {
 int main(int argc, char** argv) {
   const uint64_t cycles = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 20000;
   std::printf("rate  | flit mean p99 time | packet mean p99 time (mean vs flit) | ideal mean p99 time (mean vs flit)\n");
-  for (double rate : {0.02, 0.1, 0.15, 0.2, 0.25}) {
+  for (double rate : {0.002, 0.02, 0.1, 0.15, 0.2, 0.25}) {
     Outcome flit = run(Fidelity::flit, rate, cycles);
     Outcome packet = run(Fidelity::packet, rate, cycles);
     Outcome ideal = run(Fidelity::ideal, rate, cycles);

@@ -185,6 +185,9 @@ void FlitNetwork::activate(int router, uint64_t arrival) {
 void FlitNetwork::step(uint64_t t) {
   ++simulated_cycles_;
   if (flits_in_routers_ > 0 && t - last_progress_ > config_.watchdog_cycles) report_deadlock(t);
+  // Routers that received flits since the last step (an endpoint injecting between steps) join now.
+  active_routers_.insert(active_routers_.end(), next_active_.begin(), next_active_.end());
+  next_active_.clear();
   // Routers only read their own state and write downstream flits and upstream credits that arrive in a
   // later cycle, so the order in which they are stepped does not matter.
   for (int r : active_routers_) {

@@ -49,3 +49,17 @@ TEST_CASE("NocModule delivers at the model's cycles while others run", "[noc][sy
   CHECK(late.delivered_at == sc_time(1022, SC_NS));
   CHECK(sc_core::sc_time_stamp() == sc_time(1022, SC_NS));  // nothing ticks after the last delivery
 }
+
+TEST_CASE("NocModule drives the flit model at zero load", "[noc][systemc][flit]") {
+  NocConfig c;
+  c.width = 8;
+  c.height = 8;
+  c.fidelity = Fidelity::flit;
+  NocModule noc("noc", make_noc_model(c), sc_time(1, SC_NS));
+  // (0,0) -> (3,0), 3 flits: 1 + 3 * 5 + 4 + 2 = 22 cycles, whenever it is sent.
+  Sender a("a", noc, Message{1, 0, {3}, 64}, sc_time(0, SC_NS));
+  Sender late("late", noc, Message{2, 0, {3}, 64}, sc_time(1000, SC_NS));
+  sc_core::sc_start();
+  CHECK(a.delivered_at == sc_time(22, SC_NS));
+  CHECK(late.delivered_at == sc_time(1022, SC_NS));
+}
