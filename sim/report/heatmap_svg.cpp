@@ -47,7 +47,7 @@ std::string num(double v) {
 }  // namespace
 
 std::string grid_heatmap_svg(const ArchConfig& config, const std::string& title, const std::string& unit,
-                             const std::vector<HeatCell>& values, double max_value) {
+                             const std::vector<HeatCell>& values, double max_value, double min_value) {
   const int w = config.chip.grid_width, h = config.chip.grid_height;
   if (max_value <= 0)
     for (const HeatCell& c : values) max_value = std::max(max_value, c.value);
@@ -74,7 +74,7 @@ std::string grid_heatmap_svg(const ArchConfig& config, const std::string& title,
       const int px = kLeft + x * kCell, py = kTop + y * kCell;
       const HeatCell* c = at[y][x];
       const bool is_dram = dram.count({x, y}) != 0;
-      const std::string fill = c ? colour(max_value > 0 ? c->value / max_value : 0) : (is_dram ? "#bdbdbd" : "#e6e6e6");
+      const std::string fill = c ? colour(max_value > min_value ? (c->value - min_value) / (max_value - min_value) : 0) : (is_dram ? "#bdbdbd" : "#e6e6e6");
       const std::string tip = "(" + std::to_string(x) + "," + std::to_string(y) + ") " +
                               (c ? num(c->value) + " " + unit : is_dram ? "DRAM channel" : "no compute core");
       s += "<rect x=\"" + std::to_string(px) + "\" y=\"" + std::to_string(py) + "\" width=\"" + std::to_string(kCell - 1) +
@@ -89,7 +89,7 @@ std::string grid_heatmap_svg(const ArchConfig& config, const std::string& title,
   for (int i = 0; i < 20; ++i)
     s += "<rect x=\"" + std::to_string(kLeft + i * lw / 20) + "\" y=\"" + std::to_string(ly) + "\" width=\"" +
          std::to_string(lw / 20 + 1) + "\" height=\"10\" fill=\"" + colour(i / 19.0) + "\"/>\n";
-  s += "<text x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(ly + 24) + "\">0</text>\n";
+  s += "<text x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(ly + 24) + "\">" + num(min_value) + "</text>\n";
   s += "<text x=\"" + std::to_string(kLeft + lw) + "\" y=\"" + std::to_string(ly + 24) + "\" text-anchor=\"end\">" +
        num(max_value) + " " + escape(unit) + "</text>\n";
   s += "</svg>\n";
@@ -103,10 +103,13 @@ std::vector<NamedSvg> report_heatmaps(const ArchConfig& config, const nlohmann::
     util.push_back({c["x"].get<int>(), c["y"].get<int>(), 100.0 * c["utilization"].get<double>()});
     energy.push_back({c["x"].get<int>(), c["y"].get<int>(), c.value("energy_pj", 0.0) * 1e-6});
   }
+  // Static energy is the same on every core: start the energy scale at the least so differences show.
+  double energy_min = energy.empty() ? 0 : energy[0].value;
+  for (const HeatCell& c : energy) energy_min = std::min(energy_min, c.value);
   out.push_back({"heatmap_core_utilization.svg", "Core utilisation (math engine busy)",
                  grid_heatmap_svg(config, "Core utilisation (math engine busy)", "%", util, 100.0)});
   out.push_back({"heatmap_core_energy.svg", "Energy per core",
-                 grid_heatmap_svg(config, "Energy per core", "uJ", energy, 0)});
+                 grid_heatmap_svg(config, "Energy per core", "uJ", energy, 0, energy_min)});
   // One scale for all four directions, so that the maps compare.
   double link_max = 0;
   for (const LinkUsage& l : digest.links) link_max = std::max(link_max, 100.0 * l.utilization);

@@ -16,9 +16,9 @@ struct HeatCell {
   double value = 0;
 };
 
-// `values` are drawn on a scale from 0 to `max_value` (the largest value when max_value <= 0).
+// `values` are drawn on a scale from `min_value` to `max_value` (the largest value when max_value <= 0).
 std::string grid_heatmap_svg(const ArchConfig& config, const std::string& title, const std::string& unit,
-                             const std::vector<HeatCell>& values, double max_value);
+                             const std::vector<HeatCell>& values, double max_value, double min_value = 0);
 
 struct NamedSvg {
   std::string file;   // e.g. "heatmap_core_utilization.svg"

@@ -47,7 +47,7 @@ h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1
 table { border-collapse: collapse; font-size: 13px; }
 th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
 th { background: #f0f0f0; cursor: pointer; } td:first-child, th:first-child { text-align: left; }
-.summary td:first-child { font-weight: bold; }
+.summary td:first-child { font-weight: bold; } .summary td { text-align: left; }
 .maps { display: flex; flex-wrap: wrap; gap: 16px; }
 .bar { display: inline-block; height: 10px; background: #f46d43; }
 #script-status { color: #888; font-size: 11px; }
