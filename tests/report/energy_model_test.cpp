@@ -42,7 +42,7 @@ TEST_CASE("energy of a GEMM on the toy chip follows the energy table", "[energy]
   for (double v : e.by_core_pj) CHECK(v > config.energy.core_static_mw * 1e-3 * seconds * 1e12);
 }
 
-TEST_CASE("a config without energy values gives zero energy, not an error", "[energy]") {
+TEST_CASE("a config without energy values gives zero energy and no error", "[energy]") {
   ArchConfig config = load_arch_config(TESSERA_SOURCE_DIR "/configs/toy_4x4.json");
   config.energy = EnergyConfig{};
   const Graph graph = read_trace(TESSERA_SOURCE_DIR "/traces/gemm_1024.json");
