@@ -35,7 +35,12 @@ void ProgressMeter::on_activity(const Activity& a) {
   if (a.end > cycle_.load(std::memory_order_relaxed)) cycle_.store(a.end, std::memory_order_relaxed);
   if (a.engine != Engine::pack || a.op < 0 || size_t(a.op) >= ops_ || blocks_left_[a.op] == 0) return;
   blocks_done_.fetch_add(1, std::memory_order_relaxed);
-  if (--blocks_left_[a.op] == 0) ops_done_.fetch_add(1, std::memory_order_relaxed);
+  if (--blocks_left_[a.op] > 0) return;
+  // Ops done: the leading ops in graph order that have finished; ops without compute blocks (views,
+  // DMA-only ops) count once everything before them has.
+  uint32_t done = ops_done_.load(std::memory_order_relaxed);
+  while (done < ops_ && blocks_left_[done] == 0) ++done;
+  ops_done_.store(done, std::memory_order_relaxed);
 }
 
 void ProgressMeter::print_loop() {

@@ -26,7 +26,7 @@ class ProgressMeter {
  private:
   void print_loop();
 
-  std::vector<uint32_t> blocks_left_;          // per op: compute blocks not yet packed
+  std::vector<uint32_t> blocks_left_;          // per op: compute blocks not yet packed (simulation thread only)
   std::vector<uint32_t> blocks_total_;
   std::atomic<uint64_t> cycle_{0};
   std::atomic<uint64_t> blocks_done_{0};
