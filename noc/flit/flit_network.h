@@ -25,7 +25,8 @@ constexpr int kInjectPort = kLocal;   // input port fed by the endpoint
 constexpr int kEjectPort = kLocal;    // output port to the endpoint
 constexpr int kSourcePort = 5;        // the endpoint's side of the injection channel, as an output port
 constexpr int kMaxVcs = 16;
-using VcMask = unsigned __int128;  // one bit per input VC of a router (5 ports x up to 16 VCs)
+// VC allocation requests: per output port, per input port, a bit per input VC.
+using VcRequests = std::array<std::array<uint16_t, kNumPorts>, kNumPorts>;
 
 // Thrown by the watchdog: nothing moved for watchdog_cycles while flits were in the network.
 class DeadlockError : public std::runtime_error {
@@ -138,8 +139,8 @@ class FlitNetwork {
   void step(uint64_t t);
   void step_router(int router, uint64_t t);
   void route(int router, int in_port, int vc, uint64_t t);
-  bool allocate_vcs(int router, uint64_t t, unsigned asked, const std::array<VcMask, kNumPorts>& lower,
-                    const std::array<VcMask, kNumPorts>& upper);
+  bool allocate_vcs(int router, uint64_t t, unsigned asked, const VcRequests& lower, const VcRequests& upper);
+  int pick_requester(const std::array<uint16_t, kNumPorts>& requests, int start) const;
   void allocate_switch(int router, uint64_t t, const std::array<uint16_t, kNumPorts>& switch_ready);
   void traverse(int router, int in_port, int vc, int out_port, uint64_t t);
   void step_source(int source, uint64_t t);

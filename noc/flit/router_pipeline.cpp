@@ -11,19 +11,6 @@ namespace {
 inline int axis_of(int direction) { return direction >> 1; }  // 0: X (east, west), 1: Y (south, north)
 inline bool positive(int direction) { return direction == kEast || direction == kSouth; }
 
-// Index of the lowest set bit of a non-empty mask.
-inline int lowest_bit(VcMask mask) {
-  const uint64_t low = static_cast<uint64_t>(mask);
-  return low ? __builtin_ctzll(low) : 64 + __builtin_ctzll(static_cast<uint64_t>(mask >> 64));
-}
-
-// First set bit of `mask` at or after `start`, else the lowest; -1 when empty.
-inline int pick_round_robin(VcMask mask, int start) {
-  if (mask == 0) return -1;
-  const VcMask from = mask & (~VcMask{0} << start);
-  return lowest_bit(from ? from : mask);
-}
-
 // First set bit of `mask` at or after `start`, wrapping round `width` bits; -1 when empty.
 inline int round_robin_pick(unsigned mask, int start, int width) {
   if (mask == 0) return -1;
@@ -39,32 +26,44 @@ inline int round_robin_pick(unsigned mask, int start, int width) {
 void FlitNetwork::step_router(int r, uint64_t t) {
   const size_t first = ivc(r, 0, 0);
   const uint16_t* occupied = &occupied_[static_cast<size_t>(r) * kNumPorts];
-  // VC requests per output port, split by dateline class; bit k is the router's k-th input VC.
-  std::array<VcMask, kNumPorts> lower{}, upper{};
+  // VC requests per output port and input port (a bit per input VC), split by dateline class.
+  VcRequests lower{}, upper{};
   std::array<uint16_t, kNumPorts> switch_ready{};  // per input port: VCs whose front flit may cross now
   unsigned asked = 0;  // output ports with VC requests
   bool any_ready = false;
+  // The next cycle this router can do anything: a flit arriving or a pipeline stage ending; a VC that can
+  // act now (or waits on allocation or credits) may act again next cycle.
+  uint64_t wake = kNever;
   for (int p = 0; p < kNumPorts; ++p) {
     for (unsigned vcs = occupied[p]; vcs; vcs &= vcs - 1) {
       const int vc = __builtin_ctz(vcs);
       const int k = p * vcs_ + vc;
       InputVc& in = in_vc_[first + k];
       if (in.state == kActive) {
-        if (in.ready <= t && in.front_arrival <= t) {
+        const uint64_t when = in.front_arrival > in.ready ? in.front_arrival : in.ready;
+        if (when <= t) {
           switch_ready[p] = static_cast<uint16_t>(switch_ready[p] | (1u << vc));
           any_ready = true;
+        } else if (when < wake) {
+          wake = when;
         }
         continue;
       }
       if (in.state == kIdle) {
-        if (in.front_arrival > t) continue;
+        if (in.front_arrival > t) {
+          if (in.front_arrival < wake) wake = in.front_arrival;
+          continue;
+        }
         route(r, p, vc, t);
       }
-      if (in.ready > t) continue;
+      if (in.ready > t) {
+        if (in.ready < wake) wake = in.ready;
+        continue;
+      }
       for (unsigned pending = in.pending_va; pending; pending &= pending - 1) {
         const int o = __builtin_ctz(pending);
-        if (in.class1_mask & (1u << o)) upper[o] |= VcMask{1} << k;
-        else lower[o] |= VcMask{1} << k;
+        VcRequests& requests = (in.class1_mask & (1u << o)) ? upper : lower;
+        requests[o][p] = static_cast<uint16_t>(requests[o][p] | (1u << vc));
         asked |= 1u << o;
       }
     }
@@ -83,23 +82,7 @@ void FlitNetwork::step_router(int r, uint64_t t) {
   }
   if (any_ready) allocate_switch(r, t, switch_ready);
 
-  // The next cycle this router can do anything: a flit arriving, a pipeline stage ending, or the next
-  // cycle when something waits on allocation or credits.
-  uint64_t wake = kNever;
-  for (int p = 0; p < kNumPorts; ++p) {
-    for (unsigned vcs = occupied[p]; vcs; vcs &= vcs - 1) {
-      const InputVc& in = in_vc_[first + p * vcs_ + __builtin_ctz(vcs)];
-      uint64_t when;
-      if (in.state == kIdle) when = in.front_arrival;
-      else if (in.state == kVcAlloc) when = in.ready;
-      else when = in.front_arrival > in.ready ? in.front_arrival : in.ready;
-      if (when <= t) {
-        wake_[r] = t + 1;
-        return;
-      }
-      if (when < wake) wake = when;
-    }
-  }
+  if (asked || any_ready) wake = t + 1;
   wake_[r] = wake;
 }
 
@@ -207,40 +190,46 @@ void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {
   in.ready = t + static_cast<uint64_t>(config_.delays.routing);
 }
 
-bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, const std::array<VcMask, kNumPorts>& lower,
-                               const std::array<VcMask, kNumPorts>& upper) {
-  // One-iteration iSLIP per output port: each free output VC grants one requesting input VC (round robin),
-  // each input VC accepts one grant (round robin); pointers move only on acceptance. With dateline
-  // classes, the lower half of a link's VCs serves class 0 and the upper half class 1.
+bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, const VcRequests& lower, const VcRequests& upper) {
+  // One-iteration iSLIP per output port: each free output VC grants one requesting input VC (round robin
+  // over the router's input VCs), each input VC accepts one grant (round robin over output VCs); pointers
+  // move only on acceptance. With dateline classes, the lower half of a link's VCs serves class 0 and the
+  // upper half class 1.
   const size_t first = ivc(r, 0, 0);
   const int count = kNumPorts * vcs_;
   const int half = vcs_ / 2;
   bool activated_now = false;
   for (; asked; asked &= asked - 1) {
     const int o = __builtin_ctz(asked);
-    const VcMask all = lower[o] | upper[o];
-    std::array<int8_t, kNumPorts * kMaxVcs> granted;  // per requester: output VC granted, -1 none
-    VcMask granted_mask = 0;
+    std::array<uint16_t, kNumPorts> all;
+    for (int p = 0; p < kNumPorts; ++p) all[p] = static_cast<uint16_t>(lower[o][p] | upper[o][p]);
+    std::array<int8_t, kMaxVcs> granted_k_of;  // per output VC granted: the input VC index, or -1
+    std::array<int, kMaxVcs> grant_k;
+    int grants = 0;
     for (int ov = 0; ov < vcs_; ++ov) {
       const size_t out = ovc(r, o, ov);
       if (out_vc_busy_[out]) continue;
-      const VcMask eligible = (!classes_ || o == kEjectPort) ? all : (ov >= half ? upper[o] : lower[o]);
-      const int k = pick_round_robin(eligible, va_grant_rr_[out]);
+      const std::array<uint16_t, kNumPorts>& eligible =
+          (!classes_ || o == kEjectPort) ? all : (ov >= half ? upper[o] : lower[o]);
+      const int k = pick_requester(eligible, va_grant_rr_[out]);
       if (k < 0) continue;
-      if (!(granted_mask & (VcMask{1} << k))) {
-        granted_mask |= VcMask{1} << k;
-        granted[k] = static_cast<int8_t>(ov);
+      // Several grants reaching one input VC: it accepts the first at or after its pointer.
+      int same = -1;
+      for (int g = 0; g < grants; ++g)
+        if (grant_k[g] == k) same = g;
+      if (same < 0) {
+        grant_k[grants] = k;
+        granted_k_of[grants] = static_cast<int8_t>(ov);
+        ++grants;
       } else {
-        // Several grants reach this input VC: it accepts the first at or after its pointer.
         const int pointer = va_accept_rr_[first + k];
         auto distance = [&](int v) { return (v - pointer + vcs_) % vcs_; };
-        if (distance(ov) < distance(granted[k])) granted[k] = static_cast<int8_t>(ov);
+        if (distance(ov) < distance(granted_k_of[same])) granted_k_of[same] = static_cast<int8_t>(ov);
       }
     }
-    while (granted_mask) {
-      const int k = lowest_bit(granted_mask);
-      granted_mask &= granted_mask - 1;
-      const int ov = granted[k];
+    for (int g = 0; g < grants; ++g) {
+      const int k = grant_k[g];
+      const int ov = granted_k_of[g];
       const size_t out = ovc(r, o, ov);
       InputVc& in = in_vc_[first + k];
       in.out_vc[o] = static_cast<int8_t>(ov);
@@ -256,6 +245,19 @@ bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, const std::arr
     }
   }
   return activated_now;
+}
+
+int FlitNetwork::pick_requester(const std::array<uint16_t, kNumPorts>& requests, int start) const {
+  // Input VCs are numbered port * vcs_ + vc; the first requester at or after `start`, wrapping round.
+  const int p0 = start / vcs_, v0 = start - p0 * vcs_;
+  unsigned here = requests[p0] & (~0u << v0);
+  if (here) return p0 * vcs_ + __builtin_ctz(here);
+  for (int i = 1; i < kNumPorts; ++i) {
+    const int p = p0 + i < kNumPorts ? p0 + i : p0 + i - kNumPorts;
+    if (requests[p]) return p * vcs_ + __builtin_ctz(requests[p]);
+  }
+  here = requests[p0] & ((1u << v0) - 1);
+  return here ? p0 * vcs_ + __builtin_ctz(here) : -1;
 }
 
 void FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, kNumPorts>& switch_ready) {
