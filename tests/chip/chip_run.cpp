@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <set>
 #include <utility>
 
@@ -71,6 +72,14 @@ EngineSpan engine_span(const std::string& out_dir, const std::string& engine) {
 std::string temp_trace(const std::string& name, const std::string& text) {
   const std::string path = fresh_temp_dir("chip") + "/" + name;
   write_text(path, text);
+  return path;
+}
+
+std::string generated_yolov6_320(const std::string& model) {
+  const std::string path = fresh_temp_dir("yolo320") + "/yolov6" + model + "_320.json";
+  const std::string command = "cd " TESSERA_SOURCE_DIR " && python3 scripts/gen_yolov6.py --model " + model +
+                              " --img 320 -o " + path + " >/dev/null";
+  REQUIRE(std::system(command.c_str()) == 0);
   return path;
 }
 
