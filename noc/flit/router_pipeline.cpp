@@ -1,5 +1,6 @@
-// One router's cycle: route computation, VC allocation, switch allocation and switch traversal, in that
-// order, so that a stage with zero delay hands its packet to the next stage in the same cycle.
+// One router's cycle: route computation, VC allocation (vc_allocator.cpp), switch allocation
+// (switch_allocator.cpp) and switch traversal, in that order, so that a stage with zero delay hands its
+// packet to the next stage in the same cycle.
 #include <array>
 
 #include "noc/flit/flit_network.h"
@@ -10,16 +11,6 @@ namespace {
 
 inline int axis_of(int direction) { return direction >> 1; }  // 0: X (east, west), 1: Y (south, north)
 inline bool positive(int direction) { return direction == kEast || direction == kSouth; }
-
-// First set bit of `mask` at or after `start`, wrapping round `width` bits; -1 when empty.
-inline int round_robin_pick(unsigned mask, int start, int width) {
-  if (mask == 0) return -1;
-  unsigned rotated = (mask >> start) | (mask << (width - start));
-  rotated &= (1u << width) - 1;
-  int offset = __builtin_ctz(rotated);
-  int pick = start + offset;
-  return pick >= width ? pick - width : pick;
-}
 
 }  // namespace
 
@@ -188,132 +179,6 @@ void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {
   in.sent_mask = 0;
   in.state = kVcAlloc;
   in.ready = t + static_cast<uint64_t>(config_.delays.routing);
-}
-
-bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, const VcRequests& lower, const VcRequests& upper) {
-  // One-iteration iSLIP per output port: each free output VC grants one requesting input VC (round robin
-  // over the router's input VCs), each input VC accepts one grant (round robin over output VCs); pointers
-  // move only on acceptance. With dateline classes, the lower half of a link's VCs serves class 0 and the
-  // upper half class 1.
-  const size_t first = ivc(r, 0, 0);
-  const int count = kNumPorts * vcs_;
-  const int half = vcs_ / 2;
-  bool activated_now = false;
-  for (; asked; asked &= asked - 1) {
-    const int o = __builtin_ctz(asked);
-    std::array<uint16_t, kNumPorts> all;
-    for (int p = 0; p < kNumPorts; ++p) all[p] = static_cast<uint16_t>(lower[o][p] | upper[o][p]);
-    std::array<int8_t, kMaxVcs> granted_k_of;  // per output VC granted: the input VC index, or -1
-    std::array<int, kMaxVcs> grant_k;
-    int grants = 0;
-    for (int ov = 0; ov < vcs_; ++ov) {
-      const size_t out = ovc(r, o, ov);
-      if (out_vc_busy_[out]) continue;
-      const std::array<uint16_t, kNumPorts>& eligible =
-          (!classes_ || o == kEjectPort) ? all : (ov >= half ? upper[o] : lower[o]);
-      const int k = pick_requester(eligible, va_grant_rr_[out]);
-      if (k < 0) continue;
-      // Several grants reaching one input VC: it accepts the first at or after its pointer.
-      int same = -1;
-      for (int g = 0; g < grants; ++g)
-        if (grant_k[g] == k) same = g;
-      if (same < 0) {
-        grant_k[grants] = k;
-        granted_k_of[grants] = static_cast<int8_t>(ov);
-        ++grants;
-      } else {
-        const int pointer = va_accept_rr_[first + k];
-        auto distance = [&](int v) { return (v - pointer + vcs_) % vcs_; };
-        if (distance(ov) < distance(granted_k_of[same])) granted_k_of[same] = static_cast<int8_t>(ov);
-      }
-    }
-    for (int g = 0; g < grants; ++g) {
-      const int k = grant_k[g];
-      const int ov = granted_k_of[g];
-      const size_t out = ovc(r, o, ov);
-      InputVc& in = in_vc_[first + k];
-      in.out_vc[o] = static_cast<int8_t>(ov);
-      in.pending_va = static_cast<uint8_t>(in.pending_va & ~(1u << o));
-      out_vc_busy_[out] = 1;
-      va_grant_rr_[out] = static_cast<uint8_t>(k + 1 == count ? 0 : k + 1);
-      va_accept_rr_[first + k] = static_cast<uint8_t>(ov + 1 == vcs_ ? 0 : ov + 1);
-      if (in.pending_va == 0) {
-        in.state = kActive;
-        in.ready = t + static_cast<uint64_t>(config_.delays.vc_alloc);
-        activated_now = activated_now || in.ready <= t;
-      }
-    }
-  }
-  return activated_now;
-}
-
-int FlitNetwork::pick_requester(const std::array<uint16_t, kNumPorts>& requests, int start) const {
-  // Input VCs are numbered port * vcs_ + vc; the first requester at or after `start`, wrapping round.
-  const int p0 = start / vcs_, v0 = start - p0 * vcs_;
-  unsigned here = requests[p0] & (~0u << v0);
-  if (here) return p0 * vcs_ + __builtin_ctz(here);
-  for (int i = 1; i < kNumPorts; ++i) {
-    const int p = p0 + i < kNumPorts ? p0 + i : p0 + i - kNumPorts;
-    if (requests[p]) return p * vcs_ + __builtin_ctz(requests[p]);
-  }
-  here = requests[p0] & ((1u << v0) - 1);
-  return here ? p0 * vcs_ + __builtin_ctz(here) : -1;
-}
-
-void FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, kNumPorts>& switch_ready) {
-  // Requests: per input port, the outputs wanted by its VCs' front flits (one VC per output, picked round
-  // robin from the port's pointer). Then one iSLIP iteration between input and output ports.
-  const size_t first = ivc(r, 0, 0);
-  const unsigned all_vcs = (1u << vcs_) - 1;
-  std::array<uint8_t, kNumPorts> request{};
-  std::array<uint8_t, kNumPorts> requesters{};  // per output port: input ports asking for it
-  std::array<std::array<int8_t, kNumPorts>, kNumPorts> chosen_vc;
-  unsigned outputs_asked = 0;
-  for (int p = 0; p < kNumPorts; ++p) {
-    const unsigned here = switch_ready[p];
-    if (!here) continue;
-    // This port's ready VCs in round-robin order: rotate so that the pointer's VC comes first.
-    const int start = sw_input_rr_[r * kNumPorts + p];
-    const unsigned rotated = ((here >> start) | (here << (vcs_ - start))) & all_vcs;
-    for (unsigned order = rotated; order; order &= order - 1) {
-      int vc = __builtin_ctz(order) + start;
-      if (vc >= vcs_) vc -= vcs_;
-      const InputVc& in = in_vc_[first + static_cast<size_t>(p * vcs_ + vc)];
-      for (unsigned wanted = in.branch_mask & ~in.sent_mask & ~request[p]; wanted; wanted &= wanted - 1) {
-        const int o = __builtin_ctz(wanted);
-        if (!take_credit(ovc(r, o, in.out_vc[o]), t)) continue;
-        request[p] = static_cast<uint8_t>(request[p] | (1u << o));
-        requesters[o] = static_cast<uint8_t>(requesters[o] | (1u << p));
-        chosen_vc[p][o] = static_cast<int8_t>(vc);
-        outputs_asked |= 1u << o;
-      }
-    }
-  }
-  if (!outputs_asked) return;
-  std::array<uint8_t, kNumPorts> grants{};  // per input port: outputs that granted it
-  unsigned inputs_granted = 0;
-  for (unsigned outs = outputs_asked; outs; outs &= outs - 1) {
-    const int o = __builtin_ctz(outs);
-    const int p = round_robin_pick(requesters[o], sw_grant_rr_[r * kNumPorts + o], kNumPorts);
-    grants[p] = static_cast<uint8_t>(grants[p] | (1u << o));
-    inputs_granted |= 1u << p;
-  }
-  for (unsigned ins = inputs_granted; ins; ins &= ins - 1) {
-    const int p = __builtin_ctz(ins);
-    const int o = round_robin_pick(grants[p], sw_accept_rr_[r * kNumPorts + p], kNumPorts);
-    sw_grant_rr_[r * kNumPorts + o] = static_cast<uint8_t>(p + 1 == kNumPorts ? 0 : p + 1);
-    sw_accept_rr_[r * kNumPorts + p] = static_cast<uint8_t>(o + 1 == kNumPorts ? 0 : o + 1);
-    const int vc = chosen_vc[p][o];
-    sw_input_rr_[r * kNumPorts + p] = static_cast<uint8_t>(vc + 1 == vcs_ ? 0 : vc + 1);
-    // A multicast flit also takes the other outputs that granted its port, as a crossbar broadcast.
-    unsigned also = grants[p] & ~(1u << o);
-    traverse(r, p, vc, o, t);
-    while (also) {
-      int other = __builtin_ctz(also);
-      also &= also - 1;
-      if (chosen_vc[p][other] == vc) traverse(r, p, vc, other, t);
-    }
-  }
 }
 
 void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t) {

@@ -1,0 +1,75 @@
+// Switch allocation: which input port sends a flit to which output port this cycle.
+#include "noc/flit/flit_network.h"
+
+namespace tessera::noc::flit {
+
+namespace {
+
+// First set bit of `mask` at or after `start`, wrapping round `width` bits; -1 when empty.
+inline int round_robin_pick(unsigned mask, int start, int width) {
+  if (mask == 0) return -1;
+  unsigned rotated = (mask >> start) | (mask << (width - start));
+  rotated &= (1u << width) - 1;
+  int pick = start + __builtin_ctz(rotated);
+  return pick >= width ? pick - width : pick;
+}
+
+}  // namespace
+
+void FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, kNumPorts>& switch_ready) {
+  // Requests: per input port, the outputs wanted by its VCs' front flits (one VC per output, picked round
+  // robin from the port's pointer). Then one iSLIP iteration between input and output ports.
+  const size_t first = ivc(r, 0, 0);
+  const unsigned all_vcs = (1u << vcs_) - 1;
+  std::array<uint8_t, kNumPorts> request{};
+  std::array<uint8_t, kNumPorts> requesters{};  // per output port: input ports asking for it
+  std::array<std::array<int8_t, kNumPorts>, kNumPorts> chosen_vc;
+  unsigned outputs_asked = 0;
+  for (int p = 0; p < kNumPorts; ++p) {
+    const unsigned here = switch_ready[p];
+    if (!here) continue;
+    // This port's ready VCs in round-robin order: rotate so that the pointer's VC comes first.
+    const int start = sw_input_rr_[r * kNumPorts + p];
+    const unsigned rotated = ((here >> start) | (here << (vcs_ - start))) & all_vcs;
+    for (unsigned order = rotated; order; order &= order - 1) {
+      int vc = __builtin_ctz(order) + start;
+      if (vc >= vcs_) vc -= vcs_;
+      const InputVc& in = in_vc_[first + static_cast<size_t>(p * vcs_ + vc)];
+      for (unsigned wanted = in.branch_mask & ~in.sent_mask & ~request[p]; wanted; wanted &= wanted - 1) {
+        const int o = __builtin_ctz(wanted);
+        if (!take_credit(ovc(r, o, in.out_vc[o]), t)) continue;
+        request[p] = static_cast<uint8_t>(request[p] | (1u << o));
+        requesters[o] = static_cast<uint8_t>(requesters[o] | (1u << p));
+        chosen_vc[p][o] = static_cast<int8_t>(vc);
+        outputs_asked |= 1u << o;
+      }
+    }
+  }
+  if (!outputs_asked) return;
+  std::array<uint8_t, kNumPorts> grants{};  // per input port: outputs that granted it
+  unsigned inputs_granted = 0;
+  for (unsigned outs = outputs_asked; outs; outs &= outs - 1) {
+    const int o = __builtin_ctz(outs);
+    const int p = round_robin_pick(requesters[o], sw_grant_rr_[r * kNumPorts + o], kNumPorts);
+    grants[p] = static_cast<uint8_t>(grants[p] | (1u << o));
+    inputs_granted |= 1u << p;
+  }
+  for (unsigned ins = inputs_granted; ins; ins &= ins - 1) {
+    const int p = __builtin_ctz(ins);
+    const int o = round_robin_pick(grants[p], sw_accept_rr_[r * kNumPorts + p], kNumPorts);
+    sw_grant_rr_[r * kNumPorts + o] = static_cast<uint8_t>(p + 1 == kNumPorts ? 0 : p + 1);
+    sw_accept_rr_[r * kNumPorts + p] = static_cast<uint8_t>(o + 1 == kNumPorts ? 0 : o + 1);
+    const int vc = chosen_vc[p][o];
+    sw_input_rr_[r * kNumPorts + p] = static_cast<uint8_t>(vc + 1 == vcs_ ? 0 : vc + 1);
+    // A multicast flit also takes the other outputs that granted its port, as a crossbar broadcast.
+    unsigned also = grants[p] & ~(1u << o);
+    traverse(r, p, vc, o, t);
+    while (also) {
+      int other = __builtin_ctz(also);
+      also &= also - 1;
+      if (chosen_vc[p][other] == vc) traverse(r, p, vc, other, t);
+    }
+  }
+}
+
+}  // namespace tessera::noc::flit

@@ -1,0 +1,76 @@
+// VC allocation: which waiting packet gets which output VC of the port it leaves by.
+#include "noc/flit/flit_network.h"
+
+namespace tessera::noc::flit {
+
+bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, const VcRequests& lower, const VcRequests& upper) {
+  // One-iteration iSLIP per output port: each free output VC grants one requesting input VC (round robin
+  // over the router's input VCs), each input VC accepts one grant (round robin over output VCs); pointers
+  // move only on acceptance. With dateline classes, the lower half of a link's VCs serves class 0 and the
+  // upper half class 1.
+  const size_t first = ivc(r, 0, 0);
+  const int count = kNumPorts * vcs_;
+  const int half = vcs_ / 2;
+  bool activated_now = false;
+  for (; asked; asked &= asked - 1) {
+    const int o = __builtin_ctz(asked);
+    std::array<uint16_t, kNumPorts> all;
+    for (int p = 0; p < kNumPorts; ++p) all[p] = static_cast<uint16_t>(lower[o][p] | upper[o][p]);
+    std::array<int8_t, kMaxVcs> granted_k_of;  // per output VC granted: the input VC index, or -1
+    std::array<int, kMaxVcs> grant_k;
+    int grants = 0;
+    for (int ov = 0; ov < vcs_; ++ov) {
+      const size_t out = ovc(r, o, ov);
+      if (out_vc_busy_[out]) continue;
+      const std::array<uint16_t, kNumPorts>& eligible =
+          (!classes_ || o == kEjectPort) ? all : (ov >= half ? upper[o] : lower[o]);
+      const int k = pick_requester(eligible, va_grant_rr_[out]);
+      if (k < 0) continue;
+      // Several grants reaching one input VC: it accepts the first at or after its pointer.
+      int same = -1;
+      for (int g = 0; g < grants; ++g)
+        if (grant_k[g] == k) same = g;
+      if (same < 0) {
+        grant_k[grants] = k;
+        granted_k_of[grants] = static_cast<int8_t>(ov);
+        ++grants;
+      } else {
+        const int pointer = va_accept_rr_[first + k];
+        auto distance = [&](int v) { return (v - pointer + vcs_) % vcs_; };
+        if (distance(ov) < distance(granted_k_of[same])) granted_k_of[same] = static_cast<int8_t>(ov);
+      }
+    }
+    for (int g = 0; g < grants; ++g) {
+      const int k = grant_k[g];
+      const int ov = granted_k_of[g];
+      const size_t out = ovc(r, o, ov);
+      InputVc& in = in_vc_[first + k];
+      in.out_vc[o] = static_cast<int8_t>(ov);
+      in.pending_va = static_cast<uint8_t>(in.pending_va & ~(1u << o));
+      out_vc_busy_[out] = 1;
+      va_grant_rr_[out] = static_cast<uint8_t>(k + 1 == count ? 0 : k + 1);
+      va_accept_rr_[first + k] = static_cast<uint8_t>(ov + 1 == vcs_ ? 0 : ov + 1);
+      if (in.pending_va == 0) {
+        in.state = kActive;
+        in.ready = t + static_cast<uint64_t>(config_.delays.vc_alloc);
+        activated_now = activated_now || in.ready <= t;
+      }
+    }
+  }
+  return activated_now;
+}
+
+int FlitNetwork::pick_requester(const std::array<uint16_t, kNumPorts>& requests, int start) const {
+  // Input VCs are numbered port * vcs_ + vc; the first requester at or after `start`, wrapping round.
+  const int p0 = start / vcs_, v0 = start - p0 * vcs_;
+  unsigned here = requests[p0] & (~0u << v0);
+  if (here) return p0 * vcs_ + __builtin_ctz(here);
+  for (int i = 1; i < kNumPorts; ++i) {
+    const int p = p0 + i < kNumPorts ? p0 + i : p0 + i - kNumPorts;
+    if (requests[p]) return p * vcs_ + __builtin_ctz(requests[p]);
+  }
+  here = requests[p0] & ((1u << v0) - 1);
+  return here ? p0 * vcs_ + __builtin_ctz(here) : -1;
+}
+
+}  // namespace tessera::noc::flit
