@@ -218,12 +218,20 @@ void FlitNetwork::push_flit(int router, int port, int vc, const Flit& flit) {
   const size_t i = ivc(router, port, vc);
   const size_t slot = (buf_head_[i] + buf_count_[i]) % depth_;
   buffer_[i * depth_ + slot] = flit;
-  if (buf_count_[i]++ == 0) {
-    in_vc_[i].front_arrival = flit.arrival;
-    occupied_[static_cast<size_t>(router) * kNumPorts + port] |= static_cast<uint16_t>(1u << vc);
-  }
   ++flits_in_router_[router];
   ++flits_in_routers_;
+  if (buf_count_[i]++ == 0) {
+    InputVc& in = in_vc_[i];
+    in.front_arrival = flit.arrival;
+    occupied_[static_cast<size_t>(router) * kNumPorts + port] |= static_cast<uint16_t>(1u << vc);
+    if (in.state == kIdle) {
+      // A head reaching an empty, idle VC is routed in its arrival cycle whatever else happens there, so
+      // compute the route now and wake the router only when VC allocation can start.
+      route(router, port, vc, flit.arrival);
+      activate(router, in.ready);
+      return;
+    }
+  }
   activate(router, flit.arrival);
 }
 
