@@ -94,9 +94,8 @@ int run(int argc, char** argv) {
   if (!(setup.injection_rate > 0) || setup.injection_rate > 1)
     throw InputError("the injection rate must be in (0, 1] flits per node per cycle");
   std::string why;
-  if (!noc::find_traffic_pattern(setup.traffic) ||
-      !noc::traffic_pattern_fits(setup.traffic, noc::Grid{setup.network.width, setup.network.height, true}, &why))
-    throw InputError(why);
+  if (!noc::traffic_pattern_fits(setup.traffic, noc::Grid{setup.network.width, setup.network.height, true}, &why))
+    throw InputError(why + " (traffic: uniform, transpose, bitcomp, bitrev, shuffle, tornado, neighbor, hotspot)");
   auto simulate = [&](const noc::SyntheticSetup& s) {
     try {
       return noc::run_synthetic(s);
