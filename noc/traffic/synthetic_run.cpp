@@ -109,8 +109,8 @@ SyntheticResult run_synthetic(const SyntheticSetup& setup) {
     }
   };
 
-  MeasuredSums ignored, measured;  // warm-up packets never count: sums keep measured tags only
-  for (int w = 0; w < setup.warmup_periods; ++w) run_period(period, kWarmupTag, ignored);
+  MeasuredSums warmup, measured;  // sums count measured packets only, whenever they retire
+  for (int w = 0; w < setup.warmup_periods; ++w) run_period(period, kWarmupTag, warmup);
 
   const uint64_t measure_start = t;
   const uint64_t ejected_before = net.ejected_flits();
@@ -124,7 +124,8 @@ SyntheticResult run_synthetic(const SyntheticSetup& setup) {
       run_period(period, kMeasuredTag, measured);
       ++phases;
     }
-    const double accepted = static_cast<double>(net.ejected_flits() - ejected_before) / (nodes * static_cast<double>(t - measure_start));
+    const double accepted =
+        static_cast<double>(net.ejected_flits() - ejected_before) / (nodes * static_cast<double>(t - measure_start));
     result.accepted_flits_per_node_cycle = accepted;
     const double latency = measured.avg_latency();
     if (latency > setup.latency_threshold) {
@@ -132,8 +133,9 @@ SyntheticResult run_synthetic(const SyntheticSetup& setup) {
       break;
     }
     if (setup.fixed_cycles > 0) break;
-    const bool settled = latency > 0 && std::fabs(latency - previous_latency) / latency < setup.convergence_threshold &&
-                         accepted > 0 && std::fabs(accepted - previous_accepted) / accepted < setup.convergence_threshold;
+    const double threshold = setup.convergence_threshold;
+    const bool settled = latency > 0 && std::fabs(latency - previous_latency) / latency < threshold &&
+                         accepted > 0 && std::fabs(accepted - previous_accepted) / accepted < threshold;
     converged = settled ? converged + 1 : 0;
     previous_latency = latency;
     previous_accepted = accepted;
