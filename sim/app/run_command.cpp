@@ -12,6 +12,7 @@
 #include "sim/config/config_loader.h"
 #include "sim/mapper/mapper.h"
 #include "sim/report/atomic_file.h"
+#include "sim/report/energy_summary.h"
 #include "sim/report/progress_meter.h"
 #include "sim/report/report.h"
 #include "sim/report/report_files.h"
@@ -60,7 +61,7 @@ int run_command(int argc, char** argv) {
     const nlohmann::json report = build_report(config, graph, plan, result);
     if (!out_dir.empty()) write_report_files(out_dir, config, plan, result, report);
     if (vm.count("json")) std::cout << report.dump(2) << "\n";
-    else std::cout << format_summary(report);
+    else std::cout << format_summary(report) << format_energy_summary(report);
     return 0;
   });
 }
