@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <tuple>
@@ -124,6 +125,13 @@ std::string timeline_json(const ArchConfig& config, const Plan& plan, const RunR
          std::to_string(index) + "}}");
   };
   const int cores = int(plan.cores.size()), channels = int(config.dram.positions.size());
+  // Lane k > 0 of a track gets its own thread id after all first lanes.
+  const int lane_stride = std::max<int>(channels, int(kCoreEngines.size())) + 1;
+  auto lane_tid = [&](const Track& t, int lane) { return t.tid + lane * lane_stride; };
+  auto lane_name = [&](const Track& t) -> std::string {
+    return t.pid == 0 ? "channel " + std::to_string(t.tid - 1) : to_string(kCoreEngines[size_t(t.tid - 1)]);
+  };
+  auto rounded_us = [&](uint64_t cycle) { return std::round(double(cycle) * us_per_cycle * 1e6) / 1e6; };
   const int noc_pid = cores + 1;
   meta(0, 0, "process_name", "DRAM");
   sort_index(0, cores + 1);
@@ -137,13 +145,25 @@ std::string timeline_json(const ArchConfig& config, const Plan& plan, const RunR
   meta(noc_pid, 0, "process_name", "NoC and DRAM utilisation");
   sort_index(noc_pid, cores + 2);
 
-  for (const auto& [t, spans] : tracks)
+  // Overlapping spans on one engine (several outstanding DMA reads) go to extra lanes, so that every
+  // thread's slices nest as the trace format requires.
+  for (const auto& [t, spans] : tracks) {
+    std::vector<uint64_t> lane_end;
     for (const Span& s : spans) {
+      size_t lane = 0;
+      while (lane < lane_end.size() && lane_end[lane] > s.start) ++lane;
+      if (lane == lane_end.size()) {
+        lane_end.push_back(0);
+        if (lane > 0) meta(t.pid, lane_tid(t, int(lane)), "thread_name", lane_name(t) + " " + std::to_string(lane + 1));
+      }
+      lane_end[lane] = s.end;
       const std::string name = s.op >= 0 && size_t(s.op) < plan.ops.size() ? plan.ops[s.op].name : "idle";
-      emit("{\"ph\":\"X\",\"pid\":" + std::to_string(t.pid) + ",\"tid\":" + std::to_string(t.tid) +
-           ",\"name\":" + quoted(name) + ",\"ts\":" + fmt(double(s.start) * us_per_cycle) +
-           ",\"dur\":" + fmt(double(s.end - s.start) * us_per_cycle) + "}");
+      // Start and end are rounded the same way, so back-to-back spans stay back to back.
+      const double ts = rounded_us(s.start), end = rounded_us(s.end);
+      emit("{\"ph\":\"X\",\"pid\":" + std::to_string(t.pid) + ",\"tid\":" + std::to_string(lane_tid(t, int(lane))) +
+           ",\"name\":" + quoted(name) + ",\"ts\":" + fmt(ts) + ",\"dur\":" + fmt(end - ts) + "}");
     }
+  }
 
   // Counters: per window, the NoC's link utilisation per direction and overall, and the DRAM channels'.
   // The NoC model counts flits per link over the whole run only, so each transfer's estimated flit-hops
