@@ -89,7 +89,7 @@ std::string html_report(const nlohmann::json& r, const RunDigest& d, const std::
   s += row({"throughput", fmt("%.2f", r["achieved_tflops"].get<double>()) + " TFLOPS achieved of " +
                               fmt("%.2f", r["peak_tflops"].get<double>()) + " peak (" + r["peak_fidelity"].get<std::string>() +
                               "), " + fmt("%.1f", 100 * r["utilization"].get<double>()) + "% utilisation"});
-  s += row({"energy", fmt("%.4g", e["total_pj"].get<double>() * 1e-6) + " uJ"});
+  s += row({"energy", fmt("%.4g", e["total_pj"].get<double>() * 1e-9) + " mJ (estimate, docs/energy.md)"});
   s += row({"average power", fmt("%.2f", e["average_power_w"].get<double>()) + " W"});
   s += row({"efficiency", fmt("%.3f", e["tops_per_watt"].get<double>()) + " TOPS/W"});
   s += row({"SRAM", "peak " + fmt("%.1f", r["sram_peak_bytes"].get<double>() / 1024) + " KiB of " +
