@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import xml.etree.ElementTree as ET
 import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -129,6 +130,20 @@ class ReportFilesTest(unittest.TestCase):
         self.assertEqual(len(links), 4 * 5 * 4)  # toy torus: 4x5 routers, 4 links each
         self.assertGreater(sum(int(l["flits"]) for l in links), 0)
         self.assertTrue(all(0 <= float(l["utilization"]) <= 1 for l in links))
+
+    def test_heatmaps_are_svg_on_the_chip_grid(self):
+        ns = "{http://www.w3.org/2000/svg}"
+        for name in EXPECTED:
+            if not name.endswith(".svg"):
+                continue
+            root = ET.parse(os.path.join(self.out, name)).getroot()
+            self.assertEqual(root.tag, ns + "svg")
+            cells = [r for r in root.iter(ns + "rect") if r.find(ns + "title") is not None]
+            self.assertEqual(len(cells), 4 * 5, name)  # toy grid: 4 x 5 positions, one cell each
+        with open(os.path.join(self.out, "heatmap_core_utilization.svg")) as f:
+            svg = f.read()
+        self.assertEqual(svg.count("DRAM channel"), 2)
+        self.assertEqual(svg.count("no compute core"), 3)  # the legend line plus the two unused positions
 
     def test_timeline_is_chrome_trace(self):
         with open(os.path.join(self.out, "timeline.json")) as f:
