@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -82,6 +83,12 @@ ResultsLog::ResultsLog(const std::string& dir, const SweepSpec& spec) : dir_(dir
 
   const std::string jsonl_path = dir + "/results.jsonl", csv_path = dir + "/results.csv";
   jsonl_fd_ = open_append(jsonl_path);
+  // One sweep per directory at a time; the kernel drops the lock when the process dies, however it dies.
+  if (::flock(jsonl_fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(jsonl_fd_);
+    jsonl_fd_ = -1;
+    throw InputError(dir + ": another sweep is writing results here");
+  }
   csv_fd_ = open_append(csv_path);
   std::vector<nlohmann::json> records;
   for (const std::string& line : complete_lines(jsonl_fd_, jsonl_path)) {
