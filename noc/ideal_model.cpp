@@ -25,7 +25,7 @@ class IdealNocModel final : public ScheduledNocModel {
       }
     }
     uint64_t total_flits = 0;
-    std::vector<uint32_t> packets = packet_flit_counts(config_, m.bytes);
+    std::vector<uint32_t> packets = packet_flit_counts(config_, m.bytes, m.dsts.size() > 1);
     for (uint32_t f : packets) total_flits += f;
     const Network& net = networks_[best];
     build_route_tree(net, m.src, m.dsts, static_cast<unsigned>(m.id), tree_);

@@ -24,7 +24,7 @@ class PacketNocModel final : public ScheduledNocModel {
 
  protected:
   uint64_t schedule(const Message& m, uint64_t cycle) override {
-    std::vector<uint32_t> packets = packet_flit_counts(config_, m.bytes);
+    std::vector<uint32_t> packets = packet_flit_counts(config_, m.bytes, m.dsts.size() > 1);
     size_t net = 0;
     if (networks_.size() > 1 && config_.noc_select != NocSelect::fixed) {
       // Try each network without reserving; keep the one that delivers first (NoC0 on a tie).

@@ -5,11 +5,15 @@
 
 namespace tessera::noc {
 
-std::vector<uint32_t> packet_flit_counts(const NocConfig& config, uint64_t bytes) {
+std::vector<uint32_t> packet_flit_counts(const NocConfig& config, uint64_t bytes, bool multicast) {
   if (config.link_bytes_per_cycle <= 0 || config.max_packet_bytes <= 0)
     throw std::invalid_argument("NoC link_bytes_per_cycle and max_packet_bytes must be positive");
   const uint64_t flit = static_cast<uint64_t>(config.link_bytes_per_cycle);
-  const uint64_t max_payload = static_cast<uint64_t>(config.max_packet_bytes);
+  uint64_t max_payload = static_cast<uint64_t>(config.max_packet_bytes);
+  if (multicast) {
+    const int payload_flits = std::max(1, config.vc_buf_flits - config.header_flits);
+    max_payload = std::min(max_payload, static_cast<uint64_t>(payload_flits) * flit);
+  }
   std::vector<uint32_t> out;
   do {
     uint64_t payload = std::min(bytes, max_payload);

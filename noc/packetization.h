@@ -10,7 +10,10 @@ namespace tessera::noc {
 
 // Flits of each packet of a `bytes`-long message: payloads of at most max_packet_bytes, each rounded up to
 // whole flits of link_bytes_per_cycle, plus header_flits. An empty message is one header-only packet.
-std::vector<uint32_t> packet_flit_counts(const NocConfig& config, uint64_t bytes);
+// A multicast's packets are also cut to fit one VC buffer (vc_buf_flits), as with virtual cut-through at
+// the branch points: a branching router can then hold a whole packet while one branch waits, so branches
+// never wait on each other and tree multicast cannot deadlock. Every fidelity cuts the same way.
+std::vector<uint32_t> packet_flit_counts(const NocConfig& config, uint64_t bytes, bool multicast = false);
 
 // Router pipeline cycles (everything of a hop but the link).
 inline int router_cycles(const RouterDelays& d) {

@@ -21,7 +21,7 @@ class FlitNocModel final : public NocModel {
     for (int dst : m.dsts)
       if (dst < 0 || dst >= nodes) throw std::invalid_argument("NoC message destination outside the grid");
     const int net = pick_network(m);
-    std::vector<uint32_t> packets = packet_flit_counts(config_, m.bytes);
+    std::vector<uint32_t> packets = packet_flit_counts(config_, m.bytes, m.dsts.size() > 1);
     uint32_t slot;
     if (!free_slots_.empty()) {
       slot = free_slots_.back();

@@ -95,6 +95,7 @@ void FlitNetwork::enqueue_packet(int net, int src, const std::vector<int>& dsts,
   p.hops = 0;
   p.tie_bits = static_cast<uint8_t>(tie_bits & 3);
   p.net = static_cast<uint8_t>(net);
+  p.multicast = dsts.size() > 1;
   if (dsts.size() == 1) {
     p.dst = dsts[0];
     p.dst_list = kNone;
@@ -344,6 +345,23 @@ std::string FlitNetwork::check_invariants() const {
                  ": credits " + std::to_string(credits_[o]) + " + returning " + std::to_string(credit_count_[o]) +
                  " + buffered " + std::to_string(buf_count_[ivc(downstream, in_port, v)]) + " != buffer size " +
                  std::to_string(depth_);
+      }
+    }
+  }
+  // Every output VC marked busy belongs to a packet still being forwarded by an input VC of its router.
+  for (int r = 0; r < routers_; ++r) {
+    for (int port = 0; port < kNumPorts; ++port) {
+      for (int v = 0; v < vcs_; ++v) {
+        if (!out_vc_busy_[ovc(r, port, v)]) continue;
+        bool held = false;
+        for (int p = 0; p < kNumPorts && !held; ++p)
+          for (int u = 0; u < vcs_ && !held; ++u) {
+            const InputVc& in = in_vc_[ivc(r, p, u)];
+            held = in.state != kIdle && (in.branch_mask & (1u << port)) && in.out_vc[port] == v;
+          }
+        if (!held)
+          return "router " + std::to_string(r) + " output " + direction_name(port) + " vc " + std::to_string(v) +
+                 " is marked busy but no input VC holds it";
       }
     }
   }

@@ -104,6 +104,7 @@ class FlitNetwork {
     uint16_t hops;
     uint8_t tie_bits;
     uint8_t net;
+    bool multicast;       // part of a multicast: ejects without holding an ejection VC
   };
 
   // One input VC's allocation state. Output "branches" are ports; a unicast packet has one branch.
@@ -115,7 +116,7 @@ class FlitNetwork {
     uint8_t state = kIdle;
     uint8_t branch_mask = 0;            // ports the current packet leaves by
     uint8_t pending_va = 0;             // branches still waiting for an output VC
-    uint8_t sent_mask = 0;              // branches the front flit has already taken
+    std::array<uint8_t, kNumPorts> ahead{};  // per branch: its flits sent but still buffered (multicast)
     uint8_t class1_mask = 0;            // branches restricted to the upper (post-dateline) VC class
     bool split = false;                 // branches carry child packets: free the parent at its tail
   };
@@ -139,10 +140,12 @@ class FlitNetwork {
   void step(uint64_t t);
   void step_router(int router, uint64_t t);
   void route(int router, int in_port, int vc, uint64_t t);
-  bool allocate_vcs(int router, uint64_t t, unsigned asked, const VcRequests& lower, const VcRequests& upper);
+  bool allocate_vcs(int router, uint64_t t, unsigned asked, VcRequests lower, VcRequests upper,
+                    const std::vector<int>& multi_branch);
   int pick_requester(const std::array<uint16_t, kNumPorts>& requests, int start) const;
   void allocate_switch(int router, uint64_t t, const std::array<uint16_t, kNumPorts>& switch_ready);
   void traverse(int router, int in_port, int vc, int out_port, uint64_t t);
+  bool branch_flit_ready(size_t input_vc, int branch, uint64_t t) const;
   void step_source(int source, uint64_t t);
   // Absorbs the credits that have come back by `t` (they return lazily) and tells whether one is free.
   bool take_credit(size_t out_vc, uint64_t t) {
@@ -194,6 +197,7 @@ class FlitNetwork {
   std::vector<uint8_t> router_listed_;
   std::vector<int> active_routers_, next_active_;
   std::vector<uint64_t> occupancy_sum_;
+  std::vector<int> multi_branch_;   // scratch: input VCs of the router being stepped that need several ports
 
   std::vector<Source> sources_;     // per network and node
   std::vector<int> active_sources_;

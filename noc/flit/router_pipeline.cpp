@@ -22,6 +22,7 @@ void FlitNetwork::step_router(int r, uint64_t t) {
   std::array<uint16_t, kNumPorts> switch_ready{};  // per input port: VCs whose front flit may cross now
   unsigned asked = 0;  // output ports with VC requests
   bool any_ready = false;
+  multi_branch_.clear();
   // The next cycle this router can do anything: a flit arriving or a pipeline stage ending; a VC that can
   // act now (or waits on allocation or credits) may act again next cycle.
   uint64_t wake = kNever;
@@ -51,6 +52,7 @@ void FlitNetwork::step_router(int r, uint64_t t) {
         if (in.ready < wake) wake = in.ready;
         continue;
       }
+      if (in.pending_va & (in.pending_va - 1)) multi_branch_.push_back(k);
       for (unsigned pending = in.pending_va; pending; pending &= pending - 1) {
         const int o = __builtin_ctz(pending);
         VcRequests& requests = (in.class1_mask & (1u << o)) ? upper : lower;
@@ -59,7 +61,7 @@ void FlitNetwork::step_router(int r, uint64_t t) {
       }
     }
   }
-  if (asked && allocate_vcs(r, t, asked, lower, upper)) {
+  if (asked && allocate_vcs(r, t, asked, lower, upper, multi_branch_)) {
     // A zero-cycle VC allocation lets the winners bid for the switch in the same cycle.
     for (int p = 0; p < kNumPorts; ++p)
       for (unsigned vcs = occupied[p]; vcs; vcs &= vcs - 1) {
@@ -176,15 +178,28 @@ void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {
     }
   }
   in.pending_va = in.branch_mask;
-  in.sent_mask = 0;
+  if (packets_[packet].multicast && (in.branch_mask & (1u << kEjectPort))) {
+    // Multicast copies eject without an ejection VC: the endpoint always accepts, and a copy holding one
+    // while its packet waits on another branch could close a cycle with packets waiting to eject.
+    in.out_vc[kEjectPort] = 0;
+    in.pending_va = static_cast<uint8_t>(in.pending_va & ~(1u << kEjectPort));
+  }
+  in.ahead.fill(0);
   in.state = kVcAlloc;
   in.ready = t + static_cast<uint64_t>(config_.delays.routing);
+  if (in.pending_va == 0) {
+    // Nothing to allocate (a multicast copy that only ejects here): the VC stage still takes its time.
+    in.state = kActive;
+    in.ready += static_cast<uint64_t>(config_.delays.vc_alloc);
+  }
 }
 
 void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t) {
   const size_t i = ivc(r, in_port, vc);
   InputVc& in = in_vc_[i];
-  const Flit flit = buffer_[i * depth_ + buf_head_[i]];
+  // Branches of a multicast move on independently: each has its own place in the buffer.
+  const size_t at = i * depth_ + (buf_head_[i] + in.ahead[o]) % depth_;
+  const Flit flit = buffer_[at];
   const uint32_t packet = in.branch_packet[o];
   const bool tail = flit.seq + 1 == packets_[packet].flits;
   const int net = network_of(r);
@@ -193,7 +208,7 @@ void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t) {
   if (o == kEjectPort) {
     ++ejected_flits_;
     if (tail) {
-      out_vc_busy_[out] = 0;
+      if (!packets_[packet].multicast) out_vc_busy_[out] = 0;
       retire(packet, node, t + to_endpoint_);
       if (packet != flit.packet || !in.split) free_packet(packet);
     }
@@ -208,18 +223,23 @@ void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t) {
     if (tail) out_vc_busy_[out] = 0;
   }
   last_progress_ = t;
-  in.sent_mask = static_cast<uint8_t>(in.sent_mask | (1u << o));
-  if (in.sent_mask != in.branch_mask) return;
-  // Every branch has its copy: the flit leaves the buffer and its slot's credit heads upstream.
-  pop_flit(r, in_port, vc);
-  return_credit(r, in_port, vc, t);
-  in.sent_mask = 0;
-  if (tail) {
-    if (in.split) free_packet(flit.packet);
-    in.state = kIdle;
-    in.branch_mask = 0;
-    in.split = false;
+  ++in.ahead[o];
+  // Flits every branch has taken leave the buffer; each freed slot's credit heads upstream.
+  for (;;) {
+    for (unsigned b = in.branch_mask; b; b &= b - 1)
+      if (in.ahead[__builtin_ctz(b)] == 0) return;
+    const bool front_is_tail = buffer_[i * depth_ + buf_head_[i]].seq + 1 == packets_[flit.packet].flits;
+    const uint32_t parent = buffer_[i * depth_ + buf_head_[i]].packet;
+    pop_flit(r, in_port, vc);
+    return_credit(r, in_port, vc, t);
+    for (unsigned b = in.branch_mask; b; b &= b - 1) --in.ahead[__builtin_ctz(b)];
+    if (front_is_tail) {
+      if (in.split) free_packet(parent);
+      in.state = kIdle;
+      in.branch_mask = 0;
+      in.split = false;
+      return;
+    }
   }
 }
-
 }  // namespace tessera::noc::flit

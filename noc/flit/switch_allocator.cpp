@@ -35,8 +35,10 @@ void FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, 
       int vc = __builtin_ctz(order) + start;
       if (vc >= vcs_) vc -= vcs_;
       const InputVc& in = in_vc_[first + static_cast<size_t>(p * vcs_ + vc)];
-      for (unsigned wanted = in.branch_mask & ~in.sent_mask & ~request[p]; wanted; wanted &= wanted - 1) {
+      const bool branches = (in.branch_mask & (in.branch_mask - 1)) != 0;
+      for (unsigned wanted = in.branch_mask & ~request[p]; wanted; wanted &= wanted - 1) {
         const int o = __builtin_ctz(wanted);
+        if (branches && in.ahead[o] > 0 && !branch_flit_ready(first + static_cast<size_t>(p * vcs_ + vc), o, t)) continue;
         if (!take_credit(ovc(r, o, in.out_vc[o]), t)) continue;
         request[p] = static_cast<uint8_t>(request[p] | (1u << o));
         requesters[o] = static_cast<uint8_t>(requesters[o] | (1u << p));
@@ -61,15 +63,26 @@ void FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, 
     sw_accept_rr_[r * kNumPorts + p] = static_cast<uint8_t>(o + 1 == kNumPorts ? 0 : o + 1);
     const int vc = chosen_vc[p][o];
     sw_input_rr_[r * kNumPorts + p] = static_cast<uint8_t>(vc + 1 == vcs_ ? 0 : vc + 1);
-    // A multicast flit also takes the other outputs that granted its port, as a crossbar broadcast.
-    unsigned also = grants[p] & ~(1u << o);
-    traverse(r, p, vc, o, t);
-    while (also) {
-      int other = __builtin_ctz(also);
-      also &= also - 1;
-      if (chosen_vc[p][other] == vc) traverse(r, p, vc, other, t);
+    // A multicast flit also takes the other outputs that granted its port, as a crossbar broadcast, when
+    // those branches are at the same flit.
+    const InputVc& in = in_vc_[first + static_cast<size_t>(p * vcs_ + vc)];
+    unsigned also = 0;
+    for (unsigned others = grants[p] & ~(1u << o); others; others &= others - 1) {
+      const int other = __builtin_ctz(others);
+      if (chosen_vc[p][other] == vc && in.ahead[other] == in.ahead[o]) also |= 1u << other;
     }
+    traverse(r, p, vc, o, t);
+    for (; also; also &= also - 1) traverse(r, p, vc, __builtin_ctz(also), t);
   }
+}
+
+bool FlitNetwork::branch_flit_ready(size_t i, int branch, uint64_t t) const {
+  // The next flit for this branch must be buffered, belong to the same packet and have arrived.
+  const InputVc& in = in_vc_[i];
+  if (in.ahead[branch] >= buf_count_[i]) return false;
+  const Flit& front = buffer_[i * depth_ + buf_head_[i]];
+  const Flit& next = buffer_[i * depth_ + (buf_head_[i] + in.ahead[branch]) % depth_];
+  return next.packet == front.packet && next.arrival <= t;
 }
 
 }  // namespace tessera::noc::flit

@@ -3,21 +3,67 @@
 
 namespace tessera::noc::flit {
 
-bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, const VcRequests& lower, const VcRequests& upper) {
-  // One-iteration iSLIP per output port: each free output VC grants one requesting input VC (round robin
-  // over the router's input VCs), each input VC accepts one grant (round robin over output VCs); pointers
-  // move only on acceptance. With dateline classes, the lower half of a link's VCs serves class 0 and the
-  // upper half class 1.
+bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, VcRequests lower, VcRequests upper,
+                               const std::vector<int>& multi_branch) {
   const size_t first = ivc(r, 0, 0);
   const int count = kNumPorts * vcs_;
   const int half = vcs_ / 2;
   bool activated_now = false;
+  auto activate_vc = [&](InputVc& in) {
+    in.state = kActive;
+    in.ready = t + static_cast<uint64_t>(config_.delays.vc_alloc);
+    activated_now = activated_now || in.ready <= t;
+  };
+  auto eligible_class = [&](const InputVc& in, int o, int ov) {
+    return !classes_ || o == kEjectPort || (ov >= half) == (((in.class1_mask >> o) & 1u) != 0);
+  };
+
+  // Multicast packets first, and all at once: a packet leaving by several ports gets a VC on every one of
+  // them in the same cycle or none, so that it never holds one branch's VC while waiting for another's
+  // (two such packets would deadlock), and it is served before single-port packets so that it does not
+  // starve waiting for every port to be free at once.
+  for (int k : multi_branch) {
+    InputVc& in = in_vc_[first + k];
+    std::array<int8_t, kNumPorts> chosen;
+    bool all = true;
+    for (unsigned pending = in.pending_va; pending && all; pending &= pending - 1) {
+      const int o = __builtin_ctz(pending);
+      chosen[o] = -1;
+      for (int ov = 0; ov < vcs_ && chosen[o] < 0; ++ov)
+        if (!out_vc_busy_[ovc(r, o, ov)] && eligible_class(in, o, ov)) chosen[o] = static_cast<int8_t>(ov);
+      all = chosen[o] >= 0;
+    }
+    const int p = k / vcs_, vc = k - p * vcs_;
+    for (unsigned pending = in.pending_va; pending; pending &= pending - 1) {
+      const int o = __builtin_ctz(pending);
+      lower[o][p] = static_cast<uint16_t>(lower[o][p] & ~(1u << vc));
+      upper[o][p] = static_cast<uint16_t>(upper[o][p] & ~(1u << vc));
+      if (all) {
+        in.out_vc[o] = chosen[o];
+        out_vc_busy_[ovc(r, o, chosen[o])] = 1;
+      }
+    }
+    if (all) {
+      in.pending_va = 0;
+      activate_vc(in);
+    }
+  }
+
+  // Then one-iteration iSLIP per output port: each free output VC grants one requesting input VC (round
+  // robin over the router's input VCs), each input VC accepts one grant (round robin over output VCs);
+  // pointers move only on acceptance. With dateline classes, the lower half of a link's VCs serves class 0
+  // and the upper half class 1.
   for (; asked; asked &= asked - 1) {
     const int o = __builtin_ctz(asked);
     std::array<uint16_t, kNumPorts> all;
-    for (int p = 0; p < kNumPorts; ++p) all[p] = static_cast<uint16_t>(lower[o][p] | upper[o][p]);
-    std::array<int8_t, kMaxVcs> granted_k_of;  // per output VC granted: the input VC index, or -1
-    std::array<int, kMaxVcs> grant_k;
+    bool any = false;
+    for (int p = 0; p < kNumPorts; ++p) {
+      all[p] = static_cast<uint16_t>(lower[o][p] | upper[o][p]);
+      any = any || all[p];
+    }
+    if (!any) continue;
+    std::array<int8_t, kMaxVcs> granted_ov;  // per grant: the output VC
+    std::array<int, kMaxVcs> grant_k;        // per grant: the input VC
     int grants = 0;
     for (int ov = 0; ov < vcs_; ++ov) {
       const size_t out = ovc(r, o, ov);
@@ -32,17 +78,17 @@ bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, const VcReques
         if (grant_k[g] == k) same = g;
       if (same < 0) {
         grant_k[grants] = k;
-        granted_k_of[grants] = static_cast<int8_t>(ov);
+        granted_ov[grants] = static_cast<int8_t>(ov);
         ++grants;
       } else {
         const int pointer = va_accept_rr_[first + k];
         auto distance = [&](int v) { return (v - pointer + vcs_) % vcs_; };
-        if (distance(ov) < distance(granted_k_of[same])) granted_k_of[same] = static_cast<int8_t>(ov);
+        if (distance(ov) < distance(granted_ov[same])) granted_ov[same] = static_cast<int8_t>(ov);
       }
     }
     for (int g = 0; g < grants; ++g) {
       const int k = grant_k[g];
-      const int ov = granted_k_of[g];
+      const int ov = granted_ov[g];
       const size_t out = ovc(r, o, ov);
       InputVc& in = in_vc_[first + k];
       in.out_vc[o] = static_cast<int8_t>(ov);
@@ -50,11 +96,7 @@ bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, const VcReques
       out_vc_busy_[out] = 1;
       va_grant_rr_[out] = static_cast<uint8_t>(k + 1 == count ? 0 : k + 1);
       va_accept_rr_[first + k] = static_cast<uint8_t>(ov + 1 == vcs_ ? 0 : ov + 1);
-      if (in.pending_va == 0) {
-        in.state = kActive;
-        in.ready = t + static_cast<uint64_t>(config_.delays.vc_alloc);
-        activated_now = activated_now || in.ready <= t;
-      }
+      if (in.pending_va == 0) activate_vc(in);
     }
   }
   return activated_now;
