@@ -140,7 +140,7 @@ class FlitNetwork {
   void step(uint64_t t);
   void step_router(int router, uint64_t t);
   void route(int router, int in_port, int vc, uint64_t t);
-  bool allocate_vcs(int router, uint64_t t, unsigned asked, VcRequests lower, VcRequests upper,
+  bool allocate_vcs(int router, uint64_t t, unsigned asked, VcRequests& lower, VcRequests& upper,
                     const std::vector<int>& multi_branch);
   int pick_requester(const std::array<uint16_t, kNumPorts>& requests, int start) const;
   void allocate_switch(int router, uint64_t t, const std::array<uint16_t, kNumPorts>& switch_ready);

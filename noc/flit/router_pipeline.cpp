@@ -223,6 +223,17 @@ void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t) {
     if (tail) out_vc_busy_[out] = 0;
   }
   last_progress_ = t;
+  if ((in.branch_mask & (in.branch_mask - 1)) == 0) {
+    // One branch: the flit leaves the buffer at once and its slot's credit heads upstream.
+    pop_flit(r, in_port, vc);
+    return_credit(r, in_port, vc, t);
+    if (tail) {
+      in.state = kIdle;
+      in.branch_mask = 0;
+      in.split = false;
+    }
+    return;
+  }
   ++in.ahead[o];
   // Flits every branch has taken leave the buffer; each freed slot's credit heads upstream.
   for (;;) {

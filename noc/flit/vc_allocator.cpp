@@ -3,7 +3,7 @@
 
 namespace tessera::noc::flit {
 
-bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, VcRequests lower, VcRequests upper,
+bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, VcRequests& lower, VcRequests& upper,
                                const std::vector<int>& multi_branch) {
   const size_t first = ivc(r, 0, 0);
   const int count = kNumPorts * vcs_;
