@@ -7,10 +7,11 @@ namespace tessera {
 
 void TileBuffer::push(uint64_t tiles) {
   pushed_ += tiles;
+  reserved_ -= std::min(reserved_, tiles);
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   if (!levels_.empty() && levels_.back().second == now) levels_.back().first = pushed_;
   else levels_.emplace_back(pushed_, now);
-  changed_.notify(sc_core::SC_ZERO_TIME);
+  changed_->notify(sc_core::SC_ZERO_TIME);
 }
 
 void TileBuffer::pop(uint64_t tiles) {
@@ -18,7 +19,7 @@ void TileBuffer::pop(uint64_t tiles) {
     throw std::logic_error("buffer " + name_ + ": popping " + std::to_string(tiles) + " tiles but only " +
                            std::to_string(pushed_ - popped_) + " are there");
   popped_ += tiles;
-  changed_.notify(sc_core::SC_ZERO_TIME);
+  changed_->notify(sc_core::SC_ZERO_TIME);
 }
 
 sc_core::sc_time TileBuffer::time_reached(uint64_t level) const {

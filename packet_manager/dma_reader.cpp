@@ -32,6 +32,7 @@ void DmaReader::issue() {
         TileBuffer& b = chip_.buffer(cmd.dst_cores[d], cmd.dst_buffers[d]);
         while (!b.has_room(cmd.tiles)) wait(b.changed());
       }
+      for (size_t d = 0; d < cmd.dst_cores.size(); ++d) chip_.buffer(cmd.dst_cores[d], cmd.dst_buffers[d]).reserve(cmd.tiles);
     }
     ++outstanding_;
     issued_at_[i] = chip_.now_cycle();

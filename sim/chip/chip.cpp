@@ -25,8 +25,9 @@ Chip::Chip(const ArchConfig& config, const Plan& plan)
   for (size_t c = 0; c < plan.cores.size(); ++c) {
     const CoreProgram& program = plan.cores[c];
     buffers_.emplace_back();
+    buffer_events_.push_back(std::make_unique<sc_core::sc_event>());
     for (const BufferSpec& spec : program.buffers)
-      buffers_.back().push_back(std::make_unique<TileBuffer>(spec.name, spec.capacity_tiles));
+      buffers_.back().push_back(std::make_unique<TileBuffer>(spec.name, spec.capacity_tiles, *buffer_events_.back()));
     const std::string name = "core_" + std::to_string(program.pos.x) + "_" + std::to_string(program.pos.y);
     compute_.push_back(std::make_unique<ComputePipeline>((name + "_compute").c_str(), int(c), program, *this));
     readers_.push_back(std::make_unique<DmaReader>((name + "_dma_in").c_str(), int(c), program, *this,

@@ -54,6 +54,7 @@ class Chip : public ChipServices {
   std::unique_ptr<noc::NocModule> noc_;
   DramChannels dram_;
   std::vector<std::vector<std::unique_ptr<TileBuffer>>> buffers_;
+  std::vector<std::unique_ptr<sc_core::sc_event>> buffer_events_;  // one per core, shared by its buffers
   std::vector<std::unique_ptr<ComputePipeline>> compute_;
   std::vector<std::unique_ptr<DmaReader>> readers_;
   std::vector<std::unique_ptr<DmaWriter>> writers_;

@@ -39,8 +39,8 @@ bool alias_outputs(MapContext& ctx, int op_index) {
       const int64_t rank = int64_t(y.shape.size());
       int64_t axis = op.attrs["axis"].get<int64_t>();
       if (axis < 0) axis += rank;
-      const bool along_cols = (rank == 4 && axis == 1) || (rank != 4 && axis == rank - 1);
-      bool along_rows = rank != 4 && !along_cols;
+      const bool along_cols = axis_is_columns(y, axis);
+      bool along_rows = !y.image && !along_cols;
       for (int64_t d = 0; d < axis && along_rows; ++d) along_rows = y.shape[d] == 1;
       if (!along_cols && !along_rows) return false;
       int64_t offset = 0;
@@ -54,7 +54,7 @@ bool alias_outputs(MapContext& ctx, int op_index) {
     case OpType::reshape: case OpType::flatten: case OpType::squeeze: case OpType::unsqueeze: {
       const MatrixShape a = matrix_shape(g.input(op, 0)), b = matrix_shape(y);
       const bool same_layout = a.rows == b.rows && a.cols == b.cols &&
-                               (g.input(op, 0).shape.size() == 4) == (y.shape.size() == 4);
+                               g.input(op, 0).image == y.image;
       if (!same_layout) return false;
       out = ctx.held[op.inputs[0]];
       return true;
@@ -63,7 +63,7 @@ bool alias_outputs(MapContext& ctx, int op_index) {
       const int64_t rank = int64_t(g.input(op, 0).shape.size());
       int64_t axis = op.attrs["axis"].get<int64_t>();
       if (axis < 0) axis += rank;
-      const bool cols = (rank == 4 && axis == 1) || (rank != 4 && axis == rank - 1);
+      const bool cols = axis_is_columns(g.input(op, 0), axis);
       if (!cols || op.attrs.value("step", 1) != 1) return false;
       int64_t start = op.attrs["start"].get<int64_t>();
       if (start < 0) start += g.input(op, 0).shape[axis];

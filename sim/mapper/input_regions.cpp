@@ -33,14 +33,14 @@ bool is_matrix_transpose(const Graph& g, const Op& op) {
   const MatrixShape a = matrix_shape(x), b = matrix_shape(y);
   if (a.rows != b.cols || a.cols != b.rows) return false;
   if (op.type == OpType::reshape || op.type == OpType::flatten)
-    return x.shape.size() == 4 && x.shape[0] == 1 && y.shape.size() != 4;
+    return x.image && x.shape[0] == 1 && !y.image;
   if (op.type == OpType::transpose) {
     const auto& perm = op.attrs["perm"];
     const size_t n = perm.size();
     if (n < 2 || perm[n - 1].get<int64_t>() != int64_t(n - 2) || perm[n - 2].get<int64_t>() != int64_t(n - 1)) return false;
     for (size_t d = 0; d + 2 < n; ++d)
       if (perm[d].get<int64_t>() != int64_t(d) || x.shape[d] != 1) return false;
-    return x.shape.size() != 4;
+    return !x.image;
   }
   return false;
 }
@@ -146,11 +146,11 @@ std::vector<Region> needed_input_regions(const Graph& g, const Op& op, const Reg
       const int64_t rank = int64_t(y.shape.size());
       int64_t axis = op.attrs["axis"].get<int64_t>();
       if (axis < 0) axis += rank;
-      const bool along_cols = (rank == 4 && axis == 1) || (rank != 4 && axis == rank - 1);
+      const bool along_cols = axis_is_columns(y, axis);
       bool along_rows = !along_cols;
       if (along_rows)
         for (int64_t d = 0; d < axis; ++d) along_rows = along_rows && y.shape[d] == 1;
-      if (rank == 4 && !along_cols) along_rows = false;
+      if (y.image && !along_cols) along_rows = false;
       int64_t offset = 0;
       for (size_t i = 0; i < op.inputs.size(); ++i) {
         const MatrixShape m = matrix_shape(in(i));
@@ -171,10 +171,18 @@ std::vector<Region> needed_input_regions(const Graph& g, const Op& op, const Reg
       int64_t axis = op.attrs["axis"].get<int64_t>();
       if (axis < 0) axis += rank;
       int64_t start = op.attrs["start"].get<int64_t>();
-      const bool cols = (rank == 4 && axis == 1) || (rank != 4 && axis == rank - 1);
+      const bool cols = axis_is_columns(in(0), axis);
       if (start < 0) start += in(0).shape[axis];
-      if (cols && op.attrs.value("step", 1) == 1) need[0] = {out.r0, out.r1, out.c0 + start, out.c1 + start};
-      else need[0] = whole(in(0));
+      if (cols && op.attrs.value("step", 1) == 1) {
+        need[0] = {out.r0, out.r1, out.c0 + start, out.c1 + start};
+      } else {
+        // A slice across rows: the rows in the same proportion of the input (an upper bound on what the
+        // selected elements span).
+        const MatrixShape a = matrix_shape(in(0)), b = matrix_shape(y);
+        const int64_t lo = b.rows ? out.r0 * a.rows / b.rows : 0;
+        const int64_t hi = b.rows ? std::min(a.rows, (out.r1 * a.rows + b.rows - 1) / b.rows) : a.rows;
+        need[0] = {lo, std::max(hi, lo + 1), 0, a.cols};
+      }
       return need;
     }
     case OpType::moe_dispatch:
@@ -207,7 +215,15 @@ std::vector<Region> needed_input_regions(const Graph& g, const Op& op, const Reg
         need[0] = {out.c0, out.c1, out.r0, out.r1};
         return need;
       }
-      for (size_t i = 0; i < op.inputs.size(); ++i) need[i] = whole(in(i));
+      {
+        // Other layout changes move every element once; which rows feed which is taken by position in
+        // the flattened order (exact for row-major reshapes, an approximation for general transposes).
+        const MatrixShape a = matrix_shape(in(0)), b = matrix_shape(y);
+        const int64_t lo = b.rows ? out.r0 * a.rows / b.rows : 0;
+        const int64_t hi = b.rows ? std::min(a.rows, (out.r1 * a.rows + b.rows - 1) / b.rows) : a.rows;
+        need[0] = {lo, std::max(hi, lo + 1), 0, a.cols};
+        for (size_t i = 1; i < op.inputs.size(); ++i) need[i] = whole(in(i));
+      }
       return need;
     default:
       for (size_t i = 0; i < op.inputs.size(); ++i) need[i] = same_or_whole(in(i), y, out);

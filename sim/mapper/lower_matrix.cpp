@@ -93,7 +93,12 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   const Op& op = ctx.graph.ops[op_index];
   const Tensor& a = ctx.graph.input(op, 0);
   const Tensor& b = ctx.graph.input(op, 1);
-  const MatmulShape s = shape_of(ctx.graph, op, out, algo);
+  MatmulShape s = shape_of(ctx.graph, op, out, algo);
+  // A matmul whose A does not fit beside everything else reads it from DRAM chunk by chunk, as if it were
+  // a network input; the producers write it there first.
+  const bool a_staged = op.type == OpType::matmul && s.a_resident && ctx.decisions.block_shrink(op_index) >= 0 &&
+                        ctx.decisions.streamed_ops.count(op_index) && ctx.decisions.staged.count({op.inputs[0], op_index});
+  if (a_staged) s.a_resident = false;
   const DataFormat fa = ctx.format_of(a), fb = ctx.format_of(b), fo = ctx.format_of(ctx.graph.output(op));
   const Fidelity fid = ctx.fidelity_of(op);
   const uint32_t ta = tile_bytes(fa), tb = tile_bytes(fb), to = tile_bytes(fo);
@@ -104,15 +109,29 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   const PacketManagerConfig& pm = ctx.config.packet_manager;
   CoreShare share;
   share.macs = s.macs;
+  // Sub-blocks of at most 8 tile rows, fewer when SRAM fitting asked for smaller blocks.
+  const int64_t max_block_rows = std::max<int64_t>(1, 8 >> ctx.decisions.block_shrink(op_index));
   if (op.type != OpType::matmul) share.conv_algorithm = op.type == OpType::conv2d ? to_string(algo) : "im2col";
 
   // Operands that stay whole in SRAM: activations, and the bias.
   OperandFetch a_res, b_res, bias;
   uint64_t fixed = 0;
   if (emit) {
-    if (s.a_resident) a_res = ctx.fetch_resident(op_index, 0, core, need[0], "in0");
-    if (!s.b_weight) b_res = ctx.fetch_resident(op_index, 1, core, need[1], "in1");
-    if (op.inputs.size() > 2) bias = ctx.fetch_resident(op_index, 2, core, need[2], "bias");
+    // What of A each sub-block reads (sub-blocks only get smaller below), to size a streamed buffer.
+    std::vector<Region> a_block_needs;
+    const int64_t first_blocks = ceil_div(m_t, std::min<int64_t>(m_t, max_block_rows));
+    for (int64_t mi = 0; mi < first_blocks && s.a_resident; ++mi) {
+      const Region r = needed_input_regions(ctx.graph, op, sub_region(out, mi, first_blocks, 0, n_t))[0];
+      if (op.type != OpType::matmul) {
+        a_block_needs.push_back(r);
+        continue;
+      }
+      for (int64_t k0 = 0; k0 < k_t; k0 += 8) a_block_needs.push_back(r.intersect({r.r0, r.r1, k0 * kTileDim, (k0 + 8) * kTileDim}));
+    }
+    if (s.a_resident) a_res = ctx.fetch_resident(op_index, 0, core, need[0], "in0", a_block_needs);
+    // Every block reads all of an activation B and of the bias: a streamed buffer must hold them whole.
+    if (!s.b_weight) b_res = ctx.fetch_resident(op_index, 1, core, need[1], "in1", {need[1]});
+    if (op.inputs.size() > 2) bias = ctx.fetch_resident(op_index, 2, core, need[2], "bias", {need[2]});
     fixed = a_res.bytes + b_res.bytes + bias.bytes;
   } else {
     if (s.a_resident) fixed += region_bytes(need[0], fa);
@@ -123,12 +142,15 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   // working set fits what SRAM has left.
   const uint64_t sram = ctx.config.core.sram_bytes();
   const uint64_t budget = sram > fixed ? (sram - fixed) * 9 / 10 : 0;
-  int64_t ms = std::min<int64_t>(m_t, 8), ns = n_t, kb = std::min<int64_t>(k_t, 8);
+  int64_t ms = std::min<int64_t>(m_t, max_block_rows), ns = n_t, kb = std::min<int64_t>(k_t, 8);
   auto working = [&](int64_t m, int64_t n, int64_t k) {
     const uint64_t out_bytes = uint64_t(s.batches * m * n) * to * (k < k_t && m * n > 8 ? 2 : 1);
     const uint64_t a_chunk = (s.gather || !s.a_resident || s.batches > 1) ? 2 * uint64_t(s.batches * m * k) * ta : 0;
     const uint64_t b_chunk = s.b_weight ? 2 * uint64_t(s.batches * k * n) * tb : 0;
     return out_bytes + a_chunk + b_chunk;
+  };
+  auto working_without_b = [&](int64_t m, int64_t n, int64_t k) {
+    return working(m, n, k) - (s.b_weight ? 2 * uint64_t(s.batches * k * n) * tb : 0);
   };
   while (working(ms, ns, kb) > budget && (ms > 1 || ns > 1 || kb > 1)) {
     if (kb > 2) kb = (kb + 1) / 2;
@@ -137,12 +159,19 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
     else kb = 1;
   }
   const int64_t m_blocks = ceil_div(m_t, ms), n_blocks = ceil_div(n_t, ns), k_chunks = ceil_div(k_t, kb);
-  // Weights stay resident across sub-blocks when they fit beside everything else; else they stream again.
+  // Weights stay resident across sub-blocks when they fit beside everything else; else they stream through
+  // a double buffer, again for every sub-block.
   const uint64_t weight_total = uint64_t(s.batches * k_t * n_t) * tb;
-  const bool weights_resident = s.b_weight && (m_blocks == 1 || weight_total + working(ms, ns, kb) <= budget);
-  if (fixed + working(ms, ns, kb) > sram) share.note = "working set exceeds SRAM even at 1x1 tile blocks";
-  share.own_bytes = working(ms, ns, kb) + (weights_resident ? weight_total : 0);
+  const bool weights_resident = s.b_weight && weight_total + working(ms, ns, kb) <= budget;
+  if (fixed + working(ms, ns, kb) > sram) {
+    share.note = "working set exceeds SRAM even at 1x1 tile blocks";
+    share.fits = false;
+  }
+  share.own_bytes = working(ms, ns, kb) - (weights_resident ? working(ms, ns, kb) - working_without_b(ms, ns, kb) : 0) +
+                    (weights_resident ? weight_total : 0);
 
+  std::vector<BufferLevel> a_gate = emit ? ctx.prefetch_gate(core) : std::vector<BufferLevel>{};
+  if (emit && a_staged) a_gate.push_back(ctx.stage_through_dram(op_index, 0, core, need[0]));
   const int a_stream = emit && !s.a_resident
                            ? ctx.builder.add_buffer(core, "in0:" + op.name, op_index, uint64_t(2 * ms * kb), ta) : -1;
   const int b_stream = emit && s.b_weight
@@ -158,21 +187,26 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   int64_t macs_left = s.macs;
   const int64_t blocks_total = m_blocks * n_blocks * k_chunks;
   int64_t block_index = 0;
+  std::vector<ComputeCmd> cmds;
+  std::vector<Region> a_needs;  // what of A each command reads, to release a streamed A in time
   for (int64_t mi = 0; mi < m_blocks; ++mi) {
     const int64_t m_here = std::min(ms, m_t - mi * ms);
     const int64_t rows_here = std::min<int64_t>(m_here * kTileDim, s.a_rows - mi * ms * kTileDim);
     for (int64_t ni = 0; ni < n_blocks; ++ni) {
       const int64_t n_here = std::min(ns, n_t - ni * ns);
       const Region block_out = sub_region(out, mi, m_blocks, ni, ns);
-      std::vector<BufferLevel> a_waits;
-      if (emit && s.a_resident) a_waits = a_res.waits_for(needed_input_regions(ctx.graph, op, block_out)[0]);
+      const Region block_need = needed_input_regions(ctx.graph, op, block_out)[0];
       for (int64_t kj = 0; kj < k_chunks; ++kj, ++block_index) {
         const int64_t k_here = std::min(kb, k_t - kj * kb);
         const bool last_k = kj == k_chunks - 1;
+        // A matmul's K chunk reads only its columns of A; a conv's reduction mixes channels and taps.
+        const Region a_need = op.type == OpType::matmul
+                                  ? block_need.intersect({block_need.r0, block_need.r1, kj * kb * kTileDim, (kj * kb + k_here) * kTileDim})
+                                  : block_need;
         ComputeCmd cmd;
         cmd.op = op_index;
         if (block_index == 0) cmd.launch_cycles = ctx.costs.kernel_launch_cycles();
-        cmd.waits = a_waits;
+        if (emit && s.a_resident) cmd.waits = a_res.waits_for(a_need);
         for (const OperandFetch* f : {&b_res, &bias}) {
           const auto w = f->all_waits();
           cmd.waits.insert(cmd.waits.end(), w.begin(), w.end());
@@ -184,7 +218,7 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
           ctx.builder.dram_read(a.name + "|" + std::to_string(out.r0) + "|" + std::to_string(mi) + "|" +
                                     std::to_string(ni) + "|" + std::to_string(kj),
                                 op_index, core, a_stream, uint64_t(std::ceil(a_chunk_tiles * ta * a_live)),
-                                a_chunk_tiles, true, ctx.prefetch_gate(core));
+                                a_chunk_tiles, true, a_gate, 2 * int64_t(cmds.size()));
           a_level += a_chunk_tiles;
           cmd.waits.push_back({a_stream, a_level});
           cmd.pops.push_back({a_stream, a_chunk_tiles});
@@ -198,7 +232,7 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
                                       std::to_string(ni) + "|" + std::to_string(kj) +
                                       (weights_resident ? "" : "|" + std::to_string(mi)),
                                   op_index, core, b_stream, b_chunk_tiles * tb, b_chunk_tiles, !weights_resident,
-                                  ctx.prefetch_gate(core));
+                                  ctx.prefetch_gate(core), 2 * int64_t(cmds.size()) + 1);
           share.weight_bytes += b_chunk_tiles * tb;
         }
         if (s.b_weight && emit) {
@@ -257,8 +291,20 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
         total_unpack += cmd.unpack_cycles;
         total_pack += cmd.pack_cycles;
         total_reshape += cmd.reshape_on_core ? 0 : cmd.reshape_cycles;
-        if (emit) ctx.builder.compute(core, cmd);
+        cmds.push_back(std::move(cmd));
+        a_needs.push_back(a_need);
       }
+    }
+  }
+  if (emit) {
+    ctx.issue_stream_reads(op_index, core, a_res, a_needs);
+    // B (an activation) and the bias are read whole by every block.
+    ctx.issue_stream_reads(op_index, core, b_res, std::vector<Region>(cmds.size(), need[1]));
+    if (op.inputs.size() > 2) ctx.issue_stream_reads(op_index, core, bias, std::vector<Region>(cmds.size(), need[2]));
+    const auto a_pops = a_res.stream_pops(a_needs);
+    for (size_t i = 0; i < cmds.size(); ++i) {
+      cmds[i].pops.insert(cmds[i].pops.end(), a_pops[i].begin(), a_pops[i].end());
+      ctx.builder.compute(core, cmds[i]);
     }
   }
   share.out_tiles = out_level;

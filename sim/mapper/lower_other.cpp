@@ -63,13 +63,31 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
   const Op& op = ctx.graph.ops[op_index];
   const std::vector<Region> need = needed_input_regions(ctx.graph, op, out);
   CoreShare share;
+  // Blocks of whole tile rows, about block_tiles tiles each, so that stages overlap and each block starts
+  // as soon as the input rows it reads are there.
+  const int64_t col_tiles = std::max<int64_t>(ceil_div(out.cols(), kTileDim), 1);
+  const int64_t row_tiles = std::max<int64_t>(ceil_div(out.rows(), kTileDim), 1);
+  const int64_t rows_per_block = std::max<int64_t>(
+      1, (int64_t(ctx.config.mapper.block_tiles) >> ctx.decisions.block_shrink(op_index)) / col_tiles);
+  const int64_t blocks = ceil_div(row_tiles, rows_per_block);
+  std::vector<Region> block_regions;
+  std::vector<std::vector<Region>> block_needs(op.inputs.size());
+  for (int64_t b = 0; b < blocks; ++b) {
+    block_regions.push_back({out.r0 + std::min(out.rows(), b * rows_per_block * kTileDim),
+                             out.r0 + std::min(out.rows(), (b + 1) * rows_per_block * kTileDim), out.c0, out.c1});
+    const std::vector<Region> n = needed_input_regions(ctx.graph, op, block_regions.back());
+    for (size_t i = 0; i < n.size(); ++i) block_needs[i].push_back(n[i]);
+  }
   std::vector<OperandFetch> inputs;
-  for (size_t i = 0; i < op.inputs.size(); ++i)
-    inputs.push_back(ctx.fetch_resident(op_index, int(i), core, need[i], "in" + std::to_string(i)));
+  std::vector<std::vector<std::vector<BufferLevel>>> pops;
+  for (size_t i = 0; i < op.inputs.size(); ++i) {
+    inputs.push_back(ctx.fetch_resident(op_index, int(i), core, need[i], "in" + std::to_string(i), block_needs[i]));
+    pops.push_back(inputs.back().stream_pops(block_needs[i]));
+    ctx.issue_stream_reads(op_index, core, inputs.back(), block_needs[i]);
+  }
   const DataFormat fo = ctx.format_of(ctx.graph.output(op));
   share.out_buffer = ctx.builder.add_buffer(core, "out:" + op.name, op_index, 0, tile_bytes(fo));
   const uint64_t tiles = uint64_t(region_tiles(out));
-  const int64_t col_tiles = std::max<int64_t>(ceil_div(out.cols(), kTileDim), 1);
   const uint64_t tiles_per_row = uint64_t(col_tiles);
   const uint64_t window = pool_window(op, ctx.graph);
   uint64_t in_bytes = 0;
@@ -77,23 +95,17 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
   for (const auto& f : inputs) { in_bytes += f.bytes; compressed = compressed || f.compressed; }
   share.own_bytes = tiles * tile_bytes(fo);
 
-  // Blocks of whole tile rows, about block_tiles tiles each, so that stages overlap and each block starts
-  // as soon as the input rows it reads are there.
-  const int64_t row_tiles = std::max<int64_t>(ceil_div(out.rows(), kTileDim), 1);
-  const int64_t rows_per_block = std::max<int64_t>(1, int64_t(ctx.config.mapper.block_tiles) / col_tiles);
-  const int64_t blocks = ceil_div(row_tiles, rows_per_block);
   uint64_t level = 0;
   for (int64_t b = 0; b < blocks; ++b) {
-    const Region block{out.r0 + std::min(out.rows(), b * rows_per_block * kTileDim),
-                       out.r0 + std::min(out.rows(), (b + 1) * rows_per_block * kTileDim), out.c0, out.c1};
+    const Region& block = block_regions[size_t(b)];
     const uint64_t here = uint64_t(std::max<int64_t>(region_tiles(block), 1));
     ComputeCmd cmd;
     cmd.op = op_index;
     if (b == 0 && !fused) cmd.launch_cycles = ctx.costs.kernel_launch_cycles();
-    const std::vector<Region> block_need = needed_input_regions(ctx.graph, op, block);
     for (size_t i = 0; i < inputs.size(); ++i) {
-      const auto w = inputs[i].waits_for(block_need[i]);
+      const auto w = inputs[i].waits_for(block_needs[i][size_t(b)]);
       cmd.waits.insert(cmd.waits.end(), w.begin(), w.end());
+      cmd.pops.insert(cmd.pops.end(), pops[i][size_t(b)].begin(), pops[i][size_t(b)].end());
     }
     uint64_t reshape = 0;
     bool on_core = false;

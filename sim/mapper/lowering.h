@@ -19,6 +19,7 @@ struct CoreShare {
   std::string conv_algorithm;
   std::string note;
   double estimated_cycles = 0; // the slowest stage's total plus DRAM time for the weights, for choices
+  bool fits = true;            // the working set fits the core's SRAM
 };
 
 // `algorithm` matters for convs only. With `emit` false nothing is added to the plan: the returned share

@@ -7,11 +7,12 @@
 
 namespace tessera {
 
-MapContext::MapContext(const ArchConfig& c, const Graph& g, Plan& p)
-    : config(c), graph(g), plan(p), costs(c.core), builder(c, p) {
+MapContext::MapContext(const ArchConfig& c, const Graph& g, Plan& p, const SramDecisions& d)
+    : config(c), graph(g), plan(p), costs(c.core), builder(c, p), decisions(d) {
   core_count = int(plan.cores.size());
   held.resize(graph.tensors.size());
   ops_on_core.assign(plan.cores.size(), 0);
+  spilled_bytes.assign(graph.ops.size(), 0);
   resident.assign(plan.cores.size(), std::vector<uint64_t>(graph.ops.size() + 1, 0));
 }
 
@@ -35,15 +36,90 @@ double MapContext::zero_tile_fraction(const Tensor& t) const {
   return std::min(1.0, std::max(t.zero_tiles, by_chance));
 }
 
-void MapContext::hold_sram(int core, int from, int to, uint64_t bytes) {
-  for (int s = std::max(from, 0); s <= to; ++s) resident[core][s] += bytes;
+BufferLevel MapContext::stage_through_dram(int op_index, int input, int core, const Region& region) {
+  const Op& op = graph.ops[op_index];
+  const int tensor = op.inputs[input];
+  const Tensor& t = graph.tensors[tensor];
+  // The producers write their pieces to DRAM and tell this core; it reads once all are there.
+  const int token = builder.add_buffer(core, "staged:" + t.name + ":" + op.name, op_index, 0, 1);
+  uint64_t pieces = 0;
+  for (const HeldPiece& piece : held[tensor])
+    if (!piece.region.intersect(region).empty()) {
+      builder.stage_to_dram(piece, piece.step, region_bytes(piece.region, format_of(t)), core, token, t.name);
+      ++pieces;
+    }
+  return {token, pieces};
+}
+
+void MapContext::issue_stream_reads(int op_index, int core, const OperandFetch& fetch,
+                                    const std::vector<Region>& needs) {
+  for (size_t i = 0; i < fetch.pending.size(); ++i) {
+    int64_t first = int64_t(needs.size());
+    for (size_t b = 0; b < needs.size(); ++b)
+      if (!fetch.parts[i].region.intersect(needs[b]).empty()) {
+        first = int64_t(b);
+        break;
+      }
+    const OperandFetch::PendingRead& r = fetch.pending[i];
+    builder.dram_read(r.key, op_index, core, fetch.parts[i].ready.buffer, r.bytes, r.tiles, true, r.waits, 2 * first);
+  }
+}
+
+void MapContext::hold_sram(int core, int from, int to, uint64_t bytes, int tensor, int consumer) {
+  from = std::max(from, 0);
+  for (int s = from; s <= to; ++s) resident[core][s] += bytes;
+  holdings.push_back({core, from, to, bytes, tensor, consumer});
 }
 
 std::vector<BufferLevel> OperandFetch::waits_for(const Region& region) const {
   std::vector<BufferLevel> out;
   for (const OperandPart& p : parts)
-    if (!p.region.intersect(region).empty()) out.push_back(p.ready);
+    if (!p.region.intersect(region).empty()) {
+      // Streamed parts share one buffer in order: the last overlapping part's level covers the rest.
+      if (streamed && !out.empty()) out.back() = p.ready;
+      else out.push_back(p.ready);
+    }
   return out;
+}
+
+std::vector<std::vector<BufferLevel>> OperandFetch::stream_pops(const std::vector<Region>& needs) const {
+  std::vector<std::vector<BufferLevel>> pops(needs.size());
+  if (!streamed || parts.empty()) return pops;
+  uint64_t previous_level = 0;
+  for (const OperandPart& p : parts) {
+    size_t last = 0;
+    for (size_t b = 0; b < needs.size(); ++b)
+      if (!p.region.intersect(needs[b]).empty()) last = b;
+    pops[last].push_back({p.ready.buffer, p.ready.tiles - previous_level});
+    previous_level = p.ready.tiles;
+  }
+  return pops;
+}
+
+static int64_t chunks_for(uint64_t bytes, uint64_t chunk) { return int64_t(std::max<uint64_t>(1, (bytes + chunk - 1) / chunk)); }
+
+// Tiles a streamed buffer must hold: while block b runs, every part from the oldest one a block b or
+// later still reads up to the newest block b reads, plus one part arriving.
+static uint64_t stream_capacity(const std::vector<Region>& parts, const std::vector<uint64_t>& tiles,
+                                const std::vector<Region>& needs) {
+  uint64_t largest = *std::max_element(tiles.begin(), tiles.end());
+  if (needs.empty()) return largest * 3;
+  std::vector<size_t> last_use(parts.size(), 0);
+  for (size_t p = 0; p < parts.size(); ++p)
+    for (size_t b = 0; b < needs.size(); ++b)
+      if (!parts[p].intersect(needs[b]).empty()) last_use[p] = b;
+  uint64_t most = 0;
+  for (size_t b = 0; b < needs.size(); ++b) {
+    size_t newest = 0, oldest = parts.size();
+    for (size_t p = 0; p < parts.size(); ++p) {
+      if (!parts[p].intersect(needs[b]).empty()) newest = p;
+      if (last_use[p] >= b && oldest == parts.size()) oldest = p;
+    }
+    uint64_t held = 0;
+    for (size_t p = oldest; p <= newest && p < parts.size(); ++p) held += tiles[p];
+    most = std::max(most, held);
+  }
+  return most + largest;
 }
 
 std::vector<BufferLevel> OperandFetch::all_waits() const {
@@ -53,7 +129,7 @@ std::vector<BufferLevel> OperandFetch::all_waits() const {
 }
 
 OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const Region& region,
-                                        const std::string& label) {
+                                        const std::string& label, const std::vector<Region>& block_needs) {
   const Op& op = graph.ops[op_index];
   const Tensor& t = graph.input(op, input);
   const DataFormat f = format_of(t);
@@ -64,27 +140,61 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
   const double density = t.density;
   const bool compress = config.packet_manager.compression && compression_ratio(f, density) > 1.0;
 
-  if (held[op.inputs[input]].empty()) {
-    // Inputs and weights start in DRAM: read in row chunks that spread over the channels, each landing
-    // in its own buffer so that blocks can start on the first rows.
+  const int tensor = op.inputs[input];
+  const bool staged = decisions.staged.count({tensor, op_index}) != 0;
+  if (held[tensor].empty() || staged) {
+    // Inputs, weights and staged activations come from DRAM, read in row chunks that spread over the
+    // channels, each landing in its own buffer so that blocks can start on the first rows. A streamed
+    // operand's chunks share one bounded buffer instead, released as blocks finish with them.
+    std::vector<BufferLevel> waits = prefetch_gate(core);
+    if (staged && !held[tensor].empty()) waits.push_back(stage_through_dram(op_index, input, core, region));
+    const bool streamed = decisions.streamed_ops.count(op_index) != 0 && (staged || held[tensor].empty());
     const uint64_t bytes = uint64_t(std::ceil(region_bytes(region, f) * live));
-    const uint64_t chunk = 64 * 1024;
-    const int64_t chunks = std::min<int64_t>(std::max<uint64_t>(1, (bytes + chunk - 1) / chunk), region.rows());
+    const uint64_t chunk = streamed ? (16 * 1024) >> decisions.block_shrink(op_index) : 64 * 1024;
     const std::string key = t.name + "|" + std::to_string(region.r0) + "," + std::to_string(region.r1) + "," +
-                            std::to_string(region.c0) + "," + std::to_string(region.c1);
-    for (int64_t i = 0; i < chunks; ++i) {
-      const Region part{region.r0 + region.rows() * i / chunks, region.r0 + region.rows() * (i + 1) / chunks,
-                        region.c0, region.c1};
-      const uint64_t b = std::max<uint64_t>(1, uint64_t(std::ceil(region_bytes(part, f) * live)));
-      const uint64_t n = std::max<int64_t>(region_tiles(part), 1);
-      const int buffer = builder.add_buffer(core, name + "#" + std::to_string(i), op_index, 0, tile_bytes(f));
-      builder.dram_read(key + "#" + std::to_string(i), op_index, core, buffer, b, n, false, prefetch_gate(core));
-      fetch.parts.push_back({part, {buffer, n}});
-      fetch.tiles += n;
+                            std::to_string(region.c0) + "," + std::to_string(region.c1) + (staged ? "|" + op.name : "");
+    // Parts split the rows, or the columns (a matmul's A read K chunk by K chunk), whichever a streamed
+    // buffer holds fewer tiles of.
+    auto split = [&](bool by_columns, std::vector<Region>& regions, std::vector<uint64_t>& tiles) {
+      const int64_t col_tiles = ceil_div(region.cols(), kTileDim);
+      const int64_t n = std::min<int64_t>(chunks_for(bytes, chunk), by_columns ? col_tiles : region.rows());
+      for (int64_t i = 0; i < n; ++i) {
+        regions.push_back(by_columns ? Region{region.r0, region.r1, std::min(region.c1, region.c0 + col_tiles * i / n * kTileDim),
+                                              std::min(region.c1, region.c0 + col_tiles * (i + 1) / n * kTileDim)}
+                                     : Region{region.r0 + region.rows() * i / n, region.r0 + region.rows() * (i + 1) / n,
+                                              region.c0, region.c1});
+        tiles.push_back(std::max<int64_t>(region_tiles(regions.back()), 1));
+      }
+    };
+    std::vector<Region> part_regions, column_regions;
+    std::vector<uint64_t> part_tiles, column_tiles;
+    split(false, part_regions, part_tiles);
+    if (streamed && region.cols() > kTileDim) {
+      split(true, column_regions, column_tiles);
+      if (stream_capacity(column_regions, column_tiles, block_needs) < stream_capacity(part_regions, part_tiles, block_needs)) {
+        part_regions.swap(column_regions);
+        part_tiles.swap(column_tiles);
+      }
     }
-    fetch.bytes = bytes;
+    const int64_t parts = int64_t(part_regions.size());
+    const int64_t chunks = parts;
+    const uint64_t capacity = streamed ? stream_capacity(part_regions, part_tiles, block_needs) : 0;
+    const int shared = streamed ? builder.add_buffer(core, name, op_index, capacity, tile_bytes(f)) : -1;
+    for (int64_t i = 0; i < chunks; ++i) {
+      const Region& part = part_regions[size_t(i)];
+      const uint64_t b = std::max<uint64_t>(1, uint64_t(std::ceil(region_bytes(part, f) * live)));
+      const uint64_t n = part_tiles[size_t(i)];
+      const int buffer = streamed ? shared : builder.add_buffer(core, name + "#" + std::to_string(i), op_index, 0, tile_bytes(f));
+      if (streamed) fetch.pending.push_back({key + "#" + std::to_string(i), b, n, waits});
+      else builder.dram_read(key + "#" + std::to_string(i), op_index, core, buffer, b, n, false, waits);
+      fetch.tiles += n;
+      fetch.parts.push_back({part, {buffer, streamed ? fetch.tiles : n}});
+    }
+    fetch.streamed = streamed;
+    if (staged && !held[tensor].empty()) spilled_bytes[op_index] += bytes;
+    fetch.bytes = streamed ? std::min<uint64_t>(capacity * tile_bytes(f), bytes) : bytes;
     // Prefetched while the op before runs.
-    hold_sram(core, op_index - 1, op_index, bytes);
+    hold_sram(core, op_index - 1, op_index, fetch.bytes, tensor, op_index);
     return fetch;
   }
 
@@ -97,7 +207,7 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
       fetch.parts.push_back({part, {piece.buffer, piece.level}});
       fetch.tiles += uint64_t(region_tiles(part));
       // The producer's output stays in SRAM until this op has read it.
-      hold_sram(core, piece.step + 1, op_index, region_bytes(part, f));
+      hold_sram(core, piece.step + 1, op_index, region_bytes(part, f), tensor, op_index);
       continue;
     }
     const uint64_t raw = uint64_t(std::ceil(region_bytes(part, f) * live));
@@ -109,7 +219,7 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
     fetch.tiles += tiles;
     fetch.bytes += bytes;
     // The data arrives as soon as its producer has it and stays until this op is done.
-    hold_sram(core, piece.step, op_index, bytes);
+    hold_sram(core, piece.step, op_index, bytes, tensor, op_index);
   }
   fetch.compressed = compress;
   return fetch;

@@ -1,6 +1,8 @@
 #pragma once
 // The state the mapper carries from op to op: where each tensor's pieces are held, the costs of the
 // core's engines, and the builder of the per-core programs. Lowerings for each kind of op share it.
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,22 +25,58 @@ struct OperandFetch {
   uint64_t tiles = 0;              // tiles of the operand
   uint64_t bytes = 0;              // bytes that land in the core's SRAM
   bool compressed = false;         // stored compressed: unpacks at the x1 rate
+  bool streamed = false;           // parts flow in order through one bounded buffer (see stream_pops)
 
   // Levels to wait for before using `region` of the operand: only the parts that overlap it, so that a
   // block starts as soon as its own rows are there.
   std::vector<BufferLevel> waits_for(const Region& region) const;
   std::vector<BufferLevel> all_waits() const;
+  // For a streamed operand read by blocks needing `needs` in order: the tiles each block releases (a
+  // part goes once the last block that reads it is done).
+  std::vector<std::vector<BufferLevel>> stream_pops(const std::vector<Region>& needs) const;
+
+  // A streamed operand's reads wait until the blocks are known (issue_stream_reads).
+  struct PendingRead {
+    std::string key;
+    uint64_t bytes = 0, tiles = 0;
+    std::vector<BufferLevel> waits;
+  };
+  std::vector<PendingRead> pending;
+};
+
+// Bytes a core holds in SRAM from op step `from` to `to`, and for which tensor and consumer op, so that
+// the SRAM check can choose what to send through DRAM instead.
+struct Holding {
+  int core = 0, from = 0, to = 0;
+  uint64_t bytes = 0;
+  int tensor = -1;
+  int consumer = -1;
+};
+
+// What the SRAM check decided on earlier attempts: activations that go through DRAM instead of waiting
+// in a consumer's SRAM, and ops whose inputs stream through bounded buffers.
+struct SramDecisions {
+  std::set<std::pair<int, int>> staged;  // (tensor, consumer op)
+  // Ops whose inputs stream, with how many times their blocks were halved to fit (0 to 3).
+  std::map<int, int> streamed_ops;
+  int block_shrink(int op) const {
+    auto it = streamed_ops.find(op);
+    return it == streamed_ops.end() ? 0 : it->second;
+  }
 };
 
 class MapContext {
  public:
-  MapContext(const ArchConfig& config, const Graph& graph, Plan& plan);
+  MapContext(const ArchConfig& config, const Graph& graph, Plan& plan, const SramDecisions& decisions);
 
   const ArchConfig& config;
   const Graph& graph;
   Plan& plan;
   ComputeCosts costs;
   PlanBuilder builder;
+  const SramDecisions& decisions;
+  std::vector<Holding> holdings;
+  std::vector<uint64_t> spilled_bytes;  // per op: input bytes that came back from DRAM because SRAM was full
   int core_count = 0;
   // Pieces of each activation tensor held in cores' output buffers (empty for DRAM tensors).
   std::vector<std::vector<HeldPiece>> held;
@@ -58,10 +96,21 @@ class MapContext {
 
   // Brings `region` of input `input` of op `op_index` into a new buffer on `core`, resident for the op:
   // from the cores holding the pieces, or from DRAM for inputs and weights.
-  OperandFetch fetch_resident(int op_index, int input, int core, const Region& region, const std::string& label);
+  // `block_needs`: what each block of the op reads of this operand, in order; it sizes the bounded buffer
+  // when the operand streams (room for every part from the oldest still needed to the newest a block reads).
+  OperandFetch fetch_resident(int op_index, int input, int core, const Region& region, const std::string& label,
+                              const std::vector<Region>& block_needs = {});
+
+  // Sends the pieces of `region` of an activation input through DRAM for this core; the returned level
+  // says they are all there.
+  BufferLevel stage_through_dram(int op_index, int input, int core, const Region& region);
+
+  // Emits a streamed operand's reads in the order the blocks first need them: block b's parts get need
+  // 2b, so that a block's weights (need 2b + 1) follow its rows.
+  void issue_stream_reads(int op_index, int core, const OperandFetch& fetch, const std::vector<Region>& needs);
 
   // Counts `bytes` resident on `core` from op step `from` to `to` inclusive.
-  void hold_sram(int core, int from, int to, uint64_t bytes);
+  void hold_sram(int core, int from, int to, uint64_t bytes, int tensor = -1, int consumer = -1);
 };
 
 }  // namespace tessera

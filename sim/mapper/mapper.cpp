@@ -27,14 +27,16 @@ double block_cost(const MapContext& ctx, const Op& op, int64_t rt, int64_t ct, i
     const MatrixShape mb = matrix_shape(b);
     const double k_tiles = std::max(1.0, std::ceil(double(op.type == OpType::matmul ? a.shape.back() : mb.cols * 9) / kTileDim));
     bytes = double(rt) * k_tiles * tile_bytes(ctx.format_of(a)) + double(ct) * k_tiles * tile_bytes(ctx.format_of(b));
-  } else if (needs_whole_rows(ctx.graph, op) && op_class(op.type) == OpClass::movement) {
-    bytes = double(ctx.graph.input(op, 0).elements()) * bytes_per_element(ctx.format_of(ctx.graph.input(op, 0)));
   } else {
     bytes = double(rt * ct) * out_tile * std::max<size_t>(op.inputs.size(), 1);
   }
   (void)r;
   (void)c;
-  return std::max(compute, bytes / link) + ctx.config.core.kernel_launch_cycles;
+  // A share that would not fit half the SRAM pays as if it went through DRAM twice.
+  const double half_sram = 0.5 * double(ctx.config.core.sram_bytes());
+  const double resident = double(rt * ct) * out_tile * 2;
+  const double spill = resident > half_sram ? 2 * resident / ctx.config.dram_bytes_per_cycle() : 0;
+  return std::max(compute, bytes / link) + spill + ctx.config.core.kernel_launch_cycles;
 }
 
 // Element-wise work stays where its first input already is: no tile moves for a bias, an activation or a
@@ -44,8 +46,16 @@ std::vector<std::pair<int, Region>> follow_input(const MapContext& ctx, const Op
   if (k != OpClass::vector && k != OpClass::eltwise) return {};
   const Tensor& x = ctx.graph.input(op, 0);
   if (x.shape != ctx.graph.output(op).shape || ctx.held[op.inputs[0]].empty()) return {};
+  // One block per run of row-adjacent pieces on the same core (a producer's sub-blocks).
   std::vector<std::pair<int, Region>> blocks;
-  for (const HeldPiece& p : ctx.held[op.inputs[0]]) blocks.emplace_back(p.core, p.region);
+  for (const HeldPiece& p : ctx.held[op.inputs[0]]) {
+    if (!blocks.empty() && blocks.back().first == p.core && blocks.back().second.r1 == p.region.r0 &&
+        blocks.back().second.c0 == p.region.c0 && blocks.back().second.c1 == p.region.c1) {
+      blocks.back().second.r1 = p.region.r1;
+      continue;
+    }
+    blocks.emplace_back(p.core, p.region);
+  }
   return blocks;
 }
 
@@ -77,6 +87,13 @@ ConvChoice choose_conv_algorithm(MapContext& ctx, int op_index, const std::vecto
     if (winograd && !winograd_eligible(geometry)) {
       choice.note = wanted + " not eligible (needs 3x3, stride 1, no groups): im2col";
       choice.algorithm = ConvAlgorithm::im2col;
+    } else if (winograd) {
+      for (const auto& [core, out] : blocks)
+        if (!lower_matrix(ctx, op_index, core, out, choice.algorithm, /*emit=*/false).fits) {
+          choice.note = wanted + " does not fit SRAM (transformed tiles): im2col";
+          choice.algorithm = ConvAlgorithm::im2col;
+          break;
+        }
     }
     return choice;
   }
@@ -87,7 +104,9 @@ ConvChoice choose_conv_algorithm(MapContext& ctx, int op_index, const std::vecto
   double best = -1;
   for (ConvAlgorithm a : {ConvAlgorithm::im2col, ConvAlgorithm::direct, ConvAlgorithm::winograd2, ConvAlgorithm::winograd4}) {
     if ((a == ConvAlgorithm::winograd2 || a == ConvAlgorithm::winograd4) && !winograd_eligible(geometry)) continue;
-    const double cycles = lower_matrix(ctx, op_index, busiest.first, busiest.second, a, /*emit=*/false).estimated_cycles;
+    const CoreShare estimate = lower_matrix(ctx, op_index, busiest.first, busiest.second, a, /*emit=*/false);
+    const double cycles = estimate.estimated_cycles;
+    if (!estimate.fits && a != ConvAlgorithm::im2col) continue;
     if (best < 0 || cycles < best) {
       best = cycles;
       choice.algorithm = a;
@@ -119,14 +138,15 @@ void write_outputs(MapContext& ctx, int op_index) {
 
 }  // namespace
 
-Plan map_graph(const ArchConfig& config, const Graph& graph) {
-  Plan plan;
+MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const SramDecisions& decisions) {
+  MappingAttempt attempt;
+  Plan& plan = attempt.plan;
   plan.sram_capacity_bytes = config.core.sram_bytes();
   for (const GridPos& p : config.compute_cores()) {
     plan.cores.push_back(CoreProgram{p, {}, {}, {}, {}, 0});
     plan.cores.back().buffers.push_back({"progress", -1, 0, 0});
   }
-  MapContext ctx(config, graph, plan);
+  MapContext ctx(config, graph, plan, decisions);
   int next_core = 0;  // small ops start where the last one ended, so independent ones can overlap
 
   for (int i = 0; i < int(graph.ops.size()); ++i) {
@@ -144,8 +164,16 @@ Plan map_graph(const ArchConfig& config, const Graph& graph) {
       write_outputs(ctx, i);
       continue;
     }
+    if (fuses_into_producer(ctx, op) && !ctx.held[op.inputs[0]].empty()) {
+      // The producer's packer applies it on the way to SRAM: the output is the producer's output.
+      ctx.held[op.outputs[0]] = ctx.held[op.inputs[0]];
+      op_plan.note = "fused into the producer's pack";
+      plan.ops.push_back(op_plan);
+      write_outputs(ctx, i);
+      continue;
+    }
     std::vector<std::pair<int, Region>> blocks = follow_input(ctx, op);
-    const bool fused = !blocks.empty() && fuses_into_producer(ctx, op);
+    const bool fused = false;
     if (blocks.empty()) {
       const Partition part = choose_partition(
           matrix_shape(y), ctx.core_count, needs_whole_rows(ctx.graph, op),
@@ -157,7 +185,7 @@ Plan map_graph(const ArchConfig& config, const Graph& graph) {
         blocks.emplace_back(int((next_core + b) % ctx.core_count), part.blocks[b]);
       if (int(part.blocks.size()) < ctx.core_count) next_core = int((next_core + part.blocks.size()) % ctx.core_count);
     } else {
-      op_plan.note = fused ? "fused into the producer's pack" : "placed where its input is";
+      op_plan.note = "placed where its input is";
     }
     op_plan.cores = int(blocks.size());
     const ConvChoice conv = op_class(op.type) == OpClass::matrix ? choose_conv_algorithm(ctx, i, blocks)
@@ -185,6 +213,10 @@ Plan map_graph(const ArchConfig& config, const Graph& graph) {
     }
     for (const auto& block : blocks)
       op_plan.sram_peak_bytes = std::max(op_plan.sram_peak_bytes, ctx.resident[block.first][i]);
+    op_plan.spilled_bytes = ctx.spilled_bytes[i];
+    if (op_plan.spilled_bytes)
+      op_plan.note += std::string(op_plan.note.empty() ? "" : "; ") +
+                      (decisions.streamed_ops.count(i) ? "inputs streamed from DRAM (SRAM full)" : "inputs staged through DRAM (SRAM full)");
     plan.ops.push_back(op_plan);
     write_outputs(ctx, i);
   }
@@ -192,7 +224,9 @@ Plan map_graph(const ArchConfig& config, const Graph& graph) {
 
   for (size_t c = 0; c < plan.cores.size(); ++c)
     plan.cores[c].sram_peak_bytes = *std::max_element(ctx.resident[c].begin(), ctx.resident[c].end());
-  return plan;
+  attempt.holdings = std::move(ctx.holdings);
+  attempt.resident = std::move(ctx.resident);
+  return attempt;
 }
 
 }  // namespace tessera

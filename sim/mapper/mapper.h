@@ -4,11 +4,23 @@
 // weights and the network input, the producing core for activations) and where outputs go, and checks
 // each core's SRAM. It never simulates.
 #include "sim/config/arch_config.h"
+#include "sim/mapper/map_context.h"
 #include "sim/plan/plan.h"
 #include "sim/workload/graph.h"
 
 namespace tessera {
 
+// Maps the graph, sending activations through DRAM where they would overflow a core's SRAM.
 Plan map_graph(const ArchConfig& config, const Graph& graph);
+
+// One mapping with the given SRAM decisions, and what each core would hold at each op step.
+struct MappingAttempt {
+  Plan plan;
+  std::vector<Holding> holdings;
+  std::vector<std::vector<uint64_t>> resident;  // [core][op step] bytes
+};
+MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const SramDecisions& decisions);
+// The last attempt of map_graph's SRAM fitting, with its holdings (for inspecting what fills SRAM).
+MappingAttempt map_fitted(const ArchConfig& config, const Graph& graph);
 
 }  // namespace tessera

@@ -1,7 +1,8 @@
 #pragma once
 // Tensors as the cores see them: a matrix of rows x columns, cut into 32x32 tiles. Conv activations
-// (NCHW in the trace) live channels-last on chip, so their rows are N*H*W pixels and columns C channels;
-// any other tensor's rows are all leading dimensions and its columns the last one.
+// (NCHW in the trace, Tensor::image) live channels-last on chip, so their rows are N*H*W pixels and
+// columns C channels; any other tensor's rows are all leading dimensions and its columns the last one.
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -36,10 +37,17 @@ struct Region {
 inline MatrixShape matrix_shape(const Tensor& t) {
   const auto& s = t.shape;
   if (s.empty()) return {1, 1};
-  if (s.size() == 4) return {s[0] * s[2] * s[3], s[1]};
+  if (t.image) return {s[0] * s[2] * s[3], s[1]};
   int64_t rows = 1;
   for (size_t i = 0; i + 1 < s.size(); ++i) rows *= s[i];
   return {rows, s.back()};
+}
+
+// Whether `axis` of a tensor is its matrix columns (channels of an image, else the last dimension).
+inline bool axis_is_columns(const Tensor& t, int64_t axis) {
+  const int64_t rank = int64_t(t.shape.size());
+  if (axis < 0) axis += rank;
+  return t.image ? axis == 1 : axis == rank - 1;
 }
 
 inline Region whole(const Tensor& t) {

@@ -15,10 +15,11 @@ int PlanBuilder::add_buffer(int core, const std::string& name, int op, uint64_t 
 }
 
 void PlanBuilder::dram_read(const std::string& key, int op, int core, int buffer, uint64_t bytes, uint64_t tiles,
-                            bool reserve, const std::vector<BufferLevel>& waits) {
-  auto [it, fresh] = reads_.try_emplace(key);
+                            bool reserve, const std::vector<BufferLevel>& waits, int64_t need) {
+  // Cores of one op share a read; different ops never do (each op's buffers fill and drain on its own).
+  auto [it, fresh] = reads_.try_emplace(key + "@" + std::to_string(op));
   ReadGroup& g = it->second;
-  if (fresh) g = ReadGroup{op, bytes, tiles, reserve, waits, {}, {}, order_++};
+  if (fresh) g = ReadGroup{op, need, bytes, tiles, reserve, waits, {}, {}, order_++};
   g.cores.push_back(core);
   g.buffers.push_back(buffer);
 }
@@ -41,16 +42,17 @@ uint64_t PlanBuilder::transfer(const HeldPiece& from, const Region& piece, int o
 
 void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int reader_core,
                                 int token_buffer, const std::string& tensor) {
-  const std::string key = "stage|" + tensor + "|" + std::to_string(from.core) + "|" + std::to_string(op) + "|" +
-                          std::to_string(reader_core) + "|" + std::to_string(token_buffer) + "|" +
-                          std::to_string(from.region.r0) + "," + std::to_string(from.region.c0);
-  SendGroup g{op, from.step, from.core, {from.buffer, from.level}, bytes, bytes, 1, false, true, {}, {},
-              order_++};
+  // One DRAM write per piece, however many cores read it back; each reader gets a token when it lands.
+  const std::string key = "stage|" + tensor + "|" + std::to_string(from.core) + "|" + std::to_string(from.region.r0) +
+                          "," + std::to_string(from.region.r1) + "," + std::to_string(from.region.c0) + "," +
+                          std::to_string(from.region.c1);
+  auto [it, fresh] = sends_.try_emplace(key);
+  SendGroup& g = it->second;
+  if (fresh) g = SendGroup{op, from.step, from.core, {from.buffer, from.level}, bytes, bytes, 1, false, true, {}, {}, order_++};
   if (reader_core >= 0) {
     g.cores.push_back(reader_core);
     g.buffers.push_back(token_buffer);
   }
-  sends_.emplace(key, g);
 }
 
 void PlanBuilder::finish() {
@@ -66,7 +68,8 @@ void PlanBuilder::finish() {
   };
   std::vector<const ReadGroup*> reads;
   for (auto& [key, g] : reads_) reads.push_back(&g);
-  std::sort(reads.begin(), reads.end(), [](auto* a, auto* b) { return std::tie(a->op, a->order) < std::tie(b->op, b->order); });
+  std::sort(reads.begin(), reads.end(),
+            [](auto* a, auto* b) { return std::tie(a->op, a->need, a->order) < std::tie(b->op, b->need, b->order); });
   for (const ReadGroup* g : reads) {
     DramReadCmd cmd;
     cmd.op = g->op;

@@ -29,8 +29,10 @@ class PlanBuilder {
 
   // Data from DRAM into a core's buffer. Requests with the same `key` (same tensor bytes) from several
   // cores become one multicast read issued by the first requester.
+  // `need` orders reads within an op: the reader issues them by (op, need), so a streamed operand's chunk
+  // never queues ahead of data an earlier block needs (0 for data every block needs).
   void dram_read(const std::string& key, int op, int core, int buffer, uint64_t bytes, uint64_t tiles,
-                 bool reserve, const std::vector<BufferLevel>& waits = {});
+                 bool reserve, const std::vector<BufferLevel>& waits = {}, int64_t need = 0);
   // An activation piece from the core holding it into a consumer's buffer; returns tiles pushed.
   uint64_t transfer(const HeldPiece& from, const Region& piece, int op, int core, int buffer, uint64_t bytes,
                     uint64_t raw_bytes, bool compressed, const std::string& tensor);
@@ -46,6 +48,7 @@ class PlanBuilder {
  private:
   struct ReadGroup {
     int op;
+    int64_t need;
     uint64_t bytes, tiles;
     bool reserve;
     std::vector<BufferLevel> waits;

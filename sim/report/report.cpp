@@ -176,8 +176,10 @@ std::string format_summary(const nlohmann::json& r) {
                 r["achieved_tflops"].get<double>(), r["peak_tflops"].get<double>(),
                 r["peak_fidelity"].get<std::string>().c_str(), 100 * r["utilization"].get<double>());
   s += line;
-  std::snprintf(line, sizeof line, "SRAM       peak %.1f KiB of %.1f KiB per core\n\n",
-                r["sram_peak_bytes"].get<double>() / 1024, r["sram_capacity_bytes"].get<double>() / 1024);
+  const bool over = r["sram_peak_bytes"].get<uint64_t>() > r["sram_capacity_bytes"].get<uint64_t>();
+  std::snprintf(line, sizeof line, "SRAM       peak %.1f KiB of %.1f KiB per core%s\n\n",
+                r["sram_peak_bytes"].get<double>() / 1024, r["sram_capacity_bytes"].get<double>() / 1024,
+                over ? "  OVER CAPACITY: blocks cannot shrink further (see the ops' notes)" : "");
   s += line;
   size_t width = 4;
   for (const auto& op : r["ops"]) width = std::max(width, op["name"].get<std::string>().size());

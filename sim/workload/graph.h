@@ -22,6 +22,9 @@ struct Tensor {
   std::optional<DataFormat> format;  // unset: the config's default
   double density = 1.0;              // fraction of non-zero values
   double zero_tiles = 0.0;           // fraction of all-zero 32x32 tiles
+  // A conv-net activation ([N, C, H, W], held channels-last on chip); other tensors are row-major with
+  // the last dimension as columns. Set for every rank-4 tensor of a graph that has convs or pools.
+  bool image = false;
   int producer = -1;                 // op index, -1 for inputs and weights
   std::vector<int> consumers;        // op indices
 

@@ -159,6 +159,14 @@ Graph parse_trace(const Json& trace, const std::string& label) {
                                             shape_text(expected[k]));
   }
 
+  // Conv nets hold their rank-4 activations channels-last; graphs without convs are plain row-major.
+  bool has_images = false;
+  for (const Op& op : g.ops)
+    has_images = has_images || op.type == OpType::conv2d || op.type == OpType::conv_transpose2d ||
+                 op.type == OpType::maxpool2d || op.type == OpType::avgpool2d || op.type == OpType::global_avgpool ||
+                 op.type == OpType::upsample;
+  for (Tensor& t : g.tensors) t.image = has_images && t.shape.size() == 4;
+
   // Reorder ops topologically and renumber the tensors' links.
   std::vector<int> order = topological_order(g, label);
   std::vector<int> new_index(g.ops.size());

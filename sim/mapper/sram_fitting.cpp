@@ -1,0 +1,73 @@
+// Fitting SRAM: map, find the cores and op steps whose resident data would overflow, send the data that
+// waits longest through DRAM instead (the producer writes it, the consumer reads it back just before its
+// op), and where an op's own inputs do not fit, stream them through a bounded buffer; then map again.
+#include <algorithm>
+#include <set>
+
+#include "sim/mapper/mapper.h"
+
+namespace tessera {
+namespace {
+
+constexpr int kMaxAttempts = 12;
+
+// Adds decisions that relieve every overflow; false when nothing more can be done.
+bool relieve_overflows(const MappingAttempt& a, uint64_t capacity, SramDecisions& d) {
+  bool changed = false;
+  for (size_t core = 0; core < a.resident.size(); ++core) {
+    for (size_t step = 0; step < a.resident[core].size(); ++step) {
+      const uint64_t held = a.resident[core][step];
+      if (held <= capacity) continue;
+      uint64_t excess = held - capacity;
+      // Data waiting here for a later op: staging it leaves it only in [consumer - 1, consumer].
+      std::vector<const Holding*> waiting;
+      for (const Holding& h : a.holdings)
+        if (int(core) == h.core && h.tensor >= 0 && h.from <= int(step) && int(step) < h.consumer - 1 &&
+            !d.staged.count({h.tensor, h.consumer}))
+          waiting.push_back(&h);
+      std::sort(waiting.begin(), waiting.end(), [](const Holding* x, const Holding* y) {
+        return x->bytes != y->bytes ? x->bytes > y->bytes : x->tensor < y->tensor;
+      });
+      for (const Holding* h : waiting) {
+        if (excess == 0) break;
+        d.staged.insert({h->tensor, h->consumer});
+        excess = h->bytes >= excess ? 0 : excess - h->bytes;
+        changed = true;
+      }
+      if (excess == 0) continue;
+      // The ops running or prefetching here hold too much themselves: stream their inputs, and if they
+      // already stream, halve their blocks.
+      std::set<int> ops;
+      for (const Holding& h : a.holdings)
+        if (int(core) == h.core && h.tensor >= 0 && h.consumer >= int(step) && h.consumer <= int(step) + 1) {
+          ops.insert(h.consumer);
+          changed = d.staged.insert({h.tensor, h.consumer}).second || changed;
+        }
+      if (ops.empty() && step < a.resident[core].size()) ops.insert(int(step));  // the op's own buffers
+      for (int op : ops) {
+        auto [it, fresh] = d.streamed_ops.try_emplace(op, 0);
+        if (fresh) changed = true;
+        else if (it->second < 3) ++it->second, changed = true;
+      }
+    }
+  }
+  return changed;
+}
+
+}  // namespace
+
+Plan map_graph(const ArchConfig& config, const Graph& graph) { return map_fitted(config, graph).plan; }
+
+MappingAttempt map_fitted(const ArchConfig& config, const Graph& graph) {
+  SramDecisions decisions;
+  const uint64_t capacity = config.core.sram_bytes();
+  for (int attempt = 1;; ++attempt) {
+    MappingAttempt a = map_once(config, graph, decisions);
+    uint64_t peak = 0;
+    for (const auto& core : a.plan.cores) peak = std::max(peak, core.sram_peak_bytes);
+    if (peak <= capacity || attempt == kMaxAttempts || !relieve_overflows(a, capacity, decisions))
+      return a;
+  }
+}
+
+}  // namespace tessera
