@@ -42,10 +42,14 @@ void ComputePipeline::run() {
     if (cmd.launch_cycles) ready = std::max(ready, clocks.pack_end) + cmd.launch_cycles;
     const StageTimes t = schedule_block(cmd, ready, clocks);
     clocks = t;
-    if (t.reshape_end > t.reshape_start) chip_.record({core_, Engine::reshape, cmd.op, t.reshape_start, t.reshape_end});
-    if (t.unpack_end > t.unpack_start) chip_.record({core_, Engine::unpack, cmd.op, t.unpack_start, t.unpack_end});
-    if (t.math_end > t.math_start) chip_.record({core_, Engine::math, cmd.op, t.math_start, t.math_end});
-    if (t.pack_end > t.pack_start) chip_.record({core_, Engine::pack, cmd.op, t.pack_start, t.pack_end});
+    // A stage is busy for its own cycles, at the end of its span (before that it trails the stage ahead).
+    auto busy = [&](Engine e, uint64_t end, uint64_t cycles) {
+      if (cycles) chip_.record({core_, e, cmd.op, end - cycles, end});
+    };
+    busy(Engine::reshape, t.reshape_end, cmd.reshape_on_core ? 0 : cmd.reshape_cycles);
+    busy(Engine::unpack, t.unpack_end, cmd.unpack_cycles);
+    busy(Engine::math, t.math_end, cmd.math_cycles + (cmd.reshape_on_core ? cmd.reshape_cycles : 0));
+    busy(Engine::pack, t.pack_end, cmd.pack_cycles);
     const uint64_t now = chip_.now_cycle();
     if (t.pack_end > now) wait(chip_.cycles(t.pack_end - now));
     for (const BufferLevel& p : cmd.pops) chip_.buffer(core_, p.buffer).pop(p.tiles);

@@ -108,7 +108,7 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   const std::vector<Region> need = needed_input_regions(ctx.graph, op, out);
   const PacketManagerConfig& pm = ctx.config.packet_manager;
   CoreShare share;
-  share.macs = s.macs;
+  share.macs = int64_t(std::llround(double(s.macs) * a_live));
   // Sub-blocks of at most 8 tile rows, fewer when SRAM fitting asked for smaller blocks.
   const int64_t max_block_rows = std::max<int64_t>(1, 8 >> ctx.decisions.block_shrink(op_index));
   if (op.type != OpType::matmul) share.conv_algorithm = op.type == OpType::conv2d ? to_string(algo) : "im2col";
@@ -213,12 +213,13 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
         }
         const uint64_t a_chunk_tiles = uint64_t(s.batches * m_here * k_here);
         const uint64_t b_chunk_tiles = uint64_t(s.batches * k_here * n_here);
-        if (!s.a_resident && emit) {
+        const uint64_t a_chunk_bytes = uint64_t(std::ceil(a_chunk_tiles * ta * a_live));
+        if (!s.a_resident && emit && a_chunk_bytes > 0) {  // an all-zero chunk is neither read nor waited for
           // A streams from DRAM: each chunk once per sub-block that needs it.
           ctx.builder.dram_read(a.name + "|" + std::to_string(out.r0) + "|" + std::to_string(mi) + "|" +
                                     std::to_string(ni) + "|" + std::to_string(kj),
-                                op_index, core, a_stream, uint64_t(std::ceil(a_chunk_tiles * ta * a_live)),
-                                a_chunk_tiles, true, a_gate, 2 * int64_t(cmds.size()));
+                                op_index, core, a_stream, a_chunk_bytes, a_chunk_tiles, true, a_gate,
+                                2 * int64_t(cmds.size()));
           a_level += a_chunk_tiles;
           cmd.waits.push_back({a_stream, a_level});
           cmd.pops.push_back({a_stream, a_chunk_tiles});
@@ -281,6 +282,7 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
         cmd.stream_tiles = uint64_t(s.batches * m_here * n_here * k_here);
         cmd.macs = uint64_t(macs_left / (blocks_total - block_index));
         macs_left -= int64_t(cmd.macs);
+        cmd.macs = uint64_t(std::llround(double(cmd.macs) * a_live));  // all-zero tiles are skipped
         if (last_k) {
           cmd.out_buffer = share.out_buffer;
           cmd.out_tiles = uint64_t(std::max<int64_t>(region_tiles(block_out), 1));

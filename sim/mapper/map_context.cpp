@@ -182,7 +182,8 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
     const int shared = streamed ? builder.add_buffer(core, name, op_index, capacity, tile_bytes(f)) : -1;
     for (int64_t i = 0; i < chunks; ++i) {
       const Region& part = part_regions[size_t(i)];
-      const uint64_t b = std::max<uint64_t>(1, uint64_t(std::ceil(region_bytes(part, f) * live)));
+      const uint64_t b = uint64_t(std::ceil(region_bytes(part, f) * live));
+      if (b == 0) continue;  // all-zero tiles are neither read nor waited for
       const uint64_t n = part_tiles[size_t(i)];
       const int buffer = streamed ? shared : builder.add_buffer(core, name + "#" + std::to_string(i), op_index, 0, tile_bytes(f));
       if (streamed) fetch.pending.push_back({key + "#" + std::to_string(i), b, n, waits});

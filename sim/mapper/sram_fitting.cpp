@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "sim/common/errors.h"
 #include "sim/mapper/mapper.h"
 
 namespace tessera {
@@ -56,7 +57,23 @@ bool relieve_overflows(const MappingAttempt& a, uint64_t capacity, SramDecisions
 
 }  // namespace
 
-Plan map_graph(const ArchConfig& config, const Graph& graph) { return map_fitted(config, graph).plan; }
+Plan map_graph(const ArchConfig& config, const Graph& graph) {
+  MappingAttempt a = map_fitted(config, graph);
+  const uint64_t capacity = config.core.sram_bytes();
+  for (size_t core = 0; core < a.resident.size(); ++core)
+    for (size_t step = 0; step < a.resident[core].size(); ++step)
+      if (a.resident[core][step] > capacity) {
+        // Even streamed through DRAM in the smallest blocks, this op's data does not fit: a config error.
+        const GridPos p = a.plan.cores[core].pos;
+        const std::string op = step < graph.ops.size() ? graph.ops[step].name : graph.ops.back().name;
+        throw input_error(config.source_file, "/core/sram_kib",
+                          "expected enough SRAM for " + graph.name + ": core (" + std::to_string(p.x) + "," +
+                              std::to_string(p.y) + ") needs " + std::to_string((a.resident[core][step] + 1023) / 1024) +
+                              " KiB at op " + op + " even with its inputs streamed from DRAM in the smallest blocks, got " +
+                              std::to_string(config.core.sram_kib) + " KiB");
+      }
+  return std::move(a.plan);
+}
 
 MappingAttempt map_fitted(const ArchConfig& config, const Graph& graph) {
   SramDecisions decisions;

@@ -58,25 +58,20 @@ void check_refused_or_fitted(const std::string& config, const std::string& trace
 
 }  // namespace
 
-// Known problem (mapper, lower_matrix.cpp): on a 64 KiB SRAM the 256^3 GEMM runs (exit 0) with
-// sram_peak_bytes 73,728 > 65,536 on 16 cores and no spill or note, although 1x1-tile blocks (10 KiB of
-// working set) would fit.
-TEST_CASE("a GEMM on a 64 KiB SRAM fits by blocking or is refused naming the op", "[chip][sram][!mayfail]") {
+// On a 64 KiB SRAM the 256^3 GEMM blocks down until it fits (1x1-tile blocks need about 10 KiB).
+TEST_CASE("a GEMM on a 64 KiB SRAM fits by blocking or is refused naming the op", "[chip][sram]") {
   check_refused_or_fitted("configs/toy_4x4.json", temp_trace("gemm.json", kGemm256), "gemm", "");
   check_refused_or_fitted("configs/toy_4x4.json", temp_trace("gemm.json", kGemm256), "gemm",
                           "--set chip.compute_grid.width=1 --set chip.compute_grid.height=1");
 }
 
-// Known problem (mapper/chip): YOLOv6-n at 320 on a 64 KiB SRAM ends with exit 1, "internal error: the plan
-// cannot finish, engines are waiting forever", instead of a refusal or a plan that spills.
-TEST_CASE("YOLOv6-n on a 64 KiB SRAM is refused with a message or spills within capacity", "[chip][sram][!mayfail]") {
+// YOLOv6-n at 320 on a 64 KiB SRAM: the mapper stages and streams through DRAM, or refuses with exit 2.
+TEST_CASE("YOLOv6-n on a 64 KiB SRAM is refused with a message or spills within capacity", "[chip][sram]") {
   check_refused_or_fitted("configs/toy_4x4.json", generated_yolov6_320("n"), "", "");
 }
 
-// Known problem (mapper, lower_matrix.cpp): a matmul whose output fits one sub-block row (m_blocks == 1)
-// keeps its whole weight resident whatever its size; one core of the toy chip with B = 4096 x 256 bf16
-// (2 MiB) reports sram_peak_bytes 4,980,736 of 1,499,136.
-TEST_CASE("a weight larger than SRAM streams instead of staying resident", "[chip][sram][!mayfail]") {
+// A weight larger than SRAM (4096 x 256 bf16 = 2 MiB on one 1464 KiB core) streams through a bounded buffer.
+TEST_CASE("a weight larger than SRAM streams instead of staying resident", "[chip][sram]") {
   const char* kTallWeight = R"({"format": "tessera-trace", "version": 1, "name": "tall_weight",
     "tensors": [{"name": "a", "shape": [256, 8192], "kind": "input", "format": "bf16"},
                 {"name": "b", "shape": [8192, 256], "kind": "weight", "format": "bf16"},
@@ -99,9 +94,7 @@ TEST_CASE("a weight larger than SRAM streams instead of staying resident", "[chi
 
 SRAM_ON_ALL_PRESETS("gemm_1024", "traces/gemm_1024.json", "")
 SRAM_ON_ALL_PRESETS("switch_moe_64", "traces/switch_moe_64.json", "")
-// Known problem: mixtral_moe_128 exceeds SRAM on every preset (e.g. 9,261,568 B peak on wormhole_n150,
-// 6,502,528 on grayskull_e150's 1 MiB) with no spill reported.
-SRAM_ON_ALL_PRESETS("mixtral_moe_128", "traces/mixtral_moe_128.json", "[!mayfail]")
+SRAM_ON_ALL_PRESETS("mixtral_moe_128", "traces/mixtral_moe_128.json", "")
 SRAM_ON_ALL_PRESETS("yolov6n_320", generated_yolov6_320("n"), "")
 SRAM_ON_ALL_PRESETS("yolov6s_320", generated_yolov6_320("s"), "")
 SRAM_ON_ALL_PRESETS("yolov6_tiny_320", generated_yolov6_320("tiny"), "")

@@ -39,18 +39,15 @@ TEST_CASE("half of an input's tiles zero halves its DRAM bytes and the math", "[
   CHECK(half["total_cycles"].get<uint64_t>() < dense["total_cycles"].get<uint64_t>());
 }
 
-// Known problem (mapper / compute pipeline): with every tile of A zero, the math engine still reports
-// 2,044 busy cycles (close to the unpack of B, 131,072 B / 64 B/cycle = 2,048 cycles) although
-// the block's math is 0 cycles, and A costs a 1-byte DRAM read. Skipped work should cost nothing.
-TEST_CASE("an all-zero input costs no math and no DRAM reads of it", "[chip][sparsity][!mayfail]") {
+// With every tile of A zero the matmul does no math and reads only B from DRAM.
+TEST_CASE("an all-zero input costs no math and no DRAM reads of it", "[chip][sparsity]") {
   const auto none = run_sparse("1.0");
   CHECK(none["cores"][0]["math_busy_cycles"].get<uint64_t>() == 0);
   CHECK(dram_total(none, "bytes_read") == 131072.0);  // B only
 }
 
-// Known problem (report): ops[].executed_macs ignores skipped zero tiles, so a block-sparse op reports
-// the dense MAC count as executed and its utilisation counts work that never ran.
-TEST_CASE("executed MACs of a block-sparse op count only the tiles computed", "[chip][sparsity][!mayfail]") {
+// Executed MACs count only the tiles computed.
+TEST_CASE("executed MACs of a block-sparse op count only the tiles computed", "[chip][sparsity]") {
   const auto half = run_sparse("0.5");
   CHECK(half["ops"][0]["macs"].get<int64_t>() == 256LL * 256 * 256);
   CHECK(half["ops"][0]["executed_macs"].get<int64_t>() == 256LL * 256 * 256 / 2);
