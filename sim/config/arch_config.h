@@ -46,6 +46,8 @@ struct MapperConfig {
   Fidelity default_fidelity = Fidelity::hifi2;
   // Tiles per compute block: the granularity at which a core's reader, compute and writer hand work on.
   uint32_t block_tiles = 8;
+  // Pipelined placement: how many stages (core groups) the graph is cut into; 0 picks one per 24 cores.
+  uint32_t pipeline_stages = 0;
 };
 
 struct ArchConfig {

@@ -156,6 +156,7 @@ MapperConfig parse_mapper(ObjectReader r) {
       r.one_of("default_format", {"fp32", "bf16", "fp16", "bfp8", "bfp4", "bfp2"}, "bf16"));
   m.default_fidelity = *parse_fidelity(r.one_of("default_fidelity", {"lofi", "hifi2", "hifi3", "hifi4"}, "hifi2"));
   m.block_tiles = r.positive_int("block_tiles", m.block_tiles);
+  m.pipeline_stages = r.non_negative_int("pipeline_stages", m.pipeline_stages);
   r.reject_unknown_keys();
   return m;
 }

@@ -160,6 +160,18 @@ std::vector<Region> needed_input_regions(const Graph& g, const Op& op, const Reg
         } else if (along_rows) {
           need[i] = Region{out.r0 - offset, out.r1 - offset, out.c0, out.c1}.intersect({0, m.rows, 0, m.cols});
           offset += m.rows;
+        } else if (!y.image && axis < rank - 1) {
+          // Rows of a batched concat: each outer index (the dimensions before the axis) holds a run of
+          // rows from every input in turn.
+          int64_t outer = 1;
+          for (int64_t d = 0; d < axis; ++d) outer *= y.shape[d];
+          const int64_t rows_out = matrix_shape(y).rows / std::max<int64_t>(outer, 1);
+          const int64_t rows_in = matrix_shape(in(i)).rows / std::max<int64_t>(outer, 1);
+          const int64_t o0 = out.r0 / rows_out, o1 = (out.r1 - 1) / rows_out;
+          const int64_t lo = o0 * rows_in + (o0 == o1 ? std::clamp<int64_t>(out.r0 % rows_out - offset, 0, rows_in) : 0);
+          const int64_t hi = o1 * rows_in + (o0 == o1 ? std::clamp<int64_t>((out.r1 - 1) % rows_out + 1 - offset, 0, rows_in) : rows_in);
+          need[i] = hi > lo ? Region{lo, hi, out.c0, out.c1} : Region{};
+          offset += rows_in;
         } else {
           need[i] = whole(in(i));
         }

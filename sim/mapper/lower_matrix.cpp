@@ -310,12 +310,9 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
     }
   }
   share.out_tiles = out_level;
-  // What the choice of algorithm weighs: the slowest pipeline stage, and this core's share of the DRAM
-  // bandwidth for the weights (every core of the op reads at once).
-  const double dram_share = ctx.config.dram_bytes_per_cycle() * ctx.config.dram.positions.size() /
-                            std::max(ctx.core_count, 1);
-  share.estimated_cycles = double(std::max({total_math, total_unpack, total_pack, total_reshape})) +
-                           double(share.weight_bytes) / dram_share;
+  // What the choice of algorithm weighs first: the slowest pipeline stage (the weights' DRAM time is
+  // added by the caller, who knows how many cores share each weight read).
+  share.estimated_cycles = double(std::max({total_math, total_unpack, total_pack, total_reshape}));
   return share;
 }
 

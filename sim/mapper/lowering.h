@@ -18,7 +18,7 @@ struct CoreShare {
   uint64_t own_bytes = 0;     // SRAM for the op's own buffers (output, streamed chunks), beyond its inputs
   std::string conv_algorithm;
   std::string note;
-  double estimated_cycles = 0; // the slowest stage's total plus DRAM time for the weights, for choices
+  double estimated_cycles = 0; // the slowest pipeline stage's total, for choices
   bool fits = true;            // the working set fits the core's SRAM
 };
 

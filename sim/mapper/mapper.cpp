@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "sim/mapper/aliasing.h"
 #include "sim/mapper/conv_algorithm.h"
 #include "sim/mapper/input_regions.h"
 #include "sim/mapper/lowering.h"
 #include "sim/mapper/partition.h"
+#include "sim/mapper/placement.h"
 #include "sim/workload/op_shapes.h"
 
 namespace tessera {
@@ -101,11 +103,17 @@ ConvChoice choose_conv_algorithm(MapContext& ctx, int op_index, const std::vecto
   const auto& busiest = *std::max_element(blocks.begin(), blocks.end(), [](const auto& x, const auto& y) {
     return x.second.elements() < y.second.elements();
   });
+  // Each distinct column range reads its weights from DRAM once (the cores sharing it get a multicast);
+  // all of them compete for the chip's DRAM bandwidth.
+  std::set<std::pair<int64_t, int64_t>> column_ranges;
+  for (const auto& block : blocks) column_ranges.insert({block.second.c0, block.second.c1});
+  const double dram_bytes_per_cycle = ctx.config.dram_bytes_per_cycle() * double(ctx.config.dram.positions.size());
   double best = -1;
   for (ConvAlgorithm a : {ConvAlgorithm::im2col, ConvAlgorithm::direct, ConvAlgorithm::winograd2, ConvAlgorithm::winograd4}) {
     if ((a == ConvAlgorithm::winograd2 || a == ConvAlgorithm::winograd4) && !winograd_eligible(geometry)) continue;
     const CoreShare estimate = lower_matrix(ctx, op_index, busiest.first, busiest.second, a, /*emit=*/false);
-    const double cycles = estimate.estimated_cycles;
+    const double cycles = estimate.estimated_cycles +
+                          double(estimate.weight_bytes) * double(column_ranges.size()) / dram_bytes_per_cycle;
     if (!estimate.fits && a != ConvAlgorithm::im2col) continue;
     if (best < 0 || cycles < best) {
       best = cycles;
@@ -148,6 +156,7 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
   }
   MapContext ctx(config, graph, plan, decisions);
   int next_core = 0;  // small ops start where the last one ended, so independent ones can overlap
+  const std::vector<CoreGroup> groups = place_ops(ctx);
 
   for (int i = 0; i < int(graph.ops.size()); ++i) {
     const Op& op = graph.ops[i];
@@ -175,15 +184,16 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
     std::vector<std::pair<int, Region>> blocks = follow_input(ctx, op);
     const bool fused = false;
     if (blocks.empty()) {
+      const CoreGroup group = groups[i];
       const Partition part = choose_partition(
-          matrix_shape(y), ctx.core_count, needs_whole_rows(ctx.graph, op),
+          matrix_shape(y), group.count, needs_whole_rows(ctx.graph, op),
           [&](int64_t rt, int64_t ct, int r, int c) { return block_cost(ctx, op, rt, ct, r, c); });
       op_plan.grid_rows = part.rows;
       op_plan.grid_cols = part.cols;
-      if (int(part.blocks.size()) >= ctx.core_count) next_core = 0;
-      for (size_t b = 0; b < part.blocks.size(); ++b)
-        blocks.emplace_back(int((next_core + b) % ctx.core_count), part.blocks[b]);
-      if (int(part.blocks.size()) < ctx.core_count) next_core = int((next_core + part.blocks.size()) % ctx.core_count);
+      const int used = int(part.blocks.size());
+      if (used >= group.count) next_core = 0;
+      for (int b = 0; b < used; ++b) blocks.emplace_back(group.first + (next_core + b) % group.count, part.blocks[b]);
+      if (used < group.count) next_core = (next_core + used) % group.count;
     } else {
       op_plan.note = "placed where its input is";
     }
@@ -195,6 +205,7 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
       CoreShare share = op_class(op.type) == OpClass::matrix ? lower_matrix(ctx, i, core, out, conv.algorithm)
                                                              : lower_other(ctx, i, core, out, fused);
       for (const auto& [region, level] : share.pieces) {
+        op_plan.output_elements += region.elements();
         ctx.held[op.outputs[0]].push_back({core, region, share.out_buffer, level, i});
         // Further outputs (top-k indices) have the same shape and live beside the first.
         for (size_t k = 1; k < op.outputs.size(); ++k)

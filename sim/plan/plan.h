@@ -105,6 +105,7 @@ struct OpPlan {
   int cores = 0;                    // cores the op runs on
   int grid_rows = 1, grid_cols = 1; // how its output tiles split
   uint64_t output_tiles = 0;
+  int64_t output_elements = 0;      // elements of the output the cores computed (each exactly once)
   std::string conv_algorithm;       // convs only
   std::string note;                 // fallbacks and spills, for the report
   uint64_t spilled_bytes = 0;       // bytes sent through DRAM because SRAM was full
