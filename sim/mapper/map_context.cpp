@@ -32,7 +32,7 @@ Fidelity MapContext::fidelity_of(const Op& op) const {
 
 double MapContext::zero_tile_fraction(const Tensor& t) const {
   // A tile is all zero by chance only when nearly every value is: (1 - density)^1024.
-  const double by_chance = std::pow(1.0 - t.density, double(kTileElements));
+  const double by_chance = std::pow(1.0 - density_of(t), double(kTileElements));
   return std::min(1.0, std::max(t.zero_tiles, by_chance));
 }
 
@@ -137,7 +137,7 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
   if (region.empty()) return fetch;
   const std::string name = label + ":" + op.name;
   const double live = 1.0 - zero_tile_fraction(t);
-  const double density = t.density;
+  const double density = density_of(t);
   const bool compress = config.packet_manager.compression && compression_ratio(f, density) > 1.0;
 
   const int tensor = op.inputs[input];

@@ -91,6 +91,8 @@ class MapContext {
   DataFormat format_of(const Tensor& t) const;
   DataFormat math_format(const Op& op) const;
   Fidelity fidelity_of(const Op& op) const;
+  // Fraction of non-zero values: the trace's, else the config's default.
+  double density_of(const Tensor& t) const { return t.density.value_or(config.packet_manager.default_density); }
   // Fraction of a tensor's tiles that are entirely zero (block sparsity): skipped, never sent.
   double zero_tile_fraction(const Tensor& t) const;
 

@@ -19,8 +19,23 @@ double rounded(double v, int digits = 6) {
 
 struct Span {
   uint64_t start = UINT64_MAX, end = 0;
-  uint64_t math_busy = 0;
+  uint64_t math_busy = 0;     // matrix and vector work
+  uint64_t stage_busy = 0;    // the busiest of unpack and pack
+  uint64_t unpack = 0, pack = 0;
+  uint64_t dram_busy = 0;     // DRAM channel time for the op's reads and writes
+  uint64_t send_busy = 0;     // outbound DMA time (what the op puts on the NoC)
 };
+
+// What limited an op: the resource that was busiest for the op's span, relative to how much of it the
+// op had (its cores' engines, the chip's DRAM channels). Spilled ops that wait on DRAM say SRAM.
+std::string bottleneck(const Span& s, int cores, int channels, bool spilled) {
+  const double span = double(s.end > s.start ? s.end - s.start : 1);
+  const double compute = double(std::max(s.math_busy, std::max(s.unpack, s.pack))) / (span * std::max(cores, 1));
+  const double dram = double(s.dram_busy) / (span * std::max(channels, 1));
+  const double noc = double(s.send_busy) / (span * std::max(cores, 1));
+  if (dram >= compute && dram >= noc) return spilled ? "sram" : "dram";
+  return noc > compute ? "noc" : "compute";
+}
 
 }  // namespace
 
@@ -57,6 +72,10 @@ nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const 
   std::vector<Span> spans(plan.ops.size());
   std::vector<uint64_t> core_math(cores, 0), core_busy_end(cores, 0);
   for (const Activity& a : run.activities) {
+    if (a.op >= 0 && a.engine == Engine::dram) spans[a.op].dram_busy += a.end - a.start;
+    if (a.op >= 0 && a.engine == Engine::writer) spans[a.op].send_busy += a.end - a.start;
+    if (a.op >= 0 && a.engine == Engine::unpack) spans[a.op].unpack += a.end - a.start;
+    if (a.op >= 0 && a.engine == Engine::pack) spans[a.op].pack += a.end - a.start;
     // An op's time is its compute and its sends; reads that prefetch its data overlap the op before.
     const bool op_engine = a.engine != Engine::reader && a.engine != Engine::dram;
     if (a.op >= 0 && op_engine) {
@@ -119,6 +138,7 @@ nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const 
                          {"utilization", rounded(cycles && o.macs ? double(o.executed_macs) / (double(cycles) * op_peak) : 0)},
                          {"weight_bytes", o.weight_bytes}, {"sram_peak_bytes", o.sram_peak_bytes},
                          {"spilled_bytes", o.spilled_bytes}};
+    if (cycles) op["bottleneck"] = bottleneck(s, o.cores, int(config.dram.positions.size()), o.spilled_bytes > 0);
     if (!o.conv_algorithm.empty()) op["conv_algorithm"] = o.conv_algorithm;
     if (!o.note.empty()) op["note"] = o.note;
     ops.push_back(op);
@@ -184,16 +204,17 @@ std::string format_summary(const nlohmann::json& r) {
   size_t width = 4;
   for (const auto& op : r["ops"]) width = std::max(width, op["name"].get<std::string>().size());
   width = std::min<size_t>(width, 48);
-  std::snprintf(line, sizeof line, "%-*s  %-16s %15s %12s %7s %6s %7s\n", int(width), "op", "type", "MACs", "cycles",
-                "share", "cores", "util");
+  std::snprintf(line, sizeof line, "%-*s  %-16s %15s %12s %7s %6s %7s  %s\n", int(width), "op", "type", "MACs", "cycles",
+                "share", "cores", "util", "bound");
   s += line;
   for (const auto& op : r["ops"]) {
     std::string name = op["name"].get<std::string>();
     if (name.size() > width) name = "..." + name.substr(name.size() - width + 3);
-    std::snprintf(line, sizeof line, "%-*s  %-16s %15s %12s %6s%% %6d %6s%%\n", int(width), name.c_str(),
+    std::snprintf(line, sizeof line, "%-*s  %-16s %15s %12s %6s%% %6d %6s%%  %s\n", int(width), name.c_str(),
                   op["type"].get<std::string>().c_str(), with_commas(op["macs"].get<uint64_t>()).c_str(),
                   with_commas(op["cycles"].get<uint64_t>()).c_str(), fixed(100 * op["share"].get<double>(), 1).c_str(),
-                  op["cores"].get<int>(), op["macs"].get<int64_t>() ? fixed(100 * op["utilization"].get<double>(), 1).c_str() : "-");
+                  op["cores"].get<int>(), op["macs"].get<int64_t>() ? fixed(100 * op["utilization"].get<double>(), 1).c_str() : "-",
+                  op.value("bottleneck", "").c_str());
     s += line;
   }
   return s;

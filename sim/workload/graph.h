@@ -20,7 +20,7 @@ struct Tensor {
   std::vector<int64_t> shape;
   TensorKind kind = TensorKind::activation;
   std::optional<DataFormat> format;  // unset: the config's default
-  double density = 1.0;              // fraction of non-zero values
+  std::optional<double> density;     // fraction of non-zero values; unset: the config's default
   double zero_tiles = 0.0;           // fraction of all-zero 32x32 tiles
   // A conv-net activation ([N, C, H, W], held channels-last on chip); other tensors are row-major with
   // the last dimension as columns. Set for every rank-4 tensor of a graph that has convs or pools.

@@ -27,7 +27,7 @@ Tensor parse_tensor(ObjectReader r) {
   const std::string kind = r.one_of("kind", {"input", "weight", "activation"}, "activation");
   t.kind = kind == "input" ? TensorKind::input : kind == "weight" ? TensorKind::weight : TensorKind::activation;
   if (r.has("format")) t.format = parse_data_format(r.one_of("format", kFormats, "bf16"));
-  t.density = r.number_in("density", 0, 1, 1.0);
+  if (r.has("density")) t.density = r.number_in("density", 0, 1, 1.0);
   t.zero_tiles = r.number_in("zero_tiles", 0, 1, 0.0);
   r.reject_unknown_keys();
   return t;
