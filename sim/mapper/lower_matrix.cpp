@@ -250,19 +250,27 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
             cmd.waits.push_back({b_stream, resident_level[size_t(ni * k_chunks + kj)]});
           }
         }
-        uint64_t unpack_bytes = uint64_t(std::ceil(a_chunk_tiles * ta * a_live)) + b_chunk_tiles * tb;
+        const uint64_t a_bytes = uint64_t(std::ceil(a_chunk_tiles * ta * a_live));
+        // Compressed activations unpack at the x1 rate; a gather decompresses them on the way instead, at
+        // the decompressor's rate, and hands the engines plain patches.
+        const bool a_compressed = a_res.compressed && !s.gather;
+        const uint64_t a_stored = a_compressed ? uint64_t(std::ceil(a_bytes / a_res.ratio)) : a_bytes;
         if (s.gather) {
-          const uint64_t gathered = uint64_t(std::ceil(a_chunk_tiles * ta * a_live));
           cmd.reshape_on_core = !pm.reshape_engine;
-          cmd.reshape_bytes = gathered;
-          cmd.reshape_cycles = pm.reshape_engine ? reshape_engine_cycles(pm, ReshapeKind::im2col, gathered)
-                                                 : reshape_on_core_cycles(ctx.config.core, ReshapeKind::im2col, gathered);
+          cmd.reshape_bytes = a_bytes;
+          cmd.reshape_cycles = pm.reshape_engine ? reshape_engine_cycles(pm, ReshapeKind::im2col, a_bytes)
+                                                 : reshape_on_core_cycles(ctx.config.core, ReshapeKind::im2col, a_bytes);
+          if (a_res.compressed)
+            cmd.reshape_cycles = std::max<uint64_t>(
+                cmd.reshape_cycles, ceil_div(int64_t(std::ceil(a_bytes / a_res.ratio)), int64_t(pm.decompress_bytes_per_cycle)));
         }
         // Partial sums that do not fit the destination registers go back to SRAM between chunks.
         const bool spill_partials = s.batches * m_here * n_here > 8 && k_chunks > 1;
-        if (spill_partials && kj > 0) unpack_bytes += uint64_t(s.batches * m_here * n_here) * to;
-        cmd.unpack_bytes = unpack_bytes;
-        cmd.unpack_cycles = ctx.costs.unpack_cycles(unpack_bytes, a_res.compressed || fa == DataFormat::bfp2);
+        const uint64_t partial_bytes = spill_partials && kj > 0 ? uint64_t(s.batches * m_here * n_here) * to : 0;
+        cmd.unpack_bytes = a_stored + b_chunk_tiles * tb + partial_bytes;
+        cmd.unpack_cycles = ctx.costs.unpack_cycles(a_stored, a_compressed || fa == DataFormat::bfp2) +
+                            ctx.costs.unpack_cycles(b_chunk_tiles * tb, fb == DataFormat::bfp2) +
+                            ctx.costs.unpack_cycles(partial_bytes, false);
         cmd.math_cycles = uint64_t(std::ceil(
             double(s.batches) * ctx.costs.matmul_cycles(m_here, n_here, k_here, fid, rows_per_tile) * a_live));
         // Winograd transforms run on the vector unit, 32 lanes wide, inside the math stage.

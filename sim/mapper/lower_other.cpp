@@ -90,9 +90,6 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
   const uint64_t tiles = uint64_t(region_tiles(out));
   const uint64_t tiles_per_row = uint64_t(col_tiles);
   const uint64_t window = pool_window(op, ctx.graph);
-  uint64_t in_bytes = 0;
-  bool compressed = false;
-  for (const auto& f : inputs) { in_bytes += f.bytes; compressed = compressed || f.compressed; }
   share.own_bytes = tiles * tile_bytes(fo);
 
   uint64_t level = 0;
@@ -112,9 +109,15 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
     cmd.math_cycles = compute_cycles(ctx, op, here, tiles_per_row, window, reshape, on_core, cmd.reshape_bytes);
     cmd.reshape_cycles = reshape;
     cmd.reshape_on_core = on_core;
-    const uint64_t unpack_bytes = in_bytes * uint64_t(b + 1) / uint64_t(blocks) - in_bytes * uint64_t(b) / uint64_t(blocks);
-    cmd.unpack_cycles = ctx.costs.unpack_cycles(unpack_bytes, compressed || fo == DataFormat::bfp2);
-    cmd.unpack_bytes = unpack_bytes;
+    // Each input unpacks its share of this block at its own rate (compressed data at the x1 rate).
+    cmd.unpack_bytes = 0;
+    cmd.unpack_cycles = 0;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const uint64_t share_bytes = inputs[i].bytes * uint64_t(b + 1) / uint64_t(blocks) - inputs[i].bytes * uint64_t(b) / uint64_t(blocks);
+      cmd.unpack_bytes += share_bytes;
+      cmd.unpack_cycles += ctx.costs.unpack_cycles(
+          share_bytes, inputs[i].compressed || ctx.format_of(ctx.graph.input(op, i)) == DataFormat::bfp2);
+    }
     cmd.pack_bytes = here * tile_bytes(fo);
     cmd.pack_cycles = ctx.costs.pack_cycles(cmd.pack_bytes);
     if (op_class(op.type) == OpClass::vector || op_class(op.type) == OpClass::norm) cmd.vector_tiles = here;

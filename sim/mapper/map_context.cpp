@@ -223,6 +223,7 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
     hold_sram(core, piece.step, op_index, bytes, tensor, op_index);
   }
   fetch.compressed = compress;
+  if (compress) fetch.ratio = compression_ratio(f, density);
   return fetch;
 }
 

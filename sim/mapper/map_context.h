@@ -25,6 +25,7 @@ struct OperandFetch {
   uint64_t tiles = 0;              // tiles of the operand
   uint64_t bytes = 0;              // bytes that land in the core's SRAM
   bool compressed = false;         // stored compressed: unpacks at the x1 rate
+  double ratio = 1.0;              // raw bytes / stored bytes when compressed
   bool streamed = false;           // parts flow in order through one bounded buffer (see stream_pops)
 
   // Levels to wait for before using `region` of the operand: only the parts that overlap it, so that a

@@ -109,7 +109,8 @@ ConvChoice choose_conv_algorithm(MapContext& ctx, int op_index, const std::vecto
   for (const auto& block : blocks) column_ranges.insert({block.second.c0, block.second.c1});
   const double dram_bytes_per_cycle = ctx.config.dram_bytes_per_cycle() * double(ctx.config.dram.positions.size());
   double best = -1;
-  for (ConvAlgorithm a : {ConvAlgorithm::im2col, ConvAlgorithm::direct, ConvAlgorithm::winograd2, ConvAlgorithm::winograd4}) {
+  // On a tie direct wins: it needs no gather, so nothing rides on the reshape engine keeping up.
+  for (ConvAlgorithm a : {ConvAlgorithm::direct, ConvAlgorithm::im2col, ConvAlgorithm::winograd2, ConvAlgorithm::winograd4}) {
     if ((a == ConvAlgorithm::winograd2 || a == ConvAlgorithm::winograd4) && !winograd_eligible(geometry)) continue;
     const CoreShare estimate = lower_matrix(ctx, op_index, busiest.first, busiest.second, a, /*emit=*/false);
     const double cycles = estimate.estimated_cycles +
