@@ -45,7 +45,7 @@ int trace_info_command(int argc, char** argv) {
     }
     for (const Tensor& t : g.tensors) {
       const int64_t bytes = int64_t(t.elements() * bytes_per_element(t.format.value_or(DataFormat::bf16)));
-      (t.kind == TensorKind::weight ? weight_bytes : activation_bytes) += bytes;
+      (t.kind == TensorKind::weight || t.kind == TensorKind::constant ? weight_bytes : activation_bytes) += bytes;
     }
     if (vm.count("json")) {
       nlohmann::json out = {{"name", g.name}, {"ops", ops}, {"macs", total_macs}, {"params", total_params}};
@@ -58,7 +58,7 @@ int trace_info_command(int argc, char** argv) {
     for (const auto& [type, n] : counts) std::printf("  %-18s %6d\n", type.c_str(), n);
     std::printf("MACs         %lld (%.2f GFLOPs at 2 FLOPs per MAC)\n", (long long)total_macs, 2e-9 * double(total_macs));
     std::printf("params       %lld\n", (long long)total_params);
-    std::printf("tensors      %zu: weights %.2f MB, inputs and activations %.2f MB (bf16 unless the trace says)\n",
+    std::printf("tensors      %zu: weights and constants %.2f MB, inputs and activations %.2f MB (bf16 unless the trace says)\n",
                 g.tensors.size(), weight_bytes / 1e6, activation_bytes / 1e6);
     return 0;
   });

@@ -13,7 +13,9 @@
 
 namespace tessera {
 
-enum class TensorKind { input, weight, activation };
+// input: the network input; weight: a trained parameter; constant: any other fixed data (anchor grids,
+// scales, rotary tables), which moves like a weight but is not counted as a parameter.
+enum class TensorKind { input, weight, constant, activation };
 
 struct Tensor {
   std::string name;

@@ -24,8 +24,9 @@ Tensor parse_tensor(ObjectReader r) {
     if (!d.is_number_integer() || d.get<int64_t>() < 0) r.fail("shape", "an array of non-negative integers", shape);
     t.shape.push_back(d.get<int64_t>());
   }
-  const std::string kind = r.one_of("kind", {"input", "weight", "activation"}, "activation");
-  t.kind = kind == "input" ? TensorKind::input : kind == "weight" ? TensorKind::weight : TensorKind::activation;
+  const std::string kind = r.one_of("kind", {"input", "weight", "constant", "activation"}, "activation");
+  t.kind = kind == "input" ? TensorKind::input : kind == "weight" ? TensorKind::weight
+           : kind == "constant" ? TensorKind::constant : TensorKind::activation;
   if (r.has("format")) t.format = parse_data_format(r.one_of("format", kFormats, "bf16"));
   if (r.has("density")) t.density = r.number_in("density", 0, 1, 1.0);
   t.zero_tiles = r.number_in("zero_tiles", 0, 1, 0.0);
@@ -123,7 +124,7 @@ Graph parse_trace(const Json& trace, const std::string& label) {
       Tensor& t = g.tensors[op.outputs[k]];
       if (t.kind != TensorKind::activation)
         throw input_error(label, r.path_of("outputs") + "/" + std::to_string(k),
-                          op_label + "expected an activation tensor, but \"" + t.name + "\" is declared as an input or weight");
+                          op_label + "expected an activation tensor, but \"" + t.name + "\" is declared as an input, weight or constant");
       if (t.producer >= 0)
         throw input_error(label, r.path_of("outputs") + "/" + std::to_string(k),
                           op_label + "expected each tensor produced once, but \"" + t.name + "\" is also produced by " +
@@ -136,7 +137,7 @@ Graph parse_trace(const Json& trace, const std::string& label) {
   for (size_t i = 0; i < g.tensors.size(); ++i)
     if (g.tensors[i].kind == TensorKind::activation && g.tensors[i].producer < 0)
       throw input_error(label, "/tensors/" + std::to_string(i),
-                        "expected activation \"" + g.tensors[i].name + "\" to be produced by an op (or declare kind \"input\" or \"weight\")");
+                        "expected activation \"" + g.tensors[i].name + "\" to be produced by an op (or declare kind \"input\", \"weight\" or \"constant\")");
   g.ops = parsed;
 
   // Shapes are checked in the order the ops appear, so the first message is about the first bad op.

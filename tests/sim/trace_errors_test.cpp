@@ -77,7 +77,7 @@ TEST_CASE("trace errors name the op and what was expected", "[trace]") {
   }
   SECTION("activation nobody produces") {
     t["ops"].erase(1);
-    CHECK(parse_error(t) == "t.json: /tensors/3: expected activation \"z\" to be produced by an op (or declare kind \"input\" or \"weight\")");
+    CHECK(parse_error(t) == "t.json: /tensors/3: expected activation \"z\" to be produced by an op (or declare kind \"input\", \"weight\" or \"constant\")");
   }
   SECTION("unknown attribute") {
     t["ops"][0]["attrs"]["strides"] = {1, 1};
