@@ -163,7 +163,7 @@ class MoEBlock:
 
     def rope(self, name, x, cos, sin_signed):
         """x*cos + rotate_half(x)*sin. rotate_half(x) = [-x2, x1]; the minus is folded into the sin table
-        input (its first half is negated), so the rotation is a swap of halves."""
+        (its first half is negated), so the rotation is a swap of halves."""
         half = self.cfg["head_dim"] // 2
         x1 = self.b.op("slice", name + ".first_half", [x], {"axis": -1, "start": 0, "end": half})
         x2 = self.b.op("slice", name + ".second_half", [x], {"axis": -1, "start": half, "end": 2 * half})
@@ -182,8 +182,9 @@ class MoEBlock:
         k = self.heads(n["k"], self.linear(n["k"], x, kvh * hd), kvh)
         v = self.heads(n["v"], self.linear(n["v"], x, kvh * hd), kvh)
         if c["style"] == "mixtral":
-            cos = b.input("rope.cos", [bsz, 1, t, hd])
-            sin = b.input("rope.sin_signed", [bsz, 1, t, hd])
+            # Rotary tables: fixed for these positions, not trained.
+            cos = b.constant("rope.cos", [bsz, 1, t, hd])
+            sin = b.constant("rope.sin_signed", [bsz, 1, t, hd])
             q = self.rope(a + ".q_rope", q, cos, sin)
             k = self.rope(a + ".k_rope", k, cos, sin)
         # Grouped-query attention without copying K/V: the rep query heads that share a KV head are
@@ -195,8 +196,8 @@ class MoEBlock:
         if rep > 1:
             s = self.reshape(a + ".scores_heads", s, [bsz, h, t, t])
         if c["style"] == "mixtral":
-            s = b.op("mul", a + ".scale", [s, b.weight(a + ".scaling", [1])])
-            s = b.op("add", a + ".causal_mask", [s, b.input("attention_mask", [bsz, 1, t, t])])
+            s = b.op("mul", a + ".scale", [s, b.constant(a + ".scaling", [1])])
+            s = b.op("add", a + ".causal_mask", [s, b.constant("attention_mask", [bsz, 1, t, t])])
         else:
             # T5: no 1/sqrt(d) scaling; the relative position bias comes in from block 0.
             s = b.op("add", a + ".position_bias", [s, b.input("position_bias", [1, h, t, t])])
@@ -365,8 +366,7 @@ def build_trace(args, cfg):
         "skew": skew, "expert_capacity": cfg["expert_capacity"],
         "tokens_per_expert": counts, "dropped_tokens": dropped,
         "macs": macs,
-        "params": sum(tracelib.numel(t["shape"]) for t in trace["tensors"]
-                      if t.get("kind") == "weight" and t["name"].endswith(".weight")),
+        "params": tracelib.trace_params(trace),
     }
     return b
 

@@ -134,8 +134,8 @@ class YoloV6Trace:
         y = b.op("reshape", p + ".reshape", [y], out_shapes=[[n, no, h * w]])
         y = b.op("transpose", p + ".transpose", [y], {"perm": [0, 2, 1]})
         # Box centres: (xy + grid) * stride; sizes: exp(wh) * stride. Grid and stride are constants.
-        grid = b.weight(p + ".grid", [1, h * w, 2])
-        stride = b.weight(p + ".stride", [1])
+        grid = b.constant(p + ".grid", [1, h * w, 2])
+        stride = b.constant(p + ".stride", [1])
         xy = b.op("slice", p + ".xy", [y], {"axis": -1, "start": 0, "end": 2})
         xy = b.op("add", p + ".xy_add_grid", [xy, grid])
         xy = b.op("mul", p + ".xy_mul_stride", [xy, stride])
@@ -166,8 +166,7 @@ def build_trace(model, img, batch, name=None):
     YoloV6Trace(b).build(model, img, batch)
     trace = b.to_dict()
     macs, per_type = tracelib.trace_macs(trace)
-    params = sum(tracelib.numel(t["shape"]) for t in trace["tensors"]
-                 if t.get("kind") == "weight" and t["name"].endswith((".weight", ".bias")))
+    params = tracelib.trace_params(trace)
     depth, width = MODELS[model]
     b.metadata = {
         "generator": "scripts/gen_yolov6.py",

@@ -10,7 +10,8 @@ import sys
 
 FORMAT = "tessera-trace"
 VERSION = 1
-KINDS = ("input", "weight", "activation")
+KINDS = ("input", "weight", "constant", "activation")
+PARAMETER_KINDS = ("weight",)  # only trained parameters count as params; "constant" tensors do not
 DATA_FORMATS = ("fp32", "bf16", "fp16", "bfp8", "bfp4", "bfp2")
 FIDELITIES = ("lofi", "hifi2", "hifi3", "hifi4")
 ELEMENTWISE_UNARY = ("relu", "relu6", "silu", "sigmoid", "gelu", "hardsigmoid", "hardswish", "exp", "tanh")
@@ -330,7 +331,13 @@ class TraceBuilder:
         return self.tensor(name, shape, "input", fmt)
 
     def weight(self, name, shape, fmt=None):
+        """A trained parameter: starts in DRAM and counts as a parameter."""
         return self.tensor(name, shape, "weight", fmt)
+
+    def constant(self, name, shape, fmt=None):
+        """Fixed data that is not a trained parameter (anchor grids, scales, rotary tables, masks): it
+        starts in DRAM and moves like a weight, but is not counted as a parameter."""
+        return self.tensor(name, shape, "constant", fmt)
 
     def shape(self, name):
         return list(self.tensors[name]["shape"])
@@ -389,6 +396,16 @@ class TraceBuilder:
 
 # --------------------------------------------------------------------------------------------------
 # Totals
+
+
+def trace_params(trace):
+    """Elements of the tensors of kind "weight" (trained parameters); "constant" tensors are not counted."""
+    return sum(numel(t["shape"]) for t in trace["tensors"] if t.get("kind") in PARAMETER_KINDS)
+
+
+def trace_constants(trace):
+    """Elements of the tensors of kind "constant"."""
+    return sum(numel(t["shape"]) for t in trace["tensors"] if t.get("kind") == "constant")
 
 
 def trace_macs(trace):

@@ -22,6 +22,22 @@ SWITCH_MACS = 931_921_920
 SWITCH_PARAMS = 40_115_712
 
 
+def tessera_binary():
+    """The simulator (TESSERA_BINARY under ctest, else build/tessera), or None when it is not built."""
+    for path in (os.environ.get("TESSERA_BINARY"), os.path.join(ROOT, "build", "tessera")):
+        if path and os.path.isfile(path):
+            return path
+    return None
+
+
+def trace_info_params(path):
+    """Params as `tessera trace-info --json` counts them: the sum of "params" over the ops."""
+    r = subprocess.run([tessera_binary(), "trace-info", "--json", path], capture_output=True, text=True, cwd=ROOT)
+    if r.returncode != 0:
+        raise AssertionError(r.stdout + r.stderr)
+    return sum(op["params"] for op in json.loads(r.stdout)["ops"])
+
+
 def prod(shape):
     n = 1
     for d in shape:
@@ -57,6 +73,12 @@ class Generated:
     def params(self):
         return sum(prod(t["shape"]) for t in self.trace["tensors"]
                    if t.get("kind") == "weight" and t["name"].endswith(".weight"))
+
+    def kind(self, kind):
+        return [t["name"] for t in self.trace["tensors"] if t.get("kind") == kind]
+
+    def elements(self, kind):
+        return sum(prod(t["shape"]) for t in self.trace["tensors"] if t.get("kind") == kind)
 
     def dispatch(self):
         return next(op for op in self.trace["ops"] if op["type"] == "moe_dispatch")
@@ -212,6 +234,24 @@ class MoETest(unittest.TestCase):
             g = self.gen(*args)
             with open(g.path, "rb") as fg, open(os.path.join(ROOT, "traces", shipped), "rb") as fs:
                 self.assertEqual(fg.read(), fs.read(), "traces/%s is stale: regenerate it" % shipped)
+
+    def test_params_are_exactly_the_weight_tensors(self):
+        for args, params, constants, inputs in (
+                (("--model", "mixtral-8x7b", "--tokens", 128), MIXTRAL_PARAMS,
+                 ["rope.cos", "rope.sin_signed", "self_attn.scaling", "attention_mask"], ["hidden_states"]),
+                (("--model", "switch-base-8", "--tokens", 128), SWITCH_PARAMS, [],
+                 ["hidden_states", "position_bias"])):
+            with self.subTest(model=args[1]):
+                g = self.gen(*args)
+                # every weight is a learned matrix or norm scale; fixed data is "constant"
+                self.assertEqual(g.elements("weight"), params)
+                self.assertTrue(all(n.endswith(".weight") for n in g.kind("weight")))
+                self.assertEqual(g.kind("constant"), constants)
+                self.assertEqual(sorted(g.kind("input")), sorted(inputs))
+                self.assertEqual(tracelib.trace_params(g.trace), params)
+                self.assertEqual(g.trace["metadata"]["params"], params)
+                if tessera_binary():
+                    self.assertEqual(trace_info_params(g.path), params)
 
     def test_bad_arguments_exit_2_without_output(self):
         bad_rows = self.write_assignment([[0, 0]] * 8)

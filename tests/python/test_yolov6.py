@@ -35,6 +35,14 @@ def prod(shape):
     return n
 
 
+def tessera_binary():
+    """The simulator (TESSERA_BINARY under ctest, else build/tessera), or None when it is not built."""
+    for path in (os.environ.get("TESSERA_BINARY"), os.path.join(ROOT, "build", "tessera")):
+        if path and os.path.isfile(path):
+            return path
+    return None
+
+
 def run_gen(*args):
     return subprocess.run([sys.executable, GEN] + list(args), capture_output=True, text=True, cwd=ROOT)
 
@@ -116,6 +124,36 @@ class YoloV6Test(unittest.TestCase):
         self.assertEqual(Counts(self.traces[("s", 640)]).true_macs, 21933568000)
         self.assertEqual(Counts(self.traces[("n", 640)]).params, 4317439)
         self.assertEqual(Counts(self.traces[("s", 640)]).params, 17220863)
+
+    def test_weight_tensors_are_the_params_and_constants_are_not(self):
+        exact = {("n", 640): 4317439, ("n", 416): 4317439, ("tiny", 640): 14970943, ("s", 640): 17220863}
+        for key, params in exact.items():
+            with self.subTest(model=key):
+                trace = self.traces[key]
+                self.assertEqual(Counts(trace).params, params)
+                weights = [t for t in trace["tensors"] if t.get("kind") == "weight"]
+                self.assertEqual(sum(prod(t["shape"]) for t in weights), params)
+                self.assertEqual(tracelib.trace_params(trace), params)
+                self.assertEqual(trace["metadata"]["params"], params)
+                # the decode grid and stride are fixed data: kind "constant", 2 values per cell + 1 per level
+                constants = {t["name"]: t["shape"] for t in trace["tensors"] if t.get("kind") == "constant"}
+                self.assertEqual(sorted(constants), sorted("detect.decode.%d.%s" % (i, s)
+                                                           for i in range(3) for s in ("grid", "stride")))
+                cells = sum((key[1] // s) ** 2 for s in (8, 16, 32))
+                self.assertEqual(sum(prod(s) for s in constants.values()), 2 * cells + 3)
+
+    def test_trace_info_counts_the_readme_params(self):
+        binary = tessera_binary()
+        if not binary:
+            self.skipTest("tessera not built (TESSERA_BINARY unset and no build/tessera)")
+        for model, img in ((("n", 640), ("tiny", 640), ("s", 640))):
+            with self.subTest(model=model):
+                path = os.path.join(self.tmp.name, "%s_%d.json" % (model, img))
+                r = subprocess.run([binary, "trace-info", "--json", path], capture_output=True, text=True, cwd=ROOT)
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                info = json.loads(r.stdout)
+                self.assertEqual(sum(op["params"] for op in info["ops"]), Counts(self.traces[(model, img)]).params)
+                self.assertEqual(info["params"], self.traces[(model, img)]["metadata"]["params"])
 
     def test_layer_counts(self):
         for key, convs in ((("n", 640), 59), (("s", 640), 59), (("tiny", 640), 52)):
