@@ -1,3 +1,4 @@
+#define SC_INCLUDE_DYNAMIC_PROCESSES
 #include "packet_manager/dma_reader.h"
 
 #include <algorithm>
@@ -14,13 +15,15 @@ DmaReader::DmaReader(sc_core::sc_module_name name, int core, const CoreProgram& 
       max_outstanding_(max_outstanding),
       packets_left_(program.reader.size(), 0),
       issued_at_(program.reader.size(), 0) {
-  SC_THREAD(issue);
+  for (int stream = 0; stream < kStreams; ++stream)
+    sc_core::sc_spawn([this, stream] { issue(stream); }, sc_core::sc_gen_unique_name("issue"));
   SC_THREAD(forward);
 }
 
-void DmaReader::issue() {
+void DmaReader::issue(int stream) {
   for (size_t i = 0; i < program_.reader.size(); ++i) {
     const DramReadCmd& cmd = program_.reader[i];
+    if (std::min(cmd.stream, kStreams - 1) != stream) continue;
     while (outstanding_ >= max_outstanding_) wait(slot_freed_);
     for (const BufferLevel& w : cmd.waits) {
       TileBuffer& b = chip_.buffer(core_, w.buffer);

@@ -22,7 +22,8 @@ class DmaReader : public sc_core::sc_module {
   size_t reads_done() const { return delivered_; }
 
  private:
-  void issue();    // books DRAM time for the next reads' packets, up to the outstanding limit
+  // Books DRAM time for the packets of one stream's reads in order, up to the core's outstanding limit.
+  void issue(int stream);
   void forward();  // sends each packet over the NoC once DRAM has produced it
 
   struct Packet {
@@ -42,6 +43,7 @@ class DmaReader : public sc_core::sc_module {
   std::vector<uint32_t> packets_left_;  // per read: packets not yet delivered
   std::vector<uint64_t> issued_at_;
   sc_core::sc_event queued_, slot_freed_;
+  static constexpr int kStreams = 3;
 };
 
 }  // namespace tessera

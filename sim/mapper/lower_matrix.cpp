@@ -219,7 +219,7 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
           ctx.builder.dram_read(a.name + "|" + std::to_string(out.r0) + "|" + std::to_string(mi) + "|" +
                                     std::to_string(ni) + "|" + std::to_string(kj),
                                 op_index, core, a_stream, a_chunk_bytes, a_chunk_tiles, true, a_gate,
-                                2 * int64_t(cmds.size()));
+                                2 * int64_t(cmds.size()), /*stream=*/1);
           a_level += a_chunk_tiles;
           cmd.waits.push_back({a_stream, a_level});
           cmd.pops.push_back({a_stream, a_chunk_tiles});
@@ -233,7 +233,7 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
                                       std::to_string(ni) + "|" + std::to_string(kj) +
                                       (weights_resident ? "" : "|" + std::to_string(mi)),
                                   op_index, core, b_stream, b_chunk_tiles * tb, b_chunk_tiles, !weights_resident,
-                                  ctx.prefetch_gate(core), 2 * int64_t(cmds.size()) + 1);
+                                  ctx.prefetch_gate(core), 2 * int64_t(cmds.size()) + 1, /*stream=*/2);
           share.weight_bytes += b_chunk_tiles * tb;
         }
         if (s.b_weight && emit) {

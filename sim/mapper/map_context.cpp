@@ -61,7 +61,8 @@ void MapContext::issue_stream_reads(int op_index, int core, const OperandFetch& 
         break;
       }
     const OperandFetch::PendingRead& r = fetch.pending[i];
-    builder.dram_read(r.key, op_index, core, fetch.parts[i].ready.buffer, r.bytes, r.tiles, true, r.waits, 2 * first);
+    builder.dram_read(r.key, op_index, core, fetch.parts[i].ready.buffer, r.bytes, r.tiles, true, r.waits, 2 * first,
+                      /*stream=*/1);
   }
 }
 

@@ -15,11 +15,11 @@ int PlanBuilder::add_buffer(int core, const std::string& name, int op, uint64_t 
 }
 
 void PlanBuilder::dram_read(const std::string& key, int op, int core, int buffer, uint64_t bytes, uint64_t tiles,
-                            bool reserve, const std::vector<BufferLevel>& waits, int64_t need) {
+                            bool reserve, const std::vector<BufferLevel>& waits, int64_t need, int stream) {
   // Cores of one op share a read; different ops never do (each op's buffers fill and drain on its own).
   auto [it, fresh] = reads_.try_emplace(key + "@" + std::to_string(op));
   ReadGroup& g = it->second;
-  if (fresh) g = ReadGroup{op, need, bytes, tiles, reserve, waits, {}, {}, order_++};
+  if (fresh) g = ReadGroup{op, need, stream, bytes, tiles, reserve, waits, {}, {}, order_++};
   g.cores.push_back(core);
   g.buffers.push_back(buffer);
 }
@@ -77,6 +77,7 @@ void PlanBuilder::finish() {
     cmd.tiles = g->tiles;
     cmd.reserve = g->reserve;
     cmd.waits = g->waits;
+    cmd.stream = g->stream;
     cmd.dst_cores = g->cores;
     cmd.dst_buffers = g->buffers;
     cmd.channel = pick_channel(g->bytes);

@@ -32,7 +32,7 @@ class PlanBuilder {
   // `need` orders reads within an op: the reader issues them by (op, need), so a streamed operand's chunk
   // never queues ahead of data an earlier block needs (0 for data every block needs).
   void dram_read(const std::string& key, int op, int core, int buffer, uint64_t bytes, uint64_t tiles,
-                 bool reserve, const std::vector<BufferLevel>& waits = {}, int64_t need = 0);
+                 bool reserve, const std::vector<BufferLevel>& waits = {}, int64_t need = 0, int stream = 0);
   // An activation piece from the core holding it into a consumer's buffer; returns tiles pushed.
   uint64_t transfer(const HeldPiece& from, const Region& piece, int op, int core, int buffer, uint64_t bytes,
                     uint64_t raw_bytes, bool compressed, const std::string& tensor);
@@ -49,6 +49,7 @@ class PlanBuilder {
   struct ReadGroup {
     int op;
     int64_t need;
+    int stream;
     uint64_t bytes, tiles;
     bool reserve;
     std::vector<BufferLevel> waits;

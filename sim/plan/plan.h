@@ -41,6 +41,9 @@ struct DramReadCmd {
   std::vector<int> dst_buffers;
   std::vector<BufferLevel> waits;
   bool reserve = false;
+  // The reader issues each stream in order but the streams independently, so that a chunk of A waiting
+  // for room never holds up the weights its own block needs (0: whole operands, 1: A, 2: weights).
+  int stream = 0;
 };
 
 // One block of work on the compute pipeline: wait for input levels, then spend the stage cycles (the

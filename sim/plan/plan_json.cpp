@@ -29,7 +29,7 @@ nlohmann::json Plan::to_json() const {
     core["reader"] = nlohmann::json::array();
     for (const auto& r : c.reader)
       core["reader"].push_back({{"op", r.op}, {"channel", r.channel}, {"bytes", r.bytes}, {"tiles", r.tiles},
-                                {"dst_cores", r.dst_cores}, {"dst_buffers", r.dst_buffers}, {"reserve", r.reserve},
+                                {"dst_cores", r.dst_cores}, {"dst_buffers", r.dst_buffers}, {"reserve", r.reserve}, {"stream", r.stream},
                                 {"waits", levels_json(r.waits)}});
     core["compute"] = nlohmann::json::array();
     for (const auto& k : c.compute)
