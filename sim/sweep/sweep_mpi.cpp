@@ -32,11 +32,11 @@ std::string receive_string(int& from) {
 
 int coordinate(const SweepSpec& spec, const std::vector<SweepPoint>& points, const SweepOptions& options, int ranks) {
   ResultsLog log(options.out_dir, spec);
-  std::vector<long long> todo;
+  std::vector<long long> unfinished;
   size_t skipped = 0;
   for (const SweepPoint& p : points) {
     if (log.finished(p.id)) ++skipped;
-    else todo.push_back((long long)p.index);
+    else unfinished.push_back((long long)p.index);
   }
   size_t next = 0, ran = 0, failed = 0;
   int active = ranks - 1;
@@ -52,7 +52,7 @@ int coordinate(const SweepSpec& spec, const std::vector<SweepPoint>& points, con
       ++ran;
       if (options.progress) print_point_progress(skipped + ran, points.size(), record);
     }
-    long long index = next < todo.size() ? todo[next++] : -1;
+    long long index = next < unfinished.size() ? unfinished[next++] : -1;
     if (index < 0) --active;
     MPI_Send(&index, 1, MPI_LONG_LONG, from, kTagWork, MPI_COMM_WORLD);
   }

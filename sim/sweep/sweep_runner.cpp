@@ -25,18 +25,18 @@ SweepOutcome run_sweep_local(const SweepSpec& spec, const std::vector<SweepPoint
                              const SweepOptions& options) {
   SweepOutcome outcome;
   outcome.points = points.size();
-  std::vector<const SweepPoint*> todo;
+  std::vector<const SweepPoint*> unfinished;
   for (const SweepPoint& p : points) {
     if (log.finished(p.id)) ++outcome.skipped;
-    else todo.push_back(&p);
+    else unfinished.push_back(&p);
   }
   const std::string exe = self_executable();
   std::atomic<size_t> next{0};
   std::mutex mutex;  // guards the log, the counters and stderr
   auto worker = [&] {
-    for (size_t i = next++; i < todo.size(); i = next++) {
+    for (size_t i = next++; i < unfinished.size(); i = next++) {
       try {
-        const nlohmann::json record = run_point(exe, spec, *todo[i]);
+        const nlohmann::json record = run_point(exe, spec, *unfinished[i]);
         std::lock_guard<std::mutex> lock(mutex);
         log.append(record);
         ++outcome.ran;
@@ -48,7 +48,7 @@ SweepOutcome run_sweep_local(const SweepSpec& spec, const std::vector<SweepPoint
       }
     }
   };
-  const int jobs = std::max(1, std::min<int>(options.jobs, int(std::max<size_t>(todo.size(), 1))));
+  const int jobs = std::max(1, std::min<int>(options.jobs, int(std::max<size_t>(unfinished.size(), 1))));
   std::vector<std::thread> threads;
   for (int j = 0; j < jobs; ++j) threads.emplace_back(worker);
   for (std::thread& t : threads) t.join();
