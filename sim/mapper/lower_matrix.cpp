@@ -96,7 +96,7 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   MatmulShape s = shape_of(ctx.graph, op, out, algo);
   // A matmul whose A does not fit beside everything else reads it from DRAM chunk by chunk, as if it were
   // a network input; the producers write it there first.
-  const bool a_staged = op.type == OpType::matmul && s.a_resident && ctx.decisions.block_shrink(op_index) >= 0 &&
+  const bool a_staged = op.type == OpType::matmul && s.a_resident &&
                         ctx.decisions.streamed_ops.count(op_index) && ctx.decisions.staged.count({op.inputs[0], op_index});
   if (a_staged) s.a_resident = false;
   const DataFormat fa = ctx.format_of(a), fb = ctx.format_of(b), fo = ctx.format_of(ctx.graph.output(op));

@@ -59,7 +59,7 @@ uint64_t pool_window(const Op& op, const Graph& g) {
 
 }  // namespace
 
-CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out, bool fused) {
+CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out) {
   const Op& op = ctx.graph.ops[op_index];
   const std::vector<Region> need = needed_input_regions(ctx.graph, op, out);
   CoreShare share;
@@ -98,7 +98,7 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
     const uint64_t here = uint64_t(std::max<int64_t>(region_tiles(block), 1));
     ComputeCmd cmd;
     cmd.op = op_index;
-    if (b == 0 && !fused) cmd.launch_cycles = ctx.costs.kernel_launch_cycles();
+    if (b == 0) cmd.launch_cycles = ctx.costs.kernel_launch_cycles();
     for (size_t i = 0; i < inputs.size(); ++i) {
       const auto w = inputs[i].waits_for(block_needs[i][size_t(b)]);
       cmd.waits.insert(cmd.waits.end(), w.begin(), w.end());
@@ -121,10 +121,6 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
     cmd.pack_bytes = here * tile_bytes(fo);
     cmd.pack_cycles = ctx.costs.pack_cycles(cmd.pack_bytes);
     if (op_class(op.type) == OpClass::vector || op_class(op.type) == OpClass::norm) cmd.vector_tiles = here;
-    if (fused) {
-      cmd.reshape_cycles = cmd.unpack_cycles = cmd.math_cycles = cmd.pack_cycles = cmd.vector_tiles = 0;
-      cmd.unpack_bytes = cmd.pack_bytes = cmd.reshape_bytes = 0;
-    }
     cmd.out_buffer = share.out_buffer;
     cmd.out_tiles = here;
     cmd.stream_tiles = here;

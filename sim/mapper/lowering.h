@@ -26,8 +26,7 @@ struct CoreShare {
 // only carries the estimate, for choosing an algorithm.
 CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& out, ConvAlgorithm algorithm,
                        bool emit = true);
-// `fused`: the op rides on its producer's packer (a ReLU after a conv on the same core) and costs no cycles.
-CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out, bool fused = false);
+CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out);
 
 // Cycles per output tile an op costs on one core, for choosing partitions (matrix ops: per 32x32 output
 // tile over the whole reduction).

@@ -183,7 +183,6 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
       continue;
     }
     std::vector<std::pair<int, Region>> blocks = follow_input(ctx, op);
-    const bool fused = false;
     if (blocks.empty()) {
       const CoreGroup group = groups[i];
       const Partition part = choose_partition(
@@ -204,7 +203,7 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
     if (!conv.note.empty()) op_plan.note = conv.note;
     for (const auto& [core, out] : blocks) {
       CoreShare share = op_class(op.type) == OpClass::matrix ? lower_matrix(ctx, i, core, out, conv.algorithm)
-                                                             : lower_other(ctx, i, core, out, fused);
+                                                             : lower_other(ctx, i, core, out);
       for (const auto& [region, level] : share.pieces) {
         op_plan.output_elements += region.elements();
         ctx.held[op.outputs[0]].push_back({core, region, share.out_buffer, level, i});
