@@ -73,6 +73,16 @@ uint32_t FlitNetwork::new_packet() {
   return static_cast<uint32_t>(packets_.size() - 1);
 }
 
+uint32_t FlitNetwork::new_multicast_list() {
+  if (!free_lists_.empty()) {
+    uint32_t list = free_lists_.back();
+    free_lists_.pop_back();
+    return list;
+  }
+  multicast_lists_.emplace_back();
+  return static_cast<uint32_t>(multicast_lists_.size() - 1);
+}
+
 void FlitNetwork::free_packet(uint32_t packet) {
   Packet& p = packets_[packet];
   if (p.dst < 0) {
@@ -100,14 +110,7 @@ void FlitNetwork::enqueue_packet(int net, int src, const std::vector<int>& dsts,
     p.dst = dsts[0];
     p.dst_list = kNone;
   } else {
-    uint32_t list;
-    if (!free_lists_.empty()) {
-      list = free_lists_.back();
-      free_lists_.pop_back();
-    } else {
-      list = static_cast<uint32_t>(multicast_lists_.size());
-      multicast_lists_.emplace_back();
-    }
+    const uint32_t list = new_multicast_list();
     multicast_lists_[list] = dsts;
     packets_[id].dst = -1;
     packets_[id].dst_list = list;

@@ -157,6 +157,8 @@ class FlitNetwork {
   void return_credit(int router, int in_port, int vc, uint64_t t);
   void retire(uint32_t packet, int dst, uint64_t delivered);
   uint32_t new_packet();
+  // A destination list for a multicast packet, reused from freed ones when there are any.
+  uint32_t new_multicast_list();
   void free_packet(uint32_t packet);
   void activate(int router, uint64_t arrival);
   [[noreturn]] void report_deadlock(uint64_t t) const;

@@ -122,14 +122,7 @@ void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {
           copy.dst = first_dst[dir];
           copy.dst_list = kNone;
         } else {
-          uint32_t list;
-          if (!free_lists_.empty()) {
-            list = free_lists_.back();
-            free_lists_.pop_back();
-          } else {
-            list = static_cast<uint32_t>(multicast_lists_.size());
-            multicast_lists_.emplace_back();
-          }
+          const uint32_t list = new_multicast_list();
           std::vector<int>& sub = multicast_lists_[list];
           for (int dst : multicast_lists_[packets_[packet].dst_list])
             if (next_direction(network, node, dst, ties) == dir) sub.push_back(dst);

@@ -6,23 +6,12 @@
 #include <set>
 
 #include "noc/grid.h"
+#include "sim/report/xml_escape.h"
 
 namespace tessera {
 namespace {
 
 constexpr int kCell = 30, kLeft = 30, kTop = 46, kLegend = 56;
-
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
-  }
-  return out;
-}
 
 // White through yellow and orange to dark red.
 std::string colour(double t) {
@@ -55,8 +44,8 @@ std::string grid_heatmap_svg(const ArchConfig& config, const std::string& title,
   std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"heatmap\" width=\"" + std::to_string(width) +
                   "\" height=\"" + std::to_string(height) + "\" viewBox=\"0 0 " + std::to_string(width) + " " +
                   std::to_string(height) + "\" font-family=\"sans-serif\" font-size=\"10\">\n";
-  s += "<title>" + escape(title) + "</title>\n";
-  s += "<text x=\"" + std::to_string(kLeft) + "\" y=\"16\" font-size=\"13\" font-weight=\"bold\">" + escape(title) + "</text>\n";
+  s += "<title>" + xml_escape(title) + "</title>\n";
+  s += "<text x=\"" + std::to_string(kLeft) + "\" y=\"16\" font-size=\"13\" font-weight=\"bold\">" + xml_escape(title) + "</text>\n";
   s += "<text x=\"" + std::to_string(kLeft) + "\" y=\"32\" fill=\"#555\">x right, y down; grey: no compute core, D: DRAM</text>\n";
   for (int x = 0; x < w; ++x)
     s += "<text x=\"" + std::to_string(kLeft + x * kCell + kCell / 2) + "\" y=\"" + std::to_string(kTop - 3) +
@@ -79,7 +68,7 @@ std::string grid_heatmap_svg(const ArchConfig& config, const std::string& title,
                               (c ? num(c->value) + " " + unit : is_dram ? "DRAM channel" : "no compute core");
       s += "<rect x=\"" + std::to_string(px) + "\" y=\"" + std::to_string(py) + "\" width=\"" + std::to_string(kCell - 1) +
            "\" height=\"" + std::to_string(kCell - 1) + "\" fill=\"" + fill + "\" stroke=\"#999\" stroke-width=\"0.5\"><title>" +
-           escape(tip) + "</title></rect>\n";
+           xml_escape(tip) + "</title></rect>\n";
       if (is_dram && !c)
         s += "<text x=\"" + std::to_string(px + kCell / 2) + "\" y=\"" + std::to_string(py + kCell / 2 + 4) +
              "\" text-anchor=\"middle\" fill=\"#333\">D</text>\n";
@@ -91,7 +80,7 @@ std::string grid_heatmap_svg(const ArchConfig& config, const std::string& title,
          std::to_string(lw / 20 + 1) + "\" height=\"10\" fill=\"" + colour(i / 19.0) + "\"/>\n";
   s += "<text x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(ly + 24) + "\">" + num(min_value) + "</text>\n";
   s += "<text x=\"" + std::to_string(kLeft + lw) + "\" y=\"" + std::to_string(ly + 24) + "\" text-anchor=\"end\">" +
-       num(max_value) + " " + escape(unit) + "</text>\n";
+       num(max_value) + " " + xml_escape(unit) + "</text>\n";
   s += "</svg>\n";
   return s;
 }

@@ -4,21 +4,10 @@
 #include <cstdio>
 
 #include "noc/grid.h"
+#include "sim/report/xml_escape.h"
 
 namespace tessera {
 namespace {
-
-std::string esc(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
-  }
-  return out;
-}
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -78,12 +67,12 @@ document.body.setAttribute('data-report-ready', 'yes');
 std::string html_report(const nlohmann::json& r, const RunDigest& d, const std::vector<NamedSvg>& heatmaps) {
   const nlohmann::json& e = r["energy"];
   const std::string title = "Tessera report: " + r["workload"].get<std::string>() + " on " + r["chip"].get<std::string>();
-  std::string s = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + esc(title) +
-                  "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n<h1>" + esc(title) + "</h1>\n";
+  std::string s = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + xml_escape(title) +
+                  "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n<h1>" + xml_escape(title) + "</h1>\n";
   s += "<div id=\"script-status\">static page</div>\n<h2>Summary</h2>\n<table class=\"summary\">\n";
-  s += row({"chip", esc(r["chip"].get<std::string>()) + ", " + std::to_string(r["compute_cores"].get<int>()) +
+  s += row({"chip", xml_escape(r["chip"].get<std::string>()) + ", " + std::to_string(r["compute_cores"].get<int>()) +
                         " compute cores at " + fmt("%.2f", r["clock_ghz"].get<double>()) + " GHz"});
-  s += row({"workload", esc(r["workload"].get<std::string>()) + ", " + std::to_string(r["ops"].size()) + " ops, " +
+  s += row({"workload", xml_escape(r["workload"].get<std::string>()) + ", " + std::to_string(r["ops"].size()) + " ops, " +
                             grouped(r["macs"].get<uint64_t>()) + " MACs"});
   s += row({"cycles", grouped(r["total_cycles"].get<uint64_t>()) + " (" + fmt("%.4f", r["seconds"].get<double>() * 1e3) + " ms simulated)"});
   s += row({"throughput", fmt("%.2f", r["achieved_tflops"].get<double>()) + " TFLOPS achieved of " +
@@ -100,7 +89,7 @@ std::string html_report(const nlohmann::json& r, const RunDigest& d, const std::
   const double total = std::max(e["total_pj"].get<double>(), 1e-30);
   for (const auto& [name, pj] : e["by_component_pj"].items()) {
     const double share = pj.get<double>() / total;
-    s += row({esc(name), fmt("%.4g", pj.get<double>() * 1e-6), fmt("%.1f%%", 100 * share),
+    s += row({xml_escape(name), fmt("%.4g", pj.get<double>() * 1e-6), fmt("%.1f%%", 100 * share),
               "<span class=\"bar\" style=\"width:" + fmt("%.0f", 200 * share) + "px\"></span>"});
   }
   s += "</tbody></table>\n";
@@ -113,11 +102,11 @@ std::string html_report(const nlohmann::json& r, const RunDigest& d, const std::
        row({"op", "type", "MACs", "start", "cycles", "share", "cores", "util", "energy (uJ)", "note"}, true) + "</thead><tbody>\n";
   for (const auto& op : r["ops"]) {
     const bool has_macs = op["macs"].get<int64_t>() > 0;
-    s += row({esc(op["name"].get<std::string>()), esc(op["type"].get<std::string>()), grouped(op["macs"].get<uint64_t>()),
+    s += row({xml_escape(op["name"].get<std::string>()), xml_escape(op["type"].get<std::string>()), grouped(op["macs"].get<uint64_t>()),
               grouped(op["start_cycle"].get<uint64_t>()), grouped(op["cycles"].get<uint64_t>()),
               fmt("%.1f%%", 100 * op["share"].get<double>()), std::to_string(op["cores"].get<int>()),
               has_macs ? fmt("%.1f%%", 100 * op["utilization"].get<double>()) : "-",
-              fmt("%.4g", op.value("energy_pj", 0.0) * 1e-6), esc(op.value("note", std::string()))});
+              fmt("%.4g", op.value("energy_pj", 0.0) * 1e-6), xml_escape(op.value("note", std::string()))});
   }
   s += "</tbody></table>\n";
 
