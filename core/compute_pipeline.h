@@ -6,8 +6,8 @@
 
 #include <systemc>
 
-#include "sim/chip/chip_services.h"
-#include "sim/plan/plan.h"
+#include "sim/program/chip_services.h"
+#include "sim/program/plan.h"
 
 namespace tessera {
 

@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include "core/data_format.h"
+#include "sim/base/data_format.h"
 
 namespace tessera {
 

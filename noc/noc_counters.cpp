@@ -1,6 +1,6 @@
 #include "noc/noc_counters.h"
 
-#include "sim/stats/stats_registry.h"
+#include "sim/base/stats_registry.h"
 
 namespace tessera::noc {
 

@@ -10,7 +10,7 @@
 // `density`; they are exact (the distribution of kept datums is computed, not sampled).
 #include <cstdint>
 
-#include "core/data_format.h"
+#include "sim/base/data_format.h"
 
 namespace tessera {
 

@@ -8,8 +8,8 @@
 #include <systemc>
 
 #include "packet_manager/packet_manager_config.h"
-#include "sim/chip/chip_services.h"
-#include "sim/plan/plan.h"
+#include "sim/program/chip_services.h"
+#include "sim/program/plan.h"
 
 namespace tessera {
 

@@ -8,7 +8,7 @@
 #include <cstdint>
 
 #include "core/core_config.h"
-#include "core/data_format.h"
+#include "sim/base/data_format.h"
 
 namespace tessera {
 

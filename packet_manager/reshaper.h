@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/core_config.h"
-#include "core/data_format.h"
+#include "sim/base/data_format.h"
 #include "packet_manager/packet_manager_config.h"
 
 namespace tessera {

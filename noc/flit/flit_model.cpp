@@ -5,7 +5,7 @@
 #include "noc/flit/flit_network.h"
 #include "noc/model_factories.h"
 #include "noc/packetization.h"
-#include "sim/stats/stats_registry.h"
+#include "sim/base/stats_registry.h"
 
 namespace tessera::noc {
 namespace {

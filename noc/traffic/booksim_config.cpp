@@ -5,7 +5,7 @@
 #include <map>
 #include <sstream>
 
-#include "sim/common/errors.h"
+#include "sim/base/errors.h"
 
 namespace tessera::noc {
 namespace {

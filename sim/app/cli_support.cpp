@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "sim/common/errors.h"
+#include "sim/base/errors.h"
 
 namespace tessera::app {
 

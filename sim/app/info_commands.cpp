@@ -6,7 +6,7 @@
 #include "core/compute_costs.h"
 #include "sim/app/cli_support.h"
 #include "sim/app/commands.h"
-#include "sim/common/errors.h"
+#include "sim/base/errors.h"
 #include "sim/config/config_loader.h"
 #include "sim/workload/trace_reader.h"
 

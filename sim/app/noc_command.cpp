@@ -13,7 +13,7 @@
 #include "noc/traffic/traffic_pattern.h"
 #include "sim/app/cli_support.h"
 #include "sim/app/commands.h"
-#include "sim/common/errors.h"
+#include "sim/base/errors.h"
 #include "sim/config/config_loader.h"
 
 namespace tessera::app {

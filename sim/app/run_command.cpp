@@ -8,7 +8,7 @@
 #include "sim/app/cli_support.h"
 #include "sim/app/commands.h"
 #include "sim/chip/chip.h"
-#include "sim/common/errors.h"
+#include "sim/base/errors.h"
 #include "sim/config/config_loader.h"
 #include "sim/mapper/mapper.h"
 #include "sim/report/atomic_file.h"

@@ -10,7 +10,7 @@
 
 #include "sim/app/cli_support.h"
 #include "sim/app/commands.h"
-#include "sim/common/errors.h"
+#include "sim/base/errors.h"
 #include "sim/sweep/results_log.h"
 #include "sim/sweep/sweep_runner.h"
 #include "sim/sweep/sweep_spec.h"

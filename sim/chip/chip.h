@@ -10,11 +10,11 @@
 #include "noc/noc_module.h"
 #include "packet_manager/dma_reader.h"
 #include "packet_manager/dma_writer.h"
-#include "sim/chip/chip_services.h"
+#include "sim/program/chip_services.h"
 #include "sim/chip/dram_channels.h"
 #include "sim/config/arch_config.h"
-#include "sim/plan/plan.h"
-#include "sim/stats/stats_registry.h"
+#include "sim/program/plan.h"
+#include "sim/base/stats_registry.h"
 
 namespace tessera {
 

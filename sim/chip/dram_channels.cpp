@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "sim/stats/stats_registry.h"
+#include "sim/base/stats_registry.h"
 
 namespace tessera {
 

@@ -8,16 +8,10 @@
 #include "core/core_config.h"
 #include "noc/noc_config.h"
 #include "packet_manager/packet_manager_config.h"
+#include "sim/base/grid_pos.h"
 #include "sim/config/energy_config.h"
 
 namespace tessera {
-
-struct GridPos {
-  int x = 0;
-  int y = 0;
-  bool operator==(const GridPos& o) const { return x == o.x && y == o.y; }
-  bool operator<(const GridPos& o) const { return y != o.y ? y < o.y : x < o.x; }
-};
 
 enum class TileKind { tensix, dram, unused };
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "sim/common/errors.h"
+#include "sim/base/errors.h"
 
 namespace tessera {
 

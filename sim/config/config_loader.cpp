@@ -4,7 +4,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/common/errors.h"
+#include "sim/base/errors.h"
 
 namespace tessera {
 namespace fs = std::filesystem;

@@ -2,7 +2,7 @@
 #include <cmath>
 
 #include "core/compute_costs.h"
-#include "sim/common/errors.h"
+#include "sim/base/errors.h"
 #include "sim/config/config_checks.h"
 #include "sim/config/config_loader.h"
 

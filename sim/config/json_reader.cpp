@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "sim/common/errors.h"
+#include "sim/base/errors.h"
 
 namespace tessera {
 

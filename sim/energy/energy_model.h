@@ -10,7 +10,7 @@
 
 #include "sim/chip/chip.h"
 #include "sim/config/arch_config.h"
-#include "sim/plan/plan.h"
+#include "sim/program/plan.h"
 #include "sim/workload/graph.h"
 
 namespace tessera {

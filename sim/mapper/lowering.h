@@ -3,7 +3,7 @@
 // compute blocks. Matrix ops (conv, matmul) in lower_matrix.cpp, everything else in lower_other.cpp.
 #include "sim/mapper/conv_algorithm.h"
 #include "sim/mapper/map_context.h"
-#include "sim/plan/plan.h"
+#include "sim/program/plan.h"
 
 namespace tessera {
 

@@ -5,7 +5,7 @@
 // each core's SRAM. It never simulates.
 #include "sim/config/arch_config.h"
 #include "sim/mapper/map_context.h"
-#include "sim/plan/plan.h"
+#include "sim/program/plan.h"
 #include "sim/workload/graph.h"
 
 namespace tessera {

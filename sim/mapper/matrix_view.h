@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "core/data_format.h"
+#include "sim/base/data_format.h"
 #include "sim/workload/graph.h"
 
 namespace tessera {

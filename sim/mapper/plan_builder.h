@@ -7,8 +7,9 @@
 #include <tuple>
 #include <vector>
 
+#include "sim/config/arch_config.h"
 #include "sim/mapper/matrix_view.h"
-#include "sim/plan/plan.h"
+#include "sim/program/plan.h"
 
 namespace tessera {
 

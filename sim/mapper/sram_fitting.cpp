@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <set>
 
-#include "sim/common/errors.h"
+#include "sim/base/errors.h"
 #include "sim/mapper/mapper.h"
 
 namespace tessera {

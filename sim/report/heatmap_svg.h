@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "sim/config/arch_config.h"
-#include "sim/plan/plan.h"
+#include "sim/program/plan.h"
 #include "sim/report/run_digest.h"
 
 namespace tessera {

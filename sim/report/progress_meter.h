@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "sim/chip/chip.h"
-#include "sim/plan/plan.h"
+#include "sim/program/plan.h"
 
 namespace tessera {
 

@@ -9,7 +9,7 @@
 #include "sim/chip/chip.h"
 #include "sim/config/arch_config.h"
 #include "sim/energy/energy_model.h"
-#include "sim/plan/plan.h"
+#include "sim/program/plan.h"
 #include "sim/workload/graph.h"
 
 namespace tessera {

@@ -9,7 +9,7 @@
 
 #include "sim/chip/chip.h"
 #include "sim/config/arch_config.h"
-#include "sim/plan/plan.h"
+#include "sim/program/plan.h"
 
 namespace tessera {
 

@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "sim/common/errors.h"
+#include "sim/base/errors.h"
 #include "sim/report/csv_tables.h"
 
 namespace tessera::sweep {

@@ -4,7 +4,7 @@
 #include <set>
 #include <sstream>
 
-#include "sim/common/errors.h"
+#include "sim/base/errors.h"
 #include "sim/config/config_loader.h"
 #include "sim/workload/trace_reader.h"
 

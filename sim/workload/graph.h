@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/data_format.h"
+#include "sim/base/data_format.h"
 #include "sim/workload/op_type.h"
 
 namespace tessera {

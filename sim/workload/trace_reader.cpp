@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "sim/common/errors.h"
+#include "sim/base/errors.h"
 #include "sim/config/config_loader.h"
 #include "sim/config/json_reader.h"
 #include "sim/workload/op_shapes.h"

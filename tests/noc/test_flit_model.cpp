@@ -9,7 +9,7 @@
 
 #include "noc/flit/flit_network.h"
 #include "noc/noc_model.h"
-#include "sim/stats/stats_registry.h"
+#include "sim/base/stats_registry.h"
 
 using namespace tessera::noc;
 

@@ -6,7 +6,7 @@
 
 #include "noc/noc_model.h"
 #include "noc/routing.h"
-#include "sim/stats/stats_registry.h"
+#include "sim/base/stats_registry.h"
 
 using namespace tessera::noc;
 

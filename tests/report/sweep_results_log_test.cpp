@@ -8,7 +8,7 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "sim/common/errors.h"
+#include "sim/base/errors.h"
 #include "sim/sweep/results_log.h"
 
 using namespace tessera;

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "sim/common/errors.h"
+#include "sim/base/errors.h"
 #include "sim/config/config_loader.h"
 #include "tests/support/cli.h"
 

@@ -2,7 +2,7 @@
 // message naming the file, the JSON path and the op.
 #include <catch2/catch.hpp>
 
-#include "sim/common/errors.h"
+#include "sim/base/errors.h"
 #include "sim/workload/op_shapes.h"
 #include "sim/workload/trace_reader.h"
 #include "tests/support/cli.h"

@@ -1,4 +1,4 @@
-#include "core/tile_buffer.h"
+#include "sim/program/tile_buffer.h"
 
 #include <algorithm>
 #include <stdexcept>

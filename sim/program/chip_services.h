@@ -7,7 +7,7 @@
 
 #include <systemc>
 
-#include "core/tile_buffer.h"
+#include "sim/program/tile_buffer.h"
 
 namespace tessera {
 

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sim/config/arch_config.h"
+#include "sim/base/grid_pos.h"
 
 namespace tessera {
 

@@ -1,4 +1,4 @@
-#include "core/data_format.h"
+#include "sim/base/data_format.h"
 
 namespace tessera {
 

@@ -1,5 +1,5 @@
 // The Plan as JSON, for --dump-plan: every decision the mapper made, readable and diffable.
-#include "sim/plan/plan.h"
+#include "sim/program/plan.h"
 
 namespace tessera {
 

@@ -1,4 +1,4 @@
-#include "sim/stats/stats_registry.h"
+#include "sim/base/stats_registry.h"
 
 namespace tessera {
 
