@@ -335,8 +335,13 @@ class YoloV6LaterReleasesTest(unittest.TestCase):
                 # trained parameters: the profiler's figure, less DFL's fixed projection (a constant), plus
                 # one alpha per BottleRep (a trained scalar the profiler does not see)
                 alphas = [t for t in trace["tensors"] if t["name"].endswith(".alpha")]
-                proj = 17 if key[1] in ("m", "l") else 0
-                self.assertEqual(tracelib.trace_params(trace), counts.params - proj + len(alphas))
+                self.assertEqual(len(alphas) > 0, key[1] in ("m", "l"))
+                conv_inputs = {i for op in trace["ops"] if op["type"] == "conv2d" for i in op["inputs"][1:]}
+                proj = [t for t in trace["tensors"] if t.get("kind") == "constant" and t["name"] in conv_inputs]
+                self.assertEqual([t["name"] for t in proj],
+                                 ["detect.proj_conv.weight"] if key[1] in ("m", "l") else [])
+                self.assertEqual(tracelib.trace_params(trace),
+                                 counts.params - sum(prod(t["shape"]) for t in proj) + len(alphas))
                 self.assertEqual(trace["metadata"]["params"], tracelib.trace_params(trace))
 
     def test_shapes_chain_from_images_to_detections(self):
