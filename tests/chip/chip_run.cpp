@@ -75,10 +75,10 @@ std::string temp_trace(const std::string& name, const std::string& text) {
   return path;
 }
 
-std::string generated_yolov6_320(const std::string& model) {
-  const std::string path = fresh_temp_dir("yolo320") + "/yolov6" + model + "_320.json";
-  const std::string command = "cd " TESSERA_SOURCE_DIR " && python3 scripts/gen_yolov6.py --model " + model +
-                              " --img 320 -o " + path + " >/dev/null";
+std::string generated_yolov6_320(const std::string& model, const std::string& release) {
+  const std::string path = fresh_temp_dir("yolo320") + "/yolov6_" + release + "_" + model + "_320.json";
+  const std::string command = "cd " TESSERA_SOURCE_DIR " && python3 scripts/gen_yolov6.py --release " + release +
+                              " --model " + model + " --img 320 -o " + path + " >/dev/null";
   REQUIRE(std::system(command.c_str()) == 0);
   return path;
 }

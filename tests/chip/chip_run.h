@@ -34,7 +34,7 @@ EngineSpan engine_span(const std::string& out_dir, const std::string& engine);
 std::string temp_trace(const std::string& name, const std::string& text);
 
 // Writes YOLOv6-<model> at a 320x320 input with scripts/gen_yolov6.py into a temp dir; returns its path.
-std::string generated_yolov6_320(const std::string& model);
+std::string generated_yolov6_320(const std::string& model, const std::string& release = "0.1.0");
 
 // A toy_4x4 run on a 1x1 compute grid with an ideal (contention-free) NoC: the setting whose cycle
 // counts follow from the config by hand.

@@ -40,12 +40,18 @@ ON_ALL_PRESETS("mixtral_moe_128")
 ON_ALL_PRESETS("yolov6n_640")
 ON_ALL_PRESETS("yolov6s_640")
 ON_ALL_PRESETS("yolov6_tiny_640")
+// YOLOv6 3.0: m and l are the largest shipped traces, about 1.5-4 s a run each (docs/workloads.md).
+ON_ALL_PRESETS("yolov6_v3_n_640")
+ON_ALL_PRESETS("yolov6_v3_s_640")
+ON_ALL_PRESETS("yolov6_v3_m_640")
+ON_ALL_PRESETS("yolov6_v3_l_640")
 
 TEST_CASE("the preset and trace lists above cover configs/ and traces/", "[chip][presets]") {
   // A new preset or shipped trace must be added to the lists here and in sram_capacity_test.cpp.
   const std::set<std::string> presets{"wormhole_n150", "blackhole_p150", "grayskull_e150", "toy_4x4"};
-  const std::set<std::string> traces{"gemm_1024",   "switch_moe_64", "mixtral_moe_128",
-                                     "yolov6n_640", "yolov6s_640",   "yolov6_tiny_640"};
+  const std::set<std::string> traces{"gemm_1024",       "switch_moe_64",   "mixtral_moe_128", "yolov6n_640",
+                                     "yolov6s_640",     "yolov6_tiny_640", "yolov6_v3_n_640", "yolov6_v3_s_640",
+                                     "yolov6_v3_m_640", "yolov6_v3_l_640"};
   auto stems = [](const std::string& dir) {
     std::set<std::string> out;
     for (const auto& e : std::filesystem::directory_iterator(std::string(TESSERA_SOURCE_DIR) + "/" + dir))

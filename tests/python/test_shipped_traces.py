@@ -11,11 +11,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import tracelib  # noqa: E402
 
-GENERATED = ["yolov6n_640.json", "yolov6_tiny_640.json", "yolov6s_640.json", "mixtral_moe_128.json",
+GENERATED = ["yolov6n_640.json", "yolov6_tiny_640.json", "yolov6s_640.json", "yolov6_v3_n_640.json",
+             "yolov6_v3_s_640.json", "yolov6_v3_m_640.json", "yolov6_v3_l_640.json", "mixtral_moe_128.json",
              "switch_moe_64.json", "gemm_1024.json"]
 # Trained parameters of each shipped trace: the reference figures of docs/workloads.md (YOLOv6 README, the
 # Mixtral and Switch per-layer tables) and the 1024x1024 B matrix of the GEMM.
 PARAMS = {"yolov6n_640.json": 4_317_439, "yolov6_tiny_640.json": 14_970_943, "yolov6s_640.json": 17_220_863,
+          "yolov6_v3_n_640.json": 4_646_940, "yolov6_v3_s_640.json": 18_537_276,
+          "yolov6_v3_m_640.json": 34_855_924, "yolov6_v3_l_640.json": 59_607_529,
           "mixtral_moe_128.json": 1_451_270_144, "switch_moe_64.json": 40_115_712, "gemm_1024.json": 1024 * 1024}
 
 
@@ -67,7 +70,8 @@ class ShippedTracesTest(unittest.TestCase):
             self.skipTest("TESSERA_BINARY not built")
         for name in GENERATED:
             with self.subTest(trace=name):
-                r = subprocess.run([binary, "validate", "--trace", os.path.join("traces", name)],
+                r = subprocess.run([binary, "validate", "--config", "configs/wormhole_n150.json", "--trace",
+                                    os.path.join("traces", name)],
                                    capture_output=True, text=True, cwd=ROOT)
                 self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
