@@ -1,6 +1,7 @@
 #include "core/compute_costs.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace tessera {
@@ -117,16 +118,67 @@ uint64_t ComputeCosts::reduce_cycles(uint64_t input_tiles) const {
 }
 
 uint64_t ComputeCosts::unpack_cycles(uint64_t bytes, bool compressed_or_bfp2) const {
-  uint64_t rate = config_.unpack_bytes_per_cycle;
+  uint64_t rate = std::min(config_.unpack_bytes_per_cycle, config_.sram_read_bytes_per_cycle);
   if (compressed_or_bfp2) rate = std::min<uint64_t>(rate, config_.unpack_compressed_bytes_per_cycle);
   return ceil_div(bytes, std::max<uint64_t>(rate, 1));
 }
 
 uint64_t ComputeCosts::pack_cycles(uint64_t bytes) const {
-  return ceil_div(bytes, std::max<uint64_t>(config_.pack_bytes_per_cycle, 1));
+  const uint64_t rate = std::min(config_.pack_bytes_per_cycle, config_.sram_write_bytes_per_cycle);
+  return ceil_div(bytes, std::max<uint64_t>(rate, 1));
 }
 
 uint64_t ComputeCosts::kernel_launch_cycles() const { return config_.kernel_launch_cycles; }
+
+uint64_t ComputeCosts::math_cycles(const MathWork& w) const {
+  switch (w.kind) {
+    case MathKind::none: return 0;
+    case MathKind::matmul: {
+      const double products = double(w.batches) * double(matmul_cycles(w.m_tiles, w.n_tiles, w.k_tiles, w.fidelity,
+                                                                        w.rows_per_m_tile));
+      // All-zero A tiles are skipped; the vector unit's 32 lanes run the Winograd transforms.
+      return uint64_t(std::ceil(products * w.live_fraction)) + ceil_div(w.vector_lane_ops, 32);
+    }
+    case MathKind::eltwise: return eltwise_cycles(w.function, w.tiles, w.fidelity);
+    case MathKind::vector: return vector_cycles(w.function, w.tiles * w.window);
+    case MathKind::reduce: return reduce_cycles(w.tiles * w.window);
+    case MathKind::softmax: return softmax_cycles(w.tiles, w.tiles_per_row, w.fidelity);
+    case MathKind::layernorm: return norm_cycles(w.tiles, false, w.tiles_per_row, w.fidelity);
+    case MathKind::rmsnorm: return norm_cycles(w.tiles, true, w.tiles_per_row, w.fidelity);
+    // Top-k routing: a compare-and-swap pass over every row tile, twice (values and indices).
+    case MathKind::topk: return vector_cycles("max", w.tiles * w.tiles_per_row * 2);
+    // Weighted sum of expert outputs: a multiply and an accumulate per tile.
+    case MathKind::combine: return eltwise_cycles("mul", w.tiles, w.fidelity) + eltwise_cycles("add", w.tiles, w.fidelity);
+  }
+  return 0;
+}
+
+uint64_t ComputeCosts::unpack_cycles(const std::vector<UnpackRead>& reads) const {
+  uint64_t cycles = 0;
+  for (const UnpackRead& r : reads) cycles += unpack_cycles(r.bytes, r.slow);
+  return cycles;
+}
+
+uint64_t ComputeCosts::reshape_cycles(const ReshapeWork& w) const {
+  if (w.bytes == 0) return 0;
+  const uint64_t move = reshape_on_core_cycles(config_, w.kind, w.bytes);
+  return std::max(move, unpack_cycles(w.compressed_bytes, true));
+}
+
+uint64_t reshape_on_core_cycles(const CoreConfig& config, ReshapeKind kind, uint64_t bytes) {
+  auto at = [bytes](uint64_t bytes_per_step, uint64_t cycles_per_step) {
+    if (bytes_per_step == 0) throw std::invalid_argument("reshape rate must be positive");
+    return ceil_div(bytes * cycles_per_step, bytes_per_step);
+  };
+  switch (kind) {
+    case ReshapeKind::transpose: return at(config.riscv_l1_store_bytes, config.riscv_l1_store_cycles);
+    case ReshapeKind::flatten:
+    case ReshapeKind::tilize:
+    case ReshapeKind::untilize:
+    case ReshapeKind::im2col: return at(config.l1_mover_bytes, config.l1_mover_cycles);
+  }
+  throw std::invalid_argument("unknown reshape kind");
+}
 
 double ComputeCosts::peak_flops_per_cycle(Fidelity fidelity) const {
   constexpr double kTileProductFlops = 2.0 * kTileDim * kTileDim * kTileDim;

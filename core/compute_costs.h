@@ -4,9 +4,11 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/core_config.h"
 #include "sim/base/data_format.h"
+#include "sim/program/work.h"
 
 namespace tessera {
 
@@ -34,11 +36,20 @@ class ComputeCosts {
                        Fidelity fidelity = Fidelity::hifi4) const;
   // Reductions (pool windows, sums) on the matrix unit: `input_tiles` tiles read.
   uint64_t reduce_cycles(uint64_t input_tiles) const;
-  // Unpack (SRAM -> engine) of `bytes`; compressed data and bfp2 unpack at most at the x1 rate.
+  // Unpack (SRAM -> engine) of `bytes`; compressed data and bfp2 unpack at most at the x1 rate. The
+  // unpackers never read faster than the SRAM read port gives (core.sram_read_bytes_per_cycle).
   uint64_t unpack_cycles(uint64_t bytes, bool compressed_or_bfp2) const;
-  // Pack (engine -> SRAM) of `bytes`, including format conversion and fused ReLU at no extra cost.
+  // Pack (engine -> SRAM) of `bytes`, including format conversion and fused ReLU at no extra cost, never
+  // faster than the SRAM write port takes (core.sram_write_bytes_per_cycle).
   uint64_t pack_cycles(uint64_t bytes) const;
   uint64_t kernel_launch_cycles() const;
+
+  // The engines' prices for one block's work, as the compute pipeline charges them.
+  uint64_t math_cycles(const MathWork& work) const;
+  uint64_t unpack_cycles(const std::vector<UnpackRead>& reads) const;
+  // A gather or layout change done by the core itself (no reshape engine): the L1 mover copies runs, a
+  // RISC-V stores a transpose word by word, and compressed input is decompressed by the unpacker's x1 path.
+  uint64_t reshape_cycles(const ReshapeWork& work) const;
   // Peak FLOP per cycle of the matrix unit at this fidelity (2 x 32^3 / cycles per tile).
   double peak_flops_per_cycle(Fidelity fidelity) const;
 
@@ -50,5 +61,8 @@ class ComputeCosts {
   CoreConfig config_;
   std::map<std::string, uint32_t> vector_cycles_per_tile_;
 };
+
+// Cycles for the core to reshape `bytes` itself (see ComputeCosts::reshape_cycles).
+uint64_t reshape_on_core_cycles(const CoreConfig& config, ReshapeKind kind, uint64_t bytes);
 
 }  // namespace tessera

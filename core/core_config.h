@@ -31,7 +31,6 @@ struct CoreConfig {
   uint32_t pack_bytes_per_cycle = 64;
   // Cost for the control cores to start one kernel (one op) on a core.
   uint32_t kernel_launch_cycles = 400;
-  uint32_t num_circular_buffers = 32;
   // L1 copy rates for data-movement work done by the core itself (reshapes without a reshape engine):
   // the mover copies l1_mover_bytes per l1_mover_cycles; a RISC-V core stores one word per store cycles.
   uint32_t l1_mover_bytes = 128;

@@ -6,19 +6,20 @@ namespace tessera {
 
 static uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
-uint64_t writer_busy_cycles(const SendCmd& cmd, const PacketManagerConfig& config) {
-  uint64_t busy = ceil_div(cmd.bytes, config.dma_read_bytes_per_cycle);
-  if (cmd.compressed) busy = std::max(busy, ceil_div(cmd.raw_bytes, config.compress_bytes_per_cycle));
-  return busy;
+uint64_t writer_read_cycles(const SendCmd& cmd, const PacketManagerConfig& config, uint64_t sram_read_bytes_per_cycle) {
+  const uint64_t rate = std::min<uint64_t>(config.dma_read_bytes_per_cycle, sram_read_bytes_per_cycle);
+  return ceil_div(cmd.bytes, std::max<uint64_t>(rate, 1));
 }
 
 DmaWriter::DmaWriter(sc_core::sc_module_name name, int core, const CoreProgram& program, ChipServices& chip,
-                     const PacketManagerConfig& config, uint64_t packet_bytes)
+                     const PacketManagerConfig& config, uint64_t sram_read_bytes_per_cycle, uint64_t packet_bytes)
     : sc_module(name),
       core_(core),
       program_(program),
       chip_(chip),
       config_(config),
+      sram_read_bytes_per_cycle_(sram_read_bytes_per_cycle),
+      compressor_(core, config, chip),
       packet_bytes_(std::max<uint64_t>(packet_bytes, 1)),
       packets_left_(program.writer.size(), 0),
       written_at_(program.writer.size(), 0) {
@@ -72,7 +73,10 @@ void DmaWriter::run() {
         for (size_t i = 0; i < c->dst_cores.size(); ++i) chip_.buffer(c->dst_cores[i], c->dst_buffers[i]).push(c->tiles);
       });
     }
-    const uint64_t busy = writer_busy_cycles(cmd, config_);
+    // The read out of SRAM, the compressor and the NoC stream together: the send holds the engine until
+    // the slower of the read and the compression is done.
+    uint64_t busy = writer_read_cycles(cmd, config_, sram_read_bytes_per_cycle_);
+    if (cmd.compressed) busy = std::max(busy, compressor_.compress(cmd.op, cmd.raw_bytes, start) - start);
     wait(chip_.cycles(busy));
     chip_.record({core_, Engine::writer, cmd.op, start, start + busy});
     ++done_;

@@ -7,6 +7,7 @@
 
 #include <systemc>
 
+#include "packet_manager/compressor.h"
 #include "packet_manager/packet_manager_config.h"
 #include "sim/program/chip_services.h"
 #include "sim/program/plan.h"
@@ -17,7 +18,7 @@ class DmaWriter : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(DmaWriter);
   DmaWriter(sc_core::sc_module_name name, int core, const CoreProgram& program, ChipServices& chip,
-            const PacketManagerConfig& config, uint64_t packet_bytes);
+            const PacketManagerConfig& config, uint64_t sram_read_bytes_per_cycle, uint64_t packet_bytes);
 
   size_t sends_done() const { return done_; }
 
@@ -31,6 +32,8 @@ class DmaWriter : public sc_core::sc_module {
   const CoreProgram& program_;
   ChipServices& chip_;
   PacketManagerConfig config_;
+  uint64_t sram_read_bytes_per_cycle_;
+  Compressor compressor_;
   size_t done_ = 0;
   uint64_t packet_bytes_;
   std::vector<uint32_t> packets_left_;  // per DRAM write: packets not yet written
@@ -39,7 +42,8 @@ class DmaWriter : public sc_core::sc_module {
   sc_core::sc_event staged_event_;
 };
 
-// Cycles the DMA engine is busy with one send: reading SRAM, and compressing when the payload is compressed.
-uint64_t writer_busy_cycles(const SendCmd& cmd, const PacketManagerConfig& config);
+// Cycles the DMA engine spends reading one send's payload out of SRAM: at dma_read_bytes_per_cycle, never
+// faster than the SRAM read port gives.
+uint64_t writer_read_cycles(const SendCmd& cmd, const PacketManagerConfig& config, uint64_t sram_read_bytes_per_cycle);
 
 }  // namespace tessera

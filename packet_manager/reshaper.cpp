@@ -1,5 +1,6 @@
 #include "packet_manager/reshaper.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -15,34 +16,17 @@ uint64_t cycles_at(uint64_t bytes, uint64_t bytes_per_step, uint64_t cycles_per_
 
 }  // namespace
 
-const char* to_string(ReshapeKind kind) {
-  switch (kind) {
-    case ReshapeKind::transpose: return "transpose";
-    case ReshapeKind::flatten: return "flatten";
-    case ReshapeKind::tilize: return "tilize";
-    case ReshapeKind::untilize: return "untilize";
-    case ReshapeKind::im2col: return "im2col";
-  }
-  return "?";
-}
-
 uint64_t reshape_engine_cycles(const PacketManagerConfig& config, ReshapeKind, uint64_t bytes) {
   // The engine reads and writes each byte once whatever the permutation: its address generator does the
   // reordering, so every kind streams at the configured rate.
   return cycles_at(bytes, config.reshape_bytes_per_cycle, 1);
 }
 
-uint64_t reshape_on_core_cycles(const CoreConfig& config, ReshapeKind kind, uint64_t bytes) {
-  switch (kind) {
-    case ReshapeKind::transpose:
-      return cycles_at(bytes, config.riscv_l1_store_bytes, config.riscv_l1_store_cycles);
-    case ReshapeKind::flatten:
-    case ReshapeKind::tilize:
-    case ReshapeKind::untilize:
-    case ReshapeKind::im2col:
-      return cycles_at(bytes, config.l1_mover_bytes, config.l1_mover_cycles);
-  }
-  throw std::invalid_argument("unknown reshape kind");
+uint64_t reshape_engine_cycles(const PacketManagerConfig& config, const ReshapeWork& work) {
+  if (work.bytes == 0) return 0;
+  const uint64_t layout = reshape_engine_cycles(config, work.kind, work.bytes);
+  if (work.compressed_bytes == 0) return layout;
+  return std::max(layout, cycles_at(work.compressed_bytes, config.decompress_bytes_per_cycle, 1));
 }
 
 uint64_t im2col_gather_bytes(uint64_t patch_rows, uint32_t kernel_h, uint32_t kernel_w, uint32_t channels_per_group,

@@ -5,23 +5,22 @@
 #include <cstdint>
 #include <string>
 
-#include "core/core_config.h"
 #include "sim/base/data_format.h"
 #include "packet_manager/packet_manager_config.h"
+#include "sim/program/work.h"
 
 namespace tessera {
-
-enum class ReshapeKind { transpose, flatten, tilize, untilize, im2col };
-
-const char* to_string(ReshapeKind kind);
 
 // Cycles for the packet manager's reshape engine to produce `bytes` of reshaped data.
 uint64_t reshape_engine_cycles(const PacketManagerConfig& config, ReshapeKind kind, uint64_t bytes);
 
-// Cycles for the core to do the same work itself. Moves of contiguous runs (flatten, tilize, untilize and
-// im2col, whose patch rows are runs of channels) go through the L1 mover; a transpose scatters single
-// datums, so a data-movement RISC-V core stores it word by word.
-uint64_t reshape_on_core_cycles(const CoreConfig& config, ReshapeKind kind, uint64_t bytes);
+// Cycles for the reshape engine to do one block's work: the layout change at the engine's rate, and a
+// compressed input decompressed on the way at the decompressor's rate, the two streaming together.
+uint64_t reshape_engine_cycles(const PacketManagerConfig& config, const ReshapeWork& work);
+
+// (Without a reshape engine the core does the same work itself: core/compute_costs.h,
+// reshape_on_core_cycles. Moves of contiguous runs go through the L1 mover; a transpose scatters single
+// datums, so a data-movement RISC-V core stores it word by word.)
 
 // Bytes the im2col gather writes for one conv's patch matrix: `patch_rows` output pixels, each a row of
 // kernel_h x kernel_w x channels_per_group datums, for each of `groups` groups. With pad_to_tiles the

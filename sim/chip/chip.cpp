@@ -15,6 +15,7 @@ const char* to_string(Engine e) {
     case Engine::pack: return "pack";
     case Engine::writer: return "dma_out";
     case Engine::dram: return "dram";
+    case Engine::compress: return "compress";
   }
   return "?";
 }
@@ -22,6 +23,8 @@ const char* to_string(Engine e) {
 Chip::Chip(const ArchConfig& config, const Plan& plan)
     : config_(config), plan_(plan), period_(1.0 / config.chip.clock_ghz, sc_core::SC_NS), dram_(config) {
   noc_ = std::make_unique<noc::NocModule>("noc", noc::make_noc_model(config.noc), period_);
+  landings_ = std::make_unique<LandingQueue>("landings", period_);
+  const uint64_t inbound_rate = std::min(config.packet_manager.dma_write_bytes_per_cycle, config.core.sram_write_bytes_per_cycle);
   for (size_t c = 0; c < plan.cores.size(); ++c) {
     const CoreProgram& program = plan.cores[c];
     buffers_.emplace_back();
@@ -29,11 +32,19 @@ Chip::Chip(const ArchConfig& config, const Plan& plan)
     for (const BufferSpec& spec : program.buffers)
       buffers_.back().push_back(std::make_unique<TileBuffer>(spec.name, spec.capacity_tiles, *buffer_events_.back()));
     const std::string name = "core_" + std::to_string(program.pos.x) + "_" + std::to_string(program.pos.y);
-    compute_.push_back(std::make_unique<ComputePipeline>((name + "_compute").c_str(), int(c), program, *this));
+    GatherPort* gathers = nullptr;
+    if (config.packet_manager.reshape_engine) {
+      reshapers_.push_back(std::make_unique<ReshapeEngine>((name + "_reshape").c_str(), int(c), config.packet_manager, *this));
+      gathers = reshapers_.back().get();
+    }
+    compute_.push_back(std::make_unique<ComputePipeline>((name + "_compute").c_str(), int(c), program, *this,
+                                                         config.core, gathers));
+    inbound_.emplace_back(inbound_rate, config.noc.link_bytes_per_cycle);
     readers_.push_back(std::make_unique<DmaReader>((name + "_dma_in").c_str(), int(c), program, *this,
                                                    uint64_t(config.noc.max_packet_bytes)));
     writers_.push_back(std::make_unique<DmaWriter>((name + "_dma_out").c_str(), int(c), program, *this,
-                                                   config.packet_manager, uint64_t(config.noc.max_packet_bytes)));
+                                                   config.packet_manager, config.core.sram_read_bytes_per_cycle,
+                                                   uint64_t(config.noc.max_packet_bytes)));
   }
 }
 
@@ -58,7 +69,15 @@ void Chip::send(int src_node, const std::vector<int>& dst_cores, uint64_t bytes,
     on_delivered();
     return;
   }
-  noc_->send(m, std::move(on_delivered));
+  // The data is there once every destination core's inbound port has written it into SRAM.
+  noc_->send(m, [this, dst_cores, bytes, src_node, done = std::move(on_delivered)]() mutable {
+    const uint64_t now = now_cycle();
+    uint64_t landed = now;
+    for (int d : dst_cores)
+      if (d >= 0 && core_node(d) != src_node) landed = std::max(landed, inbound_[size_t(d)].land(now, bytes));
+    if (landed == now) done();
+    else landings_->at(landed, std::move(done));
+  });
 }
 
 uint64_t Chip::dram_read(int channel, uint64_t bytes, int op) {

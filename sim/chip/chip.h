@@ -10,8 +10,11 @@
 #include "noc/noc_module.h"
 #include "packet_manager/dma_reader.h"
 #include "packet_manager/dma_writer.h"
+#include "packet_manager/inbound_port.h"
+#include "packet_manager/reshape_engine.h"
 #include "sim/program/chip_services.h"
 #include "sim/chip/dram_channels.h"
+#include "sim/chip/landing_queue.h"
 #include "sim/config/arch_config.h"
 #include "sim/program/plan.h"
 #include "sim/base/stats_registry.h"
@@ -55,7 +58,10 @@ class Chip : public ChipServices {
   DramChannels dram_;
   std::vector<std::vector<std::unique_ptr<TileBuffer>>> buffers_;
   std::vector<std::unique_ptr<sc_core::sc_event>> buffer_events_;  // one per core, shared by its buffers
+  std::vector<std::unique_ptr<ReshapeEngine>> reshapers_;  // empty when the chip has no reshape engine
   std::vector<std::unique_ptr<ComputePipeline>> compute_;
+  std::vector<InboundPort> inbound_;  // per core: where arriving packets are written into SRAM
+  std::unique_ptr<LandingQueue> landings_;
   std::vector<std::unique_ptr<DmaReader>> readers_;
   std::vector<std::unique_ptr<DmaWriter>> writers_;
   std::vector<Activity> activities_;

@@ -78,7 +78,6 @@ CoreConfig parse_core(ObjectReader r) {
       r.positive_int("unpack_compressed_bytes_per_cycle", c.unpack_compressed_bytes_per_cycle);
   c.pack_bytes_per_cycle = r.positive_int("pack_bytes_per_cycle", c.pack_bytes_per_cycle);
   c.kernel_launch_cycles = r.non_negative_int("kernel_launch_cycles", c.kernel_launch_cycles);
-  c.num_circular_buffers = r.positive_int("num_circular_buffers", c.num_circular_buffers);
   c.l1_mover_bytes = r.positive_int("l1_mover_bytes", c.l1_mover_bytes);
   c.l1_mover_cycles = r.positive_int("l1_mover_cycles", c.l1_mover_cycles);
   c.riscv_l1_store_bytes = r.positive_int("riscv_l1_store_bytes", c.riscv_l1_store_bytes);
@@ -98,6 +97,9 @@ PacketManagerConfig parse_packet_manager(ObjectReader r) {
   p.reshape_engine = r.boolean("reshape_engine", p.reshape_engine);
   p.reshape_bytes_per_cycle = r.positive_int("reshape_bytes_per_cycle", p.reshape_bytes_per_cycle);
   p.compression_row_datums = r.positive_int("compression_row_datums", p.compression_row_datums);
+  // Rows split a 32x32 tile evenly and keep their first and last datum.
+  if (p.compression_row_datums < 2 || p.compression_row_datums > 1024 || 1024 % p.compression_row_datums != 0)
+    r.fail("compression_row_datums", "a divisor of 1024 from 2 to 1024", Json(p.compression_row_datums));
   r.reject_unknown_keys();
   return p;
 }

@@ -90,12 +90,12 @@ EnergyReport compute_energy(const ArchConfig& config, const Graph& graph, const 
       const double vector_instr = double(cmd.vector_tiles) * e.vector_instructions_per_tile;
       n.vector_instructions += uint64_t(vector_instr);
       charge("vector", vector_instr * e.vector_op_pj, cmd.op, core);
-      n.sram_read_bytes += cmd.unpack_bytes;
-      charge("sram_read", double(cmd.unpack_bytes) * e.sram_read_pj_per_byte, cmd.op, core);
+      n.sram_read_bytes += cmd.unpack_bytes();
+      charge("sram_read", double(cmd.unpack_bytes()) * e.sram_read_pj_per_byte, cmd.op, core);
       n.sram_write_bytes += cmd.pack_bytes;
       charge("sram_write", double(cmd.pack_bytes) * e.sram_write_pj_per_byte, cmd.op, core);
-      n.reshape_bytes += cmd.reshape_bytes;
-      charge("reshape", double(cmd.reshape_bytes) * e.reshape_pj_per_byte, cmd.op, core);
+      n.reshape_bytes += cmd.reshape.bytes;
+      charge("reshape", double(cmd.reshape.bytes) * e.reshape_pj_per_byte, cmd.op, core);
     }
     for (const DramReadCmd& cmd : prog.reader) {
       // DRAM data lands in every destination core's SRAM.

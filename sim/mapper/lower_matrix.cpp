@@ -106,7 +106,6 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   const uint32_t rows_per_tile = uint32_t(std::min<int64_t>(s.a_rows, kTileDim));
   const double a_live = 1.0 - ctx.zero_tile_fraction(a);
   const std::vector<Region> need = needed_input_regions(ctx.graph, op, out);
-  const PacketManagerConfig& pm = ctx.config.packet_manager;
   CoreShare share;
   share.macs = int64_t(std::llround(double(s.macs) * a_live));
   // Sub-blocks of at most 8 tile rows, fewer when SRAM fitting asked for smaller blocks.
@@ -205,7 +204,7 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
                                   : block_need;
         ComputeCmd cmd;
         cmd.op = op_index;
-        if (block_index == 0) cmd.launch_cycles = ctx.costs.kernel_launch_cycles();
+        cmd.launches_kernel = block_index == 0;
         if (emit && s.a_resident) cmd.waits = a_res.waits_for(a_need);
         for (const OperandFetch* f : {&b_res, &bias}) {
           const auto w = f->all_waits();
@@ -256,37 +255,36 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
         const bool a_compressed = a_res.compressed && !s.gather;
         const uint64_t a_stored = a_compressed ? uint64_t(std::ceil(a_bytes / a_res.ratio)) : a_bytes;
         if (s.gather) {
-          cmd.reshape_on_core = !pm.reshape_engine;
-          cmd.reshape_bytes = a_bytes;
-          cmd.reshape_cycles = pm.reshape_engine ? reshape_engine_cycles(pm, ReshapeKind::im2col, a_bytes)
-                                                 : reshape_on_core_cycles(ctx.config.core, ReshapeKind::im2col, a_bytes);
-          if (a_res.compressed)
-            cmd.reshape_cycles = std::max<uint64_t>(
-                cmd.reshape_cycles, ceil_div(int64_t(std::ceil(a_bytes / a_res.ratio)), int64_t(pm.decompress_bytes_per_cycle)));
+          cmd.reshape.kind = ReshapeKind::im2col;
+          cmd.reshape.bytes = a_bytes;
+          if (a_res.compressed) cmd.reshape.compressed_bytes = uint64_t(std::ceil(a_bytes / a_res.ratio));
         }
         // Partial sums that do not fit the destination registers go back to SRAM between chunks.
         const bool spill_partials = s.batches * m_here * n_here > 8 && k_chunks > 1;
         const uint64_t partial_bytes = spill_partials && kj > 0 ? uint64_t(s.batches * m_here * n_here) * to : 0;
-        cmd.unpack_bytes = a_stored + b_chunk_tiles * tb + partial_bytes;
-        cmd.unpack_cycles = ctx.costs.unpack_cycles(a_stored, a_compressed || fa == DataFormat::bfp2) +
-                            ctx.costs.unpack_cycles(b_chunk_tiles * tb, fb == DataFormat::bfp2) +
-                            ctx.costs.unpack_cycles(partial_bytes, false);
-        cmd.math_cycles = uint64_t(std::ceil(
-            double(s.batches) * ctx.costs.matmul_cycles(m_here, n_here, k_here, fid, rows_per_tile) * a_live));
-        // Winograd transforms run on the vector unit, 32 lanes wide, inside the math stage.
+        cmd.unpack = {{a_stored, a_compressed || fa == DataFormat::bfp2},
+                      {b_chunk_tiles * tb, fb == DataFormat::bfp2},
+                      {partial_bytes, false}};
+        cmd.math.kind = MathKind::matmul;
+        cmd.math.fidelity = fid;
+        cmd.math.m_tiles = uint64_t(m_here);
+        cmd.math.n_tiles = uint64_t(n_here);
+        cmd.math.k_tiles = uint64_t(k_here);
+        cmd.math.batches = uint64_t(s.batches);
+        cmd.math.rows_per_m_tile = rows_per_tile;
+        cmd.math.live_fraction = a_live;
+        // Winograd transforms run on the vector unit inside the math stage.
         if (s.transform_in_ops) {
           const uint64_t channels = uint64_t(std::min<int64_t>(k_here * kTileDim, a.shape[1] - kj * kb * kTileDim));
-          cmd.math_cycles += ceil_div(int64_t(uint64_t(rows_here) * channels * s.transform_in_ops), 32);
+          cmd.math.vector_lane_ops += uint64_t(rows_here) * channels * s.transform_in_ops;
           cmd.vector_tiles += ceil_div(int64_t(uint64_t(rows_here) * channels), kTileElements);
           if (last_k) {
-            cmd.math_cycles += ceil_div(int64_t(uint64_t(rows_here) * uint64_t(block_out.cols()) * s.transform_out_ops), 32);
+            cmd.math.vector_lane_ops += uint64_t(rows_here) * uint64_t(block_out.cols()) * s.transform_out_ops;
             cmd.vector_tiles += ceil_div(int64_t(uint64_t(rows_here) * uint64_t(block_out.cols())), kTileElements);
           }
         }
-        if (last_k || spill_partials) {
+        if (last_k || spill_partials)
           cmd.pack_bytes = uint64_t(last_k && s.batches > 1 ? region_tiles(block_out) : s.batches * m_here * n_here) * to;
-          cmd.pack_cycles = ctx.costs.pack_cycles(cmd.pack_bytes);
-        }
         cmd.stream_tiles = uint64_t(s.batches * m_here * n_here * k_here);
         cmd.macs = uint64_t(macs_left / (blocks_total - block_index));
         macs_left -= int64_t(cmd.macs);
@@ -297,10 +295,12 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
           out_level += cmd.out_tiles;
           share.pieces.emplace_back(block_out, out_level);
         }
-        total_math += cmd.math_cycles + (cmd.reshape_on_core ? cmd.reshape_cycles : 0);
-        total_unpack += cmd.unpack_cycles;
-        total_pack += cmd.pack_cycles;
-        total_reshape += cmd.reshape_on_core ? 0 : cmd.reshape_cycles;
+        // The estimate prices the block with the engines' own cost functions.
+        const StageCycles priced = ctx.price(cmd);
+        total_math += priced.math;
+        total_unpack += priced.unpack;
+        total_pack += priced.pack;
+        total_reshape += priced.reshape;
         cmds.push_back(std::move(cmd));
         a_needs.push_back(a_need);
       }

@@ -10,40 +10,44 @@
 namespace tessera {
 namespace {
 
-// Compute cycles for `tiles` output tiles of the op; `tiles_per_row` for row-wise reductions.
-uint64_t compute_cycles(const MapContext& ctx, const Op& op, uint64_t tiles, uint64_t tiles_per_row,
-                        uint64_t window, uint64_t& reshape, bool& reshape_on_core, uint64_t& reshape_bytes) {
-  const Fidelity fid = ctx.fidelity_of(op);
-  const PacketManagerConfig& pm = ctx.config.packet_manager;
-  const uint64_t bytes = tiles * tile_bytes(ctx.format_of(ctx.graph.output(op)));
+// The work one block of `tiles` output tiles asks of the engines; `tiles_per_row` for row-wise reductions.
+void describe_work(const MapContext& ctx, const Op& op, uint64_t tiles, uint64_t tiles_per_row, uint64_t window,
+                   ComputeCmd& cmd) {
+  MathWork& m = cmd.math;
+  m.fidelity = ctx.fidelity_of(op);
+  m.tiles = tiles;
+  m.tiles_per_row = tiles_per_row;
+  auto math = [&](MathKind kind, const std::string& function = "") {
+    m.kind = kind;
+    m.function = function;
+  };
   auto movement = [&](ReshapeKind kind) {
-    reshape_on_core = !pm.reshape_engine;
-    reshape_bytes = bytes;
-    reshape = pm.reshape_engine ? reshape_engine_cycles(pm, kind, bytes)
-                                : reshape_on_core_cycles(ctx.config.core, kind, bytes);
-    return uint64_t(0);
+    cmd.reshape.kind = kind;
+    cmd.reshape.bytes = tiles * tile_bytes(ctx.format_of(ctx.graph.output(op)));
   };
   switch (op.type) {
-    case OpType::add: return ctx.costs.eltwise_cycles("add", tiles, fid);
-    case OpType::sub: return ctx.costs.eltwise_cycles("sub", tiles, fid);
-    case OpType::mul: return ctx.costs.eltwise_cycles("mul", tiles, fid);
-    case OpType::div: return ctx.costs.eltwise_cycles("div", tiles, fid);
+    case OpType::add: case OpType::sub: case OpType::mul: case OpType::div:
+      return math(MathKind::eltwise, to_string(op.type));
     case OpType::relu: case OpType::relu6: case OpType::silu: case OpType::sigmoid: case OpType::gelu:
     case OpType::hardsigmoid: case OpType::hardswish: case OpType::exp: case OpType::tanh:
-      return ctx.costs.vector_cycles(to_string(op.type), tiles);
-    case OpType::maxpool2d: return ctx.costs.vector_cycles("max", tiles * window);
-    case OpType::avgpool2d: case OpType::global_avgpool: return ctx.costs.reduce_cycles(tiles * window);
-    case OpType::softmax: return ctx.costs.softmax_cycles(tiles, tiles_per_row, fid);
-    case OpType::layernorm: return ctx.costs.norm_cycles(tiles, false, tiles_per_row, fid);
-    case OpType::rmsnorm: return ctx.costs.norm_cycles(tiles, true, tiles_per_row, fid);
+      return math(MathKind::vector, to_string(op.type));
+    case OpType::maxpool2d:
+      m.window = window;
+      return math(MathKind::vector, "max");
+    case OpType::avgpool2d: case OpType::global_avgpool:
+      m.window = window;
+      return math(MathKind::reduce);
+    case OpType::softmax: return math(MathKind::softmax);
+    case OpType::layernorm: return math(MathKind::layernorm);
+    case OpType::rmsnorm: return math(MathKind::rmsnorm);
     case OpType::transpose: return movement(ReshapeKind::transpose);
     case OpType::reshape: case OpType::flatten: case OpType::squeeze: case OpType::unsqueeze:
     case OpType::concat: case OpType::slice: case OpType::upsample:
       return movement(ReshapeKind::flatten);
-    case OpType::moe_topk: return ctx.costs.vector_cycles("max", tiles * tiles_per_row * 2);
-    case OpType::moe_combine: return ctx.costs.eltwise_cycles("mul", tiles, fid) + ctx.costs.eltwise_cycles("add", tiles, fid);
+    case OpType::moe_topk: return math(MathKind::topk);
+    case OpType::moe_combine: return math(MathKind::combine);
     case OpType::moe_dispatch: return movement(ReshapeKind::flatten);
-    default: return 0;
+    default: return;
   }
 }
 
@@ -98,28 +102,19 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
     const uint64_t here = uint64_t(std::max<int64_t>(region_tiles(block), 1));
     ComputeCmd cmd;
     cmd.op = op_index;
-    if (b == 0) cmd.launch_cycles = ctx.costs.kernel_launch_cycles();
+    cmd.launches_kernel = b == 0;
     for (size_t i = 0; i < inputs.size(); ++i) {
       const auto w = inputs[i].waits_for(block_needs[i][size_t(b)]);
       cmd.waits.insert(cmd.waits.end(), w.begin(), w.end());
       cmd.pops.insert(cmd.pops.end(), pops[i][size_t(b)].begin(), pops[i][size_t(b)].end());
     }
-    uint64_t reshape = 0;
-    bool on_core = false;
-    cmd.math_cycles = compute_cycles(ctx, op, here, tiles_per_row, window, reshape, on_core, cmd.reshape_bytes);
-    cmd.reshape_cycles = reshape;
-    cmd.reshape_on_core = on_core;
+    describe_work(ctx, op, here, tiles_per_row, window, cmd);
     // Each input unpacks its share of this block at its own rate (compressed data at the x1 rate).
-    cmd.unpack_bytes = 0;
-    cmd.unpack_cycles = 0;
     for (size_t i = 0; i < inputs.size(); ++i) {
       const uint64_t share_bytes = inputs[i].bytes * uint64_t(b + 1) / uint64_t(blocks) - inputs[i].bytes * uint64_t(b) / uint64_t(blocks);
-      cmd.unpack_bytes += share_bytes;
-      cmd.unpack_cycles += ctx.costs.unpack_cycles(
-          share_bytes, inputs[i].compressed || ctx.format_of(ctx.graph.input(op, i)) == DataFormat::bfp2);
+      cmd.unpack.push_back({share_bytes, inputs[i].compressed || ctx.format_of(ctx.graph.input(op, i)) == DataFormat::bfp2});
     }
     cmd.pack_bytes = here * tile_bytes(fo);
-    cmd.pack_cycles = ctx.costs.pack_cycles(cmd.pack_bytes);
     if (op_class(op.type) == OpClass::vector || op_class(op.type) == OpClass::norm) cmd.vector_tiles = here;
     cmd.out_buffer = share.out_buffer;
     cmd.out_tiles = here;

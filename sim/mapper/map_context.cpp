@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "packet_manager/compression.h"
+#include "packet_manager/reshaper.h"
 
 namespace tessera {
 
@@ -14,6 +15,13 @@ MapContext::MapContext(const ArchConfig& c, const Graph& g, Plan& p, const SramD
   ops_on_core.assign(plan.cores.size(), 0);
   spilled_bytes.assign(graph.ops.size(), 0);
   resident.assign(plan.cores.size(), std::vector<uint64_t>(graph.ops.size() + 1, 0));
+}
+
+StageCycles MapContext::price(const ComputeCmd& cmd) const {
+  const bool engine = config.packet_manager.reshape_engine;
+  StageCycles c = price_block(cmd, costs, !engine);
+  if (engine) c.reshape = reshape_engine_cycles(config.packet_manager, cmd.reshape);
+  return c;
 }
 
 DataFormat MapContext::format_of(const Tensor& t) const {
@@ -139,7 +147,7 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
   const std::string name = label + ":" + op.name;
   const double live = 1.0 - zero_tile_fraction(t);
   const double density = density_of(t);
-  const bool compress = config.packet_manager.compression && compression_ratio(f, density) > 1.0;
+  const bool compress = config.packet_manager.compression && compression_ratio(f, density, config.packet_manager.compression_row_datums) > 1.0;
 
   const int tensor = op.inputs[input];
   const bool staged = decisions.staged.count({tensor, op_index}) != 0;
@@ -213,7 +221,7 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
       continue;
     }
     const uint64_t raw = uint64_t(std::ceil(region_bytes(part, f) * live));
-    const uint64_t bytes = compress ? uint64_t(std::ceil(raw / compression_ratio(f, density))) : raw;
+    const uint64_t bytes = compress ? uint64_t(std::ceil(raw / compression_ratio(f, density, config.packet_manager.compression_row_datums))) : raw;
     const int buffer = builder.add_buffer(core, name + "#" + std::to_string(fetch.parts.size()), op_index, 0, tile_bytes(f));
     const uint64_t tiles = builder.transfer(piece, part, op_index, core, buffer, std::max<uint64_t>(bytes, 1), raw,
                                             compress, t.name);
@@ -224,7 +232,7 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
     hold_sram(core, piece.step, op_index, bytes, tensor, op_index);
   }
   fetch.compressed = compress;
-  if (compress) fetch.ratio = compression_ratio(f, density);
+  if (compress) fetch.ratio = compression_ratio(f, density, config.packet_manager.compression_row_datums);
   return fetch;
 }
 

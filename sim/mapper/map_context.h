@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/compute_costs.h"
+#include "core/compute_pipeline.h"
 #include "sim/config/arch_config.h"
 #include "sim/mapper/plan_builder.h"
 #include "sim/workload/graph.h"
@@ -88,6 +89,10 @@ class MapContext {
   }
   // Bytes resident per core per op step, for the SRAM check.
   std::vector<std::vector<uint64_t>> resident;
+
+  // What the chip's engines will charge for a block, from their own cost functions: the mapper's
+  // estimates and the simulation price work the same way.
+  StageCycles price(const ComputeCmd& cmd) const;
 
   DataFormat format_of(const Tensor& t) const;
   DataFormat math_format(const Op& op) const;

@@ -8,12 +8,13 @@
 #include <systemc>
 
 #include "sim/program/tile_buffer.h"
+#include "sim/program/work.h"
 
 namespace tessera {
 
 // A span of time an engine was busy with an op; reports, utilisation and the timeline read these.
-enum class Engine { reader, reshape, unpack, math, pack, writer, dram };
-constexpr int kEngineCount = 7;
+enum class Engine { reader, reshape, unpack, math, pack, writer, dram, compress };
+constexpr int kEngineCount = 8;
 const char* to_string(Engine e);
 
 struct Activity {
@@ -22,6 +23,19 @@ struct Activity {
   int op = -1;
   uint64_t start = 0;  // cycles
   uint64_t end = 0;
+};
+
+// The reshape engine as the compute pipeline sees it: a block's gather becomes ready at `ready`; the
+// engine fits it into its own schedule, records its busy time and says when it ran.
+struct StageSpan {
+  uint64_t start = 0;
+  uint64_t end = 0;
+};
+
+class GatherPort {
+ public:
+  virtual ~GatherPort() = default;
+  virtual StageSpan gather(int op, const ReshapeWork& work, uint64_t ready) = 0;
 };
 
 class ChipServices {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/base/grid_pos.h"
+#include "sim/program/work.h"
 
 namespace tessera {
 
@@ -46,28 +47,31 @@ struct DramReadCmd {
   int stream = 0;
 };
 
-// One block of work on the compute pipeline: wait for input levels, then spend the stage cycles (the
-// stages of consecutive blocks overlap as a pipeline), then push `out_tiles` into `out_buffer` and pop
-// `pop_tiles` from each popped buffer.
+// One block of work on a core: wait for input levels, then the reshape engine gathers (when there is a
+// gather), the unpackers read the operands, the math engine computes and the packers write `pack_bytes`;
+// the stages of consecutive blocks overlap as a pipeline. Then push `out_tiles` into `out_buffer` and pop
+// `pops` from the streamed buffers. The command says what to do; the engines price it.
 struct ComputeCmd {
   int op = -1;
   std::vector<BufferLevel> waits;
   std::vector<BufferLevel> pops;   // tiles released from streamed buffers after this block
-  uint64_t reshape_cycles = 0;     // im2col / tilize gathers (reshape engine, or the core when it has none)
-  bool reshape_on_core = false;    // no reshape engine: the gather occupies the core's compute
-  uint64_t unpack_cycles = 0;
-  uint64_t math_cycles = 0;
-  uint64_t pack_cycles = 0;
-  uint64_t macs = 0;               // multiply-accumulates this block executes
-  uint64_t vector_tiles = 0;       // tiles through the vector unit (energy)
-  uint64_t unpack_bytes = 0;       // SRAM bytes the unpackers read
+  ReshapeWork reshape;             // im2col gathers and layout changes
+  std::vector<UnpackRead> unpack;  // operand bytes the unpackers read
+  MathWork math;
   uint64_t pack_bytes = 0;         // SRAM bytes the packers write
-  uint64_t reshape_bytes = 0;      // bytes gathered or reshaped (im2col patches, layout changes)
+  uint64_t macs = 0;               // multiply-accumulates this block executes (energy)
+  uint64_t vector_tiles = 0;       // tiles through the vector unit (energy)
   int out_buffer = -1;
   uint64_t out_tiles = 0;
-  uint64_t launch_cycles = 0;      // kernel launch before the first block of an op
+  bool launches_kernel = false;    // the first block of an op on this core: the kernel starts first
   uint64_t stream_tiles = 1;       // tile steps the stages stream through (a stage trails the one before by one)
   bool last_of_op = false;         // the op is done on this core after this block: count it in kProgressBuffer
+
+  uint64_t unpack_bytes() const {
+    uint64_t total = 0;
+    for (const UnpackRead& r : unpack) total += r.bytes;
+    return total;
+  }
 };
 
 // Writer: once `source` has reached its level, send `bytes` over the NoC into buffer dst_buffers[i] of

@@ -1,12 +1,46 @@
 // The Plan as JSON, for --dump-plan: every decision the mapper made, readable and diffable.
 #include "sim/program/plan.h"
 
+#include "sim/base/data_format.h"
+
 namespace tessera {
 
 static nlohmann::json levels_json(const std::vector<BufferLevel>& levels) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& l : levels) out.push_back({l.buffer, l.tiles});
   return out;
+}
+
+static nlohmann::json reshape_json(const ReshapeWork& r) {
+  if (r.bytes == 0) return nullptr;
+  nlohmann::json j = {{"kind", to_string(r.kind)}, {"bytes", r.bytes}};
+  if (r.compressed_bytes) j["compressed_bytes"] = r.compressed_bytes;
+  return j;
+}
+
+static nlohmann::json unpack_json(const std::vector<UnpackRead>& reads) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const UnpackRead& r : reads)
+    if (r.bytes) j.push_back({{"bytes", r.bytes}, {"slow", r.slow}});
+  return j;
+}
+
+static nlohmann::json math_json(const MathWork& m) {
+  if (m.kind == MathKind::none) return nullptr;
+  nlohmann::json j = {{"kind", to_string(m.kind)}, {"fidelity", to_string(m.fidelity)}};
+  if (m.kind == MathKind::matmul) {
+    j["tiles_mnk"] = {m.m_tiles, m.n_tiles, m.k_tiles};
+    if (m.batches != 1) j["batches"] = m.batches;
+    if (m.rows_per_m_tile != kTileDim) j["rows_per_m_tile"] = m.rows_per_m_tile;
+    if (m.live_fraction != 1.0) j["live_fraction"] = m.live_fraction;
+    if (m.vector_lane_ops) j["vector_lane_ops"] = m.vector_lane_ops;
+    return j;
+  }
+  if (!m.function.empty()) j["function"] = m.function;
+  j["tiles"] = m.tiles;
+  if (m.window != 1) j["window"] = m.window;
+  if (m.tiles_per_row != 1) j["tiles_per_row"] = m.tiles_per_row;
+  return j;
 }
 
 nlohmann::json Plan::to_json() const {
@@ -34,8 +68,9 @@ nlohmann::json Plan::to_json() const {
     core["compute"] = nlohmann::json::array();
     for (const auto& k : c.compute)
       core["compute"].push_back({{"op", k.op}, {"waits", levels_json(k.waits)}, {"pops", levels_json(k.pops)},
-                                 {"reshape", k.reshape_cycles}, {"unpack", k.unpack_cycles}, {"math", k.math_cycles},
-                                 {"pack", k.pack_cycles}, {"launch", k.launch_cycles}, {"macs", k.macs},
+                                 {"reshape", reshape_json(k.reshape)}, {"unpack", unpack_json(k.unpack)},
+                                 {"math", math_json(k.math)}, {"pack_bytes", k.pack_bytes},
+                                 {"launches_kernel", k.launches_kernel}, {"macs", k.macs},
                                  {"out", {k.out_buffer, k.out_tiles}}});
     core["writer"] = nlohmann::json::array();
     for (const auto& w : c.writer)

@@ -9,7 +9,7 @@ ProgressMeter::ProgressMeter(const Plan& plan) : ops_(plan.ops.size()) {
   // A block shows up as a pack span when it packs anything; those are the ones counted.
   for (const CoreProgram& c : plan.cores)
     for (const ComputeCmd& cmd : c.compute)
-      if (cmd.pack_cycles > 0 && cmd.op >= 0 && size_t(cmd.op) < ops_) ++blocks_total_[cmd.op];
+      if (cmd.pack_bytes > 0 && cmd.op >= 0 && size_t(cmd.op) < ops_) ++blocks_total_[cmd.op];
   blocks_left_ = blocks_total_;
   for (uint32_t b : blocks_total_) blocks_all_ += b;
 }

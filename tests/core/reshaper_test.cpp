@@ -2,6 +2,7 @@
 // RISC-V cores, and the im2col gather size.
 #include <catch2/catch.hpp>
 
+#include "core/compute_costs.h"
 #include "packet_manager/reshaper.h"
 
 using namespace tessera;
