@@ -2,6 +2,7 @@
 // The architecture: one typed struct per JSON section, filled by the config loader. Components receive
 // their own slice; nothing reads raw JSON after loading.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "packet_manager/packet_manager_config.h"
 #include "sim/base/grid_pos.h"
 #include "sim/config/energy_config.h"
+#include "sim/config/mapper_choices.h"
 
 namespace tessera {
 
@@ -34,8 +36,9 @@ struct DramConfig {
 };
 
 struct MapperConfig {
-  std::string conv_algorithm = "auto";     // auto | im2col | winograd2 | winograd4 | direct
-  std::string placement = "layer_by_layer";  // layer_by_layer | pipelined
+  // A conv algorithm for every conv, or none: `auto`, the lowest estimate per layer.
+  std::optional<ConvAlgorithm> conv_algorithm;
+  Placement placement = Placement::layer_by_layer;
   DataFormat default_format = DataFormat::bf16;
   Fidelity default_fidelity = Fidelity::hifi2;
   // Tiles per compute block: the granularity at which a core's reader, compute and writer hand work on.

@@ -152,8 +152,10 @@ DramConfig parse_dram(ObjectReader r, const ChipConfig& chip) {
 
 MapperConfig parse_mapper(ObjectReader r) {
   MapperConfig m;
-  m.conv_algorithm = r.one_of("conv_algorithm", {"auto", "im2col", "winograd2", "winograd4", "direct"}, "auto");
-  m.placement = r.one_of("placement", {"layer_by_layer", "pipelined"}, "layer_by_layer");
+  std::vector<std::string> algorithms = conv_algorithm_names();
+  algorithms.insert(algorithms.begin(), "auto");
+  m.conv_algorithm = parse_conv_algorithm(r.one_of("conv_algorithm", algorithms, "auto"));
+  m.placement = *parse_placement(r.one_of("placement", placement_names(), "layer_by_layer"));
   m.default_format = *parse_data_format(
       r.one_of("default_format", {"fp32", "bf16", "fp16", "bfp8", "bfp4", "bfp2"}, "bf16"));
   m.default_fidelity = *parse_fidelity(r.one_of("default_fidelity", {"lofi", "hifi2", "hifi3", "hifi4"}, "hifi2"));

@@ -1,28 +1,35 @@
 #pragma once
-// Conv lowerings the mapper can choose: im2col + matmul (the reshape engine gathers patches), Winograd
-// F(2x2,3x3) and F(4x4,3x3) (transforms on the vector unit, batched matmuls on the matrix unit, filters
-// transformed offline) and direct (shifted 1x1 matmuls accumulated in place). Costs follow
-// docs/mapping.md.
+// Conv lowerings the mapper can choose, each a strategy in its own file under sim/mapper/conv/ and
+// registered here by name: im2col + matmul (the reshape engine gathers patches), Winograd F(2x2,3x3) and
+// F(4x4,3x3) (transforms on the vector unit, batched matmuls on the matrix unit, filters transformed
+// offline) and direct (shifted 1x1 matmuls accumulated in place). Costs follow docs/mapping.md.
 #include <string>
+#include <vector>
 
+#include "sim/config/mapper_choices.h"
+#include "sim/mapper/matmul_shape.h"
+#include "sim/mapper/matrix_view.h"
 #include "sim/workload/op_shapes.h"
 
 namespace tessera {
 
-enum class ConvAlgorithm { im2col, winograd2, winograd4, direct };
+struct ConvStrategy {
+  ConvAlgorithm id;
+  const char* name;
+  const char* requirement;  // what a layer needs for it, for notes ("3x3, stride 1, no groups")
+  bool (*eligible)(const ConvGeometry& c);
+  // The matmul a core runs for output region `out` (rows: output pixels of all images, cols: channels).
+  MatmulShape (*shape)(const ConvGeometry& c, const Region& out);
+};
 
-const char* to_string(ConvAlgorithm a);
-ConvAlgorithm parse_conv_algorithm(const std::string& s);  // not "auto"
+// Every strategy, in the order `auto` tries them (ties go to the first).
+const std::vector<ConvStrategy>& conv_strategies();
+const ConvStrategy& conv_strategy(ConvAlgorithm a);
 
-// Winograd needs a 3x3 kernel, stride 1, dilation 1 and no groups.
-bool winograd_eligible(const ConvGeometry& c);
-
-// Output tile size m of F(m x m, 3 x 3), and the transformed tile size alpha = m + 2.
-int winograd_m(ConvAlgorithm a);
-
-// Vector-unit instructions per (tile, channel) for the input transform B^T d B and per (tile, output
-// channel) for the output transform A^T M A, with common subexpressions shared (see docs/mapping.md).
-int winograd_input_transform_ops(ConvAlgorithm a);
-int winograd_output_transform_ops(ConvAlgorithm a);
+// The strategies' own definitions (sim/mapper/conv/*.cpp).
+ConvStrategy im2col_strategy();
+ConvStrategy direct_strategy();
+ConvStrategy winograd2_strategy();
+ConvStrategy winograd4_strategy();
 
 }  // namespace tessera

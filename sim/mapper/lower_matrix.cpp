@@ -14,25 +14,6 @@
 namespace tessera {
 namespace {
 
-// The matmul a core runs for its share, whatever the op and algorithm.
-struct MatmulShape {
-  int64_t a_rows = 0;        // rows of A: output pixels, or Winograd tiles
-  int64_t k_t = 0;           // reduction tiles
-  int64_t batches = 1;       // independent products of the same shape (alpha^2 for Winograd)
-  int64_t macs = 0;          // multiply-accumulates executed
-  bool gather = false;       // A is an im2col patch matrix built by the reshape engine
-  bool a_resident = true;    // A comes from cores (activations); else streamed from DRAM
-  bool b_weight = true;      // B is a weight in DRAM; else an activation from cores
-  uint64_t transform_in_ops = 0;   // Winograd: vector ops per (A row, input channel)
-  uint64_t transform_out_ops = 0;  // Winograd: vector ops per (A row, output channel)
-};
-
-// Winograd tiles covering the output rows of a region: whole m x m tiles per image row band.
-int64_t winograd_tiles(const ConvGeometry& c, const Region& out, int m) {
-  const int64_t first = out.r0 / c.wo, last = (out.r1 - 1) / c.wo;  // output image rows (all images)
-  return ceil_div(last - first + 1, m) * ceil_div(c.wo, m);
-}
-
 MatmulShape shape_of(const Graph& g, const Op& op, const Region& out, ConvAlgorithm algo) {
   MatmulShape s;
   s.a_rows = out.rows();
@@ -54,32 +35,7 @@ MatmulShape shape_of(const Graph& g, const Op& op, const Region& out, ConvAlgori
     s.gather = true;
     return s;
   }
-  switch (algo) {
-    case ConvAlgorithm::im2col: {
-      s.k_t = ceil_div(cg * c.kh * c.kw, kTileDim);
-      s.macs = out.elements() * cg * c.kh * c.kw;
-      s.gather = !(c.kh == 1 && c.kw == 1 && c.sh == 1 && c.sw == 1 && c.pad_top == 0 && c.pad_left == 0);
-      return s;
-    }
-    case ConvAlgorithm::direct: {
-      // One 1x1 matmul per kernel tap, each over whole tiles of channels.
-      s.k_t = c.kh * c.kw * ceil_div(cg, kTileDim);
-      s.macs = out.elements() * cg * c.kh * c.kw;
-      return s;
-    }
-    case ConvAlgorithm::winograd2:
-    case ConvAlgorithm::winograd4: {
-      const int m = winograd_m(algo), alpha = m + 2;
-      s.a_rows = winograd_tiles(c, out, m);
-      s.batches = int64_t(alpha) * alpha;
-      s.k_t = ceil_div(c.c, kTileDim);
-      s.macs = s.a_rows * s.batches * c.c * out.cols();
-      s.transform_in_ops = uint64_t(winograd_input_transform_ops(algo));
-      s.transform_out_ops = uint64_t(winograd_output_transform_ops(algo));
-      return s;
-    }
-  }
-  return s;
+  return conv_strategy(algo).shape(c, out);
 }
 
 Region sub_region(const Region& out, int64_t mi, int64_t m_blocks, int64_t ni, int64_t ns) {

@@ -82,17 +82,16 @@ ConvChoice choose_conv_algorithm(MapContext& ctx, int op_index, const std::vecto
   ConvChoice choice;
   if (op.type != OpType::conv2d) return choice;
   const ConvGeometry geometry = conv_geometry(ctx.graph, op);
-  const std::string& wanted = ctx.config.mapper.conv_algorithm;
-  if (wanted != "auto") {
-    choice.algorithm = parse_conv_algorithm(wanted);
-    const bool winograd = choice.algorithm == ConvAlgorithm::winograd2 || choice.algorithm == ConvAlgorithm::winograd4;
-    if (winograd && !winograd_eligible(geometry)) {
-      choice.note = wanted + " not eligible (needs 3x3, stride 1, no groups): im2col";
+  if (ctx.config.mapper.conv_algorithm) {
+    const ConvStrategy& wanted = conv_strategy(*ctx.config.mapper.conv_algorithm);
+    choice.algorithm = wanted.id;
+    if (!wanted.eligible(geometry)) {
+      choice.note = std::string(wanted.name) + " not eligible (needs " + wanted.requirement + "): im2col";
       choice.algorithm = ConvAlgorithm::im2col;
-    } else if (winograd) {
+    } else if (wanted.id != ConvAlgorithm::im2col) {
       for (const auto& [core, out] : blocks)
         if (!lower_matrix(ctx, op_index, core, out, choice.algorithm, /*emit=*/false).fits) {
-          choice.note = wanted + " does not fit SRAM (transformed tiles): im2col";
+          choice.note = std::string(wanted.name) + " does not fit SRAM: im2col";
           choice.algorithm = ConvAlgorithm::im2col;
           break;
         }
@@ -109,9 +108,10 @@ ConvChoice choose_conv_algorithm(MapContext& ctx, int op_index, const std::vecto
   for (const auto& block : blocks) column_ranges.insert({block.second.c0, block.second.c1});
   const double dram_bytes_per_cycle = ctx.config.dram_bytes_per_cycle() * double(ctx.config.dram.positions.size());
   double best = -1;
-  // On a tie direct wins: it needs no gather, so nothing rides on the reshape engine keeping up.
-  for (ConvAlgorithm a : {ConvAlgorithm::direct, ConvAlgorithm::im2col, ConvAlgorithm::winograd2, ConvAlgorithm::winograd4}) {
-    if ((a == ConvAlgorithm::winograd2 || a == ConvAlgorithm::winograd4) && !winograd_eligible(geometry)) continue;
+  // On a tie the first registered wins (direct: it needs no gather, so nothing rides on the reshape engine).
+  for (const ConvStrategy& strategy : conv_strategies()) {
+    if (!strategy.eligible(geometry)) continue;
+    const ConvAlgorithm a = strategy.id;
     const CoreShare estimate = lower_matrix(ctx, op_index, busiest.first, busiest.second, a, /*emit=*/false);
     const double cycles = estimate.estimated_cycles +
                           double(estimate.weight_bytes) * double(column_ranges.size()) / dram_bytes_per_cycle;

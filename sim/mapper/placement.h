@@ -1,7 +1,7 @@
 #pragma once
-// Placement policies. layer_by_layer: every op may use the whole compute grid, one after another.
-// pipelined: consecutive ops form stages on disjoint core groups sized to balance the stages' work, and
-// tiles stream from one stage to the next as they are produced (a spatial dataflow).
+// Placement policies, each in its own file under sim/mapper/placement/ and registered here by name:
+// layer_by_layer (every op may use the whole grid, one after another) and pipelined (consecutive ops in
+// stages on disjoint core groups, tiles streaming between them).
 #include <vector>
 
 #include "sim/mapper/map_context.h"
@@ -14,7 +14,18 @@ struct CoreGroup {
   int count = 0;
 };
 
-// For each op, the cores it may use. layer_by_layer gives every op the whole grid.
+struct PlacementPolicy {
+  Placement id;
+  const char* name;
+  // For each op, the cores it may use.
+  std::vector<CoreGroup> (*place)(const MapContext& ctx);
+};
+
+const std::vector<PlacementPolicy>& placement_policies();
+PlacementPolicy layer_by_layer_policy();
+PlacementPolicy pipelined_policy();
+
+// For each op, the cores the configured policy gives it.
 std::vector<CoreGroup> place_ops(const MapContext& ctx);
 
 // Work of an op on one core, in cycles, for balancing stages (0 for ops that move no data or compute).
