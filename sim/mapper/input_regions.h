@@ -1,9 +1,12 @@
 #pragma once
 // Which part of each input an op needs to produce one region of its output: the halo rows of a conv, the
-// channel range of a concat, whole rows for a matmul's reduction. The mapper plans transfers from these.
+// channel range of a concat, whole rows for a matmul's reduction. The mapper plans transfers from these;
+// each op kind's rule lives with the kind in sim/ops/.
 #include <vector>
 
 #include "sim/mapper/matrix_view.h"
+#include "sim/ops/layout_ops.h"
+#include "sim/ops/moe_ops.h"
 #include "sim/workload/graph.h"
 
 namespace tessera {
@@ -13,12 +16,5 @@ std::vector<Region> needed_input_regions(const Graph& g, const Op& op, const Reg
 
 // True when the op's output columns cannot be split across cores (row-wise reductions, general reshapes).
 bool needs_whole_rows(const Graph& g, const Op& op);
-
-// True when a reshape or transpose swaps the rows and columns of a single image's matrix: [1,C,H,W] ->
-// [1,C,H*W] (channels-last becomes channels-first) or a transpose of the last two axes.
-bool is_matrix_transpose(const Graph& g, const Op& op);
-
-// For moe_dispatch: output `e` holds rows [first, first + n_e) of the token matrix (tokens sorted by expert).
-int64_t dispatch_first_row(const Op& op, size_t expert);
 
 }  // namespace tessera

@@ -3,65 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
-#include "packet_manager/reshaper.h"
 #include "sim/mapper/input_regions.h"
 #include "sim/mapper/lowering.h"
+#include "sim/ops/op_rules.h"
 
 namespace tessera {
-namespace {
-
-// The work one block of `tiles` output tiles asks of the engines; `tiles_per_row` for row-wise reductions.
-void describe_work(const MapContext& ctx, const Op& op, uint64_t tiles, uint64_t tiles_per_row, uint64_t window,
-                   ComputeCmd& cmd) {
-  MathWork& m = cmd.math;
-  m.fidelity = ctx.fidelity_of(op);
-  m.tiles = tiles;
-  m.tiles_per_row = tiles_per_row;
-  auto math = [&](MathKind kind, const std::string& function = "") {
-    m.kind = kind;
-    m.function = function;
-  };
-  auto movement = [&](ReshapeKind kind) {
-    cmd.reshape.kind = kind;
-    cmd.reshape.bytes = tiles * tile_bytes(ctx.format_of(ctx.graph.output(op)));
-  };
-  switch (op.type) {
-    case OpType::add: case OpType::sub: case OpType::mul: case OpType::div:
-      return math(MathKind::eltwise, to_string(op.type));
-    case OpType::relu: case OpType::relu6: case OpType::silu: case OpType::sigmoid: case OpType::gelu:
-    case OpType::hardsigmoid: case OpType::hardswish: case OpType::exp: case OpType::tanh:
-      return math(MathKind::vector, to_string(op.type));
-    case OpType::maxpool2d:
-      m.window = window;
-      return math(MathKind::vector, "max");
-    case OpType::avgpool2d: case OpType::global_avgpool:
-      m.window = window;
-      return math(MathKind::reduce);
-    case OpType::softmax: return math(MathKind::softmax);
-    case OpType::layernorm: return math(MathKind::layernorm);
-    case OpType::rmsnorm: return math(MathKind::rmsnorm);
-    case OpType::transpose: return movement(ReshapeKind::transpose);
-    case OpType::reshape: case OpType::flatten: case OpType::squeeze: case OpType::unsqueeze:
-    case OpType::concat: case OpType::slice: case OpType::upsample:
-      return movement(ReshapeKind::flatten);
-    case OpType::moe_topk: return math(MathKind::topk);
-    case OpType::moe_combine: return math(MathKind::combine);
-    case OpType::moe_dispatch: return movement(ReshapeKind::flatten);
-    default: return;
-  }
-}
-
-uint64_t pool_window(const Op& op, const Graph& g) {
-  if (op.type == OpType::global_avgpool) {
-    const auto& x = g.input(op, 0).shape;
-    return uint64_t(x[2] * x[3]);
-  }
-  if (op.type != OpType::maxpool2d && op.type != OpType::avgpool2d) return 1;
-  const auto& k = op.attrs["kernel"];
-  return k.is_array() ? uint64_t(k[0].get<int64_t>() * k[1].get<int64_t>()) : uint64_t(k.get<int64_t>() * k.get<int64_t>());
-}
-
-}  // namespace
 
 CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out) {
   const Op& op = ctx.graph.ops[op_index];
@@ -93,7 +39,6 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
   share.out_buffer = ctx.builder.add_buffer(core, "out:" + op.name, op_index, 0, tile_bytes(fo));
   const uint64_t tiles = uint64_t(region_tiles(out));
   const uint64_t tiles_per_row = uint64_t(col_tiles);
-  const uint64_t window = pool_window(op, ctx.graph);
   share.own_bytes = tiles * tile_bytes(fo);
 
   uint64_t level = 0;
@@ -108,7 +53,8 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
       cmd.waits.insert(cmd.waits.end(), w.begin(), w.end());
       cmd.pops.insert(cmd.pops.end(), pops[i][size_t(b)].begin(), pops[i][size_t(b)].end());
     }
-    describe_work(ctx, op, here, tiles_per_row, window, cmd);
+    const OpRules& rules = op_rules(op.type);
+    if (rules.work) rules.work(ctx.graph, op, {ctx.fidelity_of(op), fo, here, tiles_per_row}, cmd);
     // Each input unpacks its share of this block at its own rate (compressed data at the x1 rate).
     for (size_t i = 0; i < inputs.size(); ++i) {
       const uint64_t share_bytes = inputs[i].bytes * uint64_t(b + 1) / uint64_t(blocks) - inputs[i].bytes * uint64_t(b) / uint64_t(blocks);

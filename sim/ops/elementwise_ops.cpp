@@ -1,0 +1,34 @@
+// Element-wise ops: binary add, sub, mul and div on the matrix unit (div takes a reciprocal on the vector
+// unit first), and unary functions on the vector unit. Each output region reads the same region of its
+// inputs (or the columns of a broadcast per-channel vector).
+#include "sim/ops/op_rules.h"
+
+namespace tessera {
+namespace {
+
+void math_on(MathKind kind, const Op& op, const BlockWork& b, ComputeCmd& cmd) {
+  cmd.math.kind = kind;
+  cmd.math.function = to_string(op.type);
+  cmd.math.fidelity = b.fidelity;
+  cmd.math.tiles = b.tiles;
+  cmd.math.tiles_per_row = b.tiles_per_row;
+}
+
+void binary_work(const Graph&, const Op& op, const BlockWork& b, ComputeCmd& cmd) { math_on(MathKind::eltwise, op, b, cmd); }
+void unary_work(const Graph&, const Op& op, const BlockWork& b, ComputeCmd& cmd) { math_on(MathKind::vector, op, b, cmd); }
+
+}  // namespace
+
+OpRulesTable elementwise_op_rules() {
+  OpRules binary, unary;
+  binary.work = binary_work;
+  unary.work = unary_work;
+  OpRulesTable t;
+  for (OpType op : {OpType::add, OpType::sub, OpType::mul, OpType::div}) t.push_back({op, binary});
+  for (OpType op : {OpType::relu, OpType::relu6, OpType::silu, OpType::sigmoid, OpType::gelu, OpType::hardsigmoid,
+                    OpType::hardswish, OpType::exp, OpType::tanh})
+    t.push_back({op, unary});
+  return t;
+}
+
+}  // namespace tessera
