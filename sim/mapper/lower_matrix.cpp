@@ -125,7 +125,7 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   share.own_bytes = working(ms, ns, kb) - (weights_resident ? working(ms, ns, kb) - working_without_b(ms, ns, kb) : 0) +
                     (weights_resident ? weight_total : 0);
 
-  std::vector<BufferLevel> a_gate = emit ? ctx.prefetch_gate(core) : std::vector<BufferLevel>{};
+  std::vector<BufferLevel> a_gate = emit ? ctx.prefetch_gate(core, op_index) : std::vector<BufferLevel>{};
   if (emit && a_staged) a_gate.push_back(ctx.stage_through_dram(op_index, 0, core, need[0]));
   const int a_stream = emit && !s.a_resident
                            ? ctx.builder.add_buffer(core, "in0:" + op.name, op_index, uint64_t(2 * ms * kb), ta) : -1;
@@ -188,7 +188,7 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
                                       std::to_string(ni) + "|" + std::to_string(kj) +
                                       (weights_resident ? "" : "|" + std::to_string(mi)),
                                   op_index, core, b_stream, b_chunk_tiles * tb, b_chunk_tiles, !weights_resident,
-                                  ctx.prefetch_gate(core), 2 * int64_t(cmds.size()) + 1, /*stream=*/2);
+                                  ctx.prefetch_gate(core, op_index), 2 * int64_t(cmds.size()) + 1, /*stream=*/2);
           share.weight_bytes += b_chunk_tiles * tb;
         }
         if (s.b_weight && emit) {

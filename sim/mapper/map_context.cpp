@@ -155,7 +155,7 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
     // Inputs, weights and staged activations come from DRAM, read in row chunks that spread over the
     // channels, each landing in its own buffer so that blocks can start on the first rows. A streamed
     // operand's chunks share one bounded buffer instead, released as blocks finish with them.
-    std::vector<BufferLevel> waits = prefetch_gate(core);
+    std::vector<BufferLevel> waits = prefetch_gate(core, op_index);
     if (staged && !held[tensor].empty()) waits.push_back(stage_through_dram(op_index, input, core, region));
     const bool streamed = decisions.streamed_ops.count(op_index) != 0 && (staged || held[tensor].empty());
     const uint64_t bytes = uint64_t(std::ceil(region_bytes(region, f) * live));
@@ -185,6 +185,22 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
         part_tiles.swap(column_tiles);
       }
     }
+    if (streamed && !block_needs.empty()) {
+      // Rows no block reads (the rows a strided window skips between blocks) are not fetched at all: a
+      // streamed part nobody waits for could never be released in order.
+      std::vector<Region> used_regions;
+      std::vector<uint64_t> used_tiles;
+      for (size_t p = 0; p < part_regions.size(); ++p)
+        if (std::any_of(block_needs.begin(), block_needs.end(),
+                        [&](const Region& need) { return !part_regions[p].intersect(need).empty(); })) {
+          used_regions.push_back(part_regions[p]);
+          used_tiles.push_back(part_tiles[p]);
+        }
+      if (!used_regions.empty()) {
+        part_regions.swap(used_regions);
+        part_tiles.swap(used_tiles);
+      }
+    }
     const int64_t parts = int64_t(part_regions.size());
     const int64_t chunks = parts;
     const uint64_t capacity = streamed ? stream_capacity(part_regions, part_tiles, block_needs) : 0;
@@ -203,8 +219,9 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
     fetch.streamed = streamed;
     if (staged && !held[tensor].empty()) spilled_bytes[op_index] += bytes;
     fetch.bytes = streamed ? std::min<uint64_t>(capacity * tile_bytes(f), bytes) : bytes;
-    // Prefetched while the op before runs.
-    hold_sram(core, op_index - 1, op_index, fetch.bytes, tensor, op_index);
+    // Prefetched while the op before runs (unless the SRAM fitting said not to).
+    const int from = decisions.unprefetched_ops.count(op_index) ? op_index : op_index - 1;
+    hold_sram(core, from, op_index, fetch.bytes, tensor, op_index);
     return fetch;
   }
 

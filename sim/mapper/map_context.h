@@ -61,6 +61,9 @@ struct SramDecisions {
   std::set<std::pair<int, int>> staged;  // (tensor, consumer op)
   // Ops whose inputs stream, with how many times their blocks were halved to fit (0 to 3).
   std::map<int, int> streamed_ops;
+  // Ops whose DRAM reads wait until the op before them on the core is done, instead of being fetched
+  // while it runs: their data and the previous op's never share SRAM.
+  std::set<int> unprefetched_ops;
   int block_shrink(int op) const {
     auto it = streamed_ops.find(op);
     return it == streamed_ops.end() ? 0 : it->second;
@@ -82,9 +85,11 @@ class MapContext {
   int core_count = 0;
   // Pieces of each activation tensor held in cores' output buffers (empty for DRAM tensors).
   std::vector<std::vector<HeldPiece>> held;
-  // Ops lowered on each core so far: an op's DRAM reads wait until all but the one before it are done.
+  // Ops lowered on each core so far: an op's DRAM reads wait until all but the one before it are done
+  // (all of them for an unprefetched op).
   std::vector<uint64_t> ops_on_core;
-  std::vector<BufferLevel> prefetch_gate(int core) const {
+  std::vector<BufferLevel> prefetch_gate(int core, int op_index) const {
+    if (decisions.unprefetched_ops.count(op_index)) return {{kProgressBuffer, ops_on_core[core]}};
     return {{kProgressBuffer, ops_on_core[core] > 0 ? ops_on_core[core] - 1 : 0}};
   }
   // Bytes resident per core per op step, for the SRAM check.

@@ -46,6 +46,8 @@ bool relieve_overflows(const MappingAttempt& a, uint64_t capacity, SramDecisions
         }
       if (ops.empty() && step < a.resident[core].size()) ops.insert(int(step));  // the op's own buffers
       for (int op : ops) {
+        // An op prefetching here while the previous one runs: fetch it after instead.
+        if (op == int(step) + 1 && d.unprefetched_ops.insert(op).second) changed = true;
         auto [it, fresh] = d.streamed_ops.try_emplace(op, 0);
         if (fresh) changed = true;
         else if (it->second < 3) ++it->second, changed = true;
