@@ -19,12 +19,16 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
   const int64_t row_tiles = std::max<int64_t>(ceil_div(out.rows(), kTileDim), 1);
   const int64_t rows_per_block = std::max<int64_t>(
       1, (int64_t(ctx.config.mapper.block_tiles) >> ctx.decisions.block_shrink(op_index)) / col_tiles);
-  const int64_t blocks = ceil_div(row_tiles, rows_per_block);
+  // An accumulating reduction takes a few output rows (images) a block, so its input streams through.
+  const OpRules& rules = op_rules(op.type);
+  const int64_t block_rows = rules.accumulates_rows ? std::max<int64_t>(1, 8 >> ctx.decisions.block_shrink(op_index))
+                                                    : rows_per_block * kTileDim;
+  const int64_t blocks = rules.accumulates_rows ? ceil_div(out.rows(), block_rows) : ceil_div(row_tiles, rows_per_block);
   std::vector<Region> block_regions;
   std::vector<std::vector<Region>> block_needs(op.inputs.size());
   for (int64_t b = 0; b < blocks; ++b) {
-    block_regions.push_back({out.r0 + std::min(out.rows(), b * rows_per_block * kTileDim),
-                             out.r0 + std::min(out.rows(), (b + 1) * rows_per_block * kTileDim), out.c0, out.c1});
+    block_regions.push_back({out.r0 + std::min(out.rows(), b * block_rows),
+                             out.r0 + std::min(out.rows(), (b + 1) * block_rows), out.c0, out.c1});
     const std::vector<Region> n = needed_input_regions(ctx.graph, op, block_regions.back());
     for (size_t i = 0; i < n.size(); ++i) block_needs[i].push_back(n[i]);
   }
@@ -42,9 +46,14 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
   share.own_bytes = tiles * tile_bytes(fo);
 
   uint64_t level = 0;
+  int64_t finished_rows = out.r0;  // output rows whose tiles have been pushed
   for (int64_t b = 0; b < blocks; ++b) {
     const Region& block = block_regions[size_t(b)];
+    // Tiles this block completes: all of its own, or for an accumulating block the tile rows it closes.
+    const bool closes = block.r1 == out.r1 || (block.r1 - out.r0) % kTileDim == 0;
+    const Region done{finished_rows, block.r1, out.c0, out.c1};
     const uint64_t here = uint64_t(std::max<int64_t>(region_tiles(block), 1));
+    const uint64_t completed = !rules.accumulates_rows ? here : closes ? uint64_t(std::max<int64_t>(region_tiles(done), 1)) : 0;
     ComputeCmd cmd;
     cmd.op = op_index;
     cmd.launches_kernel = b == 0;
@@ -53,20 +62,22 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
       cmd.waits.insert(cmd.waits.end(), w.begin(), w.end());
       cmd.pops.insert(cmd.pops.end(), pops[i][size_t(b)].begin(), pops[i][size_t(b)].end());
     }
-    const OpRules& rules = op_rules(op.type);
-    if (rules.work) rules.work(ctx.graph, op, {ctx.fidelity_of(op), fo, here, tiles_per_row}, cmd);
+    if (rules.work) rules.work(ctx.graph, op, {ctx.fidelity_of(op), fo, here, tiles_per_row, block.rows()}, cmd);
     // Each input unpacks its share of this block at its own rate (compressed data at the x1 rate).
     for (size_t i = 0; i < inputs.size(); ++i) {
       const uint64_t share_bytes = inputs[i].bytes * uint64_t(b + 1) / uint64_t(blocks) - inputs[i].bytes * uint64_t(b) / uint64_t(blocks);
       cmd.unpack.push_back({share_bytes, inputs[i].compressed || ctx.format_of(ctx.graph.input(op, i)) == DataFormat::bfp2});
     }
-    cmd.pack_bytes = here * tile_bytes(fo);
+    cmd.pack_bytes = completed * tile_bytes(fo);
     if (op_class(op.type) == OpClass::vector || op_class(op.type) == OpClass::norm) cmd.vector_tiles = here;
     cmd.out_buffer = share.out_buffer;
-    cmd.out_tiles = here;
+    cmd.out_tiles = completed;
     cmd.stream_tiles = here;
-    level += here;
-    share.pieces.emplace_back(block, level);
+    if (completed) {
+      level += completed;
+      share.pieces.emplace_back(rules.accumulates_rows ? done : block, level);
+      finished_rows = block.r1;
+    }
     ctx.builder.compute(core, cmd);
   }
   share.out_tiles = level;

@@ -20,6 +20,7 @@ struct BlockWork {
   DataFormat out_format = DataFormat::bf16;
   uint64_t tiles = 0;          // output tiles of the block
   uint64_t tiles_per_row = 1;  // output tiles across a row (row-wise reductions)
+  int64_t rows = 0;            // output rows of the block
 };
 
 struct OpRules {
@@ -28,6 +29,9 @@ struct OpRules {
   std::vector<Region> (*input_regions)(const Graph& g, const Op& op, const Region& out) = nullptr;
   // The op reduces or reorders along its rows: a core needs whole output rows.
   bool whole_rows = false;
+  // Each output row sums its own run of input rows (a global pool over an image): blocks may take a few
+  // output rows at a time and accumulate into the output tile, so the input streams image by image.
+  bool accumulates_rows = false;
   // Fills the block's reshape and math work (unpack, pack and buffers are the lowering's). Null for the
   // matrix ops, which lower_matrix turns into blocked tile matmuls.
   void (*work)(const Graph& g, const Op& op, const BlockWork& block, ComputeCmd& cmd) = nullptr;

@@ -1,5 +1,7 @@
 // Pooling: max pooling compares window taps on the vector unit; average and global average pooling reduce
 // their windows on the matrix unit. Each output row reads its window's input rows.
+#include <algorithm>
+
 #include "sim/ops/op_rules.h"
 
 namespace tessera {
@@ -25,11 +27,13 @@ std::vector<Region> global_regions(const Graph& g, const Op& op, const Region& o
   return need;
 }
 
-// Input tiles each output tile reads: the kernel's taps, or the whole image for a global pool.
-uint64_t window(const Graph& g, const Op& op) {
+// Input tiles each output tile of a block reads: the kernel's taps, or for a global pool the block's
+// images (its output rows) of H x W pixels each, 32 pixel rows a tile.
+uint64_t window(const Graph& g, const Op& op, const BlockWork& b) {
   if (op.type == OpType::global_avgpool) {
     const auto& x = g.input(op, 0).shape;
-    return uint64_t(x[2] * x[3]);
+    const int64_t rows = std::min<int64_t>(std::max<int64_t>(b.rows, 1), kTileDim);
+    return uint64_t(ceil_div(rows * x[2] * x[3], kTileDim));
   }
   const auto& k = op.attrs["kernel"];
   return k.is_array() ? uint64_t(k[0].get<int64_t>() * k[1].get<int64_t>()) : uint64_t(k.get<int64_t>() * k.get<int64_t>());
@@ -41,7 +45,7 @@ void max_work(const Graph& g, const Op& op, const BlockWork& b, ComputeCmd& cmd)
   cmd.math.fidelity = b.fidelity;
   cmd.math.tiles = b.tiles;
   cmd.math.tiles_per_row = b.tiles_per_row;
-  cmd.math.window = window(g, op);
+  cmd.math.window = window(g, op, b);
 }
 
 void average_work(const Graph& g, const Op& op, const BlockWork& b, ComputeCmd& cmd) {
@@ -49,7 +53,7 @@ void average_work(const Graph& g, const Op& op, const BlockWork& b, ComputeCmd& 
   cmd.math.fidelity = b.fidelity;
   cmd.math.tiles = b.tiles;
   cmd.math.tiles_per_row = b.tiles_per_row;
-  cmd.math.window = window(g, op);
+  cmd.math.window = window(g, op, b);
 }
 
 }  // namespace
@@ -58,6 +62,7 @@ OpRulesTable pool_op_rules() {
   OpRules maxpool, avgpool, global;
   maxpool.input_regions = avgpool.input_regions = window_regions;
   global.input_regions = global_regions;
+  global.accumulates_rows = true;
   maxpool.work = max_work;
   avgpool.work = global.work = average_work;
   return {{OpType::maxpool2d, maxpool}, {OpType::avgpool2d, avgpool}, {OpType::global_avgpool, global}};
