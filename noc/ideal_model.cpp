@@ -18,7 +18,10 @@ class IdealNocModel final : public ScheduledNocModel {
     // tt_dual: the network with the shorter farthest destination (NoC0 when fixed or tied).
     size_t best = 0;
     int best_hops = farthest_hops(networks_[0], m);
-    if (config_.noc_select != NocSelect::fixed) {
+    if (m.network >= 0 && static_cast<size_t>(m.network) < networks_.size()) {
+      best = static_cast<size_t>(m.network);
+      best_hops = farthest_hops(networks_[best], m);
+    } else if (config_.noc_select != NocSelect::fixed) {
       for (size_t n = 1; n < networks_.size(); ++n) {
         int hops = farthest_hops(networks_[n], m);
         if (hops < best_hops) best = n, best_hops = hops;

@@ -21,6 +21,9 @@ struct Message {
   int src = 0;
   std::vector<int> dsts;
   uint64_t bytes = 0;
+  // Which network carries it on a multi-network topology (tt_dual: 0 = NoC0, 1 = NoC1), as when a sender
+  // names its NoC; -1 leaves the choice to the config's noc_select.
+  int network = -1;
 };
 
 // A message is delivered when every destination has received its last (tail) flit.

@@ -26,7 +26,9 @@ class PacketNocModel final : public ScheduledNocModel {
   uint64_t schedule(const Message& m, uint64_t cycle) override {
     std::vector<uint32_t> packets = packet_flit_counts(config_, m.bytes, m.dsts.size() > 1);
     size_t net = 0;
-    if (networks_.size() > 1 && config_.noc_select != NocSelect::fixed) {
+    if (m.network >= 0 && static_cast<size_t>(m.network) < networks_.size()) {
+      net = static_cast<size_t>(m.network);
+    } else if (networks_.size() > 1 && config_.noc_select != NocSelect::fixed) {
       // Try each network without reserving; keep the one that delivers first (NoC0 on a tie).
       uint64_t best_done = kNever;
       for (size_t n = 0; n < networks_.size(); ++n) {

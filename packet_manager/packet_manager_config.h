@@ -2,6 +2,8 @@
 // The packet manager's slice of the architecture config (JSON section "packet_manager").
 #include <cstdint>
 
+#include "packet_manager/data_movement_engine.h"
+
 namespace tessera {
 
 struct PacketManagerConfig {
@@ -20,6 +22,9 @@ struct PacketManagerConfig {
   // on the core's compute resources.
   bool reshape_engine = true;
   uint32_t reshape_bytes_per_cycle = 32;
+  // How RISC-V kernels drive the NoC: per-call issue cost, NIU read credits, request/response packets
+  // (JSON sub-section "packet_manager.engine"; calibrated against silicon NoC traces, docs/validation.md).
+  DataMovementEngineConfig engine;
 };
 
 }  // namespace tessera

@@ -83,6 +83,7 @@ class FlitNocModel final : public NocModel {
 
   int pick_network(const Message& m) const {
     const auto& networks = network_.networks();
+    if (m.network >= 0 && m.network < static_cast<int>(networks.size())) return m.network;
     if (networks.size() == 1 || config_.noc_select == NocSelect::fixed) return 0;
     auto farthest = [&](const Network& net) {
       int hops = 0;

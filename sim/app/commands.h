@@ -8,5 +8,6 @@ int info_command(int argc, char** argv);        // tessera info
 int trace_info_command(int argc, char** argv);  // tessera trace-info
 int noc_command(int argc, char** argv);         // tessera noc (synthetic traffic, BookSim2 configs)
 int sweep_command(int argc, char** argv);       // tessera sweep
+int noc_trace_command(int argc, char** argv);   // tessera noc-trace (replay a tt-metal NoC trace)
 
 }  // namespace tessera::app

@@ -20,6 +20,7 @@ const char* kUsage =
     "  info        derived figures of a config: peak TFLOPS, SRAM, NoC and DRAM bandwidth\n"
     "  trace-info  op counts, MACs, params and tensor bytes of a trace\n"
     "  noc         synthetic NoC traffic, or a BookSim2 configuration file\n"
+    "  noc-trace   replay a tt-metal NoC trace and compare with its measured duration\n"
     "  sweep       run a config sweep (axes x traces) in parallel processes or under mpirun\n"
     "\n"
     "Run 'tessera <command> --help' for a command's options.\n";
@@ -44,6 +45,7 @@ extern "C" int sc_main(int argc, char** argv) {
   if (command == "info") return info_command(argc - 1, argv + 1);
   if (command == "trace-info") return trace_info_command(argc - 1, argv + 1);
   if (command == "noc") return noc_command(argc - 1, argv + 1);
+  if (command == "noc-trace") return noc_trace_command(argc - 1, argv + 1);
   if (command == "sweep") return sweep_command(argc - 1, argv + 1);
   std::fprintf(stderr, "tessera: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;

@@ -100,6 +100,16 @@ PacketManagerConfig parse_packet_manager(ObjectReader r) {
   // Rows split a 32x32 tile evenly and keep their first and last datum.
   if (p.compression_row_datums < 2 || p.compression_row_datums > 1024 || 1024 % p.compression_row_datums != 0)
     r.fail("compression_row_datums", "a divisor of 1024 from 2 to 1024", Json(p.compression_row_datums));
+  if (r.has("engine")) {  // the data-movement engine model (docs/configs.md, "packet_manager.engine")
+    ObjectReader e = r.object("engine");
+    DataMovementEngineConfig& d = p.engine;
+    d.riscv_issue_cycles = e.non_negative_int("riscv_issue_cycles", d.riscv_issue_cycles);
+    d.niu_read_credits = e.positive_int("niu_read_credits", d.niu_read_credits);
+    d.request_bytes = e.non_negative_int("request_bytes", d.request_bytes);
+    d.response_packet_bytes = e.positive_int("response_packet_bytes", d.response_packet_bytes);
+    d.l1_read_latency_cycles = e.non_negative_int("l1_read_latency_cycles", d.l1_read_latency_cycles);
+    e.reject_unknown_keys();
+  }
   r.reject_unknown_keys();
   return p;
 }
