@@ -19,6 +19,9 @@ struct DataMovementEngineConfig {
   uint32_t response_packet_bytes = 8192;
   // Cycles from a read request's arrival at a core to its first response packet (L1 read latency).
   uint32_t l1_read_latency_cycles = 8;
+  // Rate at which one NIU reads its core's L1 to answer read requests, bytes per cycle; requests queue
+  // behind each other at the target. A link-rate figure (32 on Wormhole) makes it a no-op.
+  double niu_response_bytes_per_cycle = 32;
 };
 
 // Per-call issue timing of one RISC-V and the read credits of the NIU it issues through.

@@ -108,6 +108,7 @@ PacketManagerConfig parse_packet_manager(ObjectReader r) {
     d.request_bytes = e.non_negative_int("request_bytes", d.request_bytes);
     d.response_packet_bytes = e.positive_int("response_packet_bytes", d.response_packet_bytes);
     d.l1_read_latency_cycles = e.non_negative_int("l1_read_latency_cycles", d.l1_read_latency_cycles);
+    d.niu_response_bytes_per_cycle = e.positive_number("niu_response_bytes_per_cycle", d.niu_response_bytes_per_cycle);
     e.reject_unknown_keys();
   }
   r.reject_unknown_keys();

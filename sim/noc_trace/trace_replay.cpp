@@ -121,6 +121,7 @@ class Replay {
 
   std::vector<Issuer> issuers_;
   std::map<int, Niu> nius_;         // node * 2 + noc
+  std::map<int, uint64_t> responder_free_;  // node * 2 + noc: when the NIU has read its last response
   std::vector<Transfer> transfers_;
   std::vector<Barrier> barriers_;
   std::map<std::pair<int, int>, int> issuer_of_event_pair_;
@@ -209,17 +210,27 @@ void Replay::start_read(const NocEvent& e, int tx, int ty, uint64_t bytes) {
     const uint64_t chunk = std::max<uint64_t>(1, engine_.response_packet_bytes);
     const uint64_t packets = (bytes + chunk - 1) / chunk;
     transfers_[id].pending = static_cast<int>(packets);
-    uint64_t begin = now_ + engine_.l1_read_latency_cycles;
-    const double rate = config_.dram_bytes_per_cycle();
+    // The data streams out at the DRAM channel's rate, or at the target NIU's L1 read rate, requests
+    // served one after another; a packet leaves so that its tail goes when its last byte has been read.
+    uint64_t begin;
+    double rate;
     if (channel >= 0) {
+      rate = config_.dram_bytes_per_cycle();
       const uint64_t end = dram_.read(channel, bytes, now_);
       begin = end - static_cast<uint64_t>(std::ceil(bytes / rate));
+    } else {
+      rate = engine_.niu_response_bytes_per_cycle;
+      uint64_t& free = responder_free_[target * 2 + network];
+      begin = std::max(now_ + engine_.l1_read_latency_cycles, free);
+      free = begin + static_cast<uint64_t>(std::ceil(bytes / rate));
     }
+    const double link = config_.noc.link_bytes_per_cycle;
     uint64_t sent = 0;
     for (uint64_t p = 0; p < packets; ++p) {
       const uint64_t size = std::min(chunk, bytes - sent);
       sent += size;
-      const uint64_t ready = channel >= 0 ? begin + static_cast<uint64_t>(std::ceil(sent / rate)) : begin;
+      const double read_done = std::ceil(sent / rate), on_link = std::ceil(size / link);
+      const uint64_t ready = begin + static_cast<uint64_t>(std::max(0.0, read_done - on_link));
       at(ready, [=] {
         send(target, {requester}, size, network, [=] {
           if (--transfers_[id].pending == 0) close(id, kReadLanded);
