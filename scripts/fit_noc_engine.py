@@ -14,9 +14,9 @@ import subprocess
 from validate_noc_traces import HELD_OUT, ROOT, TRACES
 
 GRID = {
-    "packet_manager.engine.niu_response_bytes_per_cycle": [18, 19, 20, 21, 22],
-    "packet_manager.engine.response_packet_bytes": [256, 512, 1024, 2048, 8192],
-    "packet_manager.engine.riscv_issue_cycles": [124, 136],
+    "noc.num_vcs": [2, 4, 6],
+    "packet_manager.engine.niu_response_bytes_per_cycle": [19, 20, 21],
+    "packet_manager.engine.response_packet_bytes": [512, 1024, 2048, 4096, 8192],
 }
 
 

@@ -17,7 +17,8 @@ namespace {
 
 const char* kUsage =
     "usage: tessera noc-trace TRACE.json --config C [--issue recorded|engine] [--set a.b=v] [--json] [--out DIR]\n"
-    "Replays a tt-metal NoC trace (tt-npe's format, physical NoC coordinates) on the chip of config C.\n"
+    "Replays a tt-metal NoC trace (tt-npe's format, physical NoC coordinates) on the chip of config C, on\n"
+    "the flit-level NoC (--set noc.model=packet for the packet model).\n"
     "  --issue recorded  each call at its recorded timestamp; the models decide when data lands (default)\n"
     "  --issue engine    only each RISC-V's order is kept; calls issue as fast as the data-movement engine\n"
     "                    (packet_manager.engine in the config) allows\n"
@@ -43,7 +44,11 @@ int run(int argc, char** argv) {
   if (issue != "recorded" && issue != "engine") throw InputError("--issue: expected recorded or engine, got '" + issue + "'");
   std::vector<std::string> overrides;
   if (vm.count("set")) overrides = vm["set"].as<std::vector<std::string>>();
-  const ArchConfig arch = load_arch_config(vm["config"].as<std::string>(), overrides);
+  ArchConfig arch = load_arch_config(vm["config"].as<std::string>(), overrides);
+  // The check is of the flit-level NoC unless the user names another model.
+  bool model_given = false;
+  for (const std::string& o : overrides) model_given |= o.rfind("noc.model=", 0) == 0;
+  if (!model_given) arch.noc.fidelity = noc::Fidelity::flit;
   const noc_trace::NocTrace trace = noc_trace::read_noc_trace(vm["trace"].as<std::string>());
   const noc_trace::ReplayResult r = noc_trace::replay_noc_trace(
       trace, arch, issue == "engine" ? noc_trace::IssueMode::engine : noc_trace::IssueMode::recorded);

@@ -83,7 +83,7 @@ TEST_CASE("noc-trace: engine issue spaces a RISC-V's calls by the issue cost and
 }
 
 TEST_CASE("noc-trace: silicon traces replay within the calibration error of their measured duration", "[noc_trace]") {
-  // Two calibration traces and one held out (scripts/validate_noc_traces.py); bound: 7 %, the worst
+  // Two calibration traces and one held out (scripts/validate_noc_traces.py); bound: 8 %, the worst
   // recorded-mode error over all 24 in docs/validation.md rounded up.
   for (const char* name : {"DRAM_TO_1x1_HEIGHT", "2x2_BLOCK_TO_4x4_BLOCK", "DRAM_TO_2x4_HEIGHT"}) {
     const std::string path = std::string("tests/data/silicon/noc_traces/") + name + ".json";
@@ -93,7 +93,7 @@ TEST_CASE("noc-trace: silicon traces replay within the calibration error of thei
       REQUIRE(r.exit_code == 0);
       const Json j = Json::parse(r.out);
       INFO(name << " " << issue << " predicted " << j["predicted_cycles"] << " golden " << golden);
-      CHECK(std::abs(double(j["predicted_cycles"]) - golden) / golden < 0.07);
+      CHECK(std::abs(double(j["predicted_cycles"]) - golden) / golden < 0.08);
     }
   }
 }
