@@ -3,7 +3,8 @@
 // transfer and each call costs it a fixed issue time (address generation, programming the NIU's command
 // buffer); the NIU keeps a bounded number of read requests in flight; a read is a request packet to the
 // target and response packets back, a write is data out and an acknowledgement back. Plain C++, no
-// SystemC: the NoC-trace replay (sim/noc_trace) and the chip's DMA reader both price data movement with it.
+// SystemC. The NoC-trace replay (sim/noc_trace) runs it; the chip's DMA reader does not use it yet
+// (docs/validation.md, "Full-chip runs").
 #include <cstdint>
 
 namespace tessera {
@@ -24,17 +25,12 @@ struct DataMovementEngineConfig {
   double niu_response_bytes_per_cycle = 32;
 };
 
-// Per-call issue timing of one RISC-V and the read credits of the NIU it issues through.
+// The read credits of one NIU: a RISC-V's read waits while its NIU has niu_read_credits outstanding.
 class NiuIssueModel {
  public:
-  explicit NiuIssueModel(const DataMovementEngineConfig& config) : config_(config) {}
+  explicit NiuIssueModel(const DataMovementEngineConfig& config) : credits_(config.niu_read_credits) {}
 
-  // The earliest cycle a call may start when the RISC-V is free at `riscv_free`.
-  uint64_t call_start(uint64_t riscv_free) const { return riscv_free; }
-  // When the RISC-V is free again after a call started at `start`.
-  uint64_t call_end(uint64_t start) const { return start + config_.riscv_issue_cycles; }
-
-  bool read_credit_available() const { return outstanding_reads_ < config_.niu_read_credits; }
+  bool read_credit_available() const { return outstanding_reads_ < credits_; }
   void read_issued() { ++outstanding_reads_; }
   void read_landed() {
     if (outstanding_reads_ > 0) --outstanding_reads_;
@@ -42,14 +38,8 @@ class NiuIssueModel {
   uint32_t outstanding_reads() const { return outstanding_reads_; }
 
  private:
-  DataMovementEngineConfig config_;
+  uint32_t credits_;
   uint32_t outstanding_reads_ = 0;
 };
-
-// Closed-form steady-state rate, in bytes per cycle, of one RISC-V reading `page_bytes` pages back to back
-// when a read takes `round_trip_cycles` from call to landing: the slowest of the RISC-V's issue rate and
-// the NIU's credits over the round trip. The link and the DRAM bound it further (the caller's concern).
-double engine_read_bytes_per_cycle(const DataMovementEngineConfig& config, uint64_t page_bytes,
-                                   uint64_t round_trip_cycles);
 
 }  // namespace tessera

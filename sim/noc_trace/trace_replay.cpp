@@ -124,7 +124,6 @@ class Replay {
   std::map<int, uint64_t> responder_free_;  // node * 2 + noc: when the NIU has read its last response
   std::vector<Transfer> transfers_;
   std::vector<Barrier> barriers_;
-  std::map<std::pair<int, int>, int> issuer_of_event_pair_;
   ReplayResult result_;
 };
 
