@@ -96,6 +96,9 @@ void FlitNetwork::enqueue_packet(int net, int src, const std::vector<int>& dsts,
                                  unsigned tie_bits, uint32_t tag) {
   if (net < 0 || net >= static_cast<int>(networks_.size()) || src < 0 || src >= nodes_ || dsts.empty() || flits == 0)
     throw std::invalid_argument("bad packet for the flit NoC");
+  if (dsts.size() > 1 && flits > static_cast<uint32_t>(depth_))
+    throw std::invalid_argument("a multicast packet must fit one VC buffer (" + std::to_string(depth_) +
+                                " flits), got " + std::to_string(flits));
   uint32_t id = new_packet();
   Packet& p = packets_[id];
   p.created = created;
