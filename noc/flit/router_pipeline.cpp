@@ -61,7 +61,8 @@ void FlitNetwork::step_router(int r, uint64_t t) {
       }
     }
   }
-  if (asked && allocate_vcs(r, t, asked, lower, upper, multi_branch_)) {
+  bool moved = false;  // some VC was allocated or some flit crossed: the router may act again next cycle
+  if (asked && allocate_vcs(r, t, asked, lower, upper, multi_branch_, moved)) {
     // A zero-cycle VC allocation lets the winners bid for the switch in the same cycle.
     for (int p = 0; p < kNumPorts; ++p)
       for (unsigned vcs = occupied[p]; vcs; vcs &= vcs - 1) {
@@ -73,9 +74,15 @@ void FlitNetwork::step_router(int r, uint64_t t) {
         }
       }
   }
-  if (any_ready) allocate_switch(r, t, switch_ready);
+  if (any_ready && allocate_switch(r, t, switch_ready, wake)) moved = true;
 
-  if (asked || any_ready) wake = t + 1;
+  // Otherwise nothing here changes until a flit arrives, a stage ends or a credit returns: a VC that waits
+  // for an output VC waits for a tail to leave this router, which is a move. Others may have asked for a
+  // wake-up while this router stepped (a credit it waits for, sent by a router stepped after it).
+  if (moved) wake = t + 1;
+  const uint64_t late = late_wake_[r];
+  late_wake_[r] = kNever;
+  if (late > t && late < wake) wake = late;
   wake_[r] = wake;
 }
 
