@@ -1,0 +1,166 @@
+#!/usr/bin/python3
+"""Speed of Tessera, side by side in one run (docs/performance.md):
+
+1. whole-chip runs: every shipped trace on every preset with every NoC model: simulated cycles, wall time,
+   peak memory, and how far the packet and ideal models' cycles are from the flit model's;
+2. the flit NoC against BookSim2 on the same BookSim2 configuration files (tori 8x8, 16x16, 32x32,
+   uniform traffic, 4-flit packets), when a BookSim2 binary is given;
+3. cost against work: NoC runs from 4x4 to 32x32 and whole-chip YOLOv6-n at batch 1 to 8, as wall
+   nanoseconds per flit-hop (constant when cost is linear in work).
+
+Each run is its own process, timed by /usr/bin/time (wall seconds, peak resident memory).
+
+usage: scripts/bench_speed.py [--build build] [--booksim /tmp/booksim2/src/booksim]
+                              [--sections chip,booksim,scaling] [--presets a,b] [--traces a,b]
+                              [--models flit,packet,ideal]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def timed(cmd, cwd=ROOT):
+    """Runs cmd under /usr/bin/time; returns (stdout, wall seconds, peak KB)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as t:
+        out = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", t.name] + cmd, cwd=cwd,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if out.returncode != 0:
+            raise RuntimeError(" ".join(cmd) + " failed (exit %d): %s" % (out.returncode, out.stderr.strip()[-500:]))
+        wall, kb = t.read().split()[-2:]
+    return out.stdout, float(wall), int(kb)
+
+
+def stems(folder):
+    return sorted(f[:-5] for f in os.listdir(os.path.join(ROOT, folder)) if f.endswith(".json"))
+
+
+def chip_run(tessera, config, trace, model, extra=()):
+    cmd = [tessera, "run", "--config", config, "--trace", trace, "--set", "noc.model=" + model, "--json", "-q"]
+    out, wall, kb = timed(cmd + list(extra))
+    report = json.loads(out)
+    return report["total_cycles"], report["stats"].get("noc.flit_hops", 0.0), wall, kb
+
+
+def section_chip(args, tessera):
+    print("## Whole-chip runs (one core each; error = cycles against the flit model's)")
+    print()
+    print("| preset | trace | NoC model | cycles | error vs flit | wall s | peak MB |")
+    print("|---|---|---|---:|---:|---:|---:|")
+    models = args.models.split(",")
+    order = ["flit"] + [m for m in models if m != "flit"] if "flit" in models else models
+    for preset in args.presets.split(",") if args.presets else stems("configs"):
+        for trace in args.traces.split(",") if args.traces else stems("traces"):
+            flit_cycles = None
+            rows = []
+            for model in order:
+                cycles, _, wall, kb = chip_run(tessera, "configs/%s.json" % preset, "traces/%s.json" % trace, model)
+                if model == "flit":
+                    flit_cycles = cycles
+                err = "-" if flit_cycles is None or model == "flit" else "%+.1f%%" % (100.0 * (cycles - flit_cycles) / flit_cycles)
+                rows.append((model, cycles, err, wall, kb))
+            for model, cycles, err, wall, kb in sorted(rows, key=lambda r: models.index(r[0])):
+                print("| %s | %s | %s | %s | %s | %.2f | %.0f |" % (preset, trace, model, f"{cycles:,}", err, wall, kb / 1024))
+            sys.stdout.flush()
+    print()
+
+
+def booksim_cfg(folder, k, rate, packet_flits=4, sample_period=20000, samples=2):
+    """A BookSim2 latency run: 2 VCs x 8 flits, uniform traffic, one warm-up period and one measured one."""
+    path = os.path.join(folder, "torus%d_p%d_%g.cfg" % (k, packet_flits, rate))
+    with open(path, "w") as f:
+        f.write("topology = torus;\nk = %d;\nn = 2;\nrouting_function = dim_order;\nnum_vcs = 2;\n"
+                "vc_buf_size = 8;\ntraffic = uniform;\npacket_size = %d;\ninjection_rate = %g;\n"
+                "injection_rate_uses_flits = 1;\nsim_type = latency;\nwarmup_periods = 1;\n"
+                "sample_period = %d;\nmax_samples = %d;\n" % (k, packet_flits, rate, sample_period, samples))
+    return path
+
+
+def booksim_figures(text):
+    """Cycles and average packet latency from BookSim2's output."""
+    cycles = latency = None
+    for line in text.splitlines():
+        if line.startswith("Time taken is"):
+            cycles = int(line.split()[3])
+        if line.startswith("Packet latency average =") and latency is None:
+            latency = float(line.split("=")[1].split()[0])
+    return cycles, latency
+
+
+def section_booksim(args, tessera, folder):
+    print("## Flit NoC against BookSim2 (same configuration files, same machine)")
+    print()
+    if not args.booksim or not os.access(args.booksim, os.X_OK):
+        print("BookSim2 binary not given or not executable (--booksim); build it beside the project, e.g.")
+        print("`git clone https://github.com/booksim/booksim2 /tmp/booksim2 && make -C /tmp/booksim2/src`.")
+        print()
+        return
+    print("| network | offered | Tessera cycles | Tessera wall s | Tessera latency | BookSim2 cycles | BookSim2 wall s "
+          "| BookSim2 latency | speed-up (cycles/s) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for k, rate in ((8, 0.1), (8, 0.2), (16, 0.1), (32, 0.05)):
+        cfg = booksim_cfg(folder, k, rate)
+        out, t_wall, _ = timed([tessera, "noc", "--booksim-config", cfg, "--json"])
+        t = json.loads(out)
+        out, b_wall, _ = timed([args.booksim, cfg], cwd=folder)
+        b_cycles, b_latency = booksim_figures(out)
+        speedup = (t["simulated_cycles"] / t_wall) / (b_cycles / b_wall) if b_cycles and t_wall > 0 else float("nan")
+        print("| torus %dx%d | %g | %s | %.2f | %.2f | %s | %.2f | %.2f | %.1fx |" %
+              (k, k, rate, f"{t['simulated_cycles']:,}", t_wall, t["avg_packet_latency"],
+               f"{b_cycles:,}" if b_cycles else "-", b_wall, b_latency or float("nan"), speedup))
+        sys.stdout.flush()
+    print()
+
+
+def section_scaling(args, tessera, folder):
+    print("## Cost against work")
+    print()
+    print("| run | simulated cycles | flit-hops | wall s | ns per flit-hop | peak MB |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for k in (4, 8, 16, 32):
+        cfg = booksim_cfg(folder, k, 0.1, sample_period=10000)
+        out, wall, kb = timed([tessera, "noc", "--booksim-config", cfg, "--json"])
+        t = json.loads(out)
+        print("| NoC torus %dx%d, uniform 0.1 | %s | %s | %.2f | %.0f | %.0f |" %
+              (k, k, f"{t['simulated_cycles']:,}", f"{t['flit_hops']:,}", wall, 1e9 * wall / max(1, t["flit_hops"]), kb / 1024))
+        sys.stdout.flush()
+    for batch in (1, 2, 4, 8):
+        trace = os.path.join(folder, "yolov6n_b%d.json" % batch)
+        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts/gen_yolov6.py"), "--model", "n", "--batch",
+                        str(batch), "-o", trace], check=True, stdout=subprocess.DEVNULL)
+        cycles, hops, wall, kb = chip_run(tessera, "configs/grayskull_e150.json", trace, "flit")
+        print("| YOLOv6-n batch %d, grayskull_e150, flit | %s | %s | %.2f | %.0f | %.0f |" %
+              (batch, f"{cycles:,}", f"{int(hops):,}", wall, 1e9 * wall / max(1, hops), kb / 1024))
+        sys.stdout.flush()
+    print()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"), help="build directory holding tessera (Release)")
+    ap.add_argument("--booksim", help="BookSim2 binary (section booksim)")
+    ap.add_argument("--sections", default="chip,booksim,scaling")
+    ap.add_argument("--presets", help="comma-separated preset names (default: every configs/*.json)")
+    ap.add_argument("--traces", help="comma-separated trace names (default: every traces/*.json)")
+    ap.add_argument("--models", default="flit,packet,ideal")
+    args = ap.parse_args()
+    tessera = os.path.join(os.path.abspath(args.build), "tessera")
+    if not os.access(tessera, os.X_OK):
+        sys.exit("bench_speed.py: %s not found; build it first (cmake --build %s --target tessera)" % (tessera, args.build))
+    with open("/proc/loadavg") as f:
+        load = " ".join(f.read().split()[:3])
+    print("# %s, %d cores, load average %s" % (subprocess.run(["date", "-u", "+%Y-%m-%dT%H:%MZ"], stdout=subprocess.PIPE,
+                                                               text=True).stdout.strip(), os.cpu_count(), load))
+    print()
+    with tempfile.TemporaryDirectory(prefix="tessera_bench_") as folder:
+        for section in args.sections.split(","):
+            {"chip": lambda: section_chip(args, tessera), "booksim": lambda: section_booksim(args, tessera, folder),
+             "scaling": lambda: section_scaling(args, tessera, folder)}[section]()
+
+
+if __name__ == "__main__":
+    main()
