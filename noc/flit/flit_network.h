@@ -145,6 +145,16 @@ class FlitNetwork {
   bool allocate_vcs(int router, uint64_t t, unsigned asked, VcRequests& lower, VcRequests& upper,
                     const std::vector<int>& multi_branch, bool& granted);
   int pick_requester(const std::array<uint16_t, kNumPorts>& requests, int start) const;
+  // Whether output `port` of `router` has a VC that is not held and that a packet of this dateline class
+  // may take (the rule allocate_vcs applies).
+  bool output_vc_free(int router, int port, bool class1) const {
+    const size_t base = ovc(router, port, 0);
+    int lo = 0, hi = vcs_;
+    if (classes_ && port != kEjectPort) (class1 ? lo : hi) = vcs_ / 2;
+    for (int v = lo; v < hi; ++v)
+      if (!out_vc_busy_[base + v]) return true;
+    return false;
+  }
   // Returns whether a flit crossed the switch. A ready VC that could not bid lowers `wake` to the cycle its
   // obstacle goes away when that is known (a credit already on its way back, a flit already buffered).
   bool allocate_switch(int router, uint64_t t, const std::array<uint16_t, kNumPorts>& switch_ready, uint64_t& wake);

@@ -52,6 +52,14 @@ void FlitNetwork::step_router(int r, uint64_t t) {
         if (in.ready < wake) wake = in.ready;
         continue;
       }
+      // A branch with no free output VC of its class cannot be served this cycle, and a multicast gets all
+      // of its VCs or none: such a VC asks nothing (a VC frees only when a tail leaves this router, a move).
+      bool doomed = false;
+      for (unsigned pending = in.pending_va; pending && !doomed; pending &= pending - 1) {
+        const int o = __builtin_ctz(pending);
+        doomed = !output_vc_free(r, o, (in.class1_mask >> o) & 1u);
+      }
+      if (doomed) continue;
       if (in.pending_va & (in.pending_va - 1)) multi_branch_.push_back(k);
       for (unsigned pending = in.pending_va; pending; pending &= pending - 1) {
         const int o = __builtin_ctz(pending);
