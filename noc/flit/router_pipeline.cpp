@@ -210,21 +210,19 @@ void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t) {
   const Flit flit = buffer_[at];
   const uint32_t packet = in.branch_packet[o];
   const bool tail = flit.seq + 1 == packets_[packet].flits;
-  const int net = network_of(r);
-  const int node = r - net * nodes_;
   const size_t out = ovc(r, o, in.out_vc[o]);
   if (o == kEjectPort) {
     ++ejected_flits_;
     if (tail) {
       if (!packets_[packet].multicast) out_vc_busy_[out] = 0;
-      retire(packet, node, t + to_endpoint_);
+      retire(packet, r % nodes_, t + to_endpoint_);
       if (packet != flit.packet || !in.split) free_packet(packet);
     }
   } else {
     --credits_[out];
     const int d = neighbor_[static_cast<size_t>(r) * kNumLinkDirections + o];
     push_flit(d, o, in.out_vc[o], Flit{packet, flit.seq, t + to_next_router_ + link_latency_});
-    const int link = link_id(net, nodes_, node, o);
+    const int link = r * kNumLinkDirections + o;  // link_id(): routers are numbered network by network
     ++counters_.link_flits[link];  // busy cycles equal flits at one flit per cycle (see NocCounters)
     ++counters_.flit_hops;
     if (flit.seq == 0) ++packets_[packet].hops;
