@@ -24,14 +24,17 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def timed(cmd, cwd=ROOT):
-    """Runs cmd under /usr/bin/time; returns (stdout, wall seconds, peak KB)."""
+def timed(cmd, cwd=ROOT, cpu=False):
+    """Runs cmd under /usr/bin/time; returns (stdout, wall seconds, peak KB), or with `cpu` (stdout, CPU
+    seconds (user + system), wall seconds, peak KB)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as t:
-        out = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", t.name] + cmd, cwd=cwd,
+        out = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", "-o", t.name] + cmd, cwd=cwd,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if out.returncode != 0:
             raise RuntimeError(" ".join(cmd) + " failed (exit %d): %s" % (out.returncode, out.stderr.strip()[-500:]))
-        wall, kb = t.read().split()[-2:]
+        wall, kb, user, system = t.read().split()[-4:]
+    if cpu:
+        return out.stdout, float(user) + float(system), float(wall), int(kb)
     return out.stdout, float(wall), int(kb)
 
 
@@ -41,16 +44,16 @@ def stems(folder):
 
 def chip_run(tessera, config, trace, model, extra=()):
     cmd = [tessera, "run", "--config", config, "--trace", trace, "--set", "noc.model=" + model, "--json", "-q"]
-    out, wall, kb = timed(cmd + list(extra))
+    out, cpu, wall, kb = timed(cmd + list(extra), cpu=True)
     report = json.loads(out)
-    return report["total_cycles"], report["stats"].get("noc.flit_hops", 0.0), wall, kb
+    return report["total_cycles"], report["stats"].get("noc.flit_hops", 0.0), cpu, wall, kb
 
 
 def section_chip(args, tessera):
     print("## Whole-chip runs (one core each; error = cycles against the flit model's)")
     print()
-    print("| preset | trace | NoC model | cycles | error vs flit | wall s | peak MB |")
-    print("|---|---|---|---:|---:|---:|---:|")
+    print("| preset | trace | NoC model | cycles | error vs flit | CPU s | wall s | peak MB |")
+    print("|---|---|---|---:|---:|---:|---:|---:|")
     models = args.models.split(",")
     order = ["flit"] + [m for m in models if m != "flit"] if "flit" in models else models
     for preset in args.presets.split(",") if args.presets else stems("configs"):
@@ -58,13 +61,14 @@ def section_chip(args, tessera):
             flit_cycles = None
             rows = []
             for model in order:
-                cycles, _, wall, kb = chip_run(tessera, "configs/%s.json" % preset, "traces/%s.json" % trace, model)
+                cycles, _, cpu, wall, kb = chip_run(tessera, "configs/%s.json" % preset, "traces/%s.json" % trace, model)
                 if model == "flit":
                     flit_cycles = cycles
                 err = "-" if flit_cycles is None or model == "flit" else "%+.1f%%" % (100.0 * (cycles - flit_cycles) / flit_cycles)
-                rows.append((model, cycles, err, wall, kb))
-            for model, cycles, err, wall, kb in sorted(rows, key=lambda r: models.index(r[0])):
-                print("| %s | %s | %s | %s | %s | %.2f | %.0f |" % (preset, trace, model, f"{cycles:,}", err, wall, kb / 1024))
+                rows.append((model, cycles, err, cpu, wall, kb))
+            for model, cycles, err, cpu, wall, kb in sorted(rows, key=lambda r: models.index(r[0])):
+                print("| %s | %s | %s | %s | %s | %.2f | %.2f | %.0f |" %
+                      (preset, trace, model, f"{cycles:,}", err, cpu, wall, kb / 1024))
             sys.stdout.flush()
     print()
 
@@ -86,7 +90,7 @@ def booksim_figures(text):
     for line in text.splitlines():
         if line.startswith("Time taken is"):
             cycles = int(line.split()[3])
-        if line.startswith("Packet latency average =") and latency is None:
+        if line.startswith("Packet latency average =") and "samples" in line:
             latency = float(line.split("=")[1].split()[0])
     return cycles, latency
 
@@ -99,19 +103,23 @@ def section_booksim(args, tessera, folder):
         print("`git clone https://github.com/booksim/booksim2 /tmp/booksim2 && make -C /tmp/booksim2/src`.")
         print()
         return
-    print("| network | offered | Tessera cycles | Tessera wall s | Tessera latency | BookSim2 cycles | BookSim2 wall s "
-          "| BookSim2 latency | speed-up (cycles/s) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("CPU seconds (user + system) are the fair comparison on a shared machine; speed-up = simulated cycles")
+    print("per CPU second, Tessera's over BookSim2's.")
+    print()
+    print("| network | offered | Tessera cycles | CPU s | wall s | latency | BookSim2 cycles | CPU s | wall s "
+          "| latency | speed-up |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for k, rate in ((8, 0.1), (8, 0.2), (16, 0.1), (32, 0.05)):
         cfg = booksim_cfg(folder, k, rate)
-        out, t_wall, _ = timed([tessera, "noc", "--booksim-config", cfg, "--json"])
+        out, t_cpu, t_wall, _ = timed([tessera, "noc", "--booksim-config", cfg, "--json"], cpu=True)
         t = json.loads(out)
-        out, b_wall, _ = timed([args.booksim, cfg], cwd=folder)
+        out, b_cpu, b_wall, _ = timed([args.booksim, cfg], cwd=folder, cpu=True)
         b_cycles, b_latency = booksim_figures(out)
-        speedup = (t["simulated_cycles"] / t_wall) / (b_cycles / b_wall) if b_cycles and t_wall > 0 else float("nan")
-        print("| torus %dx%d | %g | %s | %.2f | %.2f | %s | %.2f | %.2f | %.1fx |" %
-              (k, k, rate, f"{t['simulated_cycles']:,}", t_wall, t["avg_packet_latency"],
-               f"{b_cycles:,}" if b_cycles else "-", b_wall, b_latency or float("nan"), speedup))
+        speedup = ((t["simulated_cycles"] / max(t_cpu, 0.01)) / (b_cycles / b_cpu)
+                   if b_cycles and b_cpu > 0 else float("nan"))
+        print("| torus %dx%d | %g | %s | %.2f | %.2f | %.2f | %s | %.2f | %.2f | %.2f | %.1fx |" %
+              (k, k, rate, f"{t['simulated_cycles']:,}", t_cpu, t_wall, t["avg_packet_latency"],
+               f"{b_cycles:,}" if b_cycles else "-", b_cpu, b_wall, b_latency or float("nan"), speedup))
         sys.stdout.flush()
     print()
 
@@ -119,22 +127,22 @@ def section_booksim(args, tessera, folder):
 def section_scaling(args, tessera, folder):
     print("## Cost against work")
     print()
-    print("| run | simulated cycles | flit-hops | wall s | ns per flit-hop | peak MB |")
+    print("| run | simulated cycles | flit-hops | CPU s | ns (CPU) per flit-hop | peak MB |")
     print("|---|---:|---:|---:|---:|---:|")
     for k in (4, 8, 16, 32):
         cfg = booksim_cfg(folder, k, 0.1, sample_period=10000)
-        out, wall, kb = timed([tessera, "noc", "--booksim-config", cfg, "--json"])
+        out, cpu, _, kb = timed([tessera, "noc", "--booksim-config", cfg, "--json"], cpu=True)
         t = json.loads(out)
         print("| NoC torus %dx%d, uniform 0.1 | %s | %s | %.2f | %.0f | %.0f |" %
-              (k, k, f"{t['simulated_cycles']:,}", f"{t['flit_hops']:,}", wall, 1e9 * wall / max(1, t["flit_hops"]), kb / 1024))
+              (k, k, f"{t['simulated_cycles']:,}", f"{t['flit_hops']:,}", cpu, 1e9 * cpu / max(1, t["flit_hops"]), kb / 1024))
         sys.stdout.flush()
     for batch in (1, 2, 4, 8):
         trace = os.path.join(folder, "yolov6n_b%d.json" % batch)
         subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts/gen_yolov6.py"), "--model", "n", "--batch",
                         str(batch), "-o", trace], check=True, stdout=subprocess.DEVNULL)
-        cycles, hops, wall, kb = chip_run(tessera, "configs/grayskull_e150.json", trace, "flit")
+        cycles, hops, cpu, _, kb = chip_run(tessera, "configs/grayskull_e150.json", trace, "flit")
         print("| YOLOv6-n batch %d, grayskull_e150, flit | %s | %s | %.2f | %.0f | %.0f |" %
-              (batch, f"{cycles:,}", f"{int(hops):,}", wall, 1e9 * wall / max(1, hops), kb / 1024))
+              (batch, f"{cycles:,}", f"{int(hops):,}", cpu, 1e9 * cpu / max(1, hops), kb / 1024))
         sys.stdout.flush()
     print()
 
