@@ -24,13 +24,13 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def timed(cmd, cwd=ROOT, cpu=False):
+def timed(cmd, cwd=ROOT, cpu=False, ok=(0,)):
     """Runs cmd under /usr/bin/time; returns (stdout, wall seconds, peak KB), or with `cpu` (stdout, CPU
     seconds (user + system), wall seconds, peak KB)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as t:
         out = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", "-o", t.name] + cmd, cwd=cwd,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        if out.returncode != 0:
+        if out.returncode not in ok:
             raise RuntimeError(" ".join(cmd) + " failed (exit %d): %s" % (out.returncode, out.stderr.strip()[-500:]))
         wall, kb, user, system = t.read().split()[-4:]
     if cpu:
@@ -113,7 +113,8 @@ def section_booksim(args, tessera, folder):
         cfg = booksim_cfg(folder, k, rate)
         out, t_cpu, t_wall, _ = timed([tessera, "noc", "--booksim-config", cfg, "--json"], cpu=True)
         t = json.loads(out)
-        out, b_cpu, b_wall, _ = timed([args.booksim, cfg], cwd=folder, cpu=True)
+        # BookSim2's main returns -1 (255) when the simulation succeeds.
+        out, b_cpu, b_wall, _ = timed([args.booksim, cfg], cwd=folder, cpu=True, ok=(0, 255))
         b_cycles, b_latency = booksim_figures(out)
         speedup = ((t["simulated_cycles"] / max(t_cpu, 0.01)) / (b_cycles / b_cpu)
                    if b_cycles and b_cpu > 0 else float("nan"))
