@@ -5,8 +5,8 @@
    peak memory, and how far the packet and ideal models' cycles are from the flit model's;
 2. the flit NoC against BookSim2 on the same BookSim2 configuration files (tori 8x8, 16x16, 32x32,
    uniform traffic, 4-flit packets), when a BookSim2 binary is given;
-3. cost against work: NoC runs from 4x4 to 32x32 and whole-chip YOLOv6-n at batch 1 to 8, as wall
-   nanoseconds per flit-hop (constant when cost is linear in work).
+3. cost against work: NoC runs from 4x4 to 32x32 and whole-chip YOLOv6-n at batch 1 to 8 on
+   blackhole_p150, as CPU nanoseconds per flit-hop (constant when cost is linear in work).
 
 Each run is its own process, timed by /usr/bin/time (wall seconds, peak resident memory).
 
@@ -141,8 +141,9 @@ def section_scaling(args, tessera, folder):
         trace = os.path.join(folder, "yolov6n_b%d.json" % batch)
         subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts/gen_yolov6.py"), "--model", "n", "--batch",
                         str(batch), "-o", trace], check=True, stdout=subprocess.DEVNULL)
-        cycles, hops, cpu, _, kb = chip_run(tessera, "configs/grayskull_e150.json", trace, "flit")
-        print("| YOLOv6-n batch %d, grayskull_e150, flit | %s | %s | %.2f | %.0f | %.0f |" %
+        # blackhole_p150: the preset whose SRAM holds YOLOv6-n's largest layers at batch 8.
+        cycles, hops, cpu, _, kb = chip_run(tessera, "configs/blackhole_p150.json", trace, "flit")
+        print("| YOLOv6-n batch %d, blackhole_p150, flit | %s | %s | %.2f | %.0f | %.0f |" %
               (batch, f"{cycles:,}", f"{int(hops):,}", cpu, 1e9 * cpu / max(1, hops), kb / 1024))
         sys.stdout.flush()
     print()
