@@ -15,7 +15,8 @@ namespace tessera::noc {
 constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
 
 // One message from an endpoint to one or more endpoints (node id = y * width + x). Several destinations
-// form a multicast: the mapper gives a rectangle's nodes, delivered along an X-then-Y tree.
+// form a multicast: the mapper gives a rectangle's nodes, delivered along an X-then-Y tree. A node listed
+// more than once (data for several buffers of one core) receives one copy.
 struct Message {
   uint64_t id = 0;
   int src = 0;

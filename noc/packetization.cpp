@@ -11,7 +11,10 @@ std::vector<uint32_t> packet_flit_counts(const NocConfig& config, uint64_t bytes
   const uint64_t flit = static_cast<uint64_t>(config.link_bytes_per_cycle);
   uint64_t max_payload = static_cast<uint64_t>(config.max_packet_bytes);
   if (multicast) {
-    const int payload_flits = std::max(1, config.vc_buf_flits - config.header_flits);
+    // A multicast packet longer than a VC buffer would let tree branches wait on each other (deadlock).
+    if (config.vc_buf_flits <= config.header_flits)
+      throw std::invalid_argument("NoC vc_buf_flits must exceed header_flits for a multicast packet to fit one VC buffer");
+    const int payload_flits = config.vc_buf_flits - config.header_flits;
     max_payload = std::min(max_payload, static_cast<uint64_t>(payload_flits) * flit);
   }
   std::vector<uint32_t> out;

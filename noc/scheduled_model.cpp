@@ -1,6 +1,6 @@
 #include "noc/scheduled_model.h"
 
-#include <stdexcept>
+#include "noc/message_checks.h"
 
 namespace tessera::noc {
 
@@ -8,12 +8,9 @@ ScheduledNocModel::ScheduledNocModel(const NocConfig& config)
     : config_(config), networks_(networks_for(config)), counters_(networks_) {}
 
 void ScheduledNocModel::inject(const Message& m, uint64_t cycle) {
-  const int nodes = config_.width * config_.height;
-  if (m.src < 0 || m.src >= nodes) throw std::invalid_argument("NoC message source outside the grid");
-  for (int dst : m.dsts)
-    if (dst < 0 || dst >= nodes) throw std::invalid_argument("NoC message destination outside the grid");
-  if (m.dsts.empty()) throw std::invalid_argument("NoC message without destination");
-  uint64_t done = schedule(m, cycle);
+  const uint64_t done = check_message(m, config_.width * config_.height)
+                            ? schedule(with_distinct_destinations(m), cycle)
+                            : schedule(m, cycle);
   counters_.record_message_latency(done - cycle);
   pending_.emplace(done, injected_++, m.id);
 }

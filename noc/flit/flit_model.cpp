@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "noc/flit/flit_network.h"
+#include "noc/message_checks.h"
 #include "noc/model_factories.h"
 #include "noc/packetization.h"
 #include "sim/base/stats_registry.h"
@@ -15,24 +16,12 @@ class FlitNocModel final : public NocModel {
   explicit FlitNocModel(const NocConfig& config) : config_(config), network_(config) {}
 
   void inject(const Message& m, uint64_t cycle) override {
-    const int nodes = config_.width * config_.height;
-    if (m.dsts.empty()) throw std::invalid_argument("NoC message without destination");
-    if (m.src < 0 || m.src >= nodes) throw std::invalid_argument("NoC message source outside the grid");
-    for (int dst : m.dsts)
-      if (dst < 0 || dst >= nodes) throw std::invalid_argument("NoC message destination outside the grid");
-    const int net = pick_network(m);
-    std::vector<uint32_t> packets = packet_flit_counts(config_, m.bytes, m.dsts.size() > 1);
-    uint32_t slot;
-    if (!free_slots_.empty()) {
-      slot = free_slots_.back();
-      free_slots_.pop_back();
-    } else {
-      slot = static_cast<uint32_t>(slots_.size());
-      slots_.emplace_back();
+    if (check_message(m, config_.width * config_.height)) {
+      // Each destination receives one copy of every packet: count each once, or the message never completes.
+      inject_distinct(with_distinct_destinations(m), cycle);
+      return;
     }
-    slots_[slot] = Slot{m.id, cycle, static_cast<uint32_t>(packets.size() * m.dsts.size())};
-    for (uint32_t flits : packets)
-      network_.enqueue_packet(net, m.src, m.dsts, flits, cycle, static_cast<unsigned>(m.id), slot);
+    inject_distinct(m, cycle);
   }
 
   uint64_t next_event_cycle() const override { return network_.next_event_cycle(); }
@@ -75,6 +64,22 @@ class FlitNocModel final : public NocModel {
   }
 
  private:
+  void inject_distinct(const Message& m, uint64_t cycle) {
+    const int net = pick_network(m);
+    std::vector<uint32_t> packets = packet_flit_counts(config_, m.bytes, m.dsts.size() > 1);
+    uint32_t slot;
+    if (!free_slots_.empty()) {
+      slot = free_slots_.back();
+      free_slots_.pop_back();
+    } else {
+      slot = static_cast<uint32_t>(slots_.size());
+      slots_.emplace_back();
+    }
+    slots_[slot] = Slot{m.id, cycle, static_cast<uint32_t>(packets.size() * m.dsts.size())};
+    for (uint32_t flits : packets)
+      network_.enqueue_packet(net, m.src, m.dsts, flits, cycle, static_cast<unsigned>(m.id), slot);
+  }
+
   struct Slot {
     uint64_t id;
     uint64_t created;

@@ -59,6 +59,7 @@ FlitNetwork::FlitNetwork(const NocConfig& config, FlitOptions options)
   router_listed_.assign(routers_, 0);
   occupied_.assign(static_cast<size_t>(routers_) * kNumPorts, 0);
   wake_.assign(routers_, kNever);
+  late_wake_.assign(routers_, kNever);
   occupancy_sum_.assign(routers_, 0);
   sources_.resize(routers_);
 }
@@ -96,6 +97,9 @@ void FlitNetwork::enqueue_packet(int net, int src, const std::vector<int>& dsts,
                                  unsigned tie_bits, uint32_t tag) {
   if (net < 0 || net >= static_cast<int>(networks_.size()) || src < 0 || src >= nodes_ || dsts.empty() || flits == 0)
     throw std::invalid_argument("bad packet for the flit NoC");
+  if (dsts.size() > 1 && flits > static_cast<uint32_t>(depth_))
+    throw std::invalid_argument("a multicast packet must fit one VC buffer (" + std::to_string(depth_) +
+                                " flits), got " + std::to_string(flits));
   uint32_t id = new_packet();
   Packet& p = packets_[id];
   p.created = created;
@@ -180,6 +184,7 @@ uint64_t FlitNetwork::run_until(uint64_t cycle, bool stop_at_retire) {
 
 void FlitNetwork::activate(int router, uint64_t arrival) {
   if (arrival < wake_[router]) wake_[router] = arrival;
+  if (arrival < late_wake_[router]) late_wake_[router] = arrival;
   if (!router_listed_[router]) {
     router_listed_[router] = 1;
     next_active_.push_back(router);
@@ -270,8 +275,11 @@ void FlitNetwork::return_credit(int router, int in_port, int vc, uint64_t t) {
     out = ovc(router, kSourcePort, vc);
     arrival = t + static_cast<uint64_t>(config_.delays.credit) + injection_latency_;
   } else {
-    out = ovc(neighbor_[static_cast<size_t>(router) * kNumLinkDirections + opposite(in_port)], in_port, vc);
+    const int upstream = neighbor_[static_cast<size_t>(router) * kNumLinkDirections + opposite(in_port)];
+    out = ovc(upstream, in_port, vc);
     arrival = t + credit_latency_;
+    // An upstream router with no credit at hand or on the way may be asleep waiting for this one.
+    if (credits_[out] == 0 && credit_count_[out] == 0 && flits_in_router_[upstream] > 0) activate(upstream, arrival);
   }
   const size_t slot = (credit_head_[out] + credit_count_[out]) % depth_;
   credit_return_[out * depth_ + slot] = arrival;

@@ -140,12 +140,26 @@ class FlitNetwork {
   void step(uint64_t t);
   void step_router(int router, uint64_t t);
   void route(int router, int in_port, int vc, uint64_t t);
+  // Returns whether a VC allocated now may bid for the switch in this very cycle; `granted` tells whether
+  // any VC was allocated.
   bool allocate_vcs(int router, uint64_t t, unsigned asked, VcRequests& lower, VcRequests& upper,
-                    const std::vector<int>& multi_branch);
+                    const std::vector<int>& multi_branch, bool& granted);
   int pick_requester(const std::array<uint16_t, kNumPorts>& requests, int start) const;
-  void allocate_switch(int router, uint64_t t, const std::array<uint16_t, kNumPorts>& switch_ready);
+  // Whether output `port` of `router` has a VC that is not held and that a packet of this dateline class
+  // may take (the rule allocate_vcs applies).
+  bool output_vc_free(int router, int port, bool class1) const {
+    const size_t base = ovc(router, port, 0);
+    int lo = 0, hi = vcs_;
+    if (classes_ && port != kEjectPort) (class1 ? lo : hi) = vcs_ / 2;
+    for (int v = lo; v < hi; ++v)
+      if (!out_vc_busy_[base + v]) return true;
+    return false;
+  }
+  // Returns whether a flit crossed the switch. A ready VC that could not bid lowers `wake` to the cycle its
+  // obstacle goes away when that is known (a credit already on its way back, a flit already buffered).
+  bool allocate_switch(int router, uint64_t t, const std::array<uint16_t, kNumPorts>& switch_ready, uint64_t& wake);
   void traverse(int router, int in_port, int vc, int out_port, uint64_t t);
-  bool branch_flit_ready(size_t input_vc, int branch, uint64_t t) const;
+  bool branch_flit_ready(size_t input_vc, int branch, uint64_t t, uint64_t& wake) const;
   void step_source(int source, uint64_t t);
   // Absorbs the credits that have come back by `t` (they return lazily) and tells whether one is free.
   bool take_credit(size_t out_vc, uint64_t t) {
@@ -196,6 +210,7 @@ class FlitNetwork {
   std::vector<uint32_t> flits_in_router_;
   std::vector<uint16_t> occupied_;  // per router and input port: VCs holding flits
   std::vector<uint64_t> wake_;      // next cycle the router can act
+  std::vector<uint64_t> late_wake_; // wake-ups asked by others since the router last stepped (kept by its next step)
   std::vector<uint8_t> router_listed_;
   std::vector<int> active_routers_, next_active_;
   std::vector<uint64_t> occupancy_sum_;

@@ -52,6 +52,14 @@ void FlitNetwork::step_router(int r, uint64_t t) {
         if (in.ready < wake) wake = in.ready;
         continue;
       }
+      // A branch with no free output VC of its class cannot be served this cycle, and a multicast gets all
+      // of its VCs or none: such a VC asks nothing (a VC frees only when a tail leaves this router, a move).
+      bool doomed = false;
+      for (unsigned pending = in.pending_va; pending && !doomed; pending &= pending - 1) {
+        const int o = __builtin_ctz(pending);
+        doomed = !output_vc_free(r, o, (in.class1_mask >> o) & 1u);
+      }
+      if (doomed) continue;
       if (in.pending_va & (in.pending_va - 1)) multi_branch_.push_back(k);
       for (unsigned pending = in.pending_va; pending; pending &= pending - 1) {
         const int o = __builtin_ctz(pending);
@@ -61,7 +69,8 @@ void FlitNetwork::step_router(int r, uint64_t t) {
       }
     }
   }
-  if (asked && allocate_vcs(r, t, asked, lower, upper, multi_branch_)) {
+  bool moved = false;  // some VC was allocated or some flit crossed: the router may act again next cycle
+  if (asked && allocate_vcs(r, t, asked, lower, upper, multi_branch_, moved)) {
     // A zero-cycle VC allocation lets the winners bid for the switch in the same cycle.
     for (int p = 0; p < kNumPorts; ++p)
       for (unsigned vcs = occupied[p]; vcs; vcs &= vcs - 1) {
@@ -73,9 +82,15 @@ void FlitNetwork::step_router(int r, uint64_t t) {
         }
       }
   }
-  if (any_ready) allocate_switch(r, t, switch_ready);
+  if (any_ready && allocate_switch(r, t, switch_ready, wake)) moved = true;
 
-  if (asked || any_ready) wake = t + 1;
+  // Otherwise nothing here changes until a flit arrives, a stage ends or a credit returns: a VC that waits
+  // for an output VC waits for a tail to leave this router, which is a move. Others may have asked for a
+  // wake-up while this router stepped (a credit it waits for, sent by a router stepped after it).
+  if (moved) wake = t + 1;
+  const uint64_t late = late_wake_[r];
+  late_wake_[r] = kNever;
+  if (late > t && late < wake) wake = late;
   wake_[r] = wake;
 }
 
@@ -195,21 +210,19 @@ void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t) {
   const Flit flit = buffer_[at];
   const uint32_t packet = in.branch_packet[o];
   const bool tail = flit.seq + 1 == packets_[packet].flits;
-  const int net = network_of(r);
-  const int node = r - net * nodes_;
   const size_t out = ovc(r, o, in.out_vc[o]);
   if (o == kEjectPort) {
     ++ejected_flits_;
     if (tail) {
       if (!packets_[packet].multicast) out_vc_busy_[out] = 0;
-      retire(packet, node, t + to_endpoint_);
+      retire(packet, r % nodes_, t + to_endpoint_);
       if (packet != flit.packet || !in.split) free_packet(packet);
     }
   } else {
     --credits_[out];
     const int d = neighbor_[static_cast<size_t>(r) * kNumLinkDirections + o];
     push_flit(d, o, in.out_vc[o], Flit{packet, flit.seq, t + to_next_router_ + link_latency_});
-    const int link = link_id(net, nodes_, node, o);
+    const int link = r * kNumLinkDirections + o;  // link_id(): routers are numbered network by network
     ++counters_.link_flits[link];  // busy cycles equal flits at one flit per cycle (see NocCounters)
     ++counters_.flit_hops;
     if (flit.seq == 0) ++packets_[packet].hops;

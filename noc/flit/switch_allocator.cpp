@@ -16,7 +16,8 @@ inline int round_robin_pick(unsigned mask, int start, int width) {
 
 }  // namespace
 
-void FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, kNumPorts>& switch_ready) {
+bool FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, kNumPorts>& switch_ready,
+                                  uint64_t& wake) {
   // Requests: per input port, the outputs wanted by its VCs' front flits (one VC per output, picked round
   // robin from the port's pointer). Then one iSLIP iteration between input and output ports.
   const size_t first = ivc(r, 0, 0);
@@ -38,8 +39,17 @@ void FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, 
       const bool branches = (in.branch_mask & (in.branch_mask - 1)) != 0;
       for (unsigned wanted = in.branch_mask & ~request[p]; wanted; wanted &= wanted - 1) {
         const int o = __builtin_ctz(wanted);
-        if (branches && in.ahead[o] > 0 && !branch_flit_ready(first + static_cast<size_t>(p * vcs_ + vc), o, t)) continue;
-        if (!take_credit(ovc(r, o, in.out_vc[o]), t)) continue;
+        if (branches && in.ahead[o] > 0 && !branch_flit_ready(first + static_cast<size_t>(p * vcs_ + vc), o, t, wake))
+          continue;
+        const size_t out = ovc(r, o, in.out_vc[o]);
+        if (!take_credit(out, t)) {
+          // The next credit on its way back, if any; else return_credit wakes this router.
+          if (credit_count_[out] > 0) {
+            const uint64_t back = credit_return_[out * depth_ + credit_head_[out]];
+            if (back < wake) wake = back;
+          }
+          continue;
+        }
         request[p] = static_cast<uint8_t>(request[p] | (1u << o));
         requesters[o] = static_cast<uint8_t>(requesters[o] | (1u << p));
         chosen_vc[p][o] = static_cast<int8_t>(vc);
@@ -47,7 +57,7 @@ void FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, 
       }
     }
   }
-  if (!outputs_asked) return;
+  if (!outputs_asked) return false;
   std::array<uint8_t, kNumPorts> grants{};  // per input port: outputs that granted it
   unsigned inputs_granted = 0;
   for (unsigned outs = outputs_asked; outs; outs &= outs - 1) {
@@ -74,15 +84,22 @@ void FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, 
     traverse(r, p, vc, o, t);
     for (; also; also &= also - 1) traverse(r, p, vc, __builtin_ctz(also), t);
   }
+  return true;
 }
 
-bool FlitNetwork::branch_flit_ready(size_t i, int branch, uint64_t t) const {
-  // The next flit for this branch must be buffered, belong to the same packet and have arrived.
+bool FlitNetwork::branch_flit_ready(size_t i, int branch, uint64_t t, uint64_t& wake) const {
+  // The next flit for this branch must be buffered, belong to the same packet and have arrived. One not yet
+  // buffered wakes the router when it is pushed; one of the next packet waits for this one's other branches.
   const InputVc& in = in_vc_[i];
   if (in.ahead[branch] >= buf_count_[i]) return false;
   const Flit& front = buffer_[i * depth_ + buf_head_[i]];
   const Flit& next = buffer_[i * depth_ + (buf_head_[i] + in.ahead[branch]) % depth_];
-  return next.packet == front.packet && next.arrival <= t;
+  if (next.packet != front.packet) return false;
+  if (next.arrival > t) {
+    if (next.arrival < wake) wake = next.arrival;
+    return false;
+  }
+  return true;
 }
 
 }  // namespace tessera::noc::flit

@@ -4,12 +4,13 @@
 namespace tessera::noc::flit {
 
 bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, VcRequests& lower, VcRequests& upper,
-                               const std::vector<int>& multi_branch) {
+                               const std::vector<int>& multi_branch, bool& granted) {
   const size_t first = ivc(r, 0, 0);
   const int count = kNumPorts * vcs_;
   const int half = vcs_ / 2;
   bool activated_now = false;
   auto activate_vc = [&](InputVc& in) {
+    granted = true;
     in.state = kActive;
     in.ready = t + static_cast<uint64_t>(config_.delays.vc_alloc);
     activated_now = activated_now || in.ready <= t;
@@ -93,6 +94,7 @@ bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, VcRequests& lo
       InputVc& in = in_vc_[first + k];
       in.out_vc[o] = static_cast<int8_t>(ov);
       in.pending_va = static_cast<uint8_t>(in.pending_va & ~(1u << o));
+      granted = true;
       out_vc_busy_[out] = 1;
       va_grant_rr_[out] = static_cast<uint8_t>(k + 1 == count ? 0 : k + 1);
       va_accept_rr_[first + k] = static_cast<uint8_t>(ov + 1 == vcs_ ? 0 : ov + 1);

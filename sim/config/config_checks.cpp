@@ -39,6 +39,13 @@ void check_arch_config(const ArchConfig& a, const std::string& label) {
     throw input_error(label, "/noc/max_packet_bytes",
                       "expected at least one flit (" + std::to_string(a.noc.link_bytes_per_cycle) + " bytes), got " +
                           std::to_string(a.noc.max_packet_bytes));
+  // Tree multicast stays deadlock-free only because a multicast packet fits one VC buffer (see
+  // noc/packetization.h); a buffer no longer than the header leaves no room for a single payload flit.
+  if (a.noc.vc_buf_flits <= a.noc.header_flits)
+    throw input_error(label, "/noc/vc_buf_flits",
+                      "expected more flits than header_flits (" + std::to_string(a.noc.header_flits) +
+                          "), so that a multicast packet with payload fits one VC buffer, got " +
+                          std::to_string(a.noc.vc_buf_flits));
   if (a.core.sram_bytes() < 64 * 1024)
     throw input_error(label, "/core/sram_kib", "expected at least 64 KiB of SRAM per core, got " +
                                                     std::to_string(a.core.sram_kib));

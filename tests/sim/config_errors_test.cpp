@@ -103,6 +103,11 @@ TEST_CASE("config errors name file, JSON path and expectation", "[config]") {
     const std::string path = toy_with("\"noc\": {\"num_vcs\": 1}");
     CHECK(load_error(path).find(path + ": /noc/num_vcs: expected at least 2 virtual channels") == 0);
   }
+  SECTION("inconsistent: VC buffers too short for a multicast packet") {
+    const std::string path = toy_with("\"noc\": {\"vc_buf_flits\": 1, \"header_flits\": 1}");
+    CHECK(load_error(path) == path + ": /noc/vc_buf_flits: expected more flits than header_flits (1), so that a "
+                                     "multicast packet with payload fits one VC buffer, got 1");
+  }
   SECTION("missing parent") {
     const std::string dir = fresh_temp_dir("config");
     write_text(dir + "/x.json", "{\"extends\": \"nowhere.json\"}");
