@@ -13,6 +13,7 @@ void ScheduledNocModel::inject(const Message& m, uint64_t cycle) {
   for (int dst : m.dsts)
     if (dst < 0 || dst >= nodes) throw std::invalid_argument("NoC message destination outside the grid");
   if (m.dsts.empty()) throw std::invalid_argument("NoC message without destination");
+  counters_.record_message_injected(m.bytes);
   uint64_t done = schedule(m, cycle);
   counters_.record_message_latency(done - cycle);
   pending_.emplace(done, injected_++, m.id);

@@ -20,6 +20,7 @@ class FlitNocModel final : public NocModel {
     if (m.src < 0 || m.src >= nodes) throw std::invalid_argument("NoC message source outside the grid");
     for (int dst : m.dsts)
       if (dst < 0 || dst >= nodes) throw std::invalid_argument("NoC message destination outside the grid");
+    network_.counters().record_message_injected(m.bytes);
     const int net = pick_network(m);
     std::vector<uint32_t> packets = packet_flit_counts(config_, m.bytes, m.dsts.size() > 1);
     uint32_t slot;
