@@ -121,7 +121,7 @@ std::string timeline_json(const ArchConfig& config, const Plan& plan, const RunR
     sort_index(1 + c, c);
     for (size_t e = 0; e < kCoreEngines.size(); ++e) meta(1 + c, 1 + int(e), "thread_name", to_string(kCoreEngines[e]));
   }
-  meta(noc_pid, 0, "process_name", "NoC and DRAM utilisation");
+  meta(noc_pid, 0, "process_name", "NoC, DRAM and engine utilisation");
   sort_index(noc_pid, cores + 2);
 
   // Overlapping spans on one engine (several outstanding DMA reads) go to extra lanes, so that every
@@ -144,8 +144,8 @@ std::string timeline_json(const ArchConfig& config, const Plan& plan, const RunR
     }
   }
 
-  // Counters: per statistics window of the run, the NoC's link utilisation per direction and overall, and
-  // the DRAM channels', from the load the NoC and the chip recorded (docs/report.md).
+  // Counters: per statistics window of the run, the NoC's link utilisation per direction and overall, the
+  // DRAM channels' and the core engines', from the load the NoC and the chip recorded (docs/report.md).
   const uint64_t window = run.stats.window_cycles();
   const size_t windows = run.stats.window_count();
   const RunDigest digest = digest_run(config, plan, run);
@@ -165,6 +165,9 @@ std::string timeline_json(const ArchConfig& config, const Plan& plan, const RunR
     }
   }
   const std::vector<double>& dram_busy = run.stats.windows("dram.all.busy_cycles");
+  std::array<const std::vector<double>*, kCoreEngines.size()> engine_busy;
+  for (size_t e = 0; e < kCoreEngines.size(); ++e)
+    engine_busy[e] = &run.stats.windows(std::string("core.all.") + to_string(kCoreEngines[e]) + ".busy_cycles");
   for (size_t w = 0; w < windows; ++w) {
     // The last window ends with the run.
     const double cycles = double(std::min<uint64_t>(window, run.total_cycles - std::min(run.total_cycles, w * window)));
@@ -187,6 +190,14 @@ std::string timeline_json(const ArchConfig& config, const Plan& plan, const RunR
          ts + ",\"args\":{" + args.substr(1) + "}}");
     emit("{\"ph\":\"C\",\"pid\":" + std::to_string(noc_pid) + ",\"name\":\"DRAM utilisation %\",\"ts\":" + ts +
          ",\"args\":{\"mean over channels\":" + fmt(dram_pct) + "}}");
+    std::string engines;
+    for (size_t e = 0; e < kCoreEngines.size(); ++e) {
+      const double busy = w < engine_busy[e]->size() ? (*engine_busy[e])[w] : 0;
+      engines += std::string(",\"") + to_string(kCoreEngines[e]) + "\":" +
+                 fmt(cores ? 100.0 * busy / (double(cores) * cycles) : 0);
+    }
+    emit("{\"ph\":\"C\",\"pid\":" + std::to_string(noc_pid) + ",\"name\":\"Engine utilisation %\",\"ts\":" + ts +
+         ",\"args\":{" + engines.substr(1) + "}}");
   }
   out += "\n]}\n";
   return out;

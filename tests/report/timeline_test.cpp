@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "noc/noc_model.h"
+#include "sim/chip/engine_load.h"
 #include "sim/config/config_loader.h"
 #include "sim/report/timeline.h"
 
@@ -96,4 +97,28 @@ TEST_CASE("timeline NoC counters show the load the NoC recorded for one transfer
   REQUIRE(all.size() == 4);
   CHECK(all[1] == Approx(100.0 * 16 / 1280));
   CHECK(ts == std::vector<double>{0, 0.016, 0.032, 0.048});  // microseconds at 1 GHz
+}
+
+TEST_CASE("engine busy cycles per window count overlapping DMA requests once", "[timeline][stats]") {
+  const ArchConfig config = load_arch_config(TESSERA_SOURCE_DIR "/configs/toy_4x4.json");
+  const Plan plan = one_core_plan();
+  RunResult run;
+  run.total_cycles = 32;
+  // math busy [0, 24); two DMA reads in flight together, [0, 10) and [5, 20): 20 cycles busy, not 25.
+  run.activities = {{0, Engine::math, 0, 0, 24}, {0, Engine::reader, 0, 0, 10}, {0, Engine::reader, 0, 5, 20}};
+  run.stats.set_windows(16, 2);
+  record_engine_load(run.activities, plan, config.dram.positions.size(), run.stats);
+  CHECK(run.stats.windows("core.0_1.math.busy_cycles") == std::vector<double>{16, 8});
+  CHECK(run.stats.windows("core.0_1.dma_in.busy_cycles") == std::vector<double>{16, 4});
+  CHECK(run.stats.get("core.all.dma_in.busy_cycles") == 20);
+
+  const auto timeline = nlohmann::json::parse(timeline_json(config, plan, run));
+  std::vector<double> math, dma_in;
+  for (const auto& e : timeline["traceEvents"])
+    if (e["ph"] == "C" && e["name"] == "Engine utilisation %") {
+      math.push_back(e["args"]["math"].get<double>());
+      dma_in.push_back(e["args"]["dma_in"].get<double>());
+    }
+  CHECK(math == std::vector<double>{100, 50});  // one core: 16 of 16 cycles, then 8 of 16
+  CHECK(dma_in == std::vector<double>{100, 25});
 }
