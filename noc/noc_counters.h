@@ -19,15 +19,13 @@ class NocCounters {
  public:
   explicit NocCounters(const std::vector<Network>& networks);
 
-  // One flit crossing `link` at `cycle` (the flit model: once per flit-hop).
+  // One flit crossing `link` at `cycle` (the flit model: once per flit-hop). The hot path only counts: a
+  // link's flits wait as a pending count for their window and move into its series when the link first
+  // carries a flit of another window (once per link and window, not per flit).
   void count_link_flit(int link, uint64_t cycle) {
+    if ((cycle >> window_shift_) != pending_window_[link]) settle(link, cycle);
     ++link_flits[link];
     ++flit_hops;
-    uint64_t w = cycle >> window_shift_;
-    if (w >= kWindows) w = widen(cycle);
-    std::vector<uint64_t>& series = link_windows_[link];
-    if (series.empty()) series.assign(kWindows, 0);
-    ++series[w];
   }
   // `flits` flits crossing `link` back to back, one per cycle from `first_cycle` (the packet and ideal
   // models: once per packet-hop).
@@ -64,11 +62,17 @@ class NocCounters {
   std::array<uint64_t, 40> latency_histogram{};  // bucket b holds [2^(b-1), 2^b), bucket 0 holds 0
 
  private:
-  // Doubles the window until `cycle` fits; returns its window index.
-  uint64_t widen(uint64_t cycle);
+  // Doubles the window until `cycle` fits.
+  void widen(uint64_t cycle);
+  // Moves `link`'s pending flits into their window's place and makes the window of `cycle` its pending one.
+  void settle(int link, uint64_t cycle);
+  void place(int link, uint64_t window, uint64_t flits);
 
   std::vector<Network> networks_;
-  std::vector<std::vector<uint64_t>> link_windows_;  // per link id: flits per window, empty until used
+  // Flits per window and link, window-major (links that settle together write nearby), empty until used.
+  std::vector<uint64_t> windows_;
+  std::vector<uint64_t> placed_;                     // per link id: flits already in windows_
+  std::vector<uint64_t> pending_window_;             // per link id: the window of its other flits
   unsigned window_shift_ = 0;
 };
 
