@@ -32,10 +32,17 @@ class IdealNocModel final : public ScheduledNocModel {
     for (uint32_t f : packets) total_flits += f;
     const Network& net = networks_[best];
     build_route_tree(net, m.src, m.dsts, static_cast<unsigned>(m.id), tree_);
-    for (const RouteTree::Edge& e : tree_.edges)
-      counters_.count_link_flits(link_id(static_cast<int>(best), net.grid.nodes(), e.node, e.direction), total_flits);
-    for (const RouteTree::Edge& e : tree_.edges)
-      counters_.link_busy[link_id(static_cast<int>(best), net.grid.nodes(), e.node, e.direction)] += total_flits;
+    // The train leaves each router one pipeline after its head arrived, as in an empty network.
+    const uint64_t router = static_cast<uint64_t>(router_cycles(config_.delays));
+    const uint64_t link = static_cast<uint64_t>(config_.delays.link);
+    head_at_.resize(tree_.edges.size());
+    for (size_t i = 0; i < tree_.edges.size(); ++i) {
+      const RouteTree::Edge& e = tree_.edges[i];
+      const uint64_t arrive = e.parent < 0 ? cycle + effective_injection_latency(config_) : head_at_[e.parent];
+      head_at_[i] = arrive + router + link;
+      counters_.count_link_flits(link_id(static_cast<int>(best), net.grid.nodes(), e.node, e.direction), total_flits,
+                                 arrive + router);
+    }
     counters_.packets += packets.size();
     counters_.flits += total_flits;
     return cycle + zero_load_latency(config_, best_hops, total_flits);
@@ -47,6 +54,8 @@ class IdealNocModel final : public ScheduledNocModel {
     for (int dst : m.dsts) hops = std::max(hops, hop_count(net, m.src, dst));
     return hops;
   }
+
+  std::vector<uint64_t> head_at_;  // per tree edge: cycle the head reaches the router it leads to
 };
 
 }  // namespace

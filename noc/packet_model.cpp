@@ -72,8 +72,7 @@ class PacketNocModel final : public ScheduledNocModel {
         head_at_[e] = leave + link;
         if (commit) {
           calendar.reserve(leave, flits);
-          counters_.count_link_flits(l, flits);
-          counters_.link_busy[l] += flits;
+          counters_.count_link_flits(l, flits, leave);
         }
       }
       for (size_t d = 0; d < m.dsts.size(); ++d) {

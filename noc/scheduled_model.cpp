@@ -8,6 +8,7 @@ ScheduledNocModel::ScheduledNocModel(const NocConfig& config)
     : config_(config), networks_(networks_for(config)), counters_(networks_) {}
 
 void ScheduledNocModel::inject(const Message& m, uint64_t cycle) {
+  counters_.record_message_injected(m.bytes);
   const uint64_t done = check_message(m, config_.width * config_.height)
                             ? schedule(with_distinct_destinations(m), cycle)
                             : schedule(m, cycle);

@@ -52,7 +52,7 @@ dram_row() {
 import json, sys
 r = json.load(open(sys.argv[1]))
 config, shape, ref, t0, t1 = sys.argv[2:7]
-read = sum(v for k, v in r["stats"].items() if k.startswith("dram.") and k.endswith(".bytes_read"))
+read = sum(c["bytes_read"]["value"] for n, c in r["stats"]["dram"].items() if n != "all")
 gbps = read / r["seconds"] / 1e9
 print(f"| {config} | {shape} | {read / 2**20:.1f} MiB | {r['total_cycles']:,} | {gbps:.1f} | {ref} | "
       f"{float(t1) - float(t0):.2f} |")

@@ -16,6 +16,7 @@ class FlitNocModel final : public NocModel {
   explicit FlitNocModel(const NocConfig& config) : config_(config), network_(config) {}
 
   void inject(const Message& m, uint64_t cycle) override {
+    network_.counters().record_message_injected(m.bytes);
     if (check_message(m, config_.width * config_.height)) {
       // Each destination receives one copy of every packet: count each once, or the message never completes.
       inject_distinct(with_distinct_destinations(m), cycle);

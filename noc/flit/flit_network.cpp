@@ -9,7 +9,6 @@ namespace tessera::noc::flit {
 
 FlitNetwork::FlitNetwork(const NocConfig& config, FlitOptions options)
     : config_(config), options_(options), networks_(networks_for(config)), counters_(networks_) {
-  counters_.busy_is_flits = true;
   nodes_ = config.width * config.height;
   routers_ = nodes_ * static_cast<int>(networks_.size());
   vcs_ = config.num_vcs;

@@ -223,8 +223,7 @@ void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t) {
     const int d = neighbor_[static_cast<size_t>(r) * kNumLinkDirections + o];
     push_flit(d, o, in.out_vc[o], Flit{packet, flit.seq, t + to_next_router_ + link_latency_});
     const int link = r * kNumLinkDirections + o;  // link_id(): routers are numbered network by network
-    ++counters_.link_flits[link];  // busy cycles equal flits at one flit per cycle (see NocCounters)
-    ++counters_.flit_hops;
+    counters_.count_link_flit(link, t);
     if (flit.seq == 0) ++packets_[packet].hops;
     if (tail) out_vc_busy_[out] = 0;
   }

@@ -38,6 +38,8 @@ int run_command(int argc, char** argv) {
     const std::vector<std::string> overrides =
         vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
     const ArchConfig config = load_arch_config(vm["config"].as<std::string>(), overrides);
+    // What the run used, after "extends" and --set: report.json's "config", itself a config file.
+    const Json effective_config = effective_config_json(vm["config"].as<std::string>(), overrides);
     const Graph graph = read_trace(vm["trace"].as<std::string>());
     std::string out_dir;
     if (vm.count("out")) {
@@ -58,7 +60,8 @@ int run_command(int argc, char** argv) {
     if (meter) meter->start();
     const RunResult result = chip.run();
     meter.reset();
-    const nlohmann::json report = build_report(config, graph, plan, result);
+    nlohmann::json report = build_report(config, graph, plan, result);
+    report["config"] = effective_config;
     if (!out_dir.empty()) write_report_files(out_dir, config, plan, result, report);
     if (vm.count("json")) std::cout << report.dump(2) << "\n";
     else std::cout << format_summary(report) << format_energy_summary(report);

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "sim/chip/engine_load.h"
+
 namespace tessera {
 
 const char* to_string(Engine e) {
@@ -63,8 +65,6 @@ void Chip::send(int src_node, const std::vector<int>& dst_cores, uint64_t bytes,
   for (int d : dst_cores) m.dsts.push_back(d >= 0 ? core_node(d) : dram_node(-1 - d));
   // Data that stays on its own router (a core multicasting to itself) needs no network.
   m.dsts.erase(std::remove(m.dsts.begin(), m.dsts.end(), src_node), m.dsts.end());
-  ++noc_messages_;
-  noc_bytes_ += bytes;
   if (m.dsts.empty()) {
     on_delivered();
     return;
@@ -117,10 +117,14 @@ RunResult Chip::run() {
   RunResult r;
   for (const Activity& a : activities_) r.total_cycles = std::max(r.total_cycles, a.end);
   r.total_cycles = std::max(r.total_cycles, dram_.last_cycle());
+  // One window for every series of the run (docs/report.md).
+  const uint64_t window = stat_window_cycles(r.total_cycles);
+  r.stats.set_windows(window, size_t(std::max<uint64_t>(1, (r.total_cycles + window - 1) / window)));
+  r.stats.set("chip.total_cycles", double(r.total_cycles), "cycles", "cycle the last engine or DRAM channel finished");
+  r.stats.set("chip.window_cycles", double(window), "cycles", "length of one window of the per-window series");
   noc_->model().report_stats(r.stats, "noc.");
   dram_.report_stats(r.stats);
-  r.stats.set("noc.messages", double(noc_messages_), "count", "messages the cores and DRAM sent");
-  r.stats.set("noc.payload_bytes", double(noc_bytes_), "bytes", "payload bytes sent over the NoC");
+  record_engine_load(activities_, plan_, config_.dram.positions.size(), r.stats);
   r.activities = std::move(activities_);
   return r;
 }

@@ -24,7 +24,7 @@ namespace tessera {
 struct RunResult {
   uint64_t total_cycles = 0;
   std::vector<Activity> activities;   // every busy span, in the order engines finished them
-  StatsRegistry stats;
+  StatsRegistry stats;                // every component's counters and per-window series (docs/report.md)
 };
 
 class Chip : public ChipServices {
@@ -66,8 +66,6 @@ class Chip : public ChipServices {
   std::vector<std::unique_ptr<DmaWriter>> writers_;
   std::vector<Activity> activities_;
   uint64_t next_message_id_ = 1;
-  uint64_t noc_bytes_ = 0;
-  uint64_t noc_messages_ = 0;
 };
 
 }  // namespace tessera

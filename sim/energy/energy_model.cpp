@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "noc/packetization.h"
 #include "noc/routing.h"
+#include "sim/report/op_spans.h"
 
 namespace tessera {
 
@@ -24,29 +24,6 @@ DataFormat math_format(const ArchConfig& config, const Graph& graph, const Op& o
   return config.mapper.default_format;
 }
 
-// Estimated flit-hops of one message, used only to split the measured NoC energy over ops and cores: flits
-// times the links of the shortest route tree over the available networks.
-class NocEstimator {
- public:
-  explicit NocEstimator(const ArchConfig& config) : config_(config), networks_(noc::networks_for(config.noc)) {}
-
-  double flit_hops(int src, const std::vector<int>& dsts, uint64_t bytes) {
-    uint64_t flits = 0;
-    for (uint32_t f : noc::packet_flit_counts(config_.noc, bytes)) flits += f;
-    size_t links = SIZE_MAX;
-    for (const noc::Network& n : networks_) {
-      noc::build_route_tree(n, src, dsts, 0, tree_);
-      links = std::min(links, tree_.edges.size());
-    }
-    return double(flits) * double(links + 1);  // +1: the source router also handles every flit
-  }
-
- private:
-  const ArchConfig& config_;
-  std::vector<noc::Network> networks_;
-  noc::RouteTree tree_;
-};
-
 // Spreads `total` over buckets in proportion to `weights`; evenly when every weight is zero.
 void spread(double total, const std::vector<double>& weights, std::vector<double>& into) {
   double sum = 0;
@@ -54,6 +31,49 @@ void spread(double total, const std::vector<double>& weights, std::vector<double
   if (weights.empty() || total == 0) return;
   for (size_t i = 0; i < weights.size(); ++i)
     into[i] += sum > 0 ? total * weights[i] / sum : total / double(weights.size());
+}
+
+// Spreads the NoC's energy over ops and cores from what the run recorded: each statistics window gets the
+// share of the energy that its flit-hops are of the run's, and passes it on to the ops and cores whose DMA
+// engines (in and out) were busy in that window, in proportion to their busy cycles there. A window with
+// flits but no DMA span goes by the whole run's DMA busy cycles.
+void spread_noc_energy(double total, const RunResult& run, std::vector<double>& by_op, std::vector<double>& by_core) {
+  const std::vector<double>& hops = run.stats.windows("noc.flit_hops");
+  const uint64_t window = run.stats.window_cycles();
+  double all_hops = 0;
+  for (double h : hops) all_hops += h;
+  if (total == 0 || all_hops == 0 || window == 0) return;
+  // Per window, (op, core, cycles) of the DMA spans that overlap it.
+  struct Share { int op, core; double cycles; };
+  std::vector<std::vector<Share>> shares(hops.size());
+  std::vector<double> op_all(by_op.size(), 0), core_all(by_core.size(), 0);
+  for (const Activity& a : run.activities) {
+    if (a.engine != Engine::reader && a.engine != Engine::writer) continue;
+    if (a.op < 0 || size_t(a.op) >= by_op.size() || size_t(a.unit) >= by_core.size()) continue;
+    for (uint64_t w = a.start / window, s = a.start; s < a.end && w < hops.size(); ++w) {
+      const uint64_t upto = std::min(a.end, (w + 1) * window);
+      shares[w].push_back({a.op, a.unit, double(upto - s)});
+      op_all[a.op] += double(upto - s);
+      core_all[a.unit] += double(upto - s);
+      s = upto;
+    }
+  }
+  double unplaced = 0;
+  for (size_t w = 0; w < hops.size(); ++w) {
+    const double pj = total * hops[w] / all_hops;
+    double cycles = 0;
+    for (const Share& s : shares[w]) cycles += s.cycles;
+    if (cycles == 0) {
+      unplaced += pj;
+      continue;
+    }
+    for (const Share& s : shares[w]) {
+      by_op[s.op] += pj * s.cycles / cycles;
+      by_core[s.core] += pj * s.cycles / cycles;
+    }
+  }
+  spread(unplaced, op_all, by_op);
+  spread(unplaced, core_all, by_core);
 }
 
 }  // namespace
@@ -73,8 +93,7 @@ EnergyReport compute_energy(const ArchConfig& config, const Graph& graph, const 
     if (core >= 0 && size_t(core) < cores) r.by_core_pj[core] += pj;
   };
 
-  std::vector<double> op_noc(ops, 0), core_noc(cores, 0), op_dram(ops, 0);
-  NocEstimator estimator(config);
+  std::vector<double> op_dram(ops, 0);
   for (size_t c = 0; c < cores; ++c) {
     const CoreProgram& prog = plan.cores[c];
     const int core = int(c);
@@ -103,11 +122,6 @@ EnergyReport compute_energy(const ArchConfig& config, const Graph& graph, const 
         n.sram_write_bytes += cmd.bytes;
         charge("sram_write", double(cmd.bytes) * e.sram_write_pj_per_byte, cmd.op, dst);
       }
-      std::vector<int> dst_nodes;
-      for (int dst : cmd.dst_cores) dst_nodes.push_back(config.node_id(plan.cores[dst].pos));
-      const double w = estimator.flit_hops(config.node_id(config.dram.positions[cmd.channel]), dst_nodes, cmd.bytes);
-      op_noc[cmd.op] += w;
-      core_noc[c] += w;
       op_dram[cmd.op] += double(cmd.bytes);
     }
     for (const SendCmd& cmd : prog.writer) {
@@ -125,20 +139,14 @@ EnergyReport compute_energy(const ArchConfig& config, const Graph& graph, const 
           charge("decompress", double(cmd.raw_bytes) * e.decompress_pj_per_byte, cmd.op, at);
         }
       }
-      std::vector<int> dst_nodes;
       if (cmd.to_dram) {
-        dst_nodes.push_back(config.node_id(config.dram.positions[cmd.channel]));
         op_dram[cmd.op] += double(cmd.bytes);
       } else {
         for (int dst : cmd.dst_cores) {
-          dst_nodes.push_back(config.node_id(plan.cores[dst].pos));
           n.sram_write_bytes += cmd.bytes;
           charge("sram_write", double(cmd.bytes) * e.sram_write_pj_per_byte, cmd.op, dst);
         }
       }
-      const double w = estimator.flit_hops(config.node_id(prog.pos), dst_nodes, cmd.bytes);
-      op_noc[cmd.op] += w;
-      core_noc[c] += w;
     }
   }
 
@@ -150,8 +158,7 @@ EnergyReport compute_energy(const ArchConfig& config, const Graph& graph, const 
   const double link_pj = double(n.noc_flit_hops) * e.noc_link_pj_per_flit;
   r.by_component_pj["noc_router"] = router_pj;
   r.by_component_pj["noc_link"] = link_pj;
-  spread(router_pj + link_pj, op_noc, r.by_op_pj);
-  spread(router_pj + link_pj, core_noc, r.by_core_pj);
+  spread_noc_energy(router_pj + link_pj, run, r.by_op_pj, r.by_core_pj);
   const int channels = int(config.dram.positions.size());
   for (int ch = 0; ch < channels; ++ch) {
     const std::string p = "dram." + std::to_string(ch) + ".";
@@ -170,14 +177,9 @@ EnergyReport compute_energy(const ArchConfig& config, const Graph& graph, const 
   r.by_component_pj["static_router"] = e.router_static_mw * 1e-3 * r.seconds * 1e12 * double(routers);
   r.by_component_pj["static_dram"] = e.dram_channel_static_mw * 1e-3 * r.seconds * 1e12 * double(channels);
   // Ops take the static energy in proportion to how long they ran (compute and sends, as in the report).
-  std::vector<uint64_t> start(ops, UINT64_MAX), end(ops, 0);
-  for (const Activity& a : run.activities) {
-    if (a.op < 0 || size_t(a.op) >= ops || a.engine == Engine::reader || a.engine == Engine::dram) continue;
-    start[a.op] = std::min(start[a.op], a.start);
-    end[a.op] = std::max(end[a.op], a.end);
-  }
+  const std::vector<OpSpan> spans = op_spans(run.activities, ops);
   std::vector<double> op_time(ops, 0);
-  for (size_t i = 0; i < ops; ++i) op_time[i] = end[i] > start[i] && start[i] != UINT64_MAX ? double(end[i] - start[i]) : 0;
+  for (size_t i = 0; i < ops; ++i) op_time[i] = double(spans[i].cycles());
   spread(r.by_component_pj["static_core"] + r.by_component_pj["static_router"] + r.by_component_pj["static_dram"],
          op_time, r.by_op_pj);
 

@@ -1,8 +1,8 @@
 #pragma once
 // Energy of one run, Accelergy-style: counts of actions times the config's energy per action, plus static
 // power times the simulated time. Counts come from the Plan (every command runs exactly once) and from the
-// chip's statistics (NoC flits, DRAM bytes); nothing here runs inside the simulation. docs/energy.md lists
-// the actions, the per-preset values and their sources.
+// chip's recorded statistics (NoC flits and flit-hops, per window; DRAM bytes); nothing here runs inside
+// the simulation. docs/energy.md lists the actions, the per-preset values and their sources.
 #include <cstdint>
 #include <map>
 #include <string>

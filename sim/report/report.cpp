@@ -6,6 +6,8 @@
 
 #include "core/compute_costs.h"
 #include "sim/energy/energy_model.h"
+#include "sim/report/op_spans.h"
+#include "sim/report/run_digest.h"
 
 namespace tessera {
 namespace {
@@ -17,22 +19,15 @@ double rounded(double v, int digits = 6) {
   return std::round(v * scale) / scale;
 }
 
-struct Span {
-  uint64_t start = UINT64_MAX, end = 0;
-  uint64_t math_busy = 0;     // matrix and vector work
-  uint64_t stage_busy = 0;    // the busiest of unpack and pack
-  uint64_t unpack = 0, pack = 0;
-  uint64_t dram_busy = 0;     // DRAM channel time for the op's reads and writes
-  uint64_t send_busy = 0;     // outbound DMA time (what the op puts on the NoC)
-};
-
 // What limited an op: the resource that was busiest for the op's span, relative to how much of it the
-// op had (its cores' engines, the chip's DRAM channels). Spilled ops that wait on DRAM say SRAM.
-std::string bottleneck(const Span& s, int cores, int channels, bool spilled) {
+// op had (its cores' engines, the chip's DRAM channels). Spilled ops that wait on DRAM say SRAM. The math
+// engine's time holds matrix and vector work; the DMA out engine's what the op puts on the NoC.
+std::string bottleneck(const OpSpan& s, int cores, int channels, bool spilled) {
   const double span = double(s.end > s.start ? s.end - s.start : 1);
-  const double compute = double(std::max(s.math_busy, std::max(s.unpack, s.pack))) / (span * std::max(cores, 1));
-  const double dram = double(s.dram_busy) / (span * std::max(channels, 1));
-  const double noc = double(s.send_busy) / (span * std::max(cores, 1));
+  const uint64_t stages = std::max(s.busy_of(Engine::unpack), s.busy_of(Engine::pack));
+  const double compute = double(std::max(s.busy_of(Engine::math), stages)) / (span * std::max(cores, 1));
+  const double dram = double(s.busy_of(Engine::dram)) / (span * std::max(channels, 1));
+  const double noc = double(s.busy_of(Engine::writer)) / (span * std::max(cores, 1));
   if (dram >= compute && dram >= noc) return spilled ? "sram" : "dram";
   return noc > compute ? "noc" : "compute";
 }
@@ -69,23 +64,10 @@ nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const 
   const ComputeCosts costs(config.core);
   const double clock_hz = config.chip.clock_ghz * 1e9;
   const int cores = int(plan.cores.size());
-  std::vector<Span> spans(plan.ops.size());
-  std::vector<uint64_t> core_math(cores, 0), core_busy_end(cores, 0);
-  for (const Activity& a : run.activities) {
-    if (a.op >= 0 && a.engine == Engine::dram) spans[a.op].dram_busy += a.end - a.start;
-    if (a.op >= 0 && a.engine == Engine::writer) spans[a.op].send_busy += a.end - a.start;
-    if (a.op >= 0 && a.engine == Engine::unpack) spans[a.op].unpack += a.end - a.start;
-    if (a.op >= 0 && a.engine == Engine::pack) spans[a.op].pack += a.end - a.start;
-    // An op's time is its compute and its sends; reads that prefetch its data overlap the op before.
-    const bool op_engine = a.engine != Engine::reader && a.engine != Engine::dram;
-    if (a.op >= 0 && op_engine) {
-      Span& s = spans[a.op];
-      s.start = std::min(s.start, a.start);
-      s.end = std::max(s.end, a.end);
-      if (a.engine == Engine::math) s.math_busy += a.end - a.start;
-    }
-    if (a.engine == Engine::math) core_math[a.unit] += a.end - a.start;
-  }
+  const std::vector<OpSpan> spans = op_spans(run.activities, plan.ops.size());
+  std::vector<uint64_t> core_math(cores, 0);
+  for (int c = 0; c < cores; ++c)
+    core_math[c] = uint64_t(run.stats.get(core_stat(plan, c, Engine::math) + "busy_cycles"));
 
   int64_t total_macs = 0;
   for (const OpPlan& o : plan.ops) total_macs += o.macs;
@@ -127,8 +109,8 @@ nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const 
   nlohmann::json ops = nlohmann::json::array();
   for (size_t i = 0; i < plan.ops.size(); ++i) {
     const OpPlan& o = plan.ops[i];
-    const Span& s = spans[i];
-    const uint64_t cycles = s.end > s.start && s.start != UINT64_MAX ? s.end - s.start : 0;
+    const OpSpan& s = spans[i];
+    const uint64_t cycles = s.cycles();
     const Fidelity fid = graph.ops[i].fidelity ? *graph.ops[i].fidelity : config.mapper.default_fidelity;
     const double op_peak = costs.peak_flops_per_cycle(fid) / 2.0 * std::max(o.cores, 1);  // MACs per cycle
     nlohmann::json op = {{"name", o.name}, {"type", o.type}, {"macs", o.macs}, {"executed_macs", o.executed_macs},
@@ -153,10 +135,7 @@ nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const 
                          {"sram_peak_bytes", plan.cores[c].sram_peak_bytes}});
   r["cores"] = core_list;
 
-  nlohmann::json stats = nlohmann::json::object();
-  for (const auto& [name, stat] : run.stats.all())
-    if (name.find(".link.") == std::string::npos) stats[name] = rounded(stat.value, 12);
-  r["stats"] = stats;
+  r["stats"] = run.stats.to_json([](double v) { return rounded(v, 12); });
 
   const EnergyReport energy = compute_energy(config, graph, plan, run);
   for (size_t i = 0; i < plan.ops.size(); ++i) r["ops"][i]["energy_pj"] = rounded(energy.by_op_pj[i]);

@@ -14,7 +14,7 @@
 
 namespace tessera {
 
-constexpr int kReportSchemaVersion = 1;
+constexpr int kReportSchemaVersion = 2;
 
 nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const Plan& plan, const RunResult& run);
 

@@ -1,38 +1,13 @@
 #include "sim/report/run_digest.h"
 
-#include <algorithm>
-
 #include "noc/routing.h"
 
 namespace tessera {
-namespace {
 
-// Cycles covered by a set of spans, counting overlaps once.
-uint64_t union_length(std::vector<std::pair<uint64_t, uint64_t>>& spans) {
-  std::sort(spans.begin(), spans.end());
-  uint64_t total = 0, cur_start = 0, cur_end = 0;
-  bool open = false;
-  for (const auto& [s, e] : spans) {
-    if (!open || s > cur_end) {
-      if (open) total += cur_end - cur_start;
-      cur_start = s;
-      cur_end = e;
-      open = true;
-    } else {
-      cur_end = std::max(cur_end, e);
-    }
-  }
-  if (open) total += cur_end - cur_start;
-  return total;
+std::string core_stat(const Plan& plan, int core, Engine engine) {
+  const GridPos& p = plan.cores[size_t(core)].pos;
+  return "core." + std::to_string(p.x) + "_" + std::to_string(p.y) + "." + to_string(engine) + ".";
 }
-
-int engine_slot(Engine e) {
-  for (size_t i = 0; i < kCoreEngines.size(); ++i)
-    if (kCoreEngines[i] == e) return int(i);
-  return -1;
-}
-
-}  // namespace
 
 std::string network_label(int network, int networks) {
   return networks > 1 ? "NoC" + std::to_string(network) : "NoC";
@@ -41,20 +16,11 @@ std::string network_label(int network, int networks) {
 RunDigest digest_run(const ArchConfig& config, const Plan& plan, const RunResult& run) {
   RunDigest d;
   d.total_cycles = run.total_cycles;
-  const size_t cores = plan.cores.size(), channels = config.dram.positions.size();
-  std::vector<std::array<std::vector<std::pair<uint64_t, uint64_t>>, kCoreEngines.size()>> spans(cores);
-  std::vector<std::vector<std::pair<uint64_t, uint64_t>>> dram_spans(channels);
-  for (const Activity& a : run.activities) {
-    if (a.engine == Engine::dram) {
-      if (size_t(a.unit) < channels) dram_spans[a.unit].push_back({a.start, a.end});
-    } else if (size_t(a.unit) < cores) {
-      spans[a.unit][engine_slot(a.engine)].push_back({a.start, a.end});
-    }
-  }
+  const size_t cores = plan.cores.size();
   d.engine_busy.resize(cores);
   for (size_t c = 0; c < cores; ++c)
-    for (size_t e = 0; e < kCoreEngines.size(); ++e) d.engine_busy[c][e] = union_length(spans[c][e]);
-  for (auto& s : dram_spans) d.dram_busy.push_back(union_length(s));
+    for (size_t e = 0; e < kCoreEngines.size(); ++e)
+      d.engine_busy[c][e] = uint64_t(run.stats.get(core_stat(plan, int(c), kCoreEngines[e]) + "busy_cycles"));
 
   const std::vector<noc::Network> nets = noc::networks_for(config.noc);
   d.networks = int(nets.size());
@@ -72,9 +38,8 @@ RunDigest digest_run(const ArchConfig& config, const Plan& plan, const RunResult
         l.direction = dir;
         l.to_x = g.x(to);
         l.to_y = g.y(to);
-        const std::string name = base + noc::link_name(g, node, dir);
-        l.flits = uint64_t(run.stats.get(name + ".flits"));
-        l.busy_cycles = uint64_t(run.stats.get(name + ".busy_cycles"));
+        l.flits = uint64_t(run.stats.get(base + noc::link_name(g, node, dir) + ".flits"));
+        l.busy_cycles = l.flits;
         l.utilization = run.total_cycles ? double(l.busy_cycles) / double(run.total_cycles) : 0;
         d.links.push_back(l);
       }

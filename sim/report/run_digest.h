@@ -1,7 +1,7 @@
 #pragma once
-// Figures the report files share, derived once from a run: per core and engine the cycles busy (the union
-// of its spans, so overlapping DMA requests count once), and per NoC link its flits and busy cycles from the
-// NoC model's counters.
+// Figures the report files share, read once from the run's recorded statistics: per core and engine the
+// cycles busy (core.<x>_<y>.<engine>.busy_cycles), and per NoC link its flits (noc.link...flits; a link
+// carries at most one flit per cycle, so they are also its busy cycles).
 #include <array>
 #include <cstdint>
 #include <string>
@@ -17,6 +17,9 @@ namespace tessera {
 constexpr std::array<Engine, 6> kCoreEngines = {Engine::reader, Engine::reshape, Engine::unpack,
                                                 Engine::math, Engine::pack, Engine::writer};
 
+// "core.<x>_<y>.<engine>.": the prefix of a compute core engine's statistics.
+std::string core_stat(const Plan& plan, int core, Engine engine);
+
 struct LinkUsage {
   int network = 0;         // 0 or 1 on tt_dual (NoC0, NoC1); 0 otherwise
   int x = 0, y = 0;        // router the link leaves
@@ -31,7 +34,6 @@ struct RunDigest {
   uint64_t total_cycles = 0;
   // engine_busy[core][i]: cycles engine kCoreEngines[i] of the core was busy.
   std::vector<std::array<uint64_t, kCoreEngines.size()>> engine_busy;
-  std::vector<uint64_t> dram_busy;  // per channel
   std::vector<LinkUsage> links;     // every link of every network, in (network, node, direction) order
   int networks = 1;
 };

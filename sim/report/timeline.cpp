@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <tuple>
 
 #include "noc/routing.h"
 #include "sim/report/run_digest.h"
@@ -52,26 +51,6 @@ std::string fmt(double v) {
 }
 
 std::string quoted(const std::string& s) { return nlohmann::json(s).dump(); }
-
-using DirectionLoad = std::array<double, noc::kNumLinkDirections>;
-
-// Flit-hops a transfer is estimated to put on links of each direction (the network whose route tree is
-// smallest, as the shortest-NoC selection picks), to place the measured link load in time.
-DirectionLoad transfer_load(const ArchConfig& config, const std::vector<noc::Network>& nets, noc::RouteTree& tree,
-                            int src, const std::vector<int>& dsts, uint64_t bytes) {
-  DirectionLoad best{};
-  size_t best_links = SIZE_MAX;
-  for (const noc::Network& n : nets) {
-    noc::build_route_tree(n, src, dsts, 0, tree);
-    if (tree.edges.size() >= best_links) continue;
-    best_links = tree.edges.size();
-    best = DirectionLoad{};
-    for (const auto& e : tree.edges) best[e.direction] += 1;
-  }
-  const double flits = double(bytes) / double(std::max(config.noc.link_bytes_per_cycle, 1));
-  for (double& v : best) v *= flits;
-  return best;
-}
 
 }  // namespace
 
@@ -142,7 +121,7 @@ std::string timeline_json(const ArchConfig& config, const Plan& plan, const RunR
     sort_index(1 + c, c);
     for (size_t e = 0; e < kCoreEngines.size(); ++e) meta(1 + c, 1 + int(e), "thread_name", to_string(kCoreEngines[e]));
   }
-  meta(noc_pid, 0, "process_name", "NoC and DRAM utilisation");
+  meta(noc_pid, 0, "process_name", "NoC, DRAM and engine utilisation");
   sort_index(noc_pid, cores + 2);
 
   // Overlapping spans on one engine (several outstanding DMA reads) go to extra lanes, so that every
@@ -165,85 +144,45 @@ std::string timeline_json(const ArchConfig& config, const Plan& plan, const RunR
     }
   }
 
-  // Counters: per window, the NoC's link utilisation per direction and overall, and the DRAM channels'.
-  // The NoC model counts flits per link over the whole run only, so each transfer's estimated flit-hops
-  // are spread over its DMA spans and then scaled, direction by direction, to the measured link totals
-  // (docs/report.md).
-  const uint64_t total = std::max<uint64_t>(run.total_cycles, 1);
-  const uint64_t window = std::max<uint64_t>(1, (total + kTimelineWindows - 1) / kTimelineWindows);
-  const size_t windows = size_t((total + window - 1) / window);
-  std::vector<DirectionLoad> noc_load(windows, DirectionLoad{});
-  std::vector<double> dram_load(windows, 0);
-  // Calls add(window, share) for the part of [s, e) in each window; share is the fraction of [s, e).
-  auto for_windows = [&](uint64_t s, uint64_t e, auto add) {
-    if (e <= s) return;
-    for (uint64_t w = s / window; w < windows && w * window < e; ++w) {
-      const uint64_t lo = std::max(s, w * window), hi = std::min(e, (w + 1) * window);
-      if (hi > lo) add(size_t(w), double(hi - lo) / double(e - s));
-    }
-  };
-  const std::vector<noc::Network> nets = noc::networks_for(config.noc);
-  noc::RouteTree tree;
-  // Estimated load per (core, engine, op), shared out over that core's spans of the op by duration.
-  std::map<std::tuple<int, int, int>, DirectionLoad> load;
-  std::map<std::tuple<int, int, int>, double> duration;
-  auto add_load = [](DirectionLoad& into, const DirectionLoad& l) {
-    for (size_t d = 0; d < l.size(); ++d) into[d] += l[d];
-  };
-  for (int c = 0; c < cores; ++c) {
-    const CoreProgram& prog = plan.cores[c];
-    for (const DramReadCmd& cmd : prog.reader) {
-      std::vector<int> dsts;
-      for (int d : cmd.dst_cores) dsts.push_back(config.node_id(plan.cores[d].pos));
-      add_load(load[{c, int(Engine::reader), cmd.op}],
-               transfer_load(config, nets, tree, config.node_id(config.dram.positions[cmd.channel]), dsts, cmd.bytes));
-    }
-    for (const SendCmd& cmd : prog.writer) {
-      std::vector<int> dsts;
-      if (cmd.to_dram) dsts.push_back(config.node_id(config.dram.positions[cmd.channel]));
-      for (int d : cmd.dst_cores)
-        if (!cmd.to_dram) dsts.push_back(config.node_id(plan.cores[d].pos));
-      add_load(load[{c, int(Engine::writer), cmd.op}], transfer_load(config, nets, tree, config.node_id(prog.pos), dsts, cmd.bytes));
-    }
-  }
-  for (const Activity& a : run.activities)
-    if (a.engine == Engine::reader || a.engine == Engine::writer) duration[{a.unit, int(a.engine), a.op}] += double(a.end - a.start);
-  DirectionLoad estimated{};
-  for (const Activity& a : run.activities) {
-    if (a.engine == Engine::dram)
-      for_windows(a.start, a.end, [&](size_t w, double f) { dram_load[w] += f * double(a.end - a.start); });
-    if (a.engine != Engine::reader && a.engine != Engine::writer) continue;
-    const auto key = std::make_tuple(a.unit, int(a.engine), a.op);
-    const double d = duration[key];
-    if (d <= 0 || a.end <= a.start) continue;
-    const double share = double(a.end - a.start) / d;
-    const DirectionLoad& l = load[key];
-    for_windows(a.start, a.end, [&](size_t w, double f) {
-      for (size_t dir = 0; dir < l.size(); ++dir) noc_load[w][dir] += l[dir] * share * f;
-    });
-    for (size_t dir = 0; dir < l.size(); ++dir) estimated[dir] += l[dir] * share;
-  }
-  // Measured busy cycles and the number of links, per direction.
+  // Counters: per statistics window of the run, the NoC's link utilisation per direction and overall, the
+  // DRAM channels' and the core engines', from the load the NoC and the chip recorded (docs/report.md).
+  const uint64_t window = run.stats.window_cycles();
+  const size_t windows = run.stats.window_count();
   const RunDigest digest = digest_run(config, plan, run);
-  DirectionLoad measured{}, links{};
-  for (const LinkUsage& l : digest.links) {
-    measured[l.direction] += double(l.busy_cycles);
-    links[l.direction] += 1;
-  }
+  std::array<double, noc::kNumLinkDirections> links{};
+  for (const LinkUsage& l : digest.links) links[l.direction] += 1;
   double all_links = 0;
   for (double n : links) all_links += n;
+  // Flits per window per direction, over every network (tt_dual runs each direction on one network).
+  std::array<std::vector<double>, noc::kNumLinkDirections> flits;
+  for (int dir = 0; dir < noc::kNumLinkDirections; ++dir) {
+    flits[dir].assign(windows, 0);
+    for (int n = 0; n < digest.networks; ++n) {
+      const std::string name = "noc." + (digest.networks > 1 ? "noc" + std::to_string(n) + "." : std::string()) +
+                               "direction." + noc::direction_name(dir) + ".flits";
+      const std::vector<double>& recorded = run.stats.windows(name);
+      for (size_t w = 0; w < windows && w < recorded.size(); ++w) flits[dir][w] += recorded[w];
+    }
+  }
+  const std::vector<double>& dram_busy = run.stats.windows("dram.all.busy_cycles");
+  std::array<const std::vector<double>*, kCoreEngines.size()> engine_busy;
+  for (size_t e = 0; e < kCoreEngines.size(); ++e)
+    engine_busy[e] = &run.stats.windows(std::string("core.all.") + to_string(kCoreEngines[e]) + ".busy_cycles");
   for (size_t w = 0; w < windows; ++w) {
-    const double cycles = double(std::min<uint64_t>(window, total - w * window));
+    // The last window ends with the run.
+    const double cycles = double(std::min<uint64_t>(window, run.total_cycles - std::min(run.total_cycles, w * window)));
+    if (cycles <= 0) break;
     std::string args;
     double busy_all = 0;
     for (int dir = 0; dir < noc::kNumLinkDirections; ++dir) {
-      const double busy = estimated[dir] > 0 ? noc_load[w][dir] * measured[dir] / estimated[dir] : 0;
-      busy_all += busy;
+      busy_all += flits[dir][w];
+      // Ideal links have unlimited bandwidth and can carry more than one flit per cycle: shown at 100%.
       args += std::string(",\"") + noc::direction_name(dir) + "\":" +
-              fmt(links[dir] > 0 ? std::min(100.0, 100.0 * busy / (links[dir] * cycles)) : 0);
+              fmt(links[dir] > 0 ? std::min(100.0, 100.0 * flits[dir][w] / (links[dir] * cycles)) : 0);
     }
     const double all_pct = all_links > 0 ? std::min(100.0, 100.0 * busy_all / (all_links * cycles)) : 0;
-    const double dram_pct = channels ? 100.0 * dram_load[w] / (double(channels) * cycles) : 0;
+    const double dram = w < dram_busy.size() ? dram_busy[w] : 0;
+    const double dram_pct = channels ? 100.0 * dram / (double(channels) * cycles) : 0;
     const std::string ts = fmt(double(w * window) * us_per_cycle);
     emit("{\"ph\":\"C\",\"pid\":" + std::to_string(noc_pid) + ",\"name\":\"NoC link utilisation %\",\"ts\":" + ts +
          ",\"args\":{\"all links\":" + fmt(all_pct) + "}}");
@@ -251,6 +190,14 @@ std::string timeline_json(const ArchConfig& config, const Plan& plan, const RunR
          ts + ",\"args\":{" + args.substr(1) + "}}");
     emit("{\"ph\":\"C\",\"pid\":" + std::to_string(noc_pid) + ",\"name\":\"DRAM utilisation %\",\"ts\":" + ts +
          ",\"args\":{\"mean over channels\":" + fmt(dram_pct) + "}}");
+    std::string engines;
+    for (size_t e = 0; e < kCoreEngines.size(); ++e) {
+      const double busy = w < engine_busy[e]->size() ? (*engine_busy[e])[w] : 0;
+      engines += std::string(",\"") + to_string(kCoreEngines[e]) + "\":" +
+                 fmt(cores ? 100.0 * busy / (double(cores) * cycles) : 0);
+    }
+    emit("{\"ph\":\"C\",\"pid\":" + std::to_string(noc_pid) + ",\"name\":\"Engine utilisation %\",\"ts\":" + ts +
+         ",\"args\":{" + engines.substr(1) + "}}");
   }
   out += "\n]}\n";
   return out;

@@ -68,7 +68,7 @@ const char* kTwoMatmuls = R"({"format": "tessera-trace", "version": 1, "name": "
 
 // NoC payload that is not DRAM traffic: the activation h moving between cores.
 double activation_payload(const nlohmann::json& r) {
-  return r["stats"]["noc.payload_bytes"].get<double>() - dram_total(r, "bytes_read") - dram_total(r, "bytes_written");
+  return r["stats"]["noc"]["payload_bytes"]["value"].get<double>() - dram_total(r, "bytes_read") - dram_total(r, "bytes_written");
 }
 
 }  // namespace

@@ -30,11 +30,8 @@ nlohmann::json run_into(const std::string& out_dir, const std::string& config, c
 
 double dram_total(const nlohmann::json& report, const std::string& counter) {
   double total = 0;
-  const std::string suffix = "." + counter;
-  for (const auto& [name, value] : report["stats"].items())
-    if (name.rfind("dram.", 0) == 0 && name.size() > suffix.size() &&
-        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
-      total += value.get<double>();
+  for (const auto& [channel, stats] : report["stats"]["dram"].items())
+    if (channel != "all" && stats.contains(counter)) total += stats[counter]["value"].get<double>();
   return total;
 }
 
