@@ -75,11 +75,18 @@ TEST_CASE("tensor sizes and MACs are checked instead of wrapping", "[trace][limi
   // Before: 2^40-element dimensions reported 0 MACs and 0 cycles; 10^12 elements exhausted memory.
   const int64_t big = int64_t(1) << 40;
   CHECK(mentions(parse_error(matmul_trace({big, big}, {big, big}, {big, big})),
-                 "/tensors/0/shape: expected a tensor of at most 2^32 elements"));
+                 "/tensors/0/shape: expected an array of integers in [0, 2^32]"));
   CHECK(mentions(parse_error(matmul_trace({1000000, 1000000}, {1000000, 16}, {1000000, 16})), "at most 2^32 elements"));
   CHECK(mentions(parse_error(matmul_trace({Json(uint64_t(1) << 63), 2}, {2, 2}, {2, 2})), "/tensors/0/shape: expected an array of integers"));
-  // Each tensor within bounds, but the product of M, N and K beyond 2^50.
-  CHECK(mentions(parse_error(matmul_trace({65536, 65536}, {65536, 65536}, {65536, 65536})), "matmul MACs exceeds 2^50"));
+  // Every tensor within bounds, but 2^32 outputs of a 2^15 x 2^15 kernel are 2^62 MACs (padding makes the
+  // one-pixel input cover the output).
+  Json conv = {{"format", "tessera-trace"}, {"version", 1}, {"name", "c"}};
+  conv["tensors"] = {{{"name", "x"}, {"shape", {1, 1, 1, 1}}, {"kind", "input"}},
+                     {{"name", "w"}, {"shape", {1, 1, 32768, 32768}}, {"kind", "weight"}},
+                     {{"name", "y"}, {"shape", {1, 1, 65536, 65536}}}};
+  conv["ops"] = {{{"name", "conv"}, {"type", "conv2d"}, {"inputs", {"x", "w"}}, {"outputs", {"y"}},
+                  {"attrs", {{"padding", {49151, 49151}}}}}};
+  CHECK(mentions(parse_error(conv), "(conv) conv MACs exceeds 2^50"));
   // Just inside: 2^16 x 2^16 x 2^16 = 2^48 MACs, counted exactly.
   const Graph g = parse_trace(matmul_trace({65536, 65536}, {65536, 256}, {65536, 256}), "t.json");
   CHECK(op_macs(g, g.ops[0]) == int64_t(65536) * 65536 * 256);
