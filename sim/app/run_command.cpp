@@ -7,6 +7,7 @@
 
 #include "sim/app/cli_support.h"
 #include "sim/app/commands.h"
+#include "sim/app/elaboration_capacity.h"
 #include "sim/chip/chip.h"
 #include "sim/base/errors.h"
 #include "sim/config/config_loader.h"
@@ -55,6 +56,7 @@ int run_command(int argc, char** argv) {
     std::unique_ptr<ProgressMeter> meter;
     if (!vm.count("quiet") && ::isatty(STDERR_FILENO)) meter = std::make_unique<ProgressMeter>(plan);
     MeteredChip chip(config, plan, meter.get());
+    check_thread_stacks(config.chip.grid_width, config.chip.grid_height, plan.cores.size());
     if (meter) meter->start();
     const RunResult result = chip.run();
     meter.reset();
