@@ -1,5 +1,4 @@
 // tessera run: config + trace -> mapping -> SystemC chip -> summary and report files.
-#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -12,11 +11,11 @@
 #include "sim/base/errors.h"
 #include "sim/config/config_loader.h"
 #include "sim/mapper/mapper.h"
-#include "sim/report/atomic_file.h"
 #include "sim/report/energy_summary.h"
 #include "sim/report/progress_meter.h"
 #include "sim/report/report.h"
 #include "sim/report/report_files.h"
+#include "sim/report/run_outputs.h"
 #include "sim/workload/trace_reader.h"
 
 namespace tessera::app {
@@ -40,17 +39,13 @@ int run_command(int argc, char** argv) {
         vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
     const ArchConfig config = load_arch_config(vm["config"].as<std::string>(), overrides);
     const Graph graph = read_trace(vm["trace"].as<std::string>());
-    std::string out_dir;
-    if (vm.count("out")) {
-      out_dir = vm["out"].as<std::string>();
-      std::error_code ec;
-      std::filesystem::create_directories(out_dir, ec);
-      if (ec || !std::filesystem::is_directory(out_dir))
-        throw InputError("--out " + out_dir + ": cannot create the output directory");
-    }
+    // Every output path is checked now, before mapping and simulating, and nothing is written until the
+    // run has succeeded.
+    const RunOutputs outputs(vm.count("out") ? vm["out"].as<std::string>() : "",
+                             vm.count("dump-plan") ? vm["dump-plan"].as<std::string>() : "",
+                             {vm["config"].as<std::string>(), vm["trace"].as<std::string>()});
 
     const Plan plan = map_graph(config, graph);
-    if (vm.count("dump-plan")) write_file_atomically(vm["dump-plan"].as<std::string>(), plan.to_json().dump(1) + "\n");
     quiet_systemc_banner();
     // Progress only for a person watching: stderr is a terminal and --quiet was not given.
     std::unique_ptr<ProgressMeter> meter;
@@ -61,7 +56,9 @@ int run_command(int argc, char** argv) {
     const RunResult result = chip.run();
     meter.reset();
     const nlohmann::json report = build_report(config, graph, plan, result);
-    if (!out_dir.empty()) write_report_files(out_dir, config, plan, result, report);
+    if (outputs.wants_report() || outputs.wants_plan())
+      outputs.commit(outputs.wants_report() ? report_files(config, plan, result, report) : std::vector<NamedText>{},
+                     outputs.wants_plan() ? plan.to_json().dump(1) + "\n" : std::string());
     if (vm.count("json")) std::cout << report.dump(2) << "\n";
     else std::cout << format_summary(report) << format_energy_summary(report);
     return 0;
