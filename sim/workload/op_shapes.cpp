@@ -244,6 +244,14 @@ std::vector<Shape> infer_output_shapes(const Graph& g, const Op& op) {
     case OpType::reshape: case OpType::flatten: case OpType::squeeze: case OpType::unsqueeze: {
       allow_attrs(op, {"axis", "axes", "shape"});
       need_inputs(op, 1, 2);
+      // Informational (the output tensor's shape is what counts) but still checked for type.
+      int_attr(op, "axis", 0, -64, 64);
+      for (const char* key : {"axes", "shape"})
+        if (op.attrs.contains(key)) {
+          const Json& v = op.attrs[key];
+          if (!v.is_array()) bad("attribute \"" + std::string(key) + "\" must be a list of integers, got " + describe_json(v));
+          for (const Json& x : v) whole(op, key, x, -1, kMaxTensorElements);
+        }
       const Shape& out = g.output(op).shape;
       if (elements(out) != elements(in(0)))
         bad("output " + shape_text(out) + " must hold as many elements as input " + shape_text(in(0)));
