@@ -11,14 +11,37 @@
 #include "sim/base/errors.h"
 #include "sim/config/config_loader.h"
 #include "sim/mapper/mapper.h"
-#include "sim/report/energy_summary.h"
 #include "sim/report/progress_meter.h"
 #include "sim/report/report.h"
 #include "sim/report/report_files.h"
+#include "sim/report/summary_text.h"
 #include "sim/report/run_outputs.h"
 #include "sim/workload/trace_reader.h"
 
 namespace tessera::app {
+namespace {
+
+// Images per run: the batch dimension of a conv net's input; 0 for graphs without images.
+int64_t image_batch(const Graph& graph) {
+  for (const Tensor& t : graph.tensors)
+    if (t.kind == TensorKind::input && t.image) return t.shape[0];
+  return 0;
+}
+
+// Ops the mapper fused into their producer's pack, by the op that does their work.
+std::map<std::string, std::vector<std::string>> fused_ops(const Graph& graph, const Plan& plan) {
+  std::map<std::string, std::vector<std::string>> out;
+  auto fused = [&](int i) { return plan.ops[i].note.rfind("fused into the producer", 0) == 0; };
+  for (size_t i = 0; i < plan.ops.size(); ++i) {
+    if (!fused(int(i))) continue;
+    int producer = int(i);
+    while (producer >= 0 && fused(producer)) producer = graph.tensors[graph.ops[producer].inputs[0]].producer;
+    if (producer >= 0) out[plan.ops[producer].name].push_back(plan.ops[i].name);
+  }
+  return out;
+}
+
+}  // namespace
 
 int run_command(int argc, char** argv) {
   return guarded("run", [&] {
@@ -31,6 +54,7 @@ int run_command(int argc, char** argv) {
         ("out,o", po::value<std::string>(), "directory for the report files (report.json, CSVs, timeline, heatmaps, report.html)")
         ("dump-plan", po::value<std::string>(), "write the mapper's plan as JSON to this file")
         ("json", "print report.json on stdout instead of the summary")
+        ("ops", po::value<std::string>(), "the summary's op table: \"top\" (the ten that took the most time, default) or \"all\"")
         ("quiet,q", "no progress on stderr");
     po::variables_map vm;
     if (!parse_options(argc, argv, options, nullptr, vm, "usage: tessera run --config C --trace T [--set k=v]... [--out DIR]"))
@@ -45,7 +69,15 @@ int run_command(int argc, char** argv) {
                              vm.count("dump-plan") ? vm["dump-plan"].as<std::string>() : "",
                              {vm["config"].as<std::string>(), vm["trace"].as<std::string>()});
 
+    SummaryOptions summary_options;
+    if (vm.count("ops")) {
+      const std::string ops = vm["ops"].as<std::string>();
+      if (ops != "all" && ops != "top") throw InputError("--ops " + ops + ": expected \"top\" or \"all\"");
+      summary_options.all_ops = ops == "all";
+    }
+
     const Plan plan = map_graph(config, graph);
+    summary_options.fused_into = fused_ops(graph, plan);
     quiet_systemc_banner();
     // Progress only for a person watching: stderr is a terminal and --quiet was not given.
     std::unique_ptr<ProgressMeter> meter;
@@ -55,12 +87,13 @@ int run_command(int argc, char** argv) {
     if (meter) meter->start();
     const RunResult result = chip.run();
     meter.reset();
-    const nlohmann::json report = build_report(config, graph, plan, result);
+    nlohmann::json report = build_report(config, graph, plan, result);
+    if (const int64_t batch = image_batch(graph)) report["batch"] = batch;
     if (outputs.wants_report() || outputs.wants_plan())
       outputs.commit(outputs.wants_report() ? report_files(config, plan, result, report) : std::vector<NamedText>{},
                      outputs.wants_plan() ? plan.to_json().dump(1) + "\n" : std::string());
     if (vm.count("json")) std::cout << report.dump(2) << "\n";
-    else std::cout << format_summary(report) << format_energy_summary(report);
+    else std::cout << format_run_summary(report, summary_options);
     return 0;
   });
 }
