@@ -54,8 +54,21 @@ std::string value(double v, const char* fmt) {
 
 }  // namespace
 
+static int compare(int argc, char** argv);
+
 int compare_command(int argc, char** argv) {
   return guarded("compare", [&] {
+    try {
+      return compare(argc, argv);
+    } catch (const nlohmann::json::exception& e) {
+      // A report.json edited by hand or written by another version: bad input, not an internal error.
+      throw InputError(std::string("expected report.json files as tessera run writes them: ") + e.what());
+    }
+  });
+}
+
+static int compare(int argc, char** argv) {
+  {
     po::options_description options("tessera compare options");
     options.add_options()("help,h", "show this help")
         ("a", po::value<std::string>()->required(), "first run: a --out directory or a report.json")
@@ -67,6 +80,9 @@ int compare_command(int argc, char** argv) {
     if (!parse_options(argc, argv, options, &positional, vm, "usage: tessera compare A B  (run directories or report.json files)"))
       return 0;
     const nlohmann::json a = read_report(vm["a"].as<std::string>()), b = read_report(vm["b"].as<std::string>());
+    // Everything that reads the ops comes before the first line is printed: a bad file prints nothing.
+    double idle_a = 0, idle_b = 0;
+    const std::vector<double> share_a = op_time_shares(a, &idle_a), share_b = op_time_shares(b, &idle_b);
     std::printf("%-22s %18s %18s %9s\n", "", "A", "B", "B vs A");
     std::printf("%-22s %18s %18s\n", "chip", a.value("chip", "?").c_str(), b.value("chip", "?").c_str());
     std::printf("%-22s %18s %18s\n", "workload", a.value("workload", "?").c_str(), b.value("workload", "?").c_str());
@@ -91,8 +107,6 @@ int compare_command(int argc, char** argv) {
     }
 
     // Ops matched by name; listed by how much their share of the run's time changed, in cycles.
-    double idle_a = 0, idle_b = 0;
-    const std::vector<double> share_a = op_time_shares(a, &idle_a), share_b = op_time_shares(b, &idle_b);
     std::map<std::string, std::pair<double, double>> by_name;  // time-share cycles in A and B
     std::map<std::string, std::pair<uint64_t, uint64_t>> cycles;
     for (size_t i = 0; i < a["ops"].size(); ++i) {
@@ -125,7 +139,7 @@ int compare_command(int argc, char** argv) {
                   change(sa, sb).c_str());
     }
     return 0;
-  });
+  }
 }
 
 }  // namespace tessera::app
