@@ -110,12 +110,12 @@ PacketManagerConfig parse_packet_manager(ObjectReader r) {
   if (r.has("engine")) {  // the data-movement engine model (docs/configs.md, "packet_manager.engine")
     ObjectReader e = r.object("engine");
     DataMovementEngineConfig& d = p.engine;
-    d.riscv_issue_cycles = e.non_negative_int("riscv_issue_cycles", d.riscv_issue_cycles);
-    d.niu_read_credits = e.positive_int("niu_read_credits", d.niu_read_credits);
-    d.request_bytes = e.non_negative_int("request_bytes", d.request_bytes);
-    d.response_packet_bytes = e.positive_int("response_packet_bytes", d.response_packet_bytes);
-    d.l1_read_latency_cycles = e.non_negative_int("l1_read_latency_cycles", d.l1_read_latency_cycles);
-    d.niu_response_bytes_per_cycle = e.positive_number("niu_response_bytes_per_cycle", d.niu_response_bytes_per_cycle);
+    d.riscv_issue_cycles = e.uint32_in("riscv_issue_cycles", 0, kMaxLatencyCycles, d.riscv_issue_cycles);
+    d.niu_read_credits = e.uint32_in("niu_read_credits", 1, 65536, d.niu_read_credits);
+    d.request_bytes = e.uint32_in("request_bytes", 0, 1u << 20, d.request_bytes);
+    d.response_packet_bytes = e.uint32_in("response_packet_bytes", 1, 1u << 20, d.response_packet_bytes);
+    d.l1_read_latency_cycles = e.uint32_in("l1_read_latency_cycles", 0, kMaxLatencyCycles, d.l1_read_latency_cycles);
+    d.niu_response_bytes_per_cycle = e.number_in("niu_response_bytes_per_cycle", 1e-3, kMaxBytesPerCycle, d.niu_response_bytes_per_cycle);
     e.reject_unknown_keys();
   }
   r.reject_unknown_keys();

@@ -135,6 +135,12 @@ double ObjectReader::number_in(const std::string& key, double lo, double hi, dou
   return v->get<double>();
 }
 
+double ObjectReader::positive_number(const std::string& key, double fallback) {
+  const double v = number_in(key, 0, 1e15, fallback);
+  if (!(v > 0)) fail(key, "a positive number (at most 1e+15)", *optional_value(key));
+  return v;
+}
+
 bool ObjectReader::boolean(const std::string& key, bool fallback) {
   const Json* v = optional_value(key);
   if (!v) return fallback;

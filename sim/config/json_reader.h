@@ -51,6 +51,12 @@ class ObjectReader {
   int int_in(const std::string& key, int lo, int hi, int fallback);
   // A finite number in [lo, hi].
   double number_in(const std::string& key, double lo, double hi, double fallback);
+  // Shorthands for fields without a tighter bound of their own: integers up to 2^31 - 1 (so they fit an
+  // int), finite numbers up to 1e15. New fields should state their bounds with the getters above.
+  uint32_t positive_int(const std::string& key, uint32_t fallback) { return uint32_in(key, 1, INT32_MAX, fallback); }
+  uint32_t non_negative_int(const std::string& key, uint32_t fallback) { return uint32_in(key, 0, INT32_MAX, fallback); }
+  double positive_number(const std::string& key, double fallback);
+  double non_negative_number(const std::string& key, double fallback) { return number_in(key, 0, 1e15, fallback); }
   bool boolean(const std::string& key, bool fallback);
   std::string string(const std::string& key, const std::string& fallback);
   std::string one_of(const std::string& key, const std::vector<std::string>& choices, const std::string& fallback);
