@@ -14,7 +14,9 @@ bool parse_options(int argc, char** argv, const po::options_description& options
   try {
     po::command_line_parser parser(argc, argv);
     parser.options(options);
-    if (positional) parser.positional(*positional);
+    // Without a positional description boost accepts stray words silently; an empty one refuses them.
+    const po::positional_options_description none;
+    parser.positional(positional ? *positional : none);
     po::store(parser.run(), vm);
     if (vm.count("help")) {
       std::cout << usage << "\n" << options;

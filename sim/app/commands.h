@@ -9,5 +9,6 @@ int trace_info_command(int argc, char** argv);  // tessera trace-info
 int noc_command(int argc, char** argv);         // tessera noc (synthetic traffic, BookSim2 configs)
 int sweep_command(int argc, char** argv);       // tessera sweep
 int noc_trace_command(int argc, char** argv);   // tessera noc-trace (replay a tt-metal NoC trace)
+int compare_command(int argc, char** argv);     // tessera compare (two runs side by side)
 
 }  // namespace tessera::app

@@ -22,6 +22,7 @@ const char* kUsage =
     "  noc         synthetic NoC traffic, or a BookSim2 configuration file\n"
     "  noc-trace   replay a tt-metal NoC trace and compare with its measured duration\n"
     "  sweep       run a config sweep (axes x traces) in parallel processes or under mpirun\n"
+    "  compare     two runs side by side (their --out directories or report.json files)\n"
     "\n"
     "Run 'tessera <command> --help' for a command's options.\n";
 
@@ -47,6 +48,7 @@ extern "C" int sc_main(int argc, char** argv) {
   if (command == "noc") return noc_command(argc - 1, argv + 1);
   if (command == "noc-trace") return noc_trace_command(argc - 1, argv + 1);
   if (command == "sweep") return sweep_command(argc - 1, argv + 1);
+  if (command == "compare") return compare_command(argc - 1, argv + 1);
   std::fprintf(stderr, "tessera: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;
 }

@@ -61,8 +61,8 @@ int run(int argc, char** argv) {
       ("traffic", po::value<std::string>(), "traffic pattern (default uniform)")
       ("rate", po::value<double>(), "offered load, flits per node per cycle")
       ("packet-flits", po::value<int>(), "flits per packet (default 1)")
-      ("seed", po::value<unsigned long long>(), "random seed")
-      ("cycles", po::value<unsigned long long>(), "measure exactly this many cycles after warm-up")
+      ("seed", po::value<long long>(), "random seed (0 to 2^63-1)")
+      ("cycles", po::value<long long>(), "measure exactly this many cycles after warm-up (at least 1)")
       ("sweep", "step the rate until saturation")
       ("rate-step", po::value<double>()->default_value(0.02), "rate step of --sweep")
       ("json", "print one JSON object");
@@ -88,9 +88,17 @@ int run(int argc, char** argv) {
     setup.packet_flits = vm.count("packet-flits") ? vm["packet-flits"].as<int>() : 1;
   }
   if (vm.count("rate")) setup.injection_rate = vm["rate"].as<double>();
-  if (vm.count("seed")) setup.seed = vm["seed"].as<unsigned long long>();
-  if (vm.count("cycles")) setup.fixed_cycles = vm["cycles"].as<unsigned long long>();
-  if (setup.packet_flits < 1) throw InputError("--packet-flits must be at least 1");
+  // Signed on the command line, so that -5 is refused rather than read as 2^64 - 5.
+  if (vm.count("seed")) {
+    if (vm["seed"].as<long long>() < 0) throw InputError("--seed must be a non-negative integer");
+    setup.seed = static_cast<unsigned long long>(vm["seed"].as<long long>());
+  }
+  if (vm.count("cycles")) {
+    const long long cycles = vm["cycles"].as<long long>();
+    if (cycles < 1 || cycles > 1000000000000LL) throw InputError("--cycles must be an integer in [1, 10^12]");
+    setup.fixed_cycles = static_cast<unsigned long long>(cycles);
+  }
+  if (setup.packet_flits < 1 || setup.packet_flits > 1024) throw InputError("--packet-flits must be in [1, 1024]");
   if (!(setup.injection_rate > 0) || setup.injection_rate > 1)
     throw InputError("the injection rate must be in (0, 1] flits per node per cycle");
   std::string why;
@@ -112,7 +120,7 @@ int run(int argc, char** argv) {
     return 0;
   }
   const double step = vm["rate-step"].as<double>();
-  if (!(step > 0)) throw InputError("--rate-step must be positive");
+  if (!(step > 0) || step > 1) throw InputError("--rate-step must be in (0, 1]");
   nlohmann::json points = nlohmann::json::array();
   double saturation = 0;
   if (!json) std::printf("offered,avg_packet_latency,avg_network_latency,accepted,avg_hops,unstable\n");

@@ -1,5 +1,4 @@
 // tessera run: config + trace -> mapping -> SystemC chip -> summary and report files.
-#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -7,18 +6,42 @@
 
 #include "sim/app/cli_support.h"
 #include "sim/app/commands.h"
+#include "sim/app/elaboration_capacity.h"
 #include "sim/chip/chip.h"
 #include "sim/base/errors.h"
 #include "sim/config/config_loader.h"
 #include "sim/mapper/mapper.h"
-#include "sim/report/atomic_file.h"
-#include "sim/report/energy_summary.h"
 #include "sim/report/progress_meter.h"
 #include "sim/report/report.h"
 #include "sim/report/report_files.h"
+#include "sim/report/summary_text.h"
+#include "sim/report/run_outputs.h"
 #include "sim/workload/trace_reader.h"
 
 namespace tessera::app {
+namespace {
+
+// Images per run: the batch dimension of a conv net's input; 0 for graphs without images.
+int64_t image_batch(const Graph& graph) {
+  for (const Tensor& t : graph.tensors)
+    if (t.kind == TensorKind::input && t.image) return t.shape[0];
+  return 0;
+}
+
+// Ops the mapper fused into their producer's pack, by the op that does their work.
+std::map<std::string, std::vector<std::string>> fused_ops(const Graph& graph, const Plan& plan) {
+  std::map<std::string, std::vector<std::string>> out;
+  auto fused = [&](int i) { return plan.ops[i].note.rfind("fused into the producer", 0) == 0; };
+  for (size_t i = 0; i < plan.ops.size(); ++i) {
+    if (!fused(int(i))) continue;
+    int producer = int(i);
+    while (producer >= 0 && fused(producer)) producer = graph.tensors[graph.ops[producer].inputs[0]].producer;
+    if (producer >= 0) out[plan.ops[producer].name].push_back(plan.ops[i].name);
+  }
+  return out;
+}
+
+}  // namespace
 
 int run_command(int argc, char** argv) {
   return guarded("run", [&] {
@@ -31,6 +54,7 @@ int run_command(int argc, char** argv) {
         ("out,o", po::value<std::string>(), "directory for the report files (report.json, CSVs, timeline, heatmaps, report.html)")
         ("dump-plan", po::value<std::string>(), "write the mapper's plan as JSON to this file")
         ("json", "print report.json on stdout instead of the summary")
+        ("ops", po::value<std::string>(), "the summary's op table: \"top\" (the ten that took the most time, default) or \"all\"")
         ("quiet,q", "no progress on stderr");
     po::variables_map vm;
     if (!parse_options(argc, argv, options, nullptr, vm, "usage: tessera run --config C --trace T [--set k=v]... [--out DIR]"))
@@ -41,30 +65,38 @@ int run_command(int argc, char** argv) {
     // What the run used, after "extends" and --set: report.json's "config", itself a config file.
     const Json effective_config = effective_config_json(vm["config"].as<std::string>(), overrides);
     const Graph graph = read_trace(vm["trace"].as<std::string>());
-    std::string out_dir;
-    if (vm.count("out")) {
-      out_dir = vm["out"].as<std::string>();
-      std::error_code ec;
-      std::filesystem::create_directories(out_dir, ec);
-      if (ec || !std::filesystem::is_directory(out_dir))
-        throw InputError("--out " + out_dir + ": cannot create the output directory");
+    // Every output path is checked now, before mapping and simulating, and nothing is written until the
+    // run has succeeded.
+    const RunOutputs outputs(vm.count("out") ? vm["out"].as<std::string>() : "",
+                             vm.count("dump-plan") ? vm["dump-plan"].as<std::string>() : "",
+                             {vm["config"].as<std::string>(), vm["trace"].as<std::string>()});
+
+    SummaryOptions summary_options;
+    if (vm.count("ops")) {
+      const std::string ops = vm["ops"].as<std::string>();
+      if (ops != "all" && ops != "top") throw InputError("--ops " + ops + ": expected \"top\" or \"all\"");
+      summary_options.all_ops = ops == "all";
     }
 
     const Plan plan = map_graph(config, graph);
-    if (vm.count("dump-plan")) write_file_atomically(vm["dump-plan"].as<std::string>(), plan.to_json().dump(1) + "\n");
+    summary_options.fused_into = fused_ops(graph, plan);
     quiet_systemc_banner();
     // Progress only for a person watching: stderr is a terminal and --quiet was not given.
     std::unique_ptr<ProgressMeter> meter;
     if (!vm.count("quiet") && ::isatty(STDERR_FILENO)) meter = std::make_unique<ProgressMeter>(plan);
     MeteredChip chip(config, plan, meter.get());
+    check_thread_stacks(config.chip.grid_width, config.chip.grid_height, plan.cores.size());
     if (meter) meter->start();
     const RunResult result = chip.run();
     meter.reset();
     nlohmann::json report = build_report(config, graph, plan, result);
     report["config"] = effective_config;
-    if (!out_dir.empty()) write_report_files(out_dir, config, plan, result, report);
+    if (const int64_t batch = image_batch(graph)) report["batch"] = batch;
+    if (outputs.wants_report() || outputs.wants_plan())
+      outputs.commit(outputs.wants_report() ? report_files(config, plan, result, report) : std::vector<NamedText>{},
+                     outputs.wants_plan() ? plan.to_json().dump(1) + "\n" : std::string());
     if (vm.count("json")) std::cout << report.dump(2) << "\n";
-    else std::cout << format_summary(report) << format_energy_summary(report);
+    else std::cout << format_run_summary(report, summary_options);
     return 0;
   });
 }

@@ -1,6 +1,5 @@
 #include "sim/report/report_files.h"
 
-#include "sim/report/atomic_file.h"
 #include "sim/report/csv_tables.h"
 #include "sim/report/heatmap_svg.h"
 #include "sim/report/html_report.h"
@@ -9,8 +8,8 @@
 
 namespace tessera {
 
-std::vector<std::string> write_report_files(const std::string& dir, const ArchConfig& config, const Plan& plan,
-                                            const RunResult& run, const nlohmann::json& report) {
+std::vector<std::pair<std::string, std::string>> report_files(const ArchConfig& config, const Plan& plan,
+                                                              const RunResult& run, const nlohmann::json& report) {
   const RunDigest digest = digest_run(config, plan, run);
   const std::vector<NamedSvg> heatmaps = report_heatmaps(config, report, digest);
   std::vector<std::pair<std::string, std::string>> files = {
@@ -23,12 +22,7 @@ std::vector<std::string> write_report_files(const std::string& dir, const ArchCo
   for (const NamedSvg& h : heatmaps) files.push_back({h.file, h.svg});
   // The page last: a directory holding report.html holds everything it summarises.
   files.push_back({"report.html", html_report(report, digest, heatmaps)});
-  std::vector<std::string> names;
-  for (const auto& [name, text] : files) {
-    write_file_atomically(dir + "/" + name, text);
-    names.push_back(name);
-  }
-  return names;
+  return files;
 }
 
 }  // namespace tessera

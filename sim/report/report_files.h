@@ -1,8 +1,9 @@
 #pragma once
-// Writes every file of a run's report into a directory: report.json, layers.csv, cores.csv, links.csv,
-// timeline.json, the heatmap SVGs and report.html (docs/report.md). All text is built before the first
-// file is written, and each file is written whole or not at all.
+// The files of a run's report directory: report.json, layers.csv, cores.csv, links.csv, timeline.json,
+// the heatmap SVGs and report.html (docs/report.md). All text is built before anything is written;
+// RunOutputs (run_outputs.h) writes the set and swaps it in as a whole.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -13,8 +14,8 @@
 
 namespace tessera {
 
-// Returns the names of the files written.
-std::vector<std::string> write_report_files(const std::string& dir, const ArchConfig& config, const Plan& plan,
-                                            const RunResult& run, const nlohmann::json& report);
+// File names and contents, report.html last.
+std::vector<std::pair<std::string, std::string>> report_files(const ArchConfig& config, const Plan& plan,
+                                                              const RunResult& run, const nlohmann::json& report);
 
 }  // namespace tessera

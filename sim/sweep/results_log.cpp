@@ -73,6 +73,22 @@ std::string number(const nlohmann::json& v) {
   return buf;
 }
 
+// The last field of a CSV row (the point id), unquoted: ids may hold commas and doubled quotes.
+std::string last_csv_field(const std::string& row) {
+  if (row.empty() || row.back() != '"') return row.substr(row.rfind(',') + 1);
+  // Walk back over the quoted field: a quote preceded by a quote is an escaped one.
+  size_t i = row.size() - 1;
+  std::string out;
+  while (i-- > 0) {
+    if (row[i] == '"') {
+      if (i > 0 && row[i - 1] == '"') { out += '"'; --i; continue; }
+      break;
+    }
+    out += row[i];
+  }
+  return std::string(out.rbegin(), out.rend());
+}
+
 }  // namespace
 
 ResultsLog::ResultsLog(const std::string& dir, const SweepSpec& spec) : dir_(dir) {
@@ -106,12 +122,7 @@ ResultsLog::ResultsLog(const std::string& dir, const SweepSpec& spec) : dir_(dir
   }
   // Rows for points whose JSON line made it but whose CSV row did not.
   std::set<std::string> in_csv;
-  for (size_t i = 1; i < csv_lines.size(); ++i) {
-    const size_t comma = csv_lines[i].rfind(',');
-    std::string id = csv_lines[i].substr(comma + 1);
-    if (id.size() >= 2 && id.front() == '"') id = id.substr(1, id.size() - 2);
-    in_csv.insert(id);
-  }
+  for (size_t i = 1; i < csv_lines.size(); ++i) in_csv.insert(last_csv_field(csv_lines[i]));
   for (const nlohmann::json& r : records)
     if (!in_csv.count(r["point"].get<std::string>())) append_line(csv_fd_, csv_row(r), csv_path);
 }

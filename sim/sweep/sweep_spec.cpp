@@ -6,6 +6,7 @@
 
 #include "sim/base/errors.h"
 #include "sim/config/config_loader.h"
+#include "sim/config/json_reader.h"
 #include "sim/workload/trace_reader.h"
 
 namespace tessera::sweep {
@@ -21,10 +22,12 @@ SweepSpec read_sweep_spec(const std::string& path) {
   if (!in) throw InputError(path + ": cannot read the sweep spec");
   std::stringstream text;
   text << in.rdbuf();
-  nlohmann::json j;
+  // Ordered, so that the axes (and the CSV columns) come in the spec's order, not sorted by name.
+  nlohmann::ordered_json j;
+  check_json_depth(text.str(), path);
   try {
-    j = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
+    j = nlohmann::ordered_json::parse(text.str());
+  } catch (const nlohmann::json::exception& e) {
     throw InputError(path + ": not valid JSON: " + e.what());
   }
   auto bad = [&](const std::string& where, const std::string& what) { return input_error(path, where, what); };
@@ -59,7 +62,7 @@ SweepSpec read_sweep_spec(const std::string& path) {
       if (!(v.is_number() || v.is_string() || v.is_boolean()))
         throw bad(where + "/" + std::to_string(i), "expected a number, string or boolean");
       if (!distinct.insert(v.dump()).second) throw bad(where + "/" + std::to_string(i), "value listed twice");
-      a.values.push_back(v);
+      a.values.push_back(nlohmann::json::parse(v.dump()));
     }
     s.axes.push_back(a);
   }

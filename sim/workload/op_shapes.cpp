@@ -4,10 +4,11 @@
 #include <set>
 #include <stdexcept>
 
+#include "sim/config/json_reader.h"
+#include "sim/workload/trace_reader.h"
+
 namespace tessera {
 namespace {
-
-using Json = nlohmann::json;
 
 [[noreturn]] void bad(const std::string& what) { throw std::invalid_argument(what); }
 
@@ -16,29 +17,56 @@ void allow_attrs(const Op& op, std::set<std::string> allowed) {
     if (!allowed.count(it.key())) bad("unknown attribute \"" + it.key() + "\" for " + to_string(op.type));
 }
 
-std::vector<int64_t> int_list(const Op& op, const std::string& key, size_t n, std::vector<int64_t> fallback,
-                              int64_t min_value) {
-  if (!op.attrs.contains(key)) return fallback;
-  const Json& v = op.attrs[key];
-  std::vector<int64_t> out;
-  if (v.is_number_integer()) out.assign(n, v.get<int64_t>());
-  else if (v.is_array()) for (const auto& x : v) {
-    if (!x.is_number_integer()) bad("attribute \"" + key + "\" must hold integers, got " + v.dump());
-    out.push_back(x.get<int64_t>());
-  } else bad("attribute \"" + key + "\" must be a list of integers, got " + v.dump());
-  if (out.size() != n) bad("attribute \"" + key + "\" must have " + std::to_string(n) + " values, got " + v.dump());
-  for (auto x : out) if (x < min_value) bad("attribute \"" + key + "\" must be >= " + std::to_string(min_value) + ", got " + v.dump());
+// Window attributes (kernel, stride, padding, dilation, scale): far above any real network, low enough
+// that products of two stay inside 64 bits.
+constexpr int64_t kMaxWindow = int64_t(1) << 20;
+// The most MACs one op may do (about 10^15: hours of simulated work) and a whole workload.
+constexpr int64_t kMaxOpMacs = int64_t(1) << 50;
+
+// The attribute as an integer in [lo, hi]: a float with a fraction, a string or a value out of range is
+// refused before any conversion.
+int64_t whole(const Op& op, const std::string& key, const Json& v, int64_t lo, int64_t hi) {
+  int64_t out = 0;
+  if (!whole_number_in(v, lo, hi, &out))
+    bad("attribute \"" + key + "\" must be " + integer_expectation(lo, hi) + ", got " + describe_json(v) + " for " +
+        to_string(op.type));
   return out;
 }
 
-int64_t int_attr(const Op& op, const std::string& key, std::optional<int64_t> fallback) {
+std::vector<int64_t> int_list(const Op& op, const std::string& key, size_t n, std::vector<int64_t> fallback,
+                              int64_t min_value, int64_t max_value = kMaxWindow) {
+  if (!op.attrs.contains(key)) return fallback;
+  const Json& v = op.attrs[key];
+  std::vector<int64_t> out;
+  if (v.is_number()) out.assign(n, whole(op, key, v, min_value, max_value));
+  else if (v.is_array()) for (const auto& x : v) out.push_back(whole(op, key, x, min_value, max_value));
+  else bad("attribute \"" + key + "\" must be a list of integers, got " + describe_json(v));
+  if (out.size() != n) bad("attribute \"" + key + "\" must have " + std::to_string(n) + " values, got " + describe_json(v));
+  return out;
+}
+
+int64_t int_attr(const Op& op, const std::string& key, std::optional<int64_t> fallback, int64_t lo = INT64_MIN + 1,
+                 int64_t hi = INT64_MAX) {
   if (!op.attrs.contains(key)) {
     if (!fallback) bad("attribute \"" + key + "\" is required for " + std::string(to_string(op.type)));
     return *fallback;
   }
+  return whole(op, key, op.attrs[key], lo, hi);
+}
+
+bool bool_attr(const Op& op, const std::string& key, bool fallback) {
+  if (!op.attrs.contains(key)) return fallback;
   const Json& v = op.attrs[key];
-  if (!v.is_number_integer()) bad("attribute \"" + key + "\" must be an integer, got " + v.dump());
-  return v.get<int64_t>();
+  if (!v.is_boolean()) bad("attribute \"" + key + "\" must be true or false, got " + describe_json(v));
+  return v.get<bool>();
+}
+
+// Products of shape dimensions and MACs, refused instead of wrapping.
+int64_t checked_mul(int64_t a, int64_t b, const char* what) {
+  int64_t out = 0;
+  if (__builtin_mul_overflow(a, b, &out) || out > kMaxOpMacs)
+    bad(std::string(what) + " exceeds 2^50, more than Tessera simulates");
+  return out;
 }
 
 void need_inputs(const Op& op, size_t lo, size_t hi) {
@@ -88,10 +116,12 @@ std::vector<Shape> matmul_outputs(const Graph& g, const Op& op) {
   need_inputs(op, 2, 3);
   Shape a = g.input(op, 0).shape, b = g.input(op, 1).shape;
   if (a.size() < 2 || b.size() < 2) bad("matmul operands must have rank >= 2, got " + shape_text(a) + " and " + shape_text(b));
-  bool tb = op.attrs.value("transpose_b", false);
+  bool tb = bool_attr(op, "transpose_b", false);
   int64_t m = a[a.size() - 2], k = a.back();
   int64_t kb = tb ? b.back() : b[b.size() - 2], n = tb ? b[b.size() - 2] : b.back();
   if (k != kb) bad("matmul inner dimensions differ: " + shape_text(a) + " x " + shape_text(b));
+  // A sum over nothing: the output would be defined but no engine has work to cut it into.
+  if (k == 0) bad("matmul inner dimension must be at least 1, got " + shape_text(a) + " x " + shape_text(b));
   Shape batch = broadcast(Shape(a.begin(), a.end() - 2), Shape(b.begin(), b.end() - 2));
   batch.push_back(m);
   batch.push_back(n);
@@ -109,11 +139,14 @@ std::vector<Shape> pool_outputs(const Graph& g, const Op& op) {
   if (k.empty()) bad("attribute \"kernel\" is required for " + std::string(to_string(op.type)));
   auto s = int_list(op, "stride", 2, k, 1);
   auto p = int_list(op, "padding", 2, {0, 0}, 0);
-  bool ceil_mode = op.attrs.value("ceil_mode", false);
+  bool ceil_mode = bool_attr(op, "ceil_mode", false);
   auto out = [&](int64_t in, int i) {
     int64_t span = in + 2 * p[i] - k[i];
+    if (span < 0)
+      bad("pool kernel " + shape_text(k) + " is larger than the padded input " + shape_text(x));
     return (ceil_mode ? (span + s[i] - 1) / s[i] : span / s[i]) + 1;
   };
+  if (x[1] == 0 || x[2] == 0 || x[3] == 0) bad("pool input must have channels, rows and columns, got " + shape_text(x));
   return {{x[0], x[1], out(x[2], 0), out(x[3], 1)}};
 }
 
@@ -121,7 +154,7 @@ std::vector<Shape> concat_outputs(const Graph& g, const Op& op) {
   allow_attrs(op, {"axis"});
   if (op.inputs.empty()) bad("concat needs at least one input");
   Shape out = g.input(op, 0).shape;
-  int64_t axis = normalise_axis(int_attr(op, "axis", std::nullopt), out.size());
+  int64_t axis = normalise_axis(int_attr(op, "axis", std::nullopt, -64, 64), out.size());
   for (size_t i = 1; i < op.inputs.size(); ++i) {
     const Shape& s = g.input(op, i).shape;
     if (s.size() != out.size()) bad("concat inputs differ in rank");
@@ -153,7 +186,9 @@ ConvGeometry conv_geometry(const Graph& g, const Op& op) {
   ConvGeometry c;
   c.transposed = transposed;
   c.n = x[0]; c.c = x[1]; c.h = x[2]; c.w = x[3];
-  c.groups = int_attr(op, "groups", 1);
+  if (c.c == 0 || w[0] == 0 || w[1] == 0)
+    bad("conv input and weight must have channels, got " + shape_text(x) + " and " + shape_text(w));
+  c.groups = int_attr(op, "groups", 1, 1, kMaxWindow);
   if (c.groups < 1 || c.c % c.groups != 0) bad("groups must divide the input channels " + std::to_string(c.c));
   auto k = int_list(op, "kernel", 2, {w[2], w[3]}, 1);
   if (k[0] != w[2] || k[1] != w[3]) bad("kernel " + shape_text(k) + " does not match weight " + shape_text(w));
@@ -209,6 +244,14 @@ std::vector<Shape> infer_output_shapes(const Graph& g, const Op& op) {
     case OpType::reshape: case OpType::flatten: case OpType::squeeze: case OpType::unsqueeze: {
       allow_attrs(op, {"axis", "axes", "shape"});
       need_inputs(op, 1, 2);
+      // Informational (the output tensor's shape is what counts) but still checked for type.
+      int_attr(op, "axis", 0, -64, 64);
+      for (const char* key : {"axes", "shape"})
+        if (op.attrs.contains(key)) {
+          const Json& v = op.attrs[key];
+          if (!v.is_array()) bad("attribute \"" + std::string(key) + "\" must be a list of integers, got " + describe_json(v));
+          for (const Json& x : v) whole(op, key, x, -1, kMaxTensorElements);
+        }
       const Shape& out = g.output(op).shape;
       if (elements(out) != elements(in(0)))
         bad("output " + shape_text(out) + " must hold as many elements as input " + shape_text(in(0)));
@@ -217,7 +260,7 @@ std::vector<Shape> infer_output_shapes(const Graph& g, const Op& op) {
     case OpType::transpose: {
       allow_attrs(op, {"perm"});
       need_inputs(op, 1, 1);
-      auto perm = int_list(op, "perm", in(0).size(), {}, 0);
+      auto perm = int_list(op, "perm", in(0).size(), {}, 0, 64);
       if (perm.empty()) bad("attribute \"perm\" is required for transpose");
       Shape out(perm.size());
       std::vector<bool> seen(perm.size());
@@ -232,9 +275,9 @@ std::vector<Shape> infer_output_shapes(const Graph& g, const Op& op) {
       allow_attrs(op, {"axis", "start", "end", "step"});
       need_inputs(op, 1, 1);
       Shape out = in(0);
-      int64_t axis = normalise_axis(int_attr(op, "axis", std::nullopt), out.size());
+      int64_t axis = normalise_axis(int_attr(op, "axis", std::nullopt, -64, 64), out.size());
       int64_t start = int_attr(op, "start", std::nullopt), end = int_attr(op, "end", std::nullopt);
-      int64_t step = int_attr(op, "step", 1);
+      int64_t step = int_attr(op, "step", 1, 1, INT64_MAX);
       if (start < 0) start += out[axis];
       if (end < 0) end += out[axis];
       end = std::min(end, out[axis]);
@@ -248,19 +291,26 @@ std::vector<Shape> infer_output_shapes(const Graph& g, const Op& op) {
       need_rank(in(0), 4, "upsample input");
       auto s = int_list(op, "scale", 2, {}, 1);
       if (s.empty()) bad("attribute \"scale\" is required for upsample");
-      std::string mode = op.attrs.value("mode", std::string("nearest"));
+      const Json mode_value = op.attrs.value("mode", Json("nearest"));
+      if (!mode_value.is_string()) bad("mode must be \"nearest\" or \"bilinear\", got " + describe_json(mode_value));
+      const std::string mode = mode_value.get<std::string>();
       if (mode != "nearest" && mode != "bilinear") bad("mode must be \"nearest\" or \"bilinear\", got \"" + mode + "\"");
-      return {{in(0)[0], in(0)[1], in(0)[2] * s[0], in(0)[3] * s[1]}};
+      return {{in(0)[0], in(0)[1], checked_mul(in(0)[2], s[0], "upsampled rows"), checked_mul(in(0)[3], s[1], "upsampled columns")}};
     }
     case OpType::softmax:
       allow_attrs(op, {"axis"});
       need_inputs(op, 1, 1);
-      normalise_axis(int_attr(op, "axis", -1), in(0).size());
+      normalise_axis(int_attr(op, "axis", -1, -64, 64), in(0).size());
       return {in(0)};
     case OpType::layernorm: case OpType::rmsnorm:
       allow_attrs(op, {"axis", "epsilon"});
       need_inputs(op, 1, 3);
-      normalise_axis(int_attr(op, "axis", -1), in(0).size());
+      normalise_axis(int_attr(op, "axis", -1, -64, 64), in(0).size());
+      if (op.attrs.contains("epsilon")) {
+        const Json& eps = op.attrs["epsilon"];
+        if (!eps.is_number() || !(eps.get<double>() >= 0) || eps.get<double>() > 1)
+          bad("attribute \"epsilon\" must be a number in [0, 1], got " + describe_json(eps));
+      }
       return {in(0)};
     case OpType::moe_topk: {
       allow_attrs(op, {"k"});
@@ -273,19 +323,36 @@ std::vector<Shape> infer_output_shapes(const Graph& g, const Op& op) {
     case OpType::moe_dispatch: case OpType::moe_combine: {
       allow_attrs(op, {"tokens_per_expert", "dropped_tokens"});
       const Json& counts = op.attrs.contains("tokens_per_expert") ? op.attrs["tokens_per_expert"] : Json();
-      if (!counts.is_array()) bad("attribute \"tokens_per_expert\" (a list) is required");
+      if (!counts.is_array() || counts.empty()) bad("attribute \"tokens_per_expert\" (a list) is required");
       const size_t experts = counts.size();
-      if (op.type == OpType::moe_dispatch) {
-        need_inputs(op, 2, 2);
+      // Each token goes to k experts: the experts' rows and the dropped assignments add up to tokens x k.
+      const int64_t dropped = int_attr(op, "dropped_tokens", 0, 0, kMaxTensorElements);
+      const bool dispatch = op.type == OpType::moe_dispatch;
+      need_inputs(op, dispatch ? 2 : experts + 1, dispatch ? 2 : experts + 1);
+      const Shape& picks = dispatch ? in(1) : in(experts);
+      need_rank(picks, 2, dispatch ? "expert indices" : "combine weights");
+      const int64_t assignments = checked_mul(picks[0], picks[1], "tokens x k");
+      std::vector<int64_t> n(experts);
+      int64_t total = dropped;
+      for (size_t e = 0; e < experts; ++e) {
+        n[e] = whole(op, "tokens_per_expert", counts[e], 0, assignments);
+        total += n[e];
+      }
+      if (total != assignments)
+        bad("tokens_per_expert (" + std::to_string(total - dropped) + " in all) plus dropped_tokens (" +
+            std::to_string(dropped) + ") must equal tokens x k = " + std::to_string(picks[0]) + " x " +
+            std::to_string(picks[1]) + " = " + std::to_string(assignments));
+      if (dispatch) {
         need_rank(in(0), 2, "dispatched tokens");
+        if (picks[0] != in(0)[0]) bad("expert indices " + shape_text(picks) + " must have a row per token of " + shape_text(in(0)));
         std::vector<Shape> outs;
-        for (const auto& n : counts) outs.push_back({n.get<int64_t>(), in(0)[1]});
+        for (int64_t rows : n) outs.push_back({rows, in(0)[1]});
         return outs;
       }
-      need_inputs(op, experts + 1, experts + 1);
+      need_rank(in(0), 2, "expert output");
       for (size_t e = 0; e < experts; ++e)
-        if (in(e) != Shape{counts[e].get<int64_t>(), in(0)[1]})
-          bad("expert " + std::to_string(e) + " output must be [" + counts[e].dump() + "," + std::to_string(in(0)[1]) + "]");
+        if (in(e) != Shape{n[e], in(0)[1]})
+          bad("expert " + std::to_string(e) + " output must be [" + std::to_string(n[e]) + "," + std::to_string(in(0)[1]) + "]");
       return {{in(experts)[0], in(0)[1]}};
     }
   }
@@ -296,16 +363,20 @@ int64_t op_macs(const Graph& g, const Op& op) {
   switch (op.type) {
     case OpType::conv2d: {
       ConvGeometry c = conv_geometry(g, op);
-      return c.n * c.k * c.ho * c.wo * (c.c / c.groups) * c.kh * c.kw;
+      int64_t macs = 1;
+      for (int64_t f : {c.n, c.k, c.ho, c.wo, c.c / c.groups, c.kh, c.kw}) macs = checked_mul(macs, f, "conv MACs");
+      return macs;
     }
     case OpType::conv_transpose2d: {
       ConvGeometry c = conv_geometry(g, op);
-      return c.n * c.c * c.h * c.w * (c.k / c.groups) * c.kh * c.kw;
+      int64_t macs = 1;
+      for (int64_t f : {c.n, c.c, c.h, c.w, c.k / c.groups, c.kh, c.kw}) macs = checked_mul(macs, f, "conv MACs");
+      return macs;
     }
     case OpType::matmul: {
       const Shape& a = g.input(op, 0).shape;
       const Shape& y = g.output(op).shape;
-      return elements(y) * a.back();
+      return checked_mul(elements(y), a.back(), "matmul MACs");
     }
     default: return 0;
   }

@@ -1,5 +1,6 @@
 #include "sim/workload/trace_reader.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "sim/base/errors.h"
@@ -20,9 +21,17 @@ Tensor parse_tensor(ObjectReader r) {
   if (t.name.empty()) r.fail("name", "a non-empty tensor name", r.required_value("name"));
   const Json& shape = r.required_value("shape");
   if (!shape.is_array()) r.fail("shape", "an array of non-negative integers", shape);
+  if (shape.size() > kMaxRank) r.fail("shape", "at most " + std::to_string(kMaxRank) + " dimensions", shape);
+  uint64_t elements = 1;
   for (const auto& d : shape) {
-    if (!d.is_number_integer() || d.get<int64_t>() < 0) r.fail("shape", "an array of non-negative integers", shape);
-    t.shape.push_back(d.get<int64_t>());
+    int64_t n = 0;
+    if (!d.is_number_integer() || !whole_number_in(d, 0, kMaxTensorElements, &n))
+      r.fail("shape", "an array of integers in [0, 2^32]", shape);
+    t.shape.push_back(n);
+    // Checked as it grows: each factor is at most 2^32, so the product of two never overflows 64 bits.
+    elements = elements * uint64_t(n);
+    if (elements > uint64_t(kMaxTensorElements))
+      r.fail("shape", "a tensor of at most 2^32 elements (what Tessera simulates)", shape);
   }
   const std::string kind = r.one_of("kind", {"input", "weight", "constant", "activation"}, "activation");
   t.kind = kind == "input" ? TensorKind::input : kind == "weight" ? TensorKind::weight
@@ -60,10 +69,29 @@ std::vector<int> topological_order(const Graph& g, const std::string& label) {
       for (int c : g.tensors[t].consumers)
         if (--waiting[c] == 0) order.push_back(c);
   if (order.size() != g.ops.size()) {
-    for (size_t i = 0; i < g.ops.size(); ++i)
-      if (waiting[i] > 0)
-        throw input_error(label, "/ops/" + std::to_string(i),
-                          "(" + g.ops[i].name + ") expected an acyclic graph, but this op depends on its own output");
+    // Every op left waits on another left op; walking back through the producers from any of them must
+    // come round to an op already seen, and the ops from there on are the cycle.
+    int op = 0;
+    while (waiting[op] == 0) ++op;
+    std::vector<int> path;
+    std::vector<int> position(g.ops.size(), -1);
+    while (position[op] < 0) {
+      position[op] = int(path.size());
+      path.push_back(op);
+      for (int t : g.ops[op].inputs) {
+        const int p = g.tensors[t].producer;
+        if (p >= 0 && waiting[p] > 0) { op = p; break; }
+      }
+    }
+    // In data-flow order, starting from the op that comes first in the trace.
+    std::vector<int> cycle(path.rbegin(), path.rend() - position[op]);
+    std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
+    std::string names;
+    for (int c : cycle) names += g.ops[c].name + " -> ";
+    names += g.ops[cycle.front()].name;
+    throw input_error(label, "/ops/" + std::to_string(cycle.front()),
+                      "(" + g.ops[cycle.front()].name + ") expected an acyclic graph, but this op depends on its own output: " +
+                          names);
   }
   return order;
 }
@@ -75,7 +103,8 @@ Graph parse_trace(const Json& trace, const std::string& label) {
   const std::string format = top.string("format", "");
   if (format != "tessera-trace") top.fail("format", "\"tessera-trace\"", trace.value("format", Json()));
   const Json& version = top.required_value("version");
-  if (!version.is_number_integer() || version.get<int>() != kTraceVersion)
+  int64_t version_number = 0;
+  if (!version.is_number_integer() || !whole_number_in(version, kTraceVersion, kTraceVersion, &version_number))
     top.fail("version", "trace format version " + std::to_string(kTraceVersion), version);
   Graph g;
   g.name = top.string("name", "");
@@ -139,14 +168,18 @@ Graph parse_trace(const Json& trace, const std::string& label) {
       throw input_error(label, "/tensors/" + std::to_string(i),
                         "expected activation \"" + g.tensors[i].name + "\" to be produced by an op (or declare kind \"input\", \"weight\" or \"constant\")");
   g.ops = parsed;
+  top.reject_unknown_keys();
 
   // Shapes are checked in the order the ops appear, so the first message is about the first bad op.
+  int64_t total_macs = 0;
   for (size_t i = 0; i < g.ops.size(); ++i) {
     const Op& op = g.ops[i];
     const std::string where = "/ops/" + std::to_string(i);
     std::vector<Shape> expected;
     try {
       expected = infer_output_shapes(g, op);
+      total_macs += op_macs(g, op);  // each op's count is checked; 2^13 ops of 2^50 still fit 64 bits
+      if (total_macs > (int64_t(1) << 56)) throw std::invalid_argument("the workload exceeds 2^56 MACs");
     } catch (const std::invalid_argument& e) {
       throw input_error(label, where, "(" + op.name + ") " + e.what());
     }

@@ -57,7 +57,7 @@ TEST_CASE("overrides with --set reach any key path and names the flag in errors"
   CHECK(c.noc.fidelity == noc::Fidelity::flit);
   CHECK(c.core.sram_kib == 512);
   CHECK(load_error(TESSERA_SOURCE_DIR "/configs/toy_4x4.json", {"noc.link_bytes_per_cycle=\"32B\""}) ==
-        "--set noc.link_bytes_per_cycle=\"32B\": /noc/link_bytes_per_cycle: expected a positive integer, got \"32B\"");
+        "--set noc.link_bytes_per_cycle=\"32B\": /noc/link_bytes_per_cycle: expected a positive integer (at most 4096), got \"32B\"");
   CHECK(load_error(TESSERA_SOURCE_DIR "/configs/toy_4x4.json", {"noc.linkbytes=4"}).find("/noc/linkbytes: unknown key") !=
         std::string::npos);
   CHECK(load_error(TESSERA_SOURCE_DIR "/configs/toy_4x4.json", {"noc"}).find("expected key.path=value") !=
@@ -73,7 +73,7 @@ TEST_CASE("config errors name file, JSON path and expectation", "[config]") {
   }
   SECTION("wrong type") {
     const std::string path = toy_with("\"noc\": {\"link_bytes_per_cycle\": \"32B\"}");
-    CHECK(load_error(path) == path + ": /noc/link_bytes_per_cycle: expected a positive integer, got \"32B\"");
+    CHECK(load_error(path) == path + ": /noc/link_bytes_per_cycle: expected a positive integer (at most 4096), got \"32B\"");
   }
   SECTION("unknown key") {
     const std::string path = toy_with("\"core\": {\"sram_kb\": 1024}");
@@ -123,7 +123,7 @@ TEST_CASE("the CLI exits 2 on a bad config and writes nothing", "[config][cli]")
   const std::string out = fresh_temp_dir("out") + "/report";
   auto r = tessera::test::run_tessera("run --config " + path + " --trace traces/gemm_1024.json --out " + out);
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "tessera run: " + path + ": /noc/link_bytes_per_cycle: expected a positive integer, got \"32B\"\n");
+  CHECK(r.err == "tessera run: " + path + ": /noc/link_bytes_per_cycle: expected a positive integer (at most 4096), got \"32B\"\n");
   CHECK(r.out.empty());
   CHECK_FALSE(std::filesystem::exists(out));
 

@@ -69,7 +69,7 @@ TEST_CASE("trace errors name the op and what was expected", "[trace]") {
       "tensors": [{"name": "a", "shape": [4]}, {"name": "b", "shape": [4]}],
       "ops": [{"name": "p", "type": "relu", "inputs": ["b"], "outputs": ["a"]},
               {"name": "q", "type": "relu", "inputs": ["a"], "outputs": ["b"]}]})");
-    CHECK(parse_error(cyclic) == "t.json: /ops/0: (p) expected an acyclic graph, but this op depends on its own output");
+    CHECK(parse_error(cyclic) == "t.json: /ops/0: (p) expected an acyclic graph, but this op depends on its own output: p -> q -> p");
   }
   SECTION("tensor produced twice") {
     t["ops"][1]["outputs"][0] = "y";
