@@ -29,8 +29,9 @@ class GoldenRuns(unittest.TestCase):
                 rows = golden.diff(g, golden.run_case(binary, command))
                 if rows:
                     report.append(golden.format_rows(case, rows))
-                self.assertEqual(rows, [], "\n" + golden.format_rows(case, rows) +
-                                 "\nIntended? /usr/bin/python3 scripts/bless_golden.py --case " + case)
+                if rows:
+                    self.fail("\n" + golden.format_rows(case, rows) +
+                              "\nIntended? /usr/bin/python3 scripts/bless_golden.py --case " + case)
         if report:
             print("\n\n".join(report), file=sys.stderr)
 
