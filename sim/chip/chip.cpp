@@ -48,7 +48,7 @@ Chip::Chip(const ArchConfig& config, const Plan& plan)
                                                    config.packet_manager, config.core.sram_read_bytes_per_cycle,
                                                    uint64_t(config.noc.max_packet_bytes)));
   }
-  invariants_ = std::make_unique<RunInvariants>("invariants", plan, *this, compute_);
+  invariants_ = std::make_unique<RunInvariants>(plan, *this, compute_);
 }
 
 void Chip::record(const Activity& a) {

@@ -1,4 +1,3 @@
-#define SC_INCLUDE_DYNAMIC_PROCESSES
 #include "sim/chip/run_invariants.h"
 
 #include <algorithm>
@@ -6,9 +5,9 @@
 
 namespace tessera {
 
-RunInvariants::RunInvariants(sc_core::sc_module_name name, const Plan& plan, ChipServices& chip,
+RunInvariants::RunInvariants(const Plan& plan, ChipServices& chip,
                              const std::vector<std::unique_ptr<ComputePipeline>>& compute)
-    : sc_module(name), plan_(plan), chip_(chip), compute_(compute), cores_(plan.cores.size()) {
+    : plan_(plan), chip_(chip), compute_(compute), cores_(plan.cores.size()) {
   // Bytes each buffer stores per tile: what the commands that fill it move (DMA payloads as sent, after
   // compression and without all-zero tiles; packed output tiles whole; staging tokens nothing).
   std::vector<std::vector<std::pair<double, double>>> fill(plan.cores.size());  // (bytes, tiles)
@@ -68,17 +67,7 @@ RunInvariants::RunInvariants(sc_core::sc_module_name name, const Plan& plan, Chi
     cores_[c].by_blocks = std::move(rel);
     for (size_t b = 0; b < p.buffers.size(); ++b)
       chip.buffer(int(c), int(b)).attach(&cores_[c].meter, fill[c][b].second > 0 ? fill[c][b].first / fill[c][b].second : 0.0);
-    if (!p.buffers.empty())
-      sc_core::sc_spawn([this, c] { watch(int(c)); }, sc_core::sc_gen_unique_name("watch"));
-  }
-}
-
-void RunInvariants::watch(int core) {
-  // Every finished block pushes or pops a buffer of its core, which notifies the core's shared event.
-  sc_core::sc_event& changed = chip_.buffer(core, kProgressBuffer).changed();
-  for (;;) {
-    release_done(core);
-    wait(changed);
+    cores_[c].meter.before_add = [this, c] { release_done(int(c)); };
   }
 }
 

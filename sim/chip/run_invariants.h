@@ -8,8 +8,6 @@
 #include <queue>
 #include <vector>
 
-#include <systemc>
-
 #include "core/compute_pipeline.h"
 #include "sim/program/chip_services.h"
 #include "sim/program/plan.h"
@@ -21,13 +19,14 @@ struct ChipMeasurements {
   std::vector<uint64_t> op_output_tiles;   // per op: tiles its compute blocks pushed into its output buffers
 };
 
-class RunInvariants : public sc_core::sc_module {
+// Pure observer: it adds no process and no event, so a run takes the same course with or without it.
+class RunInvariants {
  public:
-  SC_HAS_PROCESS(RunInvariants);
   // Attaches a residency meter to every buffer of every core; `compute` are the cores' pipelines, whose
-  // finished blocks tell when a buffer's last reader is done.
-  RunInvariants(sc_core::sc_module_name name, const Plan& plan, ChipServices& chip,
-                const std::vector<std::unique_ptr<ComputePipeline>>& compute);
+  // finished blocks tell when a buffer's last reader is done (looked at before each byte is added).
+  RunInvariants(const Plan& plan, ChipServices& chip, const std::vector<std::unique_ptr<ComputePipeline>>& compute);
+  RunInvariants(const RunInvariants&) = delete;
+  RunInvariants& operator=(const RunInvariants&) = delete;
 
   // The writer DMA of `core` has finished one more send (the Chip forwards its activity records).
   void on_send_done(int core);
@@ -50,7 +49,6 @@ class RunInvariants : public sc_core::sc_module {
     ResidencyMeter meter;
   };
 
-  void watch(int core);
   void release_done(int core);
 
   const Plan& plan_;

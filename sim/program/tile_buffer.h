@@ -6,6 +6,7 @@
 // the chip measures how much SRAM the run really occupied, independently of what the mapper planned.
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,10 +14,14 @@
 
 namespace tessera {
 
-// Bytes one core's buffers hold right now, and the most they held at once.
+// Bytes one core's buffers hold right now, and the most they held at once. `before_add` runs before
+// bytes are added (the chip frees there what is due), so that nothing is counted as held beside data
+// already dead; the meter itself never touches the simulation.
 class ResidencyMeter {
  public:
+  std::function<void()> before_add;
   void add(double bytes) {
+    if (before_add) before_add();
     now_ += bytes;
     peak_ = std::max(peak_, now_);
   }
