@@ -132,7 +132,7 @@ TEST_CASE("a weight larger than SRAM streams: the chip never holds more than its
 
 // The invariant on every preset for every shipped workload (YOLOv6 generated at 320 to keep runs short).
 #define SRAM_WITHIN_CAPACITY(preset, trace_name, trace_expr, tags)                                         \
-  TEST_CASE("SRAM held at the chip within capacity: " trace_name " on " preset, "[chip][sram][presets]" tags) { \
+  TEST_CASE("SRAM peak within capacity (measured at the chip): " trace_name " on " preset, "[chip][sram][presets]" tags) { \
     check_within_capacity(run_measured("configs/" preset ".json", trace_expr));                            \
   }
 
