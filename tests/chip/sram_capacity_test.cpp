@@ -137,12 +137,13 @@ TEST_CASE("a weight larger than SRAM streams: the chip never holds more than its
   }
 
 // Known overflows, tagged [!shouldfail] so that the suite stays green while they last and fails the day one
-// is fixed (then drop the tag). Measured: core peaks of 1.67-1.90 MB on toy_4x4's 1.46 MB, 1.78 MB on
-// blackhole's 1.46 MB and 1.13 MB on grayskull's 1.0 MB. Cause, traced on yolov6s_320/toy_4x4 core 5: a reader's prefetch gate counts ops
-// finished on its own core, while the mapper holds a prefetch for one global op step; where the ops between
-// do not run on that core (fused or placed elsewhere) the weights of two or three later convs land at
-// once. On the MoE blocks, expert activations arrive from cores that are ahead while the consumer still
-// runs an earlier op; the mapper counts them from the producer's step.
+// is fixed (then drop the tag). Measured core peaks: mixtral_moe_128 1.90 MB on toy_4x4, 1.78 MB on
+// blackhole_p150 and p100 (1.46 MB SRAM), 1.12 MB on grayskull_e150 (1.0 MB); on toy_4x4 yolov6s_320 1.67 MB,
+// yolov6_tiny_320 1.79 MB, v3_s 1.57 MB, v3_l 1.58 MB. Traced on yolov6s_320/toy_4x4 core 5: a reader's
+// prefetch gate counts ops finished on its own core, while the mapper holds a prefetch for one global op
+// step; where the ops between do not run on that core the weights of two or three later convs land at
+// once. On mixtral_moe_128/blackhole_p150 core 6, an expert's resident 1 MiB weight sits beside the next
+// experts' prefetched weights and inputs.
 #define KNOWN_OVERFLOW "[!shouldfail]"
 
 SRAM_WITHIN_CAPACITY("wormhole_n150", "gemm_1024", "traces/gemm_1024.json", "")
@@ -187,7 +188,7 @@ SRAM_WITHIN_CAPACITY("grayskull_e150", "yolov6_v3_l_320", generated_yolov6_320("
 SRAM_WITHIN_CAPACITY("toy_4x4", "yolov6_v3_l_320", generated_yolov6_320("l", "3.0"), KNOWN_OVERFLOW)
 SRAM_WITHIN_CAPACITY("blackhole_p100", "gemm_1024", "traces/gemm_1024.json", "")
 SRAM_WITHIN_CAPACITY("blackhole_p100", "switch_moe_64", "traces/switch_moe_64.json", "")
-SRAM_WITHIN_CAPACITY("blackhole_p100", "mixtral_moe_128", "traces/mixtral_moe_128.json", "")
+SRAM_WITHIN_CAPACITY("blackhole_p100", "mixtral_moe_128", "traces/mixtral_moe_128.json", KNOWN_OVERFLOW)
 SRAM_WITHIN_CAPACITY("blackhole_p100", "yolov6n_320", generated_yolov6_320("n"), "")
 SRAM_WITHIN_CAPACITY("blackhole_p100", "yolov6s_320", generated_yolov6_320("s"), "")
 SRAM_WITHIN_CAPACITY("blackhole_p100", "yolov6_tiny_320", generated_yolov6_320("tiny"), "")
