@@ -48,6 +48,12 @@ Chip::Chip(const ArchConfig& config, const Plan& plan)
                                                    config.packet_manager, config.core.sram_read_bytes_per_cycle,
                                                    uint64_t(config.noc.max_packet_bytes)));
   }
+  invariants_ = std::make_unique<RunInvariants>(plan, *this, compute_);
+}
+
+void Chip::record(const Activity& a) {
+  activities_.push_back(a);
+  if (a.engine == Engine::writer) invariants_->on_send_done(a.unit);  // the writer records once per finished send
 }
 
 Chip::~Chip() = default;
@@ -125,6 +131,7 @@ RunResult Chip::run() {
   noc_->model().report_stats(r.stats, "noc.");
   dram_.report_stats(r.stats);
   record_engine_load(activities_, plan_, config_.dram.positions.size(), r.stats);
+  r.measured = invariants_->measurements();
   r.activities = std::move(activities_);
   return r;
 }

@@ -15,6 +15,7 @@
 #include "sim/program/chip_services.h"
 #include "sim/chip/dram_channels.h"
 #include "sim/chip/landing_queue.h"
+#include "sim/chip/run_invariants.h"
 #include "sim/config/arch_config.h"
 #include "sim/program/plan.h"
 #include "sim/base/stats_registry.h"
@@ -25,6 +26,7 @@ struct RunResult {
   uint64_t total_cycles = 0;
   std::vector<Activity> activities;   // every busy span, in the order engines finished them
   StatsRegistry stats;                // every component's counters and per-window series (docs/report.md)
+  ChipMeasurements measured;          // SRAM residency and tiles produced, measured at the chip (tests)
 };
 
 class Chip : public ChipServices {
@@ -46,7 +48,7 @@ class Chip : public ChipServices {
   uint64_t dram_write(int channel, uint64_t bytes, int op) override;
   uint64_t now_cycle() const override;
   sc_core::sc_time cycles(uint64_t n) const override { return period_ * static_cast<double>(n); }
-  void record(const Activity& a) override { activities_.push_back(a); }
+  void record(const Activity& a) override;
 
  private:
   void check_finished() const;
@@ -64,6 +66,7 @@ class Chip : public ChipServices {
   std::unique_ptr<LandingQueue> landings_;
   std::vector<std::unique_ptr<DmaReader>> readers_;
   std::vector<std::unique_ptr<DmaWriter>> writers_;
+  std::unique_ptr<RunInvariants> invariants_;
   std::vector<Activity> activities_;
   uint64_t next_message_id_ = 1;
 };

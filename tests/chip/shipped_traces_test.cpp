@@ -1,11 +1,15 @@
-// Every shipped workload runs end to end on every preset: exit 0, a report with one row per op and a
-// positive cycle count.
+// Every shipped workload runs end to end on every preset: exit 0, a report with one row per op, and a
+// cycle count no better than two closed-form bounds: the compute bound (the MACs the cores execute over
+// cores x peak MACs per cycle, one 32x32x32 tile per LoFi matmul_cycles_per_tile) and the DRAM bound
+// (the bytes the channels moved over channels x bytes per cycle). The exact figures of small runs are
+// pinned by the golden suite (tests/golden/).
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <set>
 #include <string>
 
+#include "sim/config/config_loader.h"
 #include "tests/chip/chip_run.h"
 #include "tests/support/cli.h"
 
@@ -16,9 +20,22 @@ namespace {
 void check_runs(const std::string& preset, const std::string& trace) {
   const auto trace_json = nlohmann::json::parse(read_text(TESSERA_SOURCE_DIR "/" + trace));
   const auto r = run_report("configs/" + preset + ".json", trace);
-  CHECK(r["total_cycles"].get<uint64_t>() > 0);
+  const double cycles = r["total_cycles"].get<double>();
+  CHECK(cycles > 0);
   CHECK(r["ops"].size() == trace_json["ops"].size());
-  CHECK(r["compute_cores"].get<int>() > 0);
+  const int cores = r["compute_cores"].get<int>();
+  REQUIRE(cores > 0);
+  const tessera::ArchConfig config = tessera::load_arch_config(TESSERA_SOURCE_DIR "/configs/" + preset + ".json");
+  const double peak_macs_per_cycle = 32.0 * 32 * 32 / config.core.matmul_cycles_per_tile[0];
+  double executed = 0;
+  for (const auto& op : r["ops"]) executed += op["executed_macs"].get<double>();
+  INFO("executed MACs " << executed << " on " << cores << " cores at " << peak_macs_per_cycle << " MACs/cycle");
+  CHECK(cycles >= executed / (cores * peak_macs_per_cycle));
+  const double dram_bytes = dram_total(r, "bytes_read") + dram_total(r, "bytes_written");
+  const double channels = double(config.dram.positions.size());
+  INFO("DRAM bytes " << dram_bytes << " on " << channels << " channels at " << config.dram_bytes_per_cycle() << " B/cycle");
+  CHECK(dram_bytes > 0);
+  CHECK(cycles >= dram_bytes / (channels * config.dram_bytes_per_cycle()));
 }
 
 }  // namespace

@@ -1,15 +1,16 @@
-// Invariants of the mapper's plans, checked on the Plan itself (no simulation): every output element is
-// computed exactly once, im2col and direct execute exactly the graph's MACs, SRAM is never over capacity,
-// and the conv algorithm choice follows the cost model.
+// Invariants of the mapper's plans: MACs as derived here from the trace's shapes (and, summed, as the
+// trace generator counted them), every output tile produced exactly once as counted at the chip (tiles the
+// compute blocks pushed into each op's output buffers, sim/chip/run_invariants.*) against the output's
+// tile count derived here from its shape, and the conv algorithm choice following the cost model.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
 
 #include <nlohmann/json.hpp>
 
+#include "sim/chip/chip.h"
 #include "sim/config/config_loader.h"
 #include "sim/mapper/mapper.h"
-#include "sim/workload/op_shapes.h"
 #include "sim/workload/trace_reader.h"
 #include "tests/support/cli.h"
 
@@ -19,13 +20,48 @@ namespace {
 
 const char* kPresets[] = {"grayskull_e150", "wormhole_n150", "blackhole_p150", "toy_4x4"};
 
+int64_t elements(const std::vector<int64_t>& shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  return n;
+}
+
+// MACs from the shapes alone: a conv does, per output element, one MAC per weight of its output channel
+// (weight [K, C/groups, kh, kw]); a transposed conv, per input element, one per weight of its input
+// channel (weight [C, K/groups, kh, kw]); a matmul, per output element, one per inner index.
+int64_t macs_from_shapes(const Graph& g, const Op& op) {
+  const auto& w = op.inputs.size() > 1 ? g.tensors[op.inputs[1]].shape : std::vector<int64_t>{};
+  switch (op.type) {
+    case OpType::conv2d: return elements(g.output(op).shape) * (elements(w) / w[0]);
+    case OpType::conv_transpose2d: return elements(g.input(op, 0).shape) * (elements(w) / w[0]);
+    case OpType::matmul: return elements(g.output(op).shape) * g.input(op, 0).shape.back();
+    default: return 0;
+  }
+}
+
+// Tiles of a tensor as the cores hold it: conv activations [N, C, H, W] channels-last (N*H*W rows of C),
+// anything else the last dimension as columns; rows and columns each rounded up to 32.
+uint64_t tiles_from_shape(const Tensor& t) {
+  const auto& s = t.shape;
+  int64_t rows = 1, cols = 1;
+  if (t.image) {
+    rows = s[0] * s[2] * s[3];
+    cols = s[1];
+  } else if (!s.empty()) {
+    cols = s.back();
+    rows = elements(s) / std::max<int64_t>(cols, 1);
+  }
+  if (rows == 0 || cols == 0) return 0;
+  return uint64_t((rows + 31) / 32) * uint64_t((cols + 31) / 32);
+}
+
 void check_plan(const ArchConfig& config, const Graph& graph, const Plan& plan, bool exact_macs) {
   REQUIRE(plan.ops.size() == graph.ops.size());
   for (size_t i = 0; i < plan.ops.size(); ++i) {
     const OpPlan& o = plan.ops[i];
     INFO(o.name);
-    // MACs from the shapes, independently of the mapper.
-    CHECK(o.macs == op_macs(graph, graph.ops[i]));
+    // MACs from the shapes, independently of the mapper and of op_shapes.cpp.
+    CHECK(o.macs == macs_from_shapes(graph, graph.ops[i]));
     if (exact_macs) CHECK(o.executed_macs == o.macs);
     // Ops that run on cores cover their output exactly once (the pieces are disjoint by construction,
     // so equal totals mean no element is missed or done twice).
@@ -41,6 +77,16 @@ void check_plan(const ArchConfig& config, const Graph& graph, const Plan& plan, 
 }
 
 }  // namespace
+
+// The trace generator counted the network's MACs with its own code (tracelib.py); the sum of the per-op
+// shape-derived MACs must agree with it.
+TEST_CASE("YOLOv6-n's MACs from the shapes add up to the generator's count", "[mapper]") {
+  const std::string text = tessera::test::read_text(TESSERA_SOURCE_DIR "/traces/yolov6n_640.json");
+  const Graph graph = read_trace(TESSERA_SOURCE_DIR "/traces/yolov6n_640.json");
+  int64_t total = 0;
+  for (const Op& op : graph.ops) total += macs_from_shapes(graph, op);
+  CHECK(total == nlohmann::json::parse(text)["metadata"]["macs"].get<int64_t>());
+}
 
 TEST_CASE("plans for YOLOv6-n cover every output once, with the graph's MACs, within SRAM", "[mapper]") {
   const Graph graph = read_trace(TESSERA_SOURCE_DIR "/traces/yolov6n_640.json");
@@ -67,6 +113,46 @@ TEST_CASE("plans for the MoE blocks stay within SRAM and skip experts without to
         if (graph.output(graph.ops[i]).elements() == 0) CHECK(plan.ops[i].cores == 0);
     }
   }
+}
+
+namespace {
+
+// Runs the plan on the chip and compares, per op that runs on cores, the tiles its compute blocks pushed
+// into its output buffers (counted by the chip) with the tiles of its output (derived from the shape).
+// Pieces split tensors on tile boundaries, so each tile is produced by exactly one block.
+void check_tiles_produced_once(const std::string& preset, const std::string& trace) {
+  const ArchConfig config = load_arch_config(std::string(TESSERA_SOURCE_DIR "/configs/") + preset + ".json");
+  const Graph graph = read_trace(trace);
+  const Plan plan = map_graph(config, graph);
+  Chip chip(config, plan);
+  const RunResult r = chip.run();
+  REQUIRE(r.measured.op_output_tiles.size() == graph.ops.size());
+  int checked = 0;
+  for (size_t i = 0; i < graph.ops.size(); ++i) {
+    if (plan.ops[i].cores == 0) continue;  // fused into its producer, or an expert without tokens
+    INFO(graph.ops[i].name);
+    CHECK(r.measured.op_output_tiles[i] == tiles_from_shape(graph.output(graph.ops[i])));
+    ++checked;
+  }
+  CHECK(checked > 0);
+}
+
+}  // namespace
+
+// Known failure, tagged [!shouldfail] (drop the tag when it passes): on four early convs the last block of a
+// core's share claims a whole block of tiles past the share's end. backbone.stem.conv, 160x160x16 = 800
+// tiles on 16 cores (50 each), runs 7 blocks of 8 tiles per core and pushes 896; ERBlock_2.0.conv,
+// ERBlock_2.1.conv1.conv and ERBlock_2.1.block.0.conv push 208 of 200. The extra tiles are packed and sent.
+TEST_CASE("the chip produces every output tile of YOLOv6-n 320 exactly once on toy_4x4", "[mapper][chip][!shouldfail]") {
+  check_tiles_produced_once("toy_4x4", TESSERA_SOURCE_DIR "/tests/data/golden/yolov6n_320.json");
+}
+
+TEST_CASE("the chip produces every output tile of the Switch MoE block exactly once on toy_4x4", "[mapper][chip]") {
+  check_tiles_produced_once("toy_4x4", TESSERA_SOURCE_DIR "/traces/switch_moe_64.json");
+}
+
+TEST_CASE("the chip produces every output tile of gemm_1024 exactly once on wormhole_n150", "[mapper][chip]") {
+  check_tiles_produced_once("wormhole_n150", TESSERA_SOURCE_DIR "/traces/gemm_1024.json");
 }
 
 namespace {

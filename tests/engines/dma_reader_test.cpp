@@ -1,0 +1,136 @@
+// DmaReader on its own, in a FakeChip: DRAM latency L = 100 cycles, 24 bytes per cycle, NoC hop H = 7
+// cycles. A read of N bytes issued at t lands (its tiles pushed) at t + L + ceil(N/24) + H: DRAM produces
+// it packet by packet and the NoC carries each packet once produced. Reads on one channel serialise on
+// the channel, the outstanding limit delays issue, waits and room gate it.
+#include <catch2/catch.hpp>
+
+#include "packet_manager/dma_reader.h"
+#include "tests/engines/fake_chip.h"
+
+using namespace tessera;
+using namespace tessera::test;
+
+namespace {
+
+constexpr uint64_t kHop = 7;
+
+CoreProgram program_with(std::vector<BufferSpec> buffers, std::vector<DramReadCmd> reads) {
+  CoreProgram p;
+  p.buffers = std::move(buffers);
+  p.reader = std::move(reads);
+  return p;
+}
+
+DramReadCmd read_cmd(uint64_t bytes, uint64_t tiles, std::vector<int> cores, std::vector<int> buffers, int channel = 0) {
+  DramReadCmd r;
+  r.op = 0;
+  r.channel = channel;
+  r.bytes = bytes;
+  r.tiles = tiles;
+  r.dst_cores = std::move(cores);
+  r.dst_buffers = std::move(buffers);
+  return r;
+}
+
+const BufferSpec kProgress{"progress", -1, 0, 0};
+BufferSpec in(const std::string& name, uint64_t capacity = 0) { return {name, 0, capacity, 2048}; }
+
+}  // namespace
+
+TEST_CASE("one DRAM read lands at latency + ceil(N / bandwidth) + the NoC hop", "[engines][dma_reader]") {
+  const CoreProgram p = program_with({kProgress, in("a")}, {read_cmd(1000, 1, {0}, {1})});
+  FakeChip chip(engine_test_config(), {p.buffers}, kHop);
+  DmaReader reader("reader", 0, p, chip, 8192);
+  sc_core::sc_start();
+  CHECK(reader.reads_done() == 1);
+  CHECK(chip.cycle_reached(0, 1, 1) == 100 + 42 + kHop);
+  REQUIRE(chip.activities.size() == 1);
+  CHECK(chip.activities[0].start == 0);
+  CHECK(chip.activities[0].end == 100 + 42 + kHop);
+}
+
+TEST_CASE("a read larger than a packet pipelines: the last packet lands at L + ceil(N / B) + H", "[engines][dma_reader]") {
+  // Two packets of 480 bytes: DRAM produces them at 120 and 140; each crosses the NoC in 7.
+  const CoreProgram p = program_with({kProgress, in("a")}, {read_cmd(960, 2, {0}, {1})});
+  FakeChip chip(engine_test_config(), {p.buffers}, kHop);
+  DmaReader reader("reader", 0, p, chip, 480);
+  sc_core::sc_start();
+  CHECK(chip.sent.size() == 2);
+  CHECK(chip.sent[0].cycle == 120);
+  CHECK(chip.sent[1].cycle == 140);
+  CHECK(chip.cycle_reached(0, 1, 2) == 100 + 40 + kHop);
+}
+
+TEST_CASE("two reads on one channel serialise on the channel, not on the latency", "[engines][dma_reader]") {
+  const CoreProgram p = program_with({kProgress, in("a"), in("b")},
+                                     {read_cmd(1000, 1, {0}, {1}), read_cmd(1000, 1, {0}, {2})});
+  FakeChip chip(engine_test_config(), {p.buffers}, kHop);
+  DmaReader reader("reader", 0, p, chip, 8192);
+  sc_core::sc_start();
+  CHECK(chip.cycle_reached(0, 1, 1) == 100 + 42 + kHop);
+  CHECK(chip.cycle_reached(0, 2, 1) == 100 + 42 + 42 + kHop);
+}
+
+TEST_CASE("two reads on two channels overlap", "[engines][dma_reader]") {
+  const CoreProgram p = program_with({kProgress, in("a"), in("b")},
+                                     {read_cmd(1000, 1, {0}, {1}, 0), read_cmd(1000, 1, {0}, {2}, 1)});
+  FakeChip chip(engine_test_config(), {p.buffers}, kHop);
+  DmaReader reader("reader", 0, p, chip, 8192);
+  sc_core::sc_start();
+  CHECK(chip.cycle_reached(0, 1, 1) == 100 + 42 + kHop);
+  CHECK(chip.cycle_reached(0, 2, 1) == 100 + 42 + kHop);
+}
+
+TEST_CASE("the outstanding limit holds: with one read in flight the second issues when the first lands",
+          "[engines][dma_reader]") {
+  const CoreProgram p = program_with({kProgress, in("a"), in("b")},
+                                     {read_cmd(1000, 1, {0}, {1}), read_cmd(1000, 1, {0}, {2})});
+  FakeChip chip(engine_test_config(), {p.buffers}, kHop);
+  DmaReader reader("reader", 0, p, chip, 8192, /*max_outstanding=*/1);
+  sc_core::sc_start();
+  const uint64_t first = 100 + 42 + kHop;
+  CHECK(chip.cycle_reached(0, 1, 1) == first);
+  CHECK(chip.cycle_reached(0, 2, 1) == first + 100 + 42 + kHop);
+}
+
+TEST_CASE("a read waits for its local level before it touches DRAM", "[engines][dma_reader]") {
+  DramReadCmd r = read_cmd(1000, 1, {0}, {1});
+  r.waits = {{kProgressBuffer, 1}};
+  const CoreProgram p = program_with({kProgress, in("a")}, {r});
+  FakeChip chip(engine_test_config(), {p.buffers}, kHop);
+  DmaReader reader("reader", 0, p, chip, 8192);
+  Script op_done("op_done", [&] {
+    wait_cycles(50);
+    chip.buffer(0, kProgressBuffer).push(1);
+  });
+  sc_core::sc_start();
+  CHECK(chip.cycle_reached(0, 1, 1) == 50 + 100 + 42 + kHop);
+}
+
+TEST_CASE("a streamed read waits for room in its bounded buffer", "[engines][dma_reader]") {
+  DramReadCmd r = read_cmd(1000, 2, {0}, {1});
+  r.reserve = true;
+  r.waits = {{1, 2}};  // after the consumer filled it (so that the order of processes at cycle 0 is moot)
+  const CoreProgram p = program_with({kProgress, in("stream", 2)}, {r});
+  FakeChip chip(engine_test_config(), {p.buffers}, kHop);
+  DmaReader reader("reader", 0, p, chip, 8192);
+  Script consumer("consumer", [&] {
+    wait_cycles(5);
+    chip.buffer(0, 1).push(2);  // full
+    wait_cycles(25);
+    chip.buffer(0, 1).pop(2);
+  });
+  sc_core::sc_start();
+  CHECK(chip.cycle_reached(0, 1, 4) == 30 + 100 + 42 + kHop);
+}
+
+TEST_CASE("a multicast read is read from DRAM once and lands on every destination together", "[engines][dma_reader]") {
+  const CoreProgram p = program_with({kProgress, in("a")}, {read_cmd(1000, 1, {0, 1}, {1, 1})});
+  FakeChip chip(engine_test_config(), {p.buffers, p.buffers}, kHop);
+  DmaReader reader("reader", 0, p, chip, 8192);
+  sc_core::sc_start();
+  CHECK(chip.dram.bytes_read(0) == 1000);
+  CHECK(chip.sent.size() == 1);
+  CHECK(chip.cycle_reached(0, 1, 1) == 100 + 42 + kHop);
+  CHECK(chip.cycle_reached(1, 1, 1) == 100 + 42 + kHop);
+}
