@@ -12,13 +12,15 @@ uint64_t writer_read_cycles(const SendCmd& cmd, const PacketManagerConfig& confi
 }
 
 DmaWriter::DmaWriter(sc_core::sc_module_name name, int core, const CoreProgram& program, ChipServices& chip,
-                     const PacketManagerConfig& config, uint64_t sram_read_bytes_per_cycle, uint64_t packet_bytes)
+                     const PacketManagerConfig& config, uint64_t sram_read_bytes_per_cycle, uint64_t packet_bytes,
+                     uint64_t link_bytes_per_cycle)
     : sc_module(name),
       core_(core),
       program_(program),
       chip_(chip),
       config_(config),
       sram_read_bytes_per_cycle_(sram_read_bytes_per_cycle),
+      link_bytes_per_cycle_(std::max<uint64_t>(link_bytes_per_cycle, 1)),
       compressor_(core, config, chip),
       packet_bytes_(std::max<uint64_t>(packet_bytes, 1)),
       packets_left_(program.writer.size(), 0),
@@ -53,6 +55,15 @@ void DmaWriter::run() {
     TileBuffer& source = chip_.buffer(core_, cmd.source.buffer);
     while (!source.reached(cmd.source.tiles)) wait(source.changed());
     const uint64_t start = chip_.now_cycle();
+    // The read out of SRAM, the compressor and the NoC stream together: the send holds the engine until
+    // the slower of the read and the compression is done, and its last byte cannot leave before then.
+    uint64_t busy = writer_read_cycles(cmd, config_, sram_read_bytes_per_cycle_);
+    if (cmd.compressed) busy = std::max(busy, compressor_.compress(cmd.op, cmd.raw_bytes, start) - start);
+    // Packets enter the NoC as their bytes are ready: when the engine is slower than a link, the payload
+    // starts late enough for its tail to follow the engine's last byte.
+    const uint64_t carried = ceil_div(cmd.bytes, link_bytes_per_cycle_);
+    const uint64_t lead = busy > carried ? busy - carried : 0;
+    if (lead) wait(chip_.cycles(lead));
     if (cmd.to_dram) {
       // Packet by packet, so that the channel writes one packet while the NoC carries the next.
       const size_t index = size_t(&cmd - program_.writer.data());
@@ -73,11 +84,7 @@ void DmaWriter::run() {
         for (size_t i = 0; i < c->dst_cores.size(); ++i) chip_.buffer(c->dst_cores[i], c->dst_buffers[i]).push(c->tiles);
       });
     }
-    // The read out of SRAM, the compressor and the NoC stream together: the send holds the engine until
-    // the slower of the read and the compression is done.
-    uint64_t busy = writer_read_cycles(cmd, config_, sram_read_bytes_per_cycle_);
-    if (cmd.compressed) busy = std::max(busy, compressor_.compress(cmd.op, cmd.raw_bytes, start) - start);
-    wait(chip_.cycles(busy));
+    wait(chip_.cycles(busy - lead));
     chip_.record({core_, Engine::writer, cmd.op, start, start + busy});
     ++done_;
   }

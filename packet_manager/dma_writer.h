@@ -18,7 +18,8 @@ class DmaWriter : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(DmaWriter);
   DmaWriter(sc_core::sc_module_name name, int core, const CoreProgram& program, ChipServices& chip,
-            const PacketManagerConfig& config, uint64_t sram_read_bytes_per_cycle, uint64_t packet_bytes);
+            const PacketManagerConfig& config, uint64_t sram_read_bytes_per_cycle, uint64_t packet_bytes,
+            uint64_t link_bytes_per_cycle);
 
   size_t sends_done() const { return done_; }
 
@@ -33,6 +34,7 @@ class DmaWriter : public sc_core::sc_module {
   ChipServices& chip_;
   PacketManagerConfig config_;
   uint64_t sram_read_bytes_per_cycle_;
+  uint64_t link_bytes_per_cycle_;
   Compressor compressor_;
   size_t done_ = 0;
   uint64_t packet_bytes_;

@@ -46,7 +46,7 @@ Chip::Chip(const ArchConfig& config, const Plan& plan)
                                                    uint64_t(config.noc.max_packet_bytes)));
     writers_.push_back(std::make_unique<DmaWriter>((name + "_dma_out").c_str(), int(c), program, *this,
                                                    config.packet_manager, config.core.sram_read_bytes_per_cycle,
-                                                   uint64_t(config.noc.max_packet_bytes)));
+                                                   uint64_t(config.noc.max_packet_bytes), config.noc.link_bytes_per_cycle));
   }
   invariants_ = std::make_unique<RunInvariants>(plan, *this, compute_);
 }

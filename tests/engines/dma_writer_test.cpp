@@ -41,6 +41,9 @@ void produce_at_20(FakeChip& chip) {
   chip.buffer(0, 1).push(4);
 }
 
+// The toy chip's NoC links (configs/toy_4x4.json extends wormhole_n150: 32 B/cycle).
+constexpr uint64_t kLinkBytes = 32;
+
 }  // namespace
 
 TEST_CASE("a send starts when its source level is reached and the engine stays busy ceil(N / rate)",
@@ -49,7 +52,7 @@ TEST_CASE("a send starts when its source level is reached and the engine stays b
   p.buffers = kBuffers;
   p.writer = {send_cmd(4, 3200, 4)};
   FakeChip chip(engine_test_config(), {kBuffers, kBuffers}, kHop);
-  DmaWriter writer("writer", 0, p, chip, pm_config(), /*sram_read_bytes_per_cycle=*/256, 8192);
+  DmaWriter writer("writer", 0, p, chip, pm_config(), /*sram_read_bytes_per_cycle=*/256, 8192, kLinkBytes);
   Script producer("producer", [&] { produce_at_20(chip); });
   sc_core::sc_start();
   REQUIRE(chip.sent.size() == 1);
@@ -66,7 +69,7 @@ TEST_CASE("sends serialise on the writer: the second starts when the first's SRA
   p.buffers = kBuffers;
   p.writer = {send_cmd(4, 3200, 4), send_cmd(4, 3200, 4)};
   FakeChip chip(engine_test_config(), {kBuffers, kBuffers}, kHop);
-  DmaWriter writer("writer", 0, p, chip, pm_config(), /*sram_read_bytes_per_cycle=*/256, 8192);
+  DmaWriter writer("writer", 0, p, chip, pm_config(), /*sram_read_bytes_per_cycle=*/256, 8192, kLinkBytes);
   Script producer("producer", [&] { produce_at_20(chip); });
   sc_core::sc_start();
   REQUIRE(chip.sent.size() == 2);
@@ -82,7 +85,7 @@ TEST_CASE("a compressed send keeps the writer busy for the compressor when it is
   first.raw_bytes = 3200;   // 3200 / 8 = 400 cycles against 1600 / 32 = 50
   p.writer = {first, send_cmd(4, 3200, 4)};
   FakeChip chip(engine_test_config(), {kBuffers, kBuffers}, kHop);
-  DmaWriter writer("writer", 0, p, chip, pm_config(), /*sram_read_bytes_per_cycle=*/256, 8192);
+  DmaWriter writer("writer", 0, p, chip, pm_config(), /*sram_read_bytes_per_cycle=*/256, 8192, kLinkBytes);
   Script producer("producer", [&] { produce_at_20(chip); });
   sc_core::sc_start();
   REQUIRE(chip.sent.size() == 2);
@@ -98,25 +101,27 @@ TEST_CASE("a write to DRAM tells the reader when its last byte is written: H + w
   s.channel = 1;
   p.writer = {s};
   FakeChip chip(engine_test_config(), {kBuffers, kBuffers}, kHop);
-  DmaWriter writer("writer", 0, p, chip, pm_config(), /*sram_read_bytes_per_cycle=*/256, 8192);
+  DmaWriter writer("writer", 0, p, chip, pm_config(), /*sram_read_bytes_per_cycle=*/256, 8192, kLinkBytes);
   Script producer("producer", [&] { produce_at_20(chip); });
   sc_core::sc_start();
   CHECK(chip.dram.bytes_written(1) == 1000);
   CHECK(chip.cycle_reached(1, 1, 1) == 20 + kHop + 50 + 42);
 }
 
-// Known wrong, tagged [!shouldfail] (drop the tag when it passes): the writer puts a send on the NoC at the
-// start of its busy time, so the payload lands H cycles after the source level, before the engine has
-// read it out of SRAM (or compressed it). A slower compressor then delays only the next send, which is why
-// packet_manager.compress_bytes_per_cycle can shorten a run (tests/python/test_knob_liveness.py).
-TEST_CASE("a send's payload lands no earlier than the SRAM read that feeds it: ceil(N / rate) + H",
-          "[engines][dma_writer][!shouldfail]") {
+// The payload streams out as the engine reads it: when the read is slower than a link, the send enters the
+// NoC late enough for its tail to follow the engine's last byte. 3200 B read at 8 B/cycle take 400 cycles
+// and cross a 32 B link in 100, so the send is injected 300 cycles after the source level (at 320) and its
+// tail, 100 link cycles later on a real NoC, leaves with the read's last byte at 420.
+TEST_CASE("a send slower to read than to carry enters the NoC ceil(N / read) - ceil(N / link) late",
+          "[engines][dma_writer]") {
   CoreProgram p;
   p.buffers = kBuffers;
   p.writer = {send_cmd(4, 3200, 4)};
   FakeChip chip(engine_test_config(), {kBuffers, kBuffers}, kHop);
-  DmaWriter writer("writer", 0, p, chip, pm_config(), /*sram_read_bytes_per_cycle=*/256, 8192);
+  DmaWriter writer("writer", 0, p, chip, pm_config(), /*sram_read_bytes_per_cycle=*/8, 8192, kLinkBytes);
   Script producer("producer", [&] { produce_at_20(chip); });
   sc_core::sc_start();
-  CHECK(chip.cycle_reached(1, 1, 4) >= 20 + 100 + kHop);
+  REQUIRE(chip.sent.size() == 1);
+  CHECK(chip.sent[0].cycle == 20 + 400 - 100);
+  CHECK(chip.activities[0].end == 20 + 400);
 }
