@@ -38,9 +38,15 @@ MatmulShape shape_of(const Graph& g, const Op& op, const Region& out, ConvAlgori
   return conv_strategy(algo).shape(c, out);
 }
 
-Region sub_region(const Region& out, int64_t mi, int64_t m_blocks, int64_t ni, int64_t ns) {
-  const int64_t r0 = out.r0 + out.rows() * mi / m_blocks, r1 = out.r0 + out.rows() * (mi + 1) / m_blocks;
-  return {r0, r1, std::min(out.c1, out.c0 + ni * ns * kTileDim), std::min(out.c1, out.c0 + (ni + 1) * ns * kTileDim)};
+// Output block (mi, ni) of a core's share: `ms` tile rows of A a block, `ns` tile columns. When A's rows are
+// the output's (not Winograd tiles) blocks end on tile boundaries, so that no output tile is split between
+// two blocks and pushed twice; Winograd blocks take their proportion of the output rows.
+Region sub_region(const Region& out, int64_t mi, int64_t m_blocks, int64_t ms, bool rows_are_output, int64_t ni,
+                  int64_t ns) {
+  const int64_t c0 = std::min(out.c1, out.c0 + ni * ns * kTileDim), c1 = std::min(out.c1, out.c0 + (ni + 1) * ns * kTileDim);
+  if (rows_are_output)
+    return {std::min(out.r1, out.r0 + mi * ms * kTileDim), std::min(out.r1, out.r0 + (mi + 1) * ms * kTileDim), c0, c1};
+  return {out.r0 + out.rows() * mi / m_blocks, out.r0 + out.rows() * (mi + 1) / m_blocks, c0, c1};
 }
 
 }  // namespace
@@ -76,7 +82,8 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
     std::vector<Region> a_block_needs;
     const int64_t first_blocks = ceil_div(m_t, std::min<int64_t>(m_t, max_block_rows));
     for (int64_t mi = 0; mi < first_blocks && s.a_resident; ++mi) {
-      const Region r = needed_input_regions(ctx.graph, op, sub_region(out, mi, first_blocks, 0, n_t))[0];
+      const Region r = needed_input_regions(
+          ctx.graph, op, sub_region(out, mi, first_blocks, std::min<int64_t>(m_t, max_block_rows), s.batches == 1, 0, n_t))[0];
       if (op.type != OpType::matmul) {
         a_block_needs.push_back(r);
         continue;
@@ -149,7 +156,7 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
     const int64_t rows_here = std::min<int64_t>(m_here * kTileDim, s.a_rows - mi * ms * kTileDim);
     for (int64_t ni = 0; ni < n_blocks; ++ni) {
       const int64_t n_here = std::min(ns, n_t - ni * ns);
-      const Region block_out = sub_region(out, mi, m_blocks, ni, ns);
+      const Region block_out = sub_region(out, mi, m_blocks, ms, s.batches == 1, ni, ns);
       const Region block_need = needed_input_regions(ctx.graph, op, block_out)[0];
       for (int64_t kj = 0; kj < k_chunks; ++kj, ++block_index) {
         const int64_t k_here = std::min(kb, k_t - kj * kb);
