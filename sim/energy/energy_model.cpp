@@ -9,7 +9,7 @@ namespace tessera {
 
 const std::vector<std::string> kEnergyComponents = {
     "mac", "vector", "sram_read", "sram_write", "compress", "decompress", "reshape",
-    "noc_router", "noc_link", "dram", "static_core", "static_router", "static_dram"};
+    "noc_router", "noc_link", "dram", "static_core", "clock_core", "static_router", "static_dram"};
 
 namespace {
 
@@ -86,10 +86,16 @@ EnergyReport compute_energy(const ArchConfig& config, const Graph& graph, const 
   for (const std::string& c : kEnergyComponents) r.by_component_pj[c] = 0;
   r.by_op_pj.assign(ops, 0);
   r.by_core_pj.assign(cores, 0);
+  r.op_math_pj.assign(ops, 0);
+  r.op_data_pj.assign(ops, 0);
 
   auto charge = [&](const char* component, double pj, int op, int core) {
     r.by_component_pj[component] += pj;
-    if (op >= 0 && size_t(op) < ops) r.by_op_pj[op] += pj;
+    if (op >= 0 && size_t(op) < ops) {
+      r.by_op_pj[op] += pj;
+      const std::string c = component;
+      (c == "mac" || c == "vector" ? r.op_math_pj : r.op_data_pj)[op] += pj;
+    }
     if (core >= 0 && size_t(core) < cores) r.by_core_pj[core] += pj;
   };
 
@@ -172,15 +178,18 @@ EnergyReport compute_energy(const ArchConfig& config, const Graph& graph, const 
   r.seconds = double(run.total_cycles) / (config.chip.clock_ghz * 1e9);
   const size_t routers = noc::networks_for(config.noc).size() * size_t(config.chip.grid_width) * size_t(config.chip.grid_height);
   const double core_static = e.core_static_mw * 1e-3 * r.seconds * 1e12;  // pJ per core
+  const double core_clock = e.core_clock_mw * 1e-3 * r.seconds * 1e12;    // pJ per core
   r.by_component_pj["static_core"] = core_static * double(cores);
-  for (double& v : r.by_core_pj) v += core_static;
+  r.by_component_pj["clock_core"] = core_clock * double(cores);
+  for (double& v : r.by_core_pj) v += core_static + core_clock;
   r.by_component_pj["static_router"] = e.router_static_mw * 1e-3 * r.seconds * 1e12 * double(routers);
   r.by_component_pj["static_dram"] = e.dram_channel_static_mw * 1e-3 * r.seconds * 1e12 * double(channels);
   // Ops take the static energy in proportion to how long they ran (compute and sends, as in the report).
   const std::vector<OpSpan> spans = op_spans(run.activities, ops);
   std::vector<double> op_time(ops, 0);
   for (size_t i = 0; i < ops; ++i) op_time[i] = double(spans[i].cycles());
-  spread(r.by_component_pj["static_core"] + r.by_component_pj["static_router"] + r.by_component_pj["static_dram"],
+  spread(r.by_component_pj["static_core"] + r.by_component_pj["clock_core"] + r.by_component_pj["static_router"] +
+             r.by_component_pj["static_dram"],
          op_time, r.by_op_pj);
 
   for (const auto& [name, pj] : r.by_component_pj) r.total_pj += pj;

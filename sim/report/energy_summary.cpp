@@ -1,5 +1,7 @@
 #include "sim/report/energy_summary.h"
 
+#include "sim/report/power_json.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <utility>
@@ -25,7 +27,7 @@ std::string format_energy_summary(const nlohmann::json& r) {
     top += line;
   }
   if (!top.empty()) s += "           largest: " + top + "\n";
-  return s;
+  return s + format_power_summary(r);
 }
 
 }  // namespace tessera
