@@ -24,7 +24,7 @@ struct Throttler {
 
 std::vector<double> limit_clock(const WindowEnergy& e, const PowerConfig& p) {
   const size_t n = e.cycles.size();
-  const double fmax = e.nominal_mhz, fmin = std::min(fmax, p.vf_curve.front().first);
+  const double fmax = e.clock_mhz, fmin = std::min(fmax, p.vf_curve.front().first);
   std::vector<Throttler> limits;
   if (p.tdp_w > 0) limits.push_back({p.tdp_w, kTdpPGain, kTdpDGain, kTdpFilter, fmax});
   const bool tdc = p.tdc_a > 0;

@@ -3,7 +3,7 @@
 // lib/tenstorrent/bh_arc/throttler.c, dvfs.c): every period it reads VCORE power and current, and each
 // limit's controller moves its clock ceiling by 500 MHz x (P x error + D x change of error), error being
 // (limit - value) / limit; the clock is the lowest ceiling, in whole MHz, between the V/f curve's first
-// point and the nominal clock. Applied after the run to its statistics windows, with the workload looped
+// point and chip.clock_ghz. Applied after the run to its statistics windows, with the workload looped
 // until the controller has settled (docs/energy.md says what this approximates).
 #include <vector>
 

@@ -47,6 +47,11 @@ double vdd_mv(const PowerConfig& power, double mhz) {
 
 WindowEnergy window_energy(const ArchConfig& config, const Plan& plan, const RunResult& run, const EnergyReport& energy) {
   WindowEnergy e;
+  // The energy table holds at the curve's top point (the preset's nominal clock and voltage); the chip runs
+  // at chip.clock_ghz, which may be lower (--set chip.clock_ghz=1.0 lowers the voltage with it).
+  e.clock_mhz = config.chip.clock_ghz * 1000;
+  e.nominal_mhz = config.power.vf_curve.empty() ? e.clock_mhz : config.power.vf_curve.back().first;
+  e.nominal_mv = vdd_mv(config.power, e.nominal_mhz);
   const uint64_t total = run.total_cycles;
   uint64_t window = run.stats.window_cycles();
   size_t count = run.stats.window_count();
@@ -84,6 +89,9 @@ WindowEnergy window_energy(const ArchConfig& config, const Plan& plan, const Run
   place_by(noc_pj, run.stats.windows("noc.flit_hops"), e.cycles, e.vcore_dyn_pj);
   place_by(energy.by_component_pj.at("dram"), run.stats.windows("dram.all.busy_cycles"), e.cycles, e.dram_pj);
 
+  // compute_energy priced the actions at the voltage of chip.clock_ghz; the windows hold them at nominal.
+  const double back = std::pow(e.nominal_mv / vdd_mv(config.power, e.clock_mhz), 2);
+  for (double& pj : e.vcore_dyn_pj) pj *= back;
   const EnergyConfig& t = config.energy;
   const double routers = double(noc::networks_for(config.noc).size()) * config.chip.grid_width * config.chip.grid_height;
   const double cores = double(plan.cores.size());
@@ -91,16 +99,19 @@ WindowEnergy window_energy(const ArchConfig& config, const Plan& plan, const Run
   e.clock_w = t.core_clock_mw * cores * 1e-3;
   e.dram_static_w = t.dram_channel_static_mw * double(config.dram.positions.size()) * 1e-3;
   e.board_other_w = config.power.board_other_w;
-  e.nominal_mhz = config.chip.clock_ghz * 1000;
-  e.nominal_mv = vdd_mv(config.power, e.nominal_mhz);
   return e;
+}
+
+double idle_vcore_w(const WindowEnergy& e, const PowerConfig& power, double mhz) {
+  const double v = vdd_mv(power, mhz) / e.nominal_mv;
+  return e.leakage_w * v + e.clock_w * v * v * mhz / e.nominal_mhz;
 }
 
 double vcore_power_w(const WindowEnergy& e, const PowerConfig& power, size_t w, double mhz) {
   const double v = vdd_mv(power, mhz) / e.nominal_mv;
   const double seconds = double(e.cycles[w]) / (mhz * 1e6);
   const double dynamic = seconds > 0 ? e.vcore_dyn_pj[w] * 1e-12 * v * v / seconds : 0;
-  return dynamic + e.leakage_w * v + e.clock_w * v * v * mhz / e.nominal_mhz;
+  return dynamic + idle_vcore_w(e, power, mhz);
 }
 
 double board_power_w(const WindowEnergy& e, const PowerConfig& power, size_t w, double mhz) {
@@ -152,10 +163,10 @@ PowerReport compute_power(const ArchConfig& config, const Plan& plan, const RunR
   r.limiter = p.tdp_w > 0 || p.tdc_a > 0;
   r.window_cycles = run.stats.window_cycles() && run.stats.window_count() ? run.stats.window_cycles()
                                                                          : std::max<uint64_t>(run.total_cycles, 1);
-  r.window_mhz = r.limiter ? limit_clock(e, p) : std::vector<double>(e.cycles.size(), e.nominal_mhz);
+  r.window_mhz = r.limiter ? limit_clock(e, p) : std::vector<double>(e.cycles.size(), e.clock_mhz);
   const size_t n = e.cycles.size();
   double vcore_j = 0, board_j = 0, throttled_s = 0;
-  r.min_clock_ghz = e.nominal_mhz / 1000;
+  r.min_clock_ghz = e.clock_mhz / 1000;
   for (size_t w = 0; w < n; ++w) {
     const double mhz = r.window_mhz[w];
     const double s = double(e.cycles[w]) / (mhz * 1e6);
@@ -165,7 +176,7 @@ PowerReport compute_power(const ArchConfig& config, const Plan& plan, const RunR
     r.seconds += s;
     vcore_j += r.window_vcore_w[w] * s;
     board_j += r.window_board_w[w] * s;
-    if (mhz < e.nominal_mhz - 1e-9) throttled_s += s;
+    if (mhz < e.clock_mhz - 1e-9) throttled_s += s;
     r.min_clock_ghz = std::min(r.min_clock_ghz, mhz / 1000);
   }
   if (r.seconds > 0) {
@@ -177,7 +188,7 @@ PowerReport compute_power(const ArchConfig& config, const Plan& plan, const RunR
   const double span = p.window_us * 1e-6;
   r.vcore_peak_w = peak_over(r.window_vcore_w, r.window_seconds, span);
   r.board_peak_w = peak_over(r.window_board_w, r.window_seconds, span);
-  r.idle_vcore_w = e.leakage_w + e.clock_w;
+  r.idle_vcore_w = idle_vcore_w(e, p, e.clock_mhz);
 
   // Per op: the chip's power over the op's span, windows cut where the span cuts them.
   const std::vector<OpSpan> spans = op_spans(run.activities, plan.ops.size());

@@ -27,12 +27,15 @@ struct WindowEnergy {
   double clock_w = 0;                  // cores' clock power at the nominal voltage and clock
   double dram_static_w = 0;
   double board_other_w = 0;
-  double nominal_mhz = 0;
+  double clock_mhz = 0;                // chip.clock_ghz: the clock without the limiter, its ceiling with it
+  double nominal_mhz = 0;              // the clock and voltage the energy table holds at (vf_curve's top)
   double nominal_mv = 0;
 };
 
 WindowEnergy window_energy(const ArchConfig& config, const Plan& plan, const RunResult& run, const EnergyReport& energy);
 
+// VCORE power (W) of the chip doing nothing at `mhz`: leakage and clock power.
+double idle_vcore_w(const WindowEnergy& e, const PowerConfig& power, double mhz);
 // VCORE power (W) of window `w` run at `mhz`, and the board power with it.
 double vcore_power_w(const WindowEnergy& e, const PowerConfig& power, size_t w, double mhz);
 double board_power_w(const WindowEnergy& e, const PowerConfig& power, size_t w, double mhz);
@@ -50,7 +53,7 @@ struct PowerReport {
   double seconds = 0;                  // simulated time: each window's cycles at its clock
   double vcore_avg_w = 0, board_avg_w = 0;
   double vcore_peak_w = 0, board_peak_w = 0;  // highest average over any limiter window (the run looped)
-  double idle_vcore_w = 0;             // the same chip with nothing to do, at the nominal clock
+  double idle_vcore_w = 0;             // the same chip with nothing to do, at chip.clock_ghz
   double avg_clock_ghz = 0;            // cycles / seconds
   double throttled_fraction = 0;       // share of the time below the nominal clock
   double min_clock_ghz = 0;

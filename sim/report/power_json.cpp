@@ -29,7 +29,7 @@ nlohmann::json power_json(const ArchConfig& config, const Plan& plan, const Powe
   j["board_peak_w"] = rounded(p.board_peak_w);
   j["window_us"] = c.window_us;
   j["idle_vcore_w"] = rounded(p.idle_vcore_w);
-  j["nominal_clock_ghz"] = config.chip.clock_ghz;
+  j["max_clock_ghz"] = config.chip.clock_ghz;
   j["avg_clock_ghz"] = rounded(p.avg_clock_ghz);
   j["min_clock_ghz"] = rounded(p.min_clock_ghz);
   j["throttled_fraction"] = rounded(p.throttled_fraction);
@@ -56,7 +56,7 @@ std::string format_power_summary(const nlohmann::json& r) {
   std::string s = line;
   if (p["limiter"]["on"].get<bool>()) {
     std::snprintf(line, sizeof line, "limiter    %.3f GHz average of %.2f (lowest %.3f), throttled %.1f%% of %.3f ms\n",
-                  p["avg_clock_ghz"].get<double>(), p["nominal_clock_ghz"].get<double>(), p["min_clock_ghz"].get<double>(),
+                  p["avg_clock_ghz"].get<double>(), p["max_clock_ghz"].get<double>(), p["min_clock_ghz"].get<double>(),
                   100 * p["throttled_fraction"].get<double>(), p["seconds"].get<double>() * 1e3);
     s += line;
   }

@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "sim/chip/chip.h"
 #include "sim/config/arch_config.h"
 #include "sim/program/plan.h"
@@ -22,7 +24,10 @@ struct TimelineInfo {
   uint64_t merge_gap_cycles = 0;  // largest gap merged over; 0 when only touching spans were joined
 };
 
+// `power`, when given, is report.json's "power" object: its windows add VCORE and board power and AICLK
+// counters, and when the limiter lowered the clock, times follow each window's clock.
 std::string timeline_json(const ArchConfig& config, const Plan& plan, const RunResult& run,
-                          size_t max_events = kMaxTimelineEvents, TimelineInfo* info = nullptr);
+                          size_t max_events = kMaxTimelineEvents, TimelineInfo* info = nullptr,
+                          const nlohmann::json* power = nullptr);
 
 }  // namespace tessera
