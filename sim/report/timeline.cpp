@@ -135,7 +135,7 @@ std::string timeline_json(const ArchConfig& config, const Plan& plan, const RunR
     sort_index(1 + c, c);
     for (size_t e = 0; e < kCoreEngines.size(); ++e) meta(1 + c, 1 + int(e), "thread_name", to_string(kCoreEngines[e]));
   }
-  meta(noc_pid, 0, "process_name", "NoC, DRAM and engine utilisation");
+  meta(noc_pid, 0, "process_name", "NoC, DRAM, engine utilisation and power");
   sort_index(noc_pid, cores + 2);
 
   // Overlapping spans on one engine (several outstanding DMA reads) go to extra lanes, so that every

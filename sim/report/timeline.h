@@ -1,7 +1,7 @@
 #pragma once
 // timeline.json: the run in Chrome's trace event format, which ui.perfetto.dev and chrome://tracing open.
 // One process per core with a thread per engine, one process for the DRAM channels, duration events ("X")
-// named by op, and counter events ("C") for NoC link, DRAM and engine utilisation per statistics window of the run
+// named by op, and counter events ("C") for NoC link, DRAM and engine utilisation and power per statistics window of the run
 // (the load the NoC and the chip recorded, RunResult::stats). Times are in
 // microseconds of simulated time. Above kMaxTimelineEvents spans, adjacent spans of the same op on the same
 // track are merged (docs/report.md).
