@@ -8,6 +8,7 @@ namespace {
 
 // One limit's controller (throttler.c: UpdateThrottler, UpdateThrottlerArb).
 struct Throttler {
+  bool reads_current;  // TDC reads VCORE amperes, TDP watts
   double limit, p_gain, d_gain, filter;
   double ceiling_mhz, value = 0, prev_error = 0;
 
@@ -26,9 +27,8 @@ std::vector<double> limit_clock(const WindowEnergy& e, const PowerConfig& p) {
   const size_t n = e.cycles.size();
   const double fmax = e.clock_mhz, fmin = std::min(fmax, p.vf_curve.front().first);
   std::vector<Throttler> limits;
-  if (p.tdp_w > 0) limits.push_back({p.tdp_w, kTdpPGain, kTdpDGain, kTdpFilter, fmax});
-  const bool tdc = p.tdc_a > 0;
-  if (tdc) limits.push_back({p.tdc_a, kTdcPGain, kTdcDGain, kTdcFilter, fmax});
+  if (p.tdp_w > 0) limits.push_back({false, p.tdp_w, kTdpPGain, kTdpDGain, kTdpFilter, fmax});
+  if (p.tdc_a > 0) limits.push_back({true, p.tdc_a, kTdcPGain, kTdcDGain, kTdcFilter, fmax});
   double mhz = fmax;
   std::vector<double> out(n, fmax);
   const double period = p.window_us * 1e-6;
@@ -67,10 +67,11 @@ std::vector<double> limit_clock(const WindowEnergy& e, const PowerConfig& p) {
       coulombs += watts / (vdd_mv(p, mhz) * 1e-3) * seconds;
       elapsed += seconds;
       if (elapsed < period) continue;
-      for (size_t i = 0; i < limits.size(); ++i)
-        limits[i].update(tdc && i + 1 == limits.size() ? coulombs / elapsed : joules / elapsed, fmin, fmax);
       double ceiling = fmax;
-      for (const Throttler& t : limits) ceiling = std::min(ceiling, t.ceiling_mhz);
+      for (Throttler& t : limits) {
+        t.update(t.reads_current ? coulombs / elapsed : joules / elapsed, fmin, fmax);
+        ceiling = std::min(ceiling, t.ceiling_mhz);
+      }
       mhz = std::max(fmin, std::floor(ceiling));  // the firmware's target clock is whole MHz
       joules = coulombs = elapsed = 0;
       ++periods;
