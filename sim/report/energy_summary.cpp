@@ -1,11 +1,11 @@
 #include "sim/report/energy_summary.h"
 
-#include "sim/report/power_json.h"
-
 #include <algorithm>
 #include <cstdio>
 #include <utility>
 #include <vector>
+
+#include "sim/report/power_json.h"
 
 namespace tessera {
 
