@@ -14,9 +14,10 @@ PowerConfig parse_power(ObjectReader r, const ChipConfig& chip) {
     for (size_t i = 0; i < curve->size(); ++i) {
       const Json& pt = (*curve)[i];
       const std::string where = at + "/" + std::to_string(i);
-      if (!pt.is_array() || pt.size() != 2 || !pt[0].is_number() || !pt[1].is_number() || pt[0].get<double>() <= 0 ||
-          pt[1].get<double>() <= 0)
-        throw input_error(r.file(), where, "expected [MHz, mV] with positive numbers, got " + describe_json(pt));
+      // Bounded so that no later product overflows: no chip clocks above 100 GHz or runs above 100 V.
+      if (!pt.is_array() || pt.size() != 2 || !pt[0].is_number() || !pt[1].is_number() || !(pt[0].get<double>() > 0) ||
+          !(pt[1].get<double>() > 0) || pt[0].get<double>() > 1e5 || pt[1].get<double>() > 1e5)
+        throw input_error(r.file(), where, "expected [MHz, mV] with numbers in (0, 100000], got " + describe_json(pt));
       if (!p.vf_curve.empty() && pt[0].get<double>() <= p.vf_curve.back().first)
         throw input_error(r.file(), where, "expected MHz above the previous point's, got " + describe_json(pt));
       p.vf_curve.push_back({pt[0].get<double>(), pt[1].get<double>()});
@@ -27,10 +28,10 @@ PowerConfig parse_power(ObjectReader r, const ChipConfig& chip) {
                         "expected a curve that covers chip.clock_ghz (" + std::to_string(nominal_mhz) +
                             " MHz), got " + describe_json(*curve));
   }
-  p.tdp_w = r.non_negative_number("tdp_w", p.tdp_w);
-  p.tdc_a = r.non_negative_number("tdc_a", p.tdc_a);
-  p.window_us = r.positive_number("window_us", p.window_us);
-  p.board_other_w = r.non_negative_number("board_other_w", p.board_other_w);
+  p.tdp_w = r.number_in("tdp_w", 0, 1e6, p.tdp_w);
+  p.tdc_a = r.number_in("tdc_a", 0, 1e6, p.tdc_a);
+  p.window_us = r.number_in("window_us", 1e-3, 1e9, p.window_us);
+  p.board_other_w = r.number_in("board_other_w", 0, 1e6, p.board_other_w);
   if ((p.tdp_w > 0 || p.tdc_a > 0) && p.vf_curve.size() < 2)
     throw input_error(r.file(), r.path_of("vf_curve"),
                       "expected at least two [MHz, mV] points when tdp_w or tdc_a is set (the limiter needs a clock "
