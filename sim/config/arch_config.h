@@ -12,6 +12,7 @@
 #include "sim/base/grid_pos.h"
 #include "sim/config/energy_config.h"
 #include "sim/config/mapper_choices.h"
+#include "sim/config/power_config.h"
 
 namespace tessera {
 
@@ -56,6 +57,7 @@ struct ArchConfig {
   DramConfig dram;
   MapperConfig mapper;
   EnergyConfig energy;
+  PowerConfig power;
 
   TileKind kind_at(GridPos p) const;
   // Physical positions of the Tensix cores in the compute grid, row-major by logical (x, y).

@@ -5,6 +5,7 @@
 #include "sim/base/errors.h"
 #include "sim/config/config_checks.h"
 #include "sim/config/config_loader.h"
+#include "sim/config/power_section.h"
 
 namespace tessera {
 namespace {
@@ -202,6 +203,7 @@ EnergyConfig parse_energy(ObjectReader r) {
   e.reshape_pj_per_byte = r.number_in("reshape_pj_per_byte", 0, kMaxPicojoules, 0);
   e.dram_pj_per_byte = r.number_in("dram_pj_per_byte", 0, kMaxPicojoules, 0);
   e.core_static_mw = r.number_in("core_static_mw", 0, kMaxPicojoules, 0);
+  e.core_clock_mw = r.number_in("core_clock_mw", 0, kMaxPicojoules, 0);
   e.router_static_mw = r.number_in("router_static_mw", 0, kMaxPicojoules, 0);
   e.dram_channel_static_mw = r.number_in("dram_channel_static_mw", 0, kMaxPicojoules, 0);
   r.reject_unknown_keys();
@@ -222,6 +224,7 @@ ArchConfig parse_arch_config(const Json& config, const std::string& label) {
   a.dram = parse_dram(top.object("dram"), a.chip);
   a.mapper = parse_mapper(top.has("mapper") ? top.object("mapper") : ObjectReader(Json::object(), label, "/mapper"));
   a.energy = parse_energy(top.has("energy") ? top.object("energy") : ObjectReader(Json::object(), label, "/energy"));
+  a.power = parse_power(top.has("power") ? top.object("power") : ObjectReader(Json::object(), label, "/power"), a.chip);
   top.reject_unknown_keys();
   check_arch_config(a, label);
   return a;

@@ -19,8 +19,11 @@ struct EnergyConfig {
   double decompress_pj_per_byte = 0;
   double reshape_pj_per_byte = 0;
   double dram_pj_per_byte = 0;
-  double core_static_mw = 0;
-  double router_static_mw = 0;
+  double core_static_mw = 0;       // leakage of one compute core at the nominal voltage; scales with V
+  // Clock tree, idle RISC-V cores and always-on logic of one compute core at the nominal voltage and clock:
+  // drawn whether the core works or not, scales with V^2 x clock.
+  double core_clock_mw = 0;
+  double router_static_mw = 0;     // leakage of one NoC router at the nominal voltage; scales with V
   double dram_channel_static_mw = 0;
 };
 

@@ -3,13 +3,14 @@
 #include <algorithm>
 
 #include "noc/routing.h"
+#include "sim/energy/power_model.h"
 #include "sim/report/op_spans.h"
 
 namespace tessera {
 
 const std::vector<std::string> kEnergyComponents = {
     "mac", "vector", "sram_read", "sram_write", "compress", "decompress", "reshape",
-    "noc_router", "noc_link", "dram", "static_core", "static_router", "static_dram"};
+    "noc_router", "noc_link", "dram", "static_core", "clock_core", "static_router", "static_dram"};
 
 namespace {
 
@@ -86,10 +87,22 @@ EnergyReport compute_energy(const ArchConfig& config, const Graph& graph, const 
   for (const std::string& c : kEnergyComponents) r.by_component_pj[c] = 0;
   r.by_op_pj.assign(ops, 0);
   r.by_core_pj.assign(cores, 0);
+  r.op_math_pj.assign(ops, 0);
+  r.op_data_pj.assign(ops, 0);
 
+  // The table holds at the V/f curve's top point; a chip set to a lower clock runs at a lower voltage.
+  const double clock_mhz = config.chip.clock_ghz * 1000;
+  const double nominal_mhz = config.power.vf_curve.empty() ? clock_mhz : config.power.vf_curve.back().first;
+  const double v = vdd_mv(config.power, clock_mhz) / vdd_mv(config.power, nominal_mhz);
+  const double dynamic = v * v;  // dynamic energy per action scales with V^2
   auto charge = [&](const char* component, double pj, int op, int core) {
+    pj *= dynamic;
     r.by_component_pj[component] += pj;
-    if (op >= 0 && size_t(op) < ops) r.by_op_pj[op] += pj;
+    if (op >= 0 && size_t(op) < ops) {
+      r.by_op_pj[op] += pj;
+      const std::string c = component;
+      (c == "mac" || c == "vector" ? r.op_math_pj : r.op_data_pj)[op] += pj;
+    }
     if (core >= 0 && size_t(core) < cores) r.by_core_pj[core] += pj;
   };
 
@@ -154,8 +167,8 @@ EnergyReport compute_energy(const ArchConfig& config, const Graph& graph, const 
   n.noc_flits = uint64_t(run.stats.get("noc.flits"));
   n.noc_flit_hops = uint64_t(run.stats.get("noc.flit_hops"));
   n.noc_router_traversals = n.noc_flit_hops + n.noc_flits;
-  const double router_pj = double(n.noc_router_traversals) * e.noc_router_pj_per_flit;
-  const double link_pj = double(n.noc_flit_hops) * e.noc_link_pj_per_flit;
+  const double router_pj = double(n.noc_router_traversals) * e.noc_router_pj_per_flit * dynamic;
+  const double link_pj = double(n.noc_flit_hops) * e.noc_link_pj_per_flit * dynamic;
   r.by_component_pj["noc_router"] = router_pj;
   r.by_component_pj["noc_link"] = link_pj;
   spread_noc_energy(router_pj + link_pj, run, r.by_op_pj, r.by_core_pj);
@@ -171,16 +184,20 @@ EnergyReport compute_energy(const ArchConfig& config, const Graph& graph, const 
   // Static power over the simulated time: compute cores, every router of every network, DRAM channels.
   r.seconds = double(run.total_cycles) / (config.chip.clock_ghz * 1e9);
   const size_t routers = noc::networks_for(config.noc).size() * size_t(config.chip.grid_width) * size_t(config.chip.grid_height);
-  const double core_static = e.core_static_mw * 1e-3 * r.seconds * 1e12;  // pJ per core
+  // Leakage scales with V, clock power with V^2 x clock (docs/energy.md).
+  const double core_static = e.core_static_mw * v * 1e-3 * r.seconds * 1e12;  // pJ per core
+  const double core_clock = e.core_clock_mw * dynamic * clock_mhz / nominal_mhz * 1e-3 * r.seconds * 1e12;
   r.by_component_pj["static_core"] = core_static * double(cores);
-  for (double& v : r.by_core_pj) v += core_static;
-  r.by_component_pj["static_router"] = e.router_static_mw * 1e-3 * r.seconds * 1e12 * double(routers);
+  r.by_component_pj["clock_core"] = core_clock * double(cores);
+  for (double& v : r.by_core_pj) v += core_static + core_clock;
+  r.by_component_pj["static_router"] = e.router_static_mw * v * 1e-3 * r.seconds * 1e12 * double(routers);
   r.by_component_pj["static_dram"] = e.dram_channel_static_mw * 1e-3 * r.seconds * 1e12 * double(channels);
   // Ops take the static energy in proportion to how long they ran (compute and sends, as in the report).
   const std::vector<OpSpan> spans = op_spans(run.activities, ops);
   std::vector<double> op_time(ops, 0);
   for (size_t i = 0; i < ops; ++i) op_time[i] = double(spans[i].cycles());
-  spread(r.by_component_pj["static_core"] + r.by_component_pj["static_router"] + r.by_component_pj["static_dram"],
+  spread(r.by_component_pj["static_core"] + r.by_component_pj["clock_core"] + r.by_component_pj["static_router"] +
+             r.by_component_pj["static_dram"],
          op_time, r.by_op_pj);
 
   for (const auto& [name, pj] : r.by_component_pj) r.total_pj += pj;

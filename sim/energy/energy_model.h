@@ -39,6 +39,11 @@ struct EnergyReport {
   std::map<std::string, double> by_component_pj;   // keys from kEnergyComponents
   std::vector<double> by_op_pj;                   // per op (plan order); sums to total_pj
   std::vector<double> by_core_pj;                 // per compute core: what the core itself spends (see docs)
+  // Per op, the parts of its energy spent by its cores' engines (at the nominal voltage), which the power
+  // model places in time: matrix and vector unit (mac, vector) and data handling (SRAM, compression,
+  // reshape). NoC and DRAM energy are placed by the run's recorded windows instead.
+  std::vector<double> op_math_pj;
+  std::vector<double> op_data_pj;
   double seconds = 0;
   double average_power_w = 0;
   double tops_per_watt = 0;                       // 2 x graph MACs per second per watt, in tera-ops

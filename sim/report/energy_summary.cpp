@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/report/power_json.h"
+
 namespace tessera {
 
 std::string format_energy_summary(const nlohmann::json& r) {
@@ -25,7 +27,7 @@ std::string format_energy_summary(const nlohmann::json& r) {
     top += line;
   }
   if (!top.empty()) s += "           largest: " + top + "\n";
-  return s;
+  return s + format_power_summary(r);
 }
 
 }  // namespace tessera

@@ -6,6 +6,8 @@
 
 #include "core/compute_costs.h"
 #include "sim/energy/energy_model.h"
+#include "sim/energy/power_model.h"
+#include "sim/report/power_json.h"
 #include "sim/report/op_spans.h"
 #include "sim/report/run_digest.h"
 
@@ -141,6 +143,7 @@ nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const 
   for (size_t i = 0; i < plan.ops.size(); ++i) r["ops"][i]["energy_pj"] = rounded(energy.by_op_pj[i]);
   for (int c = 0; c < cores; ++c) r["cores"][c]["energy_pj"] = rounded(energy.by_core_pj[c]);
   r["energy"] = energy_json(energy, plan);
+  r["power"] = power_json(config, plan, compute_power(config, plan, run, energy));
   return r;
 }
 

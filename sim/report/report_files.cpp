@@ -17,7 +17,8 @@ std::vector<std::pair<std::string, std::string>> report_files(const ArchConfig& 
       {"layers.csv", layers_csv(report)},
       {"cores.csv", cores_csv(report, digest)},
       {"links.csv", links_csv(digest)},
-      {"timeline.json", timeline_json(config, plan, run)},
+      {"timeline.json", timeline_json(config, plan, run, kMaxTimelineEvents, nullptr,
+                                      report.contains("power") ? &report["power"] : nullptr)},
   };
   for (const NamedSvg& h : heatmaps) files.push_back({h.file, h.svg});
   // The page last: a directory holding report.html holds everything it summarises.

@@ -55,8 +55,22 @@ std::string quoted(const std::string& s) { return nlohmann::json(s).dump(); }
 }  // namespace
 
 std::string timeline_json(const ArchConfig& config, const Plan& plan, const RunResult& run, size_t max_events,
-                          TimelineInfo* info) {
+                          TimelineInfo* info, const nlohmann::json* power) {
   const double us_per_cycle = 1.0 / (config.chip.clock_ghz * 1000.0);
+  // Simulated time of a cycle: at the chip clock, or at each window's clock when the limiter lowered it.
+  std::vector<double> window_mhz, window_start_us;
+  uint64_t power_window = 0;
+  if (power && power->value("throttled_fraction", 0.0) > 0) {
+    power_window = (*power)["windows"]["window_cycles"].get<uint64_t>();
+    window_mhz = (*power)["windows"]["clock_mhz"].get<std::vector<double>>();
+    window_start_us.push_back(0);
+    for (double mhz : window_mhz) window_start_us.push_back(window_start_us.back() + double(power_window) / mhz);
+  }
+  auto cycle_us = [&](uint64_t cycle) {
+    if (window_mhz.empty() || power_window == 0) return double(cycle) * us_per_cycle;
+    const size_t w = std::min<size_t>(cycle / power_window, window_mhz.size() - 1);
+    return window_start_us[w] + double(cycle - w * power_window) / window_mhz[w];
+  };
   std::map<Track, std::vector<Span>> tracks;
   for (const Activity& a : run.activities) {
     if (a.end <= a.start) continue;
@@ -110,7 +124,7 @@ std::string timeline_json(const ArchConfig& config, const Plan& plan, const RunR
   auto lane_name = [&](const Track& t) -> std::string {
     return t.pid == 0 ? "channel " + std::to_string(t.tid - 1) : to_string(kCoreEngines[size_t(t.tid - 1)]);
   };
-  auto rounded_us = [&](uint64_t cycle) { return std::round(double(cycle) * us_per_cycle * 1e6) / 1e6; };
+  auto rounded_us = [&](uint64_t cycle) { return std::round(cycle_us(cycle) * 1e6) / 1e6; };
   const int noc_pid = cores + 1;
   meta(0, 0, "process_name", "DRAM");
   sort_index(0, cores + 1);
@@ -121,7 +135,7 @@ std::string timeline_json(const ArchConfig& config, const Plan& plan, const RunR
     sort_index(1 + c, c);
     for (size_t e = 0; e < kCoreEngines.size(); ++e) meta(1 + c, 1 + int(e), "thread_name", to_string(kCoreEngines[e]));
   }
-  meta(noc_pid, 0, "process_name", "NoC, DRAM and engine utilisation");
+  meta(noc_pid, 0, "process_name", "NoC, DRAM, engine utilisation and power");
   sort_index(noc_pid, cores + 2);
 
   // Overlapping spans on one engine (several outstanding DMA reads) go to extra lanes, so that every
@@ -183,7 +197,7 @@ std::string timeline_json(const ArchConfig& config, const Plan& plan, const RunR
     const double all_pct = all_links > 0 ? std::min(100.0, 100.0 * busy_all / (all_links * cycles)) : 0;
     const double dram = w < dram_busy.size() ? dram_busy[w] : 0;
     const double dram_pct = channels ? 100.0 * dram / (double(channels) * cycles) : 0;
-    const std::string ts = fmt(double(w * window) * us_per_cycle);
+    const std::string ts = fmt(cycle_us(w * window));
     emit("{\"ph\":\"C\",\"pid\":" + std::to_string(noc_pid) + ",\"name\":\"NoC link utilisation %\",\"ts\":" + ts +
          ",\"args\":{\"all links\":" + fmt(all_pct) + "}}");
     emit("{\"ph\":\"C\",\"pid\":" + std::to_string(noc_pid) + ",\"name\":\"NoC link utilisation by direction %\",\"ts\":" +
@@ -198,6 +212,15 @@ std::string timeline_json(const ArchConfig& config, const Plan& plan, const RunR
     }
     emit("{\"ph\":\"C\",\"pid\":" + std::to_string(noc_pid) + ",\"name\":\"Engine utilisation %\",\"ts\":" + ts +
          ",\"args\":{" + engines.substr(1) + "}}");
+    // Power windows are the statistics windows (sim/energy/power_model.h).
+    if (power && w < (*power)["windows"]["vcore_w"].size()) {
+      const nlohmann::json& pw = (*power)["windows"];
+      emit("{\"ph\":\"C\",\"pid\":" + std::to_string(noc_pid) + ",\"name\":\"Power W\",\"ts\":" + ts +
+           ",\"args\":{\"VCORE\":" + fmt(pw["vcore_w"][w].get<double>()) + ",\"board\":" +
+           fmt(pw["board_w"][w].get<double>()) + "}}");
+      emit("{\"ph\":\"C\",\"pid\":" + std::to_string(noc_pid) + ",\"name\":\"AICLK MHz\",\"ts\":" + ts +
+           ",\"args\":{\"clock\":" + fmt(pw["clock_mhz"][w].get<double>()) + "}}");
+    }
   }
   out += "\n]}\n";
   return out;

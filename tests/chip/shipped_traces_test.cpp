@@ -65,11 +65,14 @@ ON_ALL_PRESETS("yolov6_v3_l_640")
 // The p100 differs from the p150 only in its DRAM (7 banks): a DRAM-bound and a conv workload suffice.
 SHIPPED_TRACE_RUNS("blackhole_p100", "gemm_1024")
 SHIPPED_TRACE_RUNS("blackhole_p100", "yolov6n_640")
+// The Galaxy preset is the p150 with more cores and the Galaxy's power limits; its GEMM at 4096 runs in
+// tests/report/power_calibration_test.cpp.
+SHIPPED_TRACE_RUNS("blackhole_galaxy", "gemm_1024")
 
 TEST_CASE("the preset and trace lists above cover configs/ and traces/", "[chip][presets]") {
   // A new preset or shipped trace must be added to the lists here and in sram_capacity_test.cpp.
-  const std::set<std::string> presets{"wormhole_n150", "blackhole_p150", "blackhole_p100", "grayskull_e150",
-                                     "toy_4x4"};
+  const std::set<std::string> presets{"wormhole_n150", "blackhole_p150", "blackhole_p100", "blackhole_galaxy",
+                                     "grayskull_e150", "toy_4x4"};
   const std::set<std::string> traces{"gemm_1024",       "switch_moe_64",   "mixtral_moe_128", "yolov6n_640",
                                      "yolov6s_640",     "yolov6_tiny_640", "yolov6_v3_n_640", "yolov6_v3_s_640",
                                      "yolov6_v3_m_640", "yolov6_v3_l_640"};

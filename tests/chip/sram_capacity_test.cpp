@@ -196,3 +196,5 @@ SRAM_WITHIN_CAPACITY("blackhole_p100", "yolov6_v3_n_320", generated_yolov6_320("
 SRAM_WITHIN_CAPACITY("blackhole_p100", "yolov6_v3_s_320", generated_yolov6_320("s", "3.0"), "")
 SRAM_WITHIN_CAPACITY("blackhole_p100", "yolov6_v3_m_320", generated_yolov6_320("m", "3.0"), "")
 SRAM_WITHIN_CAPACITY("blackhole_p100", "yolov6_v3_l_320", generated_yolov6_320("l", "3.0"), "")
+// The Galaxy preset: the p150's SRAM on 130 cores.
+SRAM_WITHIN_CAPACITY("blackhole_galaxy", "gemm_1024", "traces/gemm_1024.json", "")

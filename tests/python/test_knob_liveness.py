@@ -177,6 +177,13 @@ KNOBS = {
     "energy.core_static_mw": (double, "gemm_hifi2", [], "energy_up"),
     "energy.router_static_mw": (double, "gemm_hifi2", [], "energy_up"),
     "energy.dram_channel_static_mw": (double, "gemm_hifi2", [], "energy_up"),
+    "energy.core_clock_mw": (double, "gemm_hifi2", [], "energy_up"),
+    # Power knobs move report.json's power figures (docs/energy.md), recorded by the runner below.
+    "power.board_other_w": (double, "gemm_hifi2", [], "changes"),
+    "power.tdp_w": (to(3), "gemm_hifi2", [], "changes"),         # below the toy's idle power: the clock drops
+    "power.tdc_a": (to(3), "gemm_hifi2", [], "changes"),
+    "power.vf_curve": (to([[500, 600], [1000, 800]]), "gemm_hifi2", ["power.tdp_w=3"], "changes"),
+    "power.window_us": (to(1), "gemm_hifi2", [], "changes"),     # the peak over a shorter window
 }
 
 
@@ -245,8 +252,10 @@ class Runner:
                 out = json.loads(r.stdout)
                 with open(plan, "rb") as f:
                     digest = hashlib.sha256(f.read()).hexdigest()
+                p = out["power"]
                 self.cache[key] = {"exit": 0, "cycles": out["total_cycles"], "energy": out["energy"]["total_pj"],
-                                   "plan": digest}
+                                   "plan": digest, "power": (p["vcore_avg_w"], p["board_avg_w"], p["vcore_peak_w"],
+                                                             p["avg_clock_ghz"])}
         return self.cache[key]
 
 

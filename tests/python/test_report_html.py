@@ -157,7 +157,12 @@ class ReportFilesTest(unittest.TestCase):
         self.assertTrue(spans and all(e["name"] == "gemm" and e["dur"] > 0 for e in spans))
         counters = [e for e in events if e["ph"] == "C"]
         self.assertTrue(any(e["name"].startswith("NoC link utilisation") for e in counters))
-        self.assertTrue(all(0 <= v <= 100 for e in counters for v in e["args"].values()))
+        percent = [e for e in counters if e["name"].endswith("%")]
+        self.assertTrue(all(0 <= v <= 100 for e in percent for v in e["args"].values()))
+        # Power and clock counters (docs/report.md): one of each per window, VCORE at most board power.
+        power = [e for e in counters if e["name"] == "Power W"]
+        self.assertEqual(len(power), len([e for e in counters if e["name"] == "AICLK MHz"]))
+        self.assertTrue(power and all(0 < e["args"]["VCORE"] <= e["args"]["board"] for e in power))
 
 
 @unittest.skipUnless(os.path.exists(CHROMIUM), "/usr/bin/chromium is missing (scripts/setup.sh installs it): "
