@@ -35,6 +35,17 @@ def read_results(out):
     return records, rows
 
 
+def wait_for_group_exit(pgid, timeout=10.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.01)
+    raise AssertionError("processes of the killed sweep still running after %.0f s" % timeout)
+
+
 class SweepTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="tessera-sweep-")
@@ -91,6 +102,9 @@ class SweepTest(unittest.TestCase):
                 time.sleep(0.005)
             os.killpg(p.pid, signal.SIGKILL)
             p.wait()
+            # A point runner caught between its spawn and its exec still holds the results file (and its
+            # lock) until it has exited: wait for the whole group, as a user re-running after a kill would.
+            wait_for_group_exit(p.pid)
             records, rows = read_results(out)
             ids = [r["point"] for r in records]
             self.assertEqual(len(ids), len(set(ids)), "duplicate point after a kill")
