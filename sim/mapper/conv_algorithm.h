@@ -22,6 +22,9 @@ struct ConvStrategy {
   MatmulShape (*shape)(const ConvGeometry& c, const Region& out);
 };
 
+// The eligibility of a strategy that runs any conv.
+inline bool any_conv(const ConvGeometry&) { return true; }
+
 // Every strategy, in the order `auto` tries them (ties go to the first).
 const std::vector<ConvStrategy>& conv_strategies();
 const ConvStrategy& conv_strategy(ConvAlgorithm a);

@@ -6,16 +6,12 @@
 namespace tessera {
 namespace {
 
-void math_on(MathKind kind, const Op& op, const BlockWork& b, ComputeCmd& cmd) {
-  cmd.math.kind = kind;
-  cmd.math.function = to_string(op.type);
-  cmd.math.fidelity = b.fidelity;
-  cmd.math.tiles = b.tiles;
-  cmd.math.tiles_per_row = b.tiles_per_row;
+void binary_work(const Graph&, const Op& op, const BlockWork& b, ComputeCmd& cmd) {
+  block_math(cmd, MathKind::eltwise, b, to_string(op.type));
 }
-
-void binary_work(const Graph&, const Op& op, const BlockWork& b, ComputeCmd& cmd) { math_on(MathKind::eltwise, op, b, cmd); }
-void unary_work(const Graph&, const Op& op, const BlockWork& b, ComputeCmd& cmd) { math_on(MathKind::vector, op, b, cmd); }
+void unary_work(const Graph&, const Op& op, const BlockWork& b, ComputeCmd& cmd) {
+  block_math(cmd, MathKind::vector, b, to_string(op.type));
+}
 
 }  // namespace
 

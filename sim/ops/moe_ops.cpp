@@ -43,12 +43,7 @@ std::vector<Region> combine_regions(const Graph& g, const Op& op, const Region& 
 }
 
 template <MathKind Kind>
-void math_work(const Graph&, const Op&, const BlockWork& b, ComputeCmd& cmd) {
-  cmd.math.kind = Kind;
-  cmd.math.fidelity = b.fidelity;
-  cmd.math.tiles = b.tiles;
-  cmd.math.tiles_per_row = b.tiles_per_row;
-}
+void math_work(const Graph&, const Op&, const BlockWork& b, ComputeCmd& cmd) { block_math(cmd, Kind, b); }
 
 void dispatch_work(const Graph&, const Op&, const BlockWork& b, ComputeCmd& cmd) {
   cmd.reshape.kind = ReshapeKind::flatten;

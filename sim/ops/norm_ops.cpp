@@ -6,12 +6,7 @@ namespace tessera {
 namespace {
 
 template <MathKind Kind>
-void row_work(const Graph&, const Op&, const BlockWork& b, ComputeCmd& cmd) {
-  cmd.math.kind = Kind;
-  cmd.math.fidelity = b.fidelity;
-  cmd.math.tiles = b.tiles;
-  cmd.math.tiles_per_row = b.tiles_per_row;
-}
+void row_work(const Graph&, const Op&, const BlockWork& b, ComputeCmd& cmd) { block_math(cmd, Kind, b); }
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 // of each input one region of the output reads, whether the output's columns may be split across cores,
 // and the engine work a block of output tiles asks for. A new op kind is one entry in its family's file.
 #include <cstdint>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -56,6 +57,15 @@ OpRulesTable moe_op_rules();
 Region window_rows(const Region& out, int64_t ho, int64_t wo, int64_t h, int64_t w, int64_t k, int64_t s,
                    int64_t pad, int64_t d, int64_t c0, int64_t c1);
 Region same_or_whole(const Tensor& in, const Tensor& out_tensor, const Region& out);
+// Math work of kind `kind` (with `function` for eltwise and vector functions) over the block's tiles.
+inline void block_math(ComputeCmd& cmd, MathKind kind, const BlockWork& b, std::string function = {}) {
+  cmd.math.kind = kind;
+  cmd.math.function = std::move(function);
+  cmd.math.fidelity = b.fidelity;
+  cmd.math.tiles = b.tiles;
+  cmd.math.tiles_per_row = b.tiles_per_row;
+}
+
 // A bias or scale vector of a matrix op: the output's columns.
 inline Region bias_columns(const Region& out) { return {0, 1, out.c0, out.c1}; }
 

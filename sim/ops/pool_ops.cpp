@@ -40,19 +40,12 @@ uint64_t window(const Graph& g, const Op& op, const BlockWork& b) {
 }
 
 void max_work(const Graph& g, const Op& op, const BlockWork& b, ComputeCmd& cmd) {
-  cmd.math.kind = MathKind::vector;
-  cmd.math.function = "max";
-  cmd.math.fidelity = b.fidelity;
-  cmd.math.tiles = b.tiles;
-  cmd.math.tiles_per_row = b.tiles_per_row;
+  block_math(cmd, MathKind::vector, b, "max");
   cmd.math.window = window(g, op, b);
 }
 
 void average_work(const Graph& g, const Op& op, const BlockWork& b, ComputeCmd& cmd) {
-  cmd.math.kind = MathKind::reduce;
-  cmd.math.fidelity = b.fidelity;
-  cmd.math.tiles = b.tiles;
-  cmd.math.tiles_per_row = b.tiles_per_row;
+  block_math(cmd, MathKind::reduce, b);
   cmd.math.window = window(g, op, b);
 }
 

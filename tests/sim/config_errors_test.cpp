@@ -7,6 +7,9 @@
 #include "sim/base/errors.h"
 #include "sim/config/config_loader.h"
 #include "tests/support/cli.h"
+#include "tests/support/config_load.h"
+
+using tessera::test::config_load_error;
 
 using namespace tessera;
 using tessera::test::fresh_temp_dir;
@@ -22,14 +25,6 @@ std::string toy_with(const std::string& body) {
   return dir + "/x.json";
 }
 
-std::string load_error(const std::string& path, const std::vector<std::string>& overrides = {}) {
-  try {
-    load_arch_config(path, overrides);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 }  // namespace
 
@@ -56,11 +51,11 @@ TEST_CASE("overrides with --set reach any key path and names the flag in errors"
   CHECK(c.noc.link_bytes_per_cycle == 64);
   CHECK(c.noc.fidelity == noc::Fidelity::flit);
   CHECK(c.core.sram_kib == 512);
-  CHECK(load_error(TESSERA_SOURCE_DIR "/configs/toy_4x4.json", {"noc.link_bytes_per_cycle=\"32B\""}) ==
+  CHECK(config_load_error(TESSERA_SOURCE_DIR "/configs/toy_4x4.json", {"noc.link_bytes_per_cycle=\"32B\""}) ==
         "--set noc.link_bytes_per_cycle=\"32B\": /noc/link_bytes_per_cycle: expected a positive integer (at most 4096), got \"32B\"");
-  CHECK(load_error(TESSERA_SOURCE_DIR "/configs/toy_4x4.json", {"noc.linkbytes=4"}).find("/noc/linkbytes: unknown key") !=
+  CHECK(config_load_error(TESSERA_SOURCE_DIR "/configs/toy_4x4.json", {"noc.linkbytes=4"}).find("/noc/linkbytes: unknown key") !=
         std::string::npos);
-  CHECK(load_error(TESSERA_SOURCE_DIR "/configs/toy_4x4.json", {"noc"}).find("expected key.path=value") !=
+  CHECK(config_load_error(TESSERA_SOURCE_DIR "/configs/toy_4x4.json", {"noc"}).find("expected key.path=value") !=
         std::string::npos);
 }
 
@@ -68,53 +63,53 @@ TEST_CASE("config errors name file, JSON path and expectation", "[config]") {
   SECTION("malformed JSON") {
     const std::string dir = fresh_temp_dir("config");
     write_text(dir + "/bad.json", "{\n  \"chip\": {\n    \"name\": \"x\",,\n  }\n}\n");
-    const std::string e = load_error(dir + "/bad.json");
+    const std::string e = config_load_error(dir + "/bad.json");
     CHECK(e.find(dir + "/bad.json: malformed JSON at line 3") == 0);
   }
   SECTION("wrong type") {
     const std::string path = toy_with("\"noc\": {\"link_bytes_per_cycle\": \"32B\"}");
-    CHECK(load_error(path) == path + ": /noc/link_bytes_per_cycle: expected a positive integer (at most 4096), got \"32B\"");
+    CHECK(config_load_error(path) == path + ": /noc/link_bytes_per_cycle: expected a positive integer (at most 4096), got \"32B\"");
   }
   SECTION("unknown key") {
     const std::string path = toy_with("\"core\": {\"sram_kb\": 1024}");
-    CHECK(load_error(path) == path + ": /core/sram_kb: unknown key (check the spelling; see docs/configs.md)");
+    CHECK(config_load_error(path) == path + ": /core/sram_kb: unknown key (check the spelling; see docs/configs.md)");
   }
   SECTION("out of range") {
     const std::string path = toy_with("\"chip\": {\"clock_ghz\": 0}");
-    CHECK(load_error(path) == path + ": /chip/clock_ghz: expected a number in [0.01, 10], got 0");
+    CHECK(config_load_error(path) == path + ": /chip/clock_ghz: expected a number in [0.01, 10], got 0");
   }
   SECTION("bad enumeration") {
     const std::string path = toy_with("\"noc\": {\"model\": \"cycle\"}");
-    CHECK(load_error(path) == path + ": /noc/model: expected one of \"flit\", \"packet\", \"ideal\", got \"cycle\"");
+    CHECK(config_load_error(path) == path + ": /noc/model: expected one of \"flit\", \"packet\", \"ideal\", got \"cycle\"");
   }
   SECTION("position outside the grid") {
     const std::string path = toy_with("\"dram\": {\"positions\": [[0, 0], [9, 0]]}");
-    CHECK(load_error(path) == path + ": /dram/positions/1: expected a position inside the 4x5 grid, got [9,0]");
+    CHECK(config_load_error(path) == path + ": /dram/positions/1: expected a position inside the 4x5 grid, got [9,0]");
   }
   SECTION("inconsistent: compute grid larger than the chip's cores") {
     const std::string path = toy_with("\"chip\": {\"compute_grid\": {\"width\": 5, \"height\": 4}}");
-    CHECK(load_error(path).find(path + ": /chip/compute_grid: expected a compute grid that fits") == 0);
+    CHECK(config_load_error(path).find(path + ": /chip/compute_grid: expected a compute grid that fits") == 0);
   }
   SECTION("inconsistent: a DRAM channel on an unused position") {
     const std::string path = toy_with("\"chip\": {\"unused_positions\": [[0, 0]]}");
-    CHECK(load_error(path) == path + ": /chip/unused_positions/0: expected a position that is not also a DRAM channel, got [0, 0]");
+    CHECK(config_load_error(path) == path + ": /chip/unused_positions/0: expected a position that is not also a DRAM channel, got [0, 0]");
   }
   SECTION("inconsistent: a ring without dateline classes") {
     const std::string path = toy_with("\"noc\": {\"num_vcs\": 1}");
-    CHECK(load_error(path).find(path + ": /noc/num_vcs: expected at least 2 virtual channels") == 0);
+    CHECK(config_load_error(path).find(path + ": /noc/num_vcs: expected at least 2 virtual channels") == 0);
   }
   SECTION("inconsistent: VC buffers too short for a multicast packet") {
     const std::string path = toy_with("\"noc\": {\"vc_buf_flits\": 1, \"header_flits\": 1}");
-    CHECK(load_error(path) == path + ": /noc/vc_buf_flits: expected more flits than header_flits (1), so that a "
+    CHECK(config_load_error(path) == path + ": /noc/vc_buf_flits: expected more flits than header_flits (1), so that a "
                                      "multicast packet with payload fits one VC buffer, got 1");
   }
   SECTION("missing parent") {
     const std::string dir = fresh_temp_dir("config");
     write_text(dir + "/x.json", "{\"extends\": \"nowhere.json\"}");
-    CHECK(load_error(dir + "/x.json").find(dir + "/x.json: /extends: expected an existing config file") == 0);
+    CHECK(config_load_error(dir + "/x.json").find(dir + "/x.json: /extends: expected an existing config file") == 0);
   }
   SECTION("missing file") {
-    CHECK(load_error("/nonexistent/c.json") == "/nonexistent/c.json: cannot open file");
+    CHECK(config_load_error("/nonexistent/c.json") == "/nonexistent/c.json: cannot open file");
   }
 }
 

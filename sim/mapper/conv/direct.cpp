@@ -5,8 +5,6 @@
 namespace tessera {
 namespace {
 
-bool always(const ConvGeometry&) { return true; }
-
 MatmulShape shape(const ConvGeometry& c, const Region& out) {
   MatmulShape s;
   s.a_rows = out.rows();
@@ -18,6 +16,6 @@ MatmulShape shape(const ConvGeometry& c, const Region& out) {
 
 }  // namespace
 
-ConvStrategy direct_strategy() { return {ConvAlgorithm::direct, "direct", "any conv", always, shape}; }
+ConvStrategy direct_strategy() { return {ConvAlgorithm::direct, "direct", "any conv", any_conv, shape}; }
 
 }  // namespace tessera

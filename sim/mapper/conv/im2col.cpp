@@ -6,8 +6,6 @@
 namespace tessera {
 namespace {
 
-bool always(const ConvGeometry&) { return true; }
-
 MatmulShape shape(const ConvGeometry& c, const Region& out) {
   MatmulShape s;
   s.a_rows = out.rows();
@@ -20,6 +18,6 @@ MatmulShape shape(const ConvGeometry& c, const Region& out) {
 
 }  // namespace
 
-ConvStrategy im2col_strategy() { return {ConvAlgorithm::im2col, "im2col", "any conv", always, shape}; }
+ConvStrategy im2col_strategy() { return {ConvAlgorithm::im2col, "im2col", "any conv", any_conv, shape}; }
 
 }  // namespace tessera
