@@ -52,6 +52,10 @@ void DmaWriter::release_staged() {
 
 void DmaWriter::run() {
   for (const SendCmd& cmd : program_.writer) {
+    if (cmd.launch.buffer >= 0) {
+      TileBuffer& launch = chip_.buffer(core_, cmd.launch.buffer);
+      while (!launch.reached(cmd.launch.tiles)) wait(launch.changed());
+    }
     TileBuffer& source = chip_.buffer(core_, cmd.source.buffer);
     while (!source.reached(cmd.source.tiles)) wait(source.changed());
     const uint64_t start = chip_.now_cycle();

@@ -48,6 +48,7 @@ Chip::Chip(const ArchConfig& config, const Plan& plan)
                                                    config.packet_manager, config.core.sram_read_bytes_per_cycle,
                                                    uint64_t(config.noc.max_packet_bytes), config.noc.link_bytes_per_cycle));
   }
+  if (!plan.launches.empty()) dispatcher_ = std::make_unique<Dispatcher>("dispatcher", plan, config.dispatch, *this);
   invariants_ = std::make_unique<RunInvariants>(plan, *this, compute_);
 }
 
@@ -114,6 +115,9 @@ void Chip::check_finished() const {
       stuck += " " + core + " dma_out send " + std::to_string(writers_[c]->sends_done()) + " of op " +
                plan_.ops[p.writer[writers_[c]->sends_done()].op].name + ";";
   }
+  if (dispatcher_ && dispatcher_->launched() < plan_.launches.size())
+    stuck += " dispatcher: program " + std::to_string(dispatcher_->launched() + 1) + " of " +
+             std::to_string(plan_.launches.size()) + " (op " + plan_.ops[plan_.launches[dispatcher_->launched()].op].name + ");";
   if (!stuck.empty()) throw std::runtime_error("the plan cannot finish, engines are waiting forever:" + stuck);
 }
 

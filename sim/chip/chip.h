@@ -13,6 +13,7 @@
 #include "packet_manager/inbound_port.h"
 #include "packet_manager/reshape_engine.h"
 #include "sim/program/chip_services.h"
+#include "sim/chip/dispatcher.h"
 #include "sim/chip/dram_channels.h"
 #include "sim/chip/landing_queue.h"
 #include "sim/chip/run_invariants.h"
@@ -66,6 +67,7 @@ class Chip : public ChipServices {
   std::unique_ptr<LandingQueue> landings_;
   std::vector<std::unique_ptr<DmaReader>> readers_;
   std::vector<std::unique_ptr<DmaWriter>> writers_;
+  std::unique_ptr<Dispatcher> dispatcher_;  // op-by-op schedule only
   std::unique_ptr<RunInvariants> invariants_;
   std::vector<Activity> activities_;
   uint64_t next_message_id_ = 1;

@@ -40,12 +40,22 @@ struct MapperConfig {
   // A conv algorithm for every conv, or none: `auto`, the lowest estimate per layer.
   std::optional<ConvAlgorithm> conv_algorithm;
   Placement placement = Placement::layer_by_layer;
+  Schedule schedule = Schedule::fused;
   DataFormat default_format = DataFormat::bf16;
   Fidelity default_fidelity = Fidelity::hifi2;
   // Tiles per compute block: the granularity at which a core's reader, compute and writer hand work on.
   uint32_t block_tiles = 8;
   // Pipelined placement: how many stages (core groups) the graph is cut into; 0 picks one per 24 cores.
   uint32_t pipeline_stages = 0;
+};
+
+// The dispatcher of the op-by-op schedule: the firmware that launches each op's program once the op
+// before it has finished on every core. `launch_cycles` runs from the last core's end to the first go
+// signal (reading the next program's commands, writing kernels and runtime arguments to the cores);
+// go signals then reach the op's cores one after another, `go_cycles_per_core` apart (0: one multicast).
+struct DispatchConfig {
+  uint32_t launch_cycles = 0;
+  uint32_t go_cycles_per_core = 0;
 };
 
 struct ArchConfig {
@@ -56,6 +66,7 @@ struct ArchConfig {
   noc::NocConfig noc;
   DramConfig dram;
   MapperConfig mapper;
+  DispatchConfig dispatch;
   EnergyConfig energy;
   PowerConfig power;
 

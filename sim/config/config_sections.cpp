@@ -175,6 +175,7 @@ MapperConfig parse_mapper(ObjectReader r) {
   algorithms.insert(algorithms.begin(), "auto");
   m.conv_algorithm = parse_conv_algorithm(r.one_of("conv_algorithm", algorithms, "auto"));
   m.placement = *parse_placement(r.one_of("placement", placement_names(), "layer_by_layer"));
+  m.schedule = *parse_schedule(r.one_of("schedule", schedule_names(), "fused"));
   m.default_format = *parse_data_format(
       r.one_of("default_format", {"fp32", "bf16", "fp16", "bfp8", "bfp4", "bfp2"}, "bf16"));
   m.default_fidelity = *parse_fidelity(r.one_of("default_fidelity", {"lofi", "hifi2", "hifi3", "hifi4"}, "hifi2"));
@@ -182,6 +183,14 @@ MapperConfig parse_mapper(ObjectReader r) {
   m.pipeline_stages = r.uint32_in("pipeline_stages", 0, 4096, m.pipeline_stages);
   r.reject_unknown_keys();
   return m;
+}
+
+DispatchConfig parse_dispatch(ObjectReader r) {
+  DispatchConfig d;
+  d.launch_cycles = r.uint32_in("launch_cycles", 0, kMaxLatencyCycles, d.launch_cycles);
+  d.go_cycles_per_core = r.uint32_in("go_cycles_per_core", 0, kMaxLatencyCycles, d.go_cycles_per_core);
+  r.reject_unknown_keys();
+  return d;
 }
 
 EnergyConfig parse_energy(ObjectReader r) {
@@ -223,6 +232,7 @@ ArchConfig parse_arch_config(const Json& config, const std::string& label) {
   a.noc = parse_noc(top.object("noc"), a.chip);
   a.dram = parse_dram(top.object("dram"), a.chip);
   a.mapper = parse_mapper(top.has("mapper") ? top.object("mapper") : ObjectReader(Json::object(), label, "/mapper"));
+  a.dispatch = parse_dispatch(top.has("dispatch") ? top.object("dispatch") : ObjectReader(Json::object(), label, "/dispatch"));
   a.energy = parse_energy(top.has("energy") ? top.object("energy") : ObjectReader(Json::object(), label, "/energy"));
   a.power = parse_power(top.has("power") ? top.object("power") : ObjectReader(Json::object(), label, "/power"), a.chip);
   top.reject_unknown_keys();

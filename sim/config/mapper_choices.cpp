@@ -8,6 +8,8 @@ const std::vector<std::pair<ConvAlgorithm, const char*>> kConvNames = {
     {ConvAlgorithm::winograd4, "winograd4"}, {ConvAlgorithm::direct, "direct"}};
 const std::vector<std::pair<Placement, const char*>> kPlacementNames = {
     {Placement::layer_by_layer, "layer_by_layer"}, {Placement::pipelined, "pipelined"}};
+const std::vector<std::pair<Schedule, const char*>> kScheduleNames = {
+    {Schedule::fused, "fused"}, {Schedule::op_by_op, "op_by_op"}};
 
 template <typename E>
 std::optional<E> find(const std::vector<std::pair<E, const char*>>& names, const std::string& s) {
@@ -35,5 +37,8 @@ std::optional<ConvAlgorithm> parse_conv_algorithm(const std::string& s) { return
 std::optional<Placement> parse_placement(const std::string& s) { return find(kPlacementNames, s); }
 std::vector<std::string> conv_algorithm_names() { return all(kConvNames); }
 std::vector<std::string> placement_names() { return all(kPlacementNames); }
+const char* to_string(Schedule s) { return name_of(kScheduleNames, s); }
+std::optional<Schedule> parse_schedule(const std::string& s) { return find(kScheduleNames, s); }
+std::vector<std::string> schedule_names() { return all(kScheduleNames); }
 
 }  // namespace tessera

@@ -193,7 +193,7 @@ EnergyReport compute_energy(const ArchConfig& config, const Graph& graph, const 
   r.by_component_pj["static_router"] = e.router_static_mw * v * 1e-3 * r.seconds * 1e12 * double(routers);
   r.by_component_pj["static_dram"] = e.dram_channel_static_mw * 1e-3 * r.seconds * 1e12 * double(channels);
   // Ops take the static energy in proportion to how long they ran (compute and sends, as in the report).
-  const std::vector<OpSpan> spans = op_spans(run.activities, ops);
+  const std::vector<OpSpan> spans = op_spans(run.activities, ops, !plan.launches.empty());
   std::vector<double> op_time(ops, 0);
   for (size_t i = 0; i < ops; ++i) op_time[i] = double(spans[i].cycles());
   spread(r.by_component_pj["static_core"] + r.by_component_pj["clock_core"] + r.by_component_pj["static_router"] +

@@ -191,7 +191,7 @@ PowerReport compute_power(const ArchConfig& config, const Plan& plan, const RunR
   r.idle_vcore_w = idle_vcore_w(e, p, e.clock_mhz);
 
   // Per op: the chip's power over the op's span, windows cut where the span cuts them.
-  const std::vector<OpSpan> spans = op_spans(run.activities, plan.ops.size());
+  const std::vector<OpSpan> spans = op_spans(run.activities, plan.ops.size(), !plan.launches.empty());
   for (const OpSpan& sp : spans) {
     OpPower o;
     double vj = 0, bj = 0, secs = 0;

@@ -220,7 +220,7 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
     if (staged && !held[tensor].empty()) spilled_bytes[op_index] += bytes;
     fetch.bytes = streamed ? std::min<uint64_t>(capacity * tile_bytes(f), bytes) : bytes;
     // Prefetched while the op before runs (unless the SRAM fitting said not to).
-    const int from = decisions.unprefetched_ops.count(op_index) ? op_index : op_index - 1;
+    const int from = prefetches(op_index) ? op_index - 1 : op_index;
     hold_sram(core, from, op_index, fetch.bytes, tensor, op_index);
     return fetch;
   }

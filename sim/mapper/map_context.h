@@ -88,9 +88,16 @@ class MapContext {
   // Ops lowered on each core so far: an op's DRAM reads wait until all but the one before it are done
   // (all of them for an unprefetched op).
   std::vector<uint64_t> ops_on_core;
+  // Op by op, an op's reads wait for its program's launch instead: nothing is fetched ahead.
   std::vector<BufferLevel> prefetch_gate(int core, int op_index) const {
+    const BufferLevel launch = builder.launch_level(op_index);
+    if (launch.buffer >= 0) return {launch};
     if (decisions.unprefetched_ops.count(op_index)) return {{kProgressBuffer, ops_on_core[core]}};
     return {{kProgressBuffer, ops_on_core[core] > 0 ? ops_on_core[core] - 1 : 0}};
+  }
+  // Whether an op's DRAM data arrives while the op before it on the core still runs (and so shares its SRAM).
+  bool prefetches(int op_index) const {
+    return !decisions.unprefetched_ops.count(op_index) && config.mapper.schedule == Schedule::fused;
   }
   // Bytes resident per core per op step, for the SRAM check.
   std::vector<std::vector<uint64_t>> resident;

@@ -8,6 +8,7 @@
 #include "sim/mapper/conv_algorithm.h"
 #include "sim/mapper/input_regions.h"
 #include "sim/mapper/lowering.h"
+#include "sim/mapper/op_programs.h"
 #include "sim/mapper/partition.h"
 #include "sim/mapper/placement.h"
 #include "sim/workload/op_shapes.h"
@@ -68,6 +69,18 @@ bool fuses_into_producer(const MapContext& ctx, const Op& op) {
   if (x.producer < 0 || x.consumers.size() != 1) return false;
   const OpClass k = op_class(ctx.graph.ops[x.producer].type);
   return k == OpClass::matrix || k == OpClass::eltwise;
+}
+
+// A reshape that keeps the 2-D layout of its input's tiles moves no data: a view, on chip as in DRAM.
+bool is_view(const MapContext& ctx, int op_index) {
+  const Op& op = ctx.graph.ops[op_index];
+  if (op.type != OpType::reshape && op.type != OpType::flatten && op.type != OpType::squeeze &&
+      op.type != OpType::unsqueeze)
+    return false;
+  const Tensor& x = ctx.graph.input(op, 0);
+  const Tensor& y = ctx.graph.output(op);
+  const MatrixShape a = matrix_shape(x), b = matrix_shape(y);
+  return a.rows == b.rows && a.cols == b.cols && x.image == y.image;
 }
 
 struct ConvChoice {
@@ -154,8 +167,11 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
   for (const GridPos& p : config.compute_cores()) {
     plan.cores.push_back(CoreProgram{p, {}, {}, {}, {}, 0});
     plan.cores.back().buffers.push_back({"progress", -1, 0, 0});
+    plan.cores.back().buffers.push_back({"launch", -1, 0, 0});
   }
   MapContext ctx(config, graph, plan, decisions);
+  const bool op_by_op = config.mapper.schedule == Schedule::op_by_op;
+  OpPrograms programs(ctx);
   int next_core = 0;  // small ops start where the last one ended, so independent ones can overlap
   const std::vector<CoreGroup> groups = place_ops(ctx);
 
@@ -168,23 +184,40 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
       plan.ops.push_back(op_plan);
       continue;
     }
-    if (alias_outputs(ctx, i)) {
-      op_plan.note = "no data moves: consumers read the inputs where they are";
-      plan.ops.push_back(op_plan);
-      write_outputs(ctx, i);
-      continue;
-    }
-    if (fuses_into_producer(ctx, op) && !ctx.held[op.inputs[0]].empty()) {
+    const int producer = graph.input(op, 0).producer;
+    if (fuses_into_producer(ctx, op) && !ctx.held[op.inputs[0]].empty() &&
+        (!op_by_op || (programs.open() && producer == programs.op()))) {
       // The producer's packer applies it on the way to SRAM: the output is the producer's output.
       ctx.held[op.outputs[0]] = ctx.held[op.inputs[0]];
       op_plan.note = "fused into the producer's pack";
       plan.ops.push_back(op_plan);
-      write_outputs(ctx, i);
+      if (op_by_op) programs.join(i);
+      else write_outputs(ctx, i);
       continue;
     }
+    // Op by op, the open program's outputs are in place (DRAM or L1) before anything reads them.
+    if (op_by_op) programs.close();
+    if ((!op_by_op || is_view(ctx, i)) && alias_outputs(ctx, i)) {
+      op_plan.note = "no data moves: consumers read the inputs where they are";
+      plan.ops.push_back(op_plan);
+      if (!op_by_op) write_outputs(ctx, i);
+      continue;
+    }
+    if (op_by_op && is_view(ctx, i) && ctx.held[op.inputs[0]].empty()) {
+      op_plan.note = "a view of its input in DRAM: no program";
+      plan.ops.push_back(op_plan);
+      continue;
+    }
+    if (op_by_op) programs.begin(i);
     std::vector<std::pair<int, Region>> blocks = follow_input(ctx, op);
     if (blocks.empty()) {
-      const CoreGroup group = groups[i];
+      CoreGroup group = groups[i];
+      if (op_by_op) {
+        // A program runs on the first cores of the grid: the trace's core count, else the whole grid.
+        group.first = 0;
+        group.count = op.cores > 0 ? std::min(op.cores, ctx.core_count) : ctx.core_count;
+        next_core = 0;
+      }
       const Partition part = choose_partition(
           matrix_shape(y), group.count, needs_whole_rows(ctx.graph, op),
           [&](int64_t rt, int64_t ct, int r, int c) { return block_cost(ctx, op, rt, ct, r, c); });
@@ -218,6 +251,7 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
       if (!share.conv_algorithm.empty()) op_plan.conv_algorithm = share.conv_algorithm;
       if (!share.note.empty()) op_plan.note = share.note;
       ctx.hold_sram(core, i, i, share.own_bytes);
+      if (op_by_op) programs.add_core(core);
       if (!plan.cores[core].compute.empty() && plan.cores[core].compute.back().op == i)
         plan.cores[core].compute.back().last_of_op = true;
       ++ctx.ops_on_core[core];
@@ -229,8 +263,9 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
       op_plan.note += std::string(op_plan.note.empty() ? "" : "; ") +
                       (decisions.streamed_ops.count(i) ? "inputs streamed from DRAM (SRAM full)" : "inputs staged through DRAM (SRAM full)");
     plan.ops.push_back(op_plan);
-    write_outputs(ctx, i);
+    if (!op_by_op) write_outputs(ctx, i);
   }
+  programs.close();
   ctx.builder.finish();
 
   for (size_t c = 0; c < plan.cores.size(); ++c)

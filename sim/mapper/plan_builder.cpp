@@ -14,6 +14,21 @@ int PlanBuilder::add_buffer(int core, const std::string& name, int op, uint64_t 
   return int(buffers.size()) - 1;
 }
 
+void PlanBuilder::set_launch(int op, uint64_t ordinal) { launch_of_op_[op] = ordinal; }
+
+BufferLevel PlanBuilder::launch_level(int op) const {
+  auto it = launch_of_op_.find(op);
+  return it == launch_of_op_.end() ? BufferLevel{-1, 0} : BufferLevel{kLaunchBuffer, it->second};
+}
+
+void PlanBuilder::compute(int core, const ComputeCmd& cmd) {
+  std::vector<ComputeCmd>& program = plan_.cores[core].compute;
+  program.push_back(cmd);
+  const BufferLevel launch = launch_level(cmd.op);
+  if (launch.buffer >= 0 && (program.size() == 1 || program[program.size() - 2].op != cmd.op))
+    program.back().waits.insert(program.back().waits.begin(), launch);
+}
+
 void PlanBuilder::dram_read(const std::string& key, int op, int core, int buffer, uint64_t bytes, uint64_t tiles,
                             bool reserve, const std::vector<BufferLevel>& waits, int64_t need, int stream) {
   // Cores of one op share a read; different ops never do (each op's buffers fill and drain on its own).
@@ -33,8 +48,8 @@ uint64_t PlanBuilder::transfer(const HeldPiece& from, const Region& piece, int o
   auto [it, fresh] = sends_.try_emplace(key);
   SendGroup& g = it->second;
   if (fresh)
-    g = SendGroup{op, from.step, from.core, {from.buffer, from.level}, bytes, raw_bytes, tiles, compressed,
-                  false, {}, {}, order_++};
+    g = SendGroup{int64_t(launch_level(op).tiles), op, from.step, from.core, {from.buffer, from.level}, bytes,
+                  raw_bytes, tiles, compressed, false, {}, {}, order_++};
   g.cores.push_back(core);
   g.buffers.push_back(buffer);
   return tiles;
@@ -48,7 +63,9 @@ void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, i
                           std::to_string(from.region.c1);
   auto [it, fresh] = sends_.try_emplace(key);
   SendGroup& g = it->second;
-  if (fresh) g = SendGroup{op, from.step, from.core, {from.buffer, from.level}, bytes, bytes, 1, false, true, {}, {}, order_++};
+  if (fresh)
+    g = SendGroup{int64_t(launch_level(op).tiles), op, from.step, from.core, {from.buffer, from.level}, bytes, bytes,
+                  1, false, true, {}, {}, order_++};
   if (reader_core >= 0) {
     g.cores.push_back(reader_core);
     g.buffers.push_back(token_buffer);
@@ -85,8 +102,10 @@ void PlanBuilder::finish() {
   }
   std::vector<const SendGroup*> sends;
   for (auto& [key, g] : sends_) sends.push_back(&g);
+  // Op by op, a core's sends go program by program: a send feeding a later program waits for its launch,
+  // which waits for every send of the programs before it.
   std::sort(sends.begin(), sends.end(), [](auto* a, auto* b) {
-    return std::tie(a->producer_step, a->op, a->order) < std::tie(b->producer_step, b->op, b->order);
+    return std::tie(a->program, a->producer_step, a->op, a->order) < std::tie(b->program, b->producer_step, b->op, b->order);
   });
   for (const SendGroup* g : sends) {
     SendCmd cmd;
@@ -100,6 +119,7 @@ void PlanBuilder::finish() {
     cmd.channel = g->to_dram ? pick_channel(g->bytes) : 0;
     cmd.dst_cores = g->cores;
     cmd.dst_buffers = g->buffers;
+    if (!g->to_dram) cmd.launch = launch_level(g->op);
     plan_.cores[g->src_core].writer.push_back(cmd);
   }
   reads_.clear();

@@ -41,7 +41,14 @@ class PlanBuilder {
   void stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int reader_core, int token_buffer,
                      const std::string& tensor);
 
-  void compute(int core, const ComputeCmd& cmd) { plan_.cores[core].compute.push_back(cmd); }
+  // A compute block; op by op, the op's first block on a core also waits for the op's launch there.
+  void compute(int core, const ComputeCmd& cmd);
+
+  // Op by op: `op` runs as program number `ordinal` (1, 2, ...): its commands wait until the dispatcher
+  // has launched that many programs on their core.
+  void set_launch(int op, uint64_t ordinal);
+  // The launch level an op's commands wait for, or buffer -1 when the op has no program of its own.
+  BufferLevel launch_level(int op) const;
 
   // Emits the grouped reads and sends into the programs, in an order safe from deadlock.
   void finish();
@@ -58,6 +65,7 @@ class PlanBuilder {
     int order;
   };
   struct SendGroup {
+    int64_t program;  // launch ordinal of the program the send belongs to (0: fused schedule)
     int op, producer_step, src_core;
     BufferLevel source;
     uint64_t bytes, raw_bytes, tiles;
@@ -71,6 +79,7 @@ class PlanBuilder {
   std::map<std::string, ReadGroup> reads_;
   std::map<std::string, SendGroup> sends_;
   int order_ = 0;
+  std::map<int, uint64_t> launch_of_op_;
 };
 
 }  // namespace tessera

@@ -88,11 +88,26 @@ struct SendCmd {
   int channel = 0;
   bool compressed = false;   // the packet manager compressed the payload (bytes already reduced)
   uint64_t raw_bytes = 0;    // payload before compression
+  // Op by op: a send that feeds a later op's program also waits for that program's launch on this core
+  // (buffer -1: no such wait).
+  BufferLevel launch;
 };
 
 // Buffer 0 of every core counts the ops its compute pipeline has finished; readers wait on it so that an op's
 // DRAM reads start while the op before it runs, not earlier.
 constexpr int kProgressBuffer = 0;
+// Buffer 1 of every core counts the programs the dispatcher has launched on it (op-by-op schedule): an
+// op's commands wait for its launch.
+constexpr int kLaunchBuffer = 1;
+
+// One program of the op-by-op schedule: the dispatcher launches it on `cores` once the program before
+// it is done, and it is done when every (core, level) of `done` is reached: the core's compute has
+// finished the op and its outputs have landed where they go.
+struct Launch {
+  int op = -1;
+  std::vector<int> cores;
+  std::vector<std::pair<int, BufferLevel>> done;
+};
 
 struct CoreProgram {
   GridPos pos;                      // physical grid position
@@ -123,6 +138,7 @@ struct OpPlan {
 struct Plan {
   std::vector<CoreProgram> cores;   // compute cores, row-major by logical position
   std::vector<OpPlan> ops;          // in the graph's topological order
+  std::vector<Launch> launches;     // op-by-op schedule: the programs in launch order (empty: fused)
   uint64_t sram_capacity_bytes = 0;
 
   nlohmann::json to_json() const;

@@ -73,11 +73,21 @@ nlohmann::json Plan::to_json() const {
                                  {"launches_kernel", k.launches_kernel}, {"macs", k.macs},
                                  {"out", {k.out_buffer, k.out_tiles}}});
     core["writer"] = nlohmann::json::array();
-    for (const auto& w : c.writer)
+    for (const auto& w : c.writer) {
       core["writer"].push_back({{"op", w.op}, {"source", {w.source.buffer, w.source.tiles}}, {"bytes", w.bytes},
                                 {"tiles", w.tiles}, {"dst_cores", w.dst_cores}, {"dst_buffers", w.dst_buffers},
                                 {"to_dram", w.to_dram}, {"channel", w.channel}, {"compressed", w.compressed}});
+      if (w.launch.buffer >= 0) core["writer"].back()["launch"] = {w.launch.buffer, w.launch.tiles};
+    }
     j["cores"].push_back(core);
+  }
+  if (!launches.empty()) {
+    j["launches"] = nlohmann::json::array();
+    for (const Launch& l : launches) {
+      nlohmann::json done = nlohmann::json::array();
+      for (const auto& [core, level] : l.done) done.push_back({core, level.buffer, level.tiles});
+      j["launches"].push_back({{"op", l.op}, {"cores", l.cores}, {"done", done}});
+    }
   }
   return j;
 }

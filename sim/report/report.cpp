@@ -66,7 +66,7 @@ nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const 
   const ComputeCosts costs(config.core);
   const double clock_hz = config.chip.clock_ghz * 1e9;
   const int cores = int(plan.cores.size());
-  const std::vector<OpSpan> spans = op_spans(run.activities, plan.ops.size());
+  const std::vector<OpSpan> spans = op_spans(run.activities, plan.ops.size(), !plan.launches.empty());
   std::vector<uint64_t> core_math(cores, 0);
   for (int c = 0; c < cores; ++c)
     core_math[c] = uint64_t(run.stats.get(core_stat(plan, c, Engine::math) + "busy_cycles"));
@@ -103,6 +103,14 @@ nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const 
   r["achieved_tflops"] = rounded(achieved_tflops);
   r["utilization"] = rounded(peak_tflops > 0 ? achieved_tflops / peak_tflops : 0);
   r["peak_fidelity"] = to_string(peak_fidelity);
+  r["schedule"] = to_string(config.mapper.schedule);
+  if (!plan.launches.empty()) {
+    // Op by op: the programs' device time, first read to last write of each, without the dispatch gaps.
+    uint64_t device = 0;
+    for (const Launch& l : plan.launches) device += spans[size_t(l.op)].cycles();
+    r["programs"] = plan.launches.size();
+    r["device_cycles"] = device;
+  }
   r["sram_capacity_bytes"] = plan.sram_capacity_bytes;
   uint64_t sram_peak = 0;
   for (const CoreProgram& c : plan.cores) sram_peak = std::max(sram_peak, c.sram_peak_bytes);

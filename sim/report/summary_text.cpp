@@ -88,6 +88,14 @@ std::string format_run_summary(const nlohmann::json& r, const SummaryOptions& op
   std::snprintf(line, sizeof line, "time        %.3f ms simulated (%s cycles)\n", seconds * 1e3,
                 with_commas(r["total_cycles"].get<uint64_t>()).c_str());
   s += line;
+  if (r.contains("programs")) {
+    const double device = double(r["device_cycles"].get<uint64_t>()) / total;
+    std::snprintf(line, sizeof line, "schedule    op by op: %zu programs, one after another; device time %.3f ms, dispatch gaps the rest\n",
+                  r["programs"].get<size_t>(), device * seconds * 1e3);
+    s += line;
+  } else if (r.contains("schedule")) {
+    s += "schedule    fused: the whole graph as one stream, each op waiting only for the rows it reads\n";
+  }
   if (seconds > 0) {
     if (r.contains("batch"))
       std::snprintf(line, sizeof line, "throughput  %s images/s (batch %lld)\n",

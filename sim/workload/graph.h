@@ -42,6 +42,7 @@ struct Op {
   std::optional<DataFormat> format;
   std::optional<Fidelity> fidelity;
   std::string group;
+  int cores = 0;  // cores the op ran on (a profile's core count); 0 = unset, the mapper decides
 };
 
 struct Graph {

@@ -154,6 +154,10 @@ KNOBS = {
     "mapper.conv_algorithm": (to("direct"), "conv", [], "plan"),
     # 16 cores make one stage by default (one per 24 cores), which is layer_by_layer again.
     "mapper.placement": (to("pipelined"), "conv", ["mapper.pipeline_stages=4"], "plan"),
+    "mapper.schedule": (to("op_by_op"), "conv", [], "cycles_up"),   # no op overlaps the next any more
+    # The dispatcher runs only op by op: a longer launch and staggered go signals both delay every program.
+    "dispatch.launch_cycles": (to(5000), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
+    "dispatch.go_cycles_per_core": (to(2000), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
     "mapper.default_format": (to("bfp8"), "conv", [], "changes"),
     "mapper.default_fidelity": (to("hifi4"), "conv", [], "cycles_up"),
     # Blocks are whole tile rows: at 64x64 every core's share is one row of tiles, so use 128x128.

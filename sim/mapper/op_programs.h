@@ -1,0 +1,43 @@
+#pragma once
+// The op-by-op schedule's programs, as the mapper builds them: each op (with the element-wise op fused
+// into it, if any) is one program launched by the dispatcher after the one before has finished on every
+// core. A program's outputs go where their memory config says: back to DRAM (interleaved over the
+// channels) unless the tensor stays in L1 for its consumers. The Plan gets one Launch per program.
+#include <map>
+#include <set>
+#include <vector>
+
+#include "sim/mapper/map_context.h"
+
+namespace tessera {
+
+class OpPrograms {
+ public:
+  explicit OpPrograms(MapContext& ctx) : ctx_(ctx) {}
+
+  // Opens program number n+1 for op `op_index` (closing the open one): its commands wait for its launch.
+  void begin(int op_index);
+  // An op fused into the open program (a ReLU in the producer's pack): its outputs leave with the program's.
+  void join(int op_index) {
+    ctx_.builder.set_launch(op_index, launched_);
+    ops_.push_back(op_index);
+  }
+  // The cores the open program runs on.
+  void add_core(int core) { cores_.insert(core); }
+  // Writes the open program's outputs, records its Launch; nothing when no program is open.
+  void close();
+  bool open() const { return !ops_.empty(); }
+  int op() const { return ops_.empty() ? -1 : ops_.front(); }
+
+ private:
+  // Whether a tensor leaves the program through DRAM: graph outputs and tensors with consumers outside
+  // the program, unless the tensor stays in L1.
+  bool goes_to_dram(int tensor) const;
+
+  MapContext& ctx_;
+  uint64_t launched_ = 0;
+  std::vector<int> ops_;
+  std::set<int> cores_;
+};
+
+}  // namespace tessera
