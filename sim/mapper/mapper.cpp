@@ -65,6 +65,7 @@ std::vector<std::pair<int, Region>> follow_input(const MapContext& ctx, const Op
 // A ReLU right after a conv, matmul or add on the same cores is applied by the producer's packer for free.
 bool fuses_into_producer(const MapContext& ctx, const Op& op) {
   if (op.type != OpType::relu && op.type != OpType::relu6) return false;
+  if (op.cores > 0) return false;  // the trace says it ran on its own (a profiled kernel)
   const Tensor& x = ctx.graph.input(op, 0);
   if (x.producer < 0 || x.consumers.size() != 1) return false;
   const OpClass k = op_class(ctx.graph.ops[x.producer].type);

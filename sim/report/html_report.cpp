@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "noc/grid.h"
+#include "sim/report/silicon_comparison.h"
 #include "sim/report/xml_escape.h"
 
 namespace tessera {
@@ -93,6 +94,22 @@ std::string html_report(const nlohmann::json& r, const RunDigest& d, const std::
               "<span class=\"bar\" style=\"width:" + fmt("%.0f", 200 * share) + "px\"></span>"});
   }
   s += "</tbody></table>\n";
+
+  if (r.contains("silicon")) {
+    // Where model and chip disagree, at a glance: points off the diagonal.
+    const nlohmann::json& m = r["silicon"];
+    s += "<h2>Simulated against measured (silicon)</h2>\n<p>device time: " + grouped(m["measured_cycles"].get<uint64_t>()) +
+         " cycles measured, " + grouped(m["simulated_cycles"].get<uint64_t>()) + " simulated (" +
+         fmt("%+.1f%%", 100 * m["error"].get<double>()) + "); per-op error weighted by measured time " +
+         fmt("%.1f%%", 100 * m["weighted_abs_error"].get<double>()) + "</p>\n<figure>" + silicon_scatter_svg(r) + "</figure>\n";
+    s += "<table class=\"sortable\"><thead>" + row({"op type", "ops", "measured", "simulated", "error", "weighted |error|"}, true) +
+         "</thead><tbody>\n";
+    for (const auto& [type, t] : m["by_type"].items())
+      s += row({xml_escape(type), std::to_string(t["ops"].get<int>()), grouped(t["measured_cycles"].get<uint64_t>()),
+                grouped(t["simulated_cycles"].get<uint64_t>()), fmt("%+.1f%%", 100 * t["error"].get<double>()),
+                fmt("%.1f%%", 100 * t["weighted_abs_error"].get<double>())});
+    s += "</tbody></table>\n";
+  }
 
   s += "<h2>Heatmaps</h2>\n<div class=\"maps\">\n";
   for (const NamedSvg& h : heatmaps) s += "<figure>" + h.svg + "</figure>\n";

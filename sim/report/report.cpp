@@ -1,5 +1,7 @@
 #include "sim/report/report.h"
 
+#include "sim/report/silicon_comparison.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -136,6 +138,8 @@ nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const 
     ops.push_back(op);
   }
   r["ops"] = ops;
+  nlohmann::json silicon = compare_with_silicon(graph, r["ops"], config.chip.clock_ghz);
+  if (!silicon.is_null()) r["silicon"] = std::move(silicon);
 
   nlohmann::json core_list = nlohmann::json::array();
   for (int c = 0; c < cores; ++c)

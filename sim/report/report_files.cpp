@@ -4,6 +4,7 @@
 #include "sim/report/heatmap_svg.h"
 #include "sim/report/html_report.h"
 #include "sim/report/run_digest.h"
+#include "sim/report/silicon_comparison.h"
 #include "sim/report/timeline.h"
 
 namespace tessera {
@@ -20,6 +21,7 @@ std::vector<std::pair<std::string, std::string>> report_files(const ArchConfig& 
       {"timeline.json", timeline_json(config, plan, run, kMaxTimelineEvents, nullptr,
                                       report.contains("power") ? &report["power"] : nullptr)},
   };
+  if (report.contains("silicon")) files.push_back({"measured_vs_simulated.csv", measured_vs_simulated_csv(report)});
   for (const NamedSvg& h : heatmaps) files.push_back({h.file, h.svg});
   // The page last: a directory holding report.html holds everything it summarises.
   files.push_back({"report.html", html_report(report, digest, heatmaps)});

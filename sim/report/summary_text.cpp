@@ -96,6 +96,20 @@ std::string format_run_summary(const nlohmann::json& r, const SummaryOptions& op
   } else if (r.contains("schedule")) {
     s += "schedule    fused: the whole graph as one stream, each op waiting only for the rows it reads\n";
   }
+  if (r.contains("silicon")) {
+    const auto& m = r["silicon"];
+    std::snprintf(line, sizeof line, "silicon     %zu measured ops: device time %.3f ms measured, %.3f ms simulated (%+.1f%%); per-op error weighted by time %.1f%%\n",
+                  m["ops"].get<size_t>(), m["measured_cycles"].get<double>() / total * seconds * 1e3,
+                  m["simulated_cycles"].get<double>() / total * seconds * 1e3, 100 * m["error"].get<double>(),
+                  100 * m["weighted_abs_error"].get<double>());
+    s += line;
+    std::string types = "            by type (weighted |error|):";
+    for (const auto& [type, t] : m["by_type"].items()) {
+      std::snprintf(line, sizeof line, " %s %.0f%%", type.c_str(), 100 * t["weighted_abs_error"].get<double>());
+      types += line;
+    }
+    s += types + "\n";
+  }
   if (seconds > 0) {
     if (r.contains("batch"))
       std::snprintf(line, sizeof line, "throughput  %s images/s (batch %lld)\n",

@@ -43,6 +43,8 @@ struct Op {
   std::optional<Fidelity> fidelity;
   std::string group;
   int cores = 0;  // cores the op ran on (a profile's core count); 0 = unset, the mapper decides
+  // Facts the trace carries about the op that the simulation never reads (a profile's measured_ns).
+  nlohmann::json metadata = nlohmann::json::object();
 };
 
 struct Graph {
