@@ -6,7 +6,7 @@
 namespace tessera {
 
 DmaReader::DmaReader(sc_core::sc_module_name name, int core, const CoreProgram& program, ChipServices& chip,
-                     uint64_t packet_bytes, int max_outstanding)
+                     uint64_t packet_bytes, int max_outstanding, PagedReads paged)
     : sc_module(name),
       core_(core),
       program_(program),
@@ -14,7 +14,8 @@ DmaReader::DmaReader(sc_core::sc_module_name name, int core, const CoreProgram& 
       packet_bytes_(std::max<uint64_t>(packet_bytes, 1)),
       max_outstanding_(max_outstanding),
       packets_left_(program.reader.size(), 0),
-      issued_at_(program.reader.size(), 0) {
+      issued_at_(program.reader.size(), 0),
+      paged_(paged) {
   for (int stream = 0; stream < kStreams; ++stream)
     sc_core::sc_spawn([this, stream] { issue(stream); }, sc_core::sc_gen_unique_name("issue"));
   SC_THREAD(forward);
@@ -39,12 +40,33 @@ void DmaReader::issue(int stream) {
     }
     ++outstanding_;
     issued_at_[i] = chip_.now_cycle();
+    if (cmd.page_bytes) {
+      issue_pages(i);
+      continue;
+    }
     const uint64_t packets = std::max<uint64_t>(1, (cmd.bytes + packet_bytes_ - 1) / packet_bytes_);
     packets_left_[i] = uint32_t(packets);
     for (uint64_t p = 0; p < packets; ++p) {
       const uint64_t bytes = std::min(packet_bytes_, cmd.bytes - std::min(cmd.bytes, p * packet_bytes_));
-      queue_.push_back({i, std::max<uint64_t>(bytes, 1), chip_.dram_read(cmd.channel, std::max<uint64_t>(bytes, 1), cmd.op)});
+      queue_.push_back({i, std::max<uint64_t>(bytes, 1), chip_.dram_read(cmd.channel, std::max<uint64_t>(bytes, 1), cmd.op),
+                        cmd.channel, false});
     }
+    queued_.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+void DmaReader::issue_pages(size_t read) {
+  const DramReadCmd& cmd = program_.reader[read];
+  const uint64_t pages = std::max<uint64_t>(1, (cmd.bytes + cmd.page_bytes - 1) / cmd.page_bytes);
+  packets_left_[read] = uint32_t(pages);
+  for (uint64_t p = 0; p < pages; ++p) {
+    while (pages_in_flight_ >= std::max<uint32_t>(paged_.read_credits, 1)) wait(credit_freed_);
+    ++pages_in_flight_;
+    // The call programs the NIU (the issue time), then the request goes out.
+    if (paged_.issue_cycles) wait(chip_.cycles(paged_.issue_cycles));
+    const uint64_t bytes = std::max<uint64_t>(1, std::min<uint64_t>(cmd.page_bytes, cmd.bytes - std::min(cmd.bytes, p * cmd.page_bytes)));
+    const int channel = int((uint64_t(cmd.channel) + p) % uint64_t(std::max(paged_.channels, 1)));
+    queue_.push_back({read, bytes, chip_.dram_read(channel, bytes, cmd.op), channel, true});
     queued_.notify(sc_core::SC_ZERO_TIME);
   }
 }
@@ -57,7 +79,11 @@ void DmaReader::forward() {
     const uint64_t now = chip_.now_cycle();
     if (p.ready_cycle > now) wait(chip_.cycles(p.ready_cycle - now));
     const DramReadCmd& cmd = program_.reader[p.read];
-    chip_.send(chip_.dram_node(cmd.channel), cmd.dst_cores, p.bytes, [this, read = p.read] {
+    chip_.send(chip_.dram_node(p.channel), cmd.dst_cores, p.bytes, [this, read = p.read, page = p.page] {
+      if (page) {
+        --pages_in_flight_;
+        credit_freed_.notify(sc_core::SC_ZERO_TIME);
+      }
       if (--packets_left_[read] > 0) return;
       // The whole read has landed: the tiles are there.
       const DramReadCmd& c = program_.reader[read];

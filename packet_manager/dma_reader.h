@@ -13,11 +13,20 @@
 
 namespace tessera {
 
+// How a tt-metal kernel reads an interleaved DRAM tensor (DramReadCmd::page_bytes): one read call per
+// page, `issue_cycles` apart on the calling RISC-V, at most `read_credits` pages in flight on the core's
+// NIU, pages on consecutive channels of the `channels` the chip has.
+struct PagedReads {
+  uint32_t issue_cycles = 0;
+  uint32_t read_credits = 1;
+  int channels = 1;
+};
+
 class DmaReader : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(DmaReader);
   DmaReader(sc_core::sc_module_name name, int core, const CoreProgram& program, ChipServices& chip,
-            uint64_t packet_bytes, int max_outstanding = 4);
+            uint64_t packet_bytes, int max_outstanding = 4, PagedReads paged = {});
 
   size_t reads_done() const { return delivered_; }
 
@@ -26,10 +35,15 @@ class DmaReader : public sc_core::sc_module {
   void issue(int stream);
   void forward();  // sends each packet over the NoC once DRAM has produced it
 
+  // One page read: wait for a credit, book the page's channel, then spend the call's issue time.
+  void issue_pages(size_t read);
+
   struct Packet {
     size_t read;           // index into program_.reader
     uint64_t bytes;
     uint64_t ready_cycle;  // when DRAM has produced it
+    int channel;
+    bool page;             // returns a read credit when it lands
   };
 
   int core_;
@@ -42,7 +56,9 @@ class DmaReader : public sc_core::sc_module {
   std::deque<Packet> queue_;
   std::vector<uint32_t> packets_left_;  // per read: packets not yet delivered
   std::vector<uint64_t> issued_at_;
-  sc_core::sc_event queued_, slot_freed_;
+  PagedReads paged_;
+  uint32_t pages_in_flight_ = 0;
+  sc_core::sc_event queued_, slot_freed_, credit_freed_;
   static constexpr int kStreams = 3;
 };
 

@@ -13,7 +13,7 @@ uint64_t writer_read_cycles(const SendCmd& cmd, const PacketManagerConfig& confi
 
 DmaWriter::DmaWriter(sc_core::sc_module_name name, int core, const CoreProgram& program, ChipServices& chip,
                      const PacketManagerConfig& config, uint64_t sram_read_bytes_per_cycle, uint64_t packet_bytes,
-                     uint64_t link_bytes_per_cycle)
+                     uint64_t link_bytes_per_cycle, int dram_channels)
     : sc_module(name),
       core_(core),
       program_(program),
@@ -23,6 +23,7 @@ DmaWriter::DmaWriter(sc_core::sc_module_name name, int core, const CoreProgram& 
       link_bytes_per_cycle_(std::max<uint64_t>(link_bytes_per_cycle, 1)),
       compressor_(core, config, chip),
       packet_bytes_(std::max<uint64_t>(packet_bytes, 1)),
+      dram_channels_(std::max(dram_channels, 1)),
       packets_left_(program.writer.size(), 0),
       written_at_(program.writer.size(), 0) {
   SC_THREAD(run);
@@ -50,6 +51,25 @@ void DmaWriter::release_staged() {
   if (next != UINT64_MAX) staged_event_.notify(chip_.cycles(next - now));
 }
 
+uint64_t DmaWriter::write_pages(const SendCmd& cmd) {
+  const size_t index = size_t(&cmd - program_.writer.data());
+  const uint64_t pages = std::max<uint64_t>(1, ceil_div(cmd.bytes, cmd.page_bytes));
+  packets_left_[index] = uint32_t(pages);
+  const uint64_t start = chip_.now_cycle();
+  for (uint64_t p = 0; p < pages; ++p) {
+    // The call programs the NIU (the issue time), then the page goes out.
+    if (config_.engine.riscv_issue_cycles) wait(chip_.cycles(config_.engine.riscv_issue_cycles));
+    const uint64_t bytes = std::max<uint64_t>(1, std::min<uint64_t>(cmd.page_bytes, cmd.bytes - std::min(cmd.bytes, p * cmd.page_bytes)));
+    const int channel = int((uint64_t(cmd.channel) + p) % uint64_t(dram_channels_));
+    chip_.send(chip_.core_node(core_), {-1 - channel}, bytes, [this, index, bytes, channel] {
+      const SendCmd* c = &program_.writer[index];
+      written_at_[index] = std::max(written_at_[index], chip_.dram_write(channel, bytes, c->op));
+      if (--packets_left_[index] == 0 && !c->dst_cores.empty()) notify_at(written_at_[index], c);
+    });
+  }
+  return chip_.now_cycle() - start;
+}
+
 void DmaWriter::run() {
   for (const SendCmd& cmd : program_.writer) {
     if (cmd.launch.buffer >= 0) {
@@ -68,6 +88,13 @@ void DmaWriter::run() {
     const uint64_t carried = ceil_div(cmd.bytes, link_bytes_per_cycle_);
     const uint64_t lead = busy > carried ? busy - carried : 0;
     if (lead) wait(chip_.cycles(lead));
+    if (cmd.to_dram && cmd.page_bytes) {
+      const uint64_t issuing = write_pages(cmd);
+      wait(chip_.cycles(busy - lead > issuing ? busy - lead - issuing : 0));
+      chip_.record({core_, Engine::writer, cmd.op, start, chip_.now_cycle()});
+      ++done_;
+      continue;
+    }
     if (cmd.to_dram) {
       // Packet by packet, so that the channel writes one packet while the NoC carries the next.
       const size_t index = size_t(&cmd - program_.writer.data());

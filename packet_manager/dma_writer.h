@@ -19,7 +19,7 @@ class DmaWriter : public sc_core::sc_module {
   SC_HAS_PROCESS(DmaWriter);
   DmaWriter(sc_core::sc_module_name name, int core, const CoreProgram& program, ChipServices& chip,
             const PacketManagerConfig& config, uint64_t sram_read_bytes_per_cycle, uint64_t packet_bytes,
-            uint64_t link_bytes_per_cycle);
+            uint64_t link_bytes_per_cycle, int dram_channels = 1);
 
   size_t sends_done() const { return done_; }
 
@@ -28,6 +28,9 @@ class DmaWriter : public sc_core::sc_module {
   // Staged writes: the destination cores learn that the data is in DRAM when the channel has written it.
   void notify_at(uint64_t cycle, const SendCmd* cmd);
   void release_staged();
+  // A DRAM write one page per write call, as a tt-metal writer kernel does (SendCmd::page_bytes): each
+  // call costs the RISC-V the engine's issue time; pages go to consecutive channels. Returns the cycles spent.
+  uint64_t write_pages(const SendCmd& cmd);
 
   int core_;
   const CoreProgram& program_;
@@ -38,6 +41,7 @@ class DmaWriter : public sc_core::sc_module {
   Compressor compressor_;
   size_t done_ = 0;
   uint64_t packet_bytes_;
+  int dram_channels_;
   std::vector<uint32_t> packets_left_;  // per DRAM write: packets not yet written
   std::vector<uint64_t> written_at_;    // per DRAM write: when its last byte is in DRAM
   std::list<std::pair<uint64_t, const SendCmd*>> staged_;

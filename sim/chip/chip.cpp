@@ -42,11 +42,14 @@ Chip::Chip(const ArchConfig& config, const Plan& plan)
     compute_.push_back(std::make_unique<ComputePipeline>((name + "_compute").c_str(), int(c), program, *this,
                                                          config.core, gathers));
     inbound_.emplace_back(inbound_rate, config.noc.link_bytes_per_cycle);
+    const PagedReads paged{config.packet_manager.engine.riscv_issue_cycles, config.packet_manager.engine.niu_read_credits,
+                           int(config.dram.positions.size())};
     readers_.push_back(std::make_unique<DmaReader>((name + "_dma_in").c_str(), int(c), program, *this,
-                                                   uint64_t(config.noc.max_packet_bytes)));
+                                                   uint64_t(config.noc.max_packet_bytes), 4, paged));
     writers_.push_back(std::make_unique<DmaWriter>((name + "_dma_out").c_str(), int(c), program, *this,
                                                    config.packet_manager, config.core.sram_read_bytes_per_cycle,
-                                                   uint64_t(config.noc.max_packet_bytes), config.noc.link_bytes_per_cycle));
+                                                   uint64_t(config.noc.max_packet_bytes), config.noc.link_bytes_per_cycle,
+                                                   int(config.dram.positions.size())));
   }
   if (!plan.launches.empty()) dispatcher_ = std::make_unique<Dispatcher>("dispatcher", plan, config.dispatch, *this);
   invariants_ = std::make_unique<RunInvariants>(plan, *this, compute_);

@@ -83,6 +83,7 @@ void PlanBuilder::finish() {
     channel_bytes[c] += bytes;
     return int(c);
   };
+  const bool paged = config_.mapper.schedule == Schedule::op_by_op;
   std::vector<const ReadGroup*> reads;
   for (auto& [key, g] : reads_) reads.push_back(&g);
   std::sort(reads.begin(), reads.end(),
@@ -98,6 +99,8 @@ void PlanBuilder::finish() {
     cmd.dst_cores = g->cores;
     cmd.dst_buffers = g->buffers;
     cmd.channel = pick_channel(g->bytes);
+    // Op by op, tensors live in DRAM interleaved in pages of one tile, read as tt-metal's kernels do.
+    if (paged) cmd.page_bytes = uint32_t(std::max<uint64_t>(1, g->bytes / std::max<uint64_t>(g->tiles, 1)));
     plan_.cores[g->cores.front()].reader.push_back(cmd);
   }
   std::vector<const SendGroup*> sends;
@@ -120,6 +123,7 @@ void PlanBuilder::finish() {
     cmd.dst_cores = g->cores;
     cmd.dst_buffers = g->buffers;
     if (!g->to_dram) cmd.launch = launch_level(g->op);
+    if (paged && g->to_dram) cmd.page_bytes = plan_.cores[g->src_core].buffers[g->source.buffer].tile_bytes;
     plan_.cores[g->src_core].writer.push_back(cmd);
   }
   reads_.clear();

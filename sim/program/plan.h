@@ -45,6 +45,10 @@ struct DramReadCmd {
   // The reader issues each stream in order but the streams independently, so that a chunk of A waiting
   // for room never holds up the weights its own block needs (0: whole operands, 1: A, 2: weights).
   int stream = 0;
+  // 0: the DMA engine streams the bytes from `channel`. Otherwise the bytes are a DRAM-interleaved
+  // tensor read page by page as a tt-metal kernel does: one read call per page, each costing its RISC-V
+  // the engine's issue time, pages on consecutive channels from `channel` on, within the NIU's credits.
+  uint32_t page_bytes = 0;
 };
 
 // One block of work on a core: wait for input levels, then the reshape engine gathers (when there is a
@@ -91,6 +95,8 @@ struct SendCmd {
   // Op by op: a send that feeds a later op's program also waits for that program's launch on this core
   // (buffer -1: no such wait).
   BufferLevel launch;
+  // A DRAM write page by page (see DramReadCmd::page_bytes); 0: streamed to `channel`.
+  uint32_t page_bytes = 0;
 };
 
 // Buffer 0 of every core counts the ops its compute pipeline has finished; readers wait on it so that an op's

@@ -61,10 +61,12 @@ nlohmann::json Plan::to_json() const {
     core["buffers"] = nlohmann::json::array();
     for (const auto& b : c.buffers) core["buffers"].push_back({{"name", b.name}, {"capacity_tiles", b.capacity_tiles}, {"tile_bytes", b.tile_bytes}});
     core["reader"] = nlohmann::json::array();
-    for (const auto& r : c.reader)
+    for (const auto& r : c.reader) {
       core["reader"].push_back({{"op", r.op}, {"channel", r.channel}, {"bytes", r.bytes}, {"tiles", r.tiles},
                                 {"dst_cores", r.dst_cores}, {"dst_buffers", r.dst_buffers}, {"reserve", r.reserve}, {"stream", r.stream},
                                 {"waits", levels_json(r.waits)}});
+      if (r.page_bytes) core["reader"].back()["page_bytes"] = r.page_bytes;
+    }
     core["compute"] = nlohmann::json::array();
     for (const auto& k : c.compute)
       core["compute"].push_back({{"op", k.op}, {"waits", levels_json(k.waits)}, {"pops", levels_json(k.pops)},
@@ -78,6 +80,7 @@ nlohmann::json Plan::to_json() const {
                                 {"tiles", w.tiles}, {"dst_cores", w.dst_cores}, {"dst_buffers", w.dst_buffers},
                                 {"to_dram", w.to_dram}, {"channel", w.channel}, {"compressed", w.compressed}});
       if (w.launch.buffer >= 0) core["writer"].back()["launch"] = {w.launch.buffer, w.launch.tiles};
+      if (w.page_bytes) core["writer"].back()["page_bytes"] = w.page_bytes;
     }
     j["cores"].push_back(core);
   }

@@ -28,16 +28,14 @@ DESCRIPTIVE = {"description", "chip.name", "extends"}
 
 # Knobs parsed and documented but not yet modelled. The lead removes an entry as each becomes live; the
 # test fails when a listed knob changes the run (then the entry is stale).
-# The five of issue 10 came alive (SRAM ports, inbound port, compression rows). The data-movement engine's
-# keys drive `tessera noc-trace` replays only; `tessera run` does not use the engine yet (its commit says
-# so). They need a noc-trace row here once the chip uses it, or now if replays are to be covered.
+# The five of issue 10 came alive (SRAM ports, inbound port, compression rows). Of the data-movement
+# engine's keys, the RISC-V issue time and the NIU's read credits drive `tessera run` op by op (page-by-page
+# DRAM reads and writes); the others still drive `tessera noc-trace` replays only.
 EXPECTED_DEAD_PENDING = {
     "packet_manager.engine.l1_read_latency_cycles",
-    "packet_manager.engine.niu_read_credits",
     "packet_manager.engine.niu_response_bytes_per_cycle",
     "packet_manager.engine.request_bytes",
     "packet_manager.engine.response_packet_bytes",
-    "packet_manager.engine.riscv_issue_cycles",
 }
 
 # Rate knobs that move the run the wrong way. DmaWriter starts a send on the NoC at once and only then waits
@@ -156,6 +154,9 @@ KNOBS = {
     "mapper.placement": (to("pipelined"), "conv", ["mapper.pipeline_stages=4"], "plan"),
     "mapper.schedule": (to("op_by_op"), "conv", [], "cycles_up"),   # no op overlaps the next any more
     # The dispatcher runs only op by op: a longer launch and staggered go signals both delay every program.
+    # Op by op, DRAM tensors move page by page, one RISC-V call each, within the NIU's read credits.
+    "packet_manager.engine.riscv_issue_cycles": (to(2000), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
+    "packet_manager.engine.niu_read_credits": (to(1), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
     "dispatch.launch_cycles": (to(5000), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
     "dispatch.go_cycles_per_core": (to(2000), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
     "mapper.default_format": (to("bfp8"), "conv", [], "changes"),
