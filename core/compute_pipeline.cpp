@@ -45,6 +45,15 @@ void ComputePipeline::run() {
       while (!b.reached(w.tiles)) wait(b.changed());
       ready = std::max(ready, static_cast<uint64_t>(b.time_reached(w.tiles) / chip_.cycles(1)));
     }
+    // A bounded output buffer (streamed out by the writer) must have room for the block before it starts.
+    if (cmd.out_buffer >= 0 && cmd.out_tiles) {
+      TileBuffer& out = chip_.buffer(core_, cmd.out_buffer);
+      if (!out.has_room(cmd.out_tiles)) {
+        while (!out.has_room(cmd.out_tiles)) wait(out.changed());
+        ready = std::max(ready, chip_.now_cycle());
+      }
+      if (out.capacity()) out.reserve(cmd.out_tiles);
+    }
     // The control cores start an op's kernel on this core once its previous kernel is done.
     if (cmd.launches_kernel) ready = std::max(ready, clocks.pack_end) + costs_.kernel_launch_cycles();
     const StageCycles cycles = price_block(cmd, costs_, gathers_ == nullptr);

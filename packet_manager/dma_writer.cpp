@@ -91,6 +91,7 @@ void DmaWriter::run() {
     if (cmd.to_dram && cmd.page_bytes) {
       const uint64_t issuing = write_pages(cmd);
       wait(chip_.cycles(busy - lead > issuing ? busy - lead - issuing : 0));
+      if (cmd.pop_tiles) source.pop(cmd.pop_tiles);
       chip_.record({core_, Engine::writer, cmd.op, start, chip_.now_cycle()});
       ++done_;
       continue;
@@ -116,6 +117,7 @@ void DmaWriter::run() {
       });
     }
     wait(chip_.cycles(busy - lead));
+    if (cmd.pop_tiles) source.pop(cmd.pop_tiles);
     chip_.record({core_, Engine::writer, cmd.op, start, start + busy});
     ++done_;
   }

@@ -58,7 +58,7 @@ RunInvariants::RunInvariants(const Plan& plan, ChipServices& chip,
       const uint64_t raw = cmd.raw_bytes ? cmd.raw_bytes : cmd.bytes;
       if (delta == 0 || raw > delta * p.buffers[b].tile_bytes) in_order[b] = false;
       level[b] = std::max(level[b], cmd.source.tiles);
-      drains[s] = {b, delta};
+      drains[s] = cmd.pop_tiles ? std::pair<int, uint64_t>{-1, 0} : std::pair<int, uint64_t>{b, delta};  // pops free it
     }
     for (auto& d : drains)
       if (d.first >= 0 && (read_by_blocks[d.first] || !in_order[d.first])) d = {-1, 0};

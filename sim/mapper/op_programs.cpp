@@ -19,6 +19,41 @@ bool OpPrograms::goes_to_dram(int tensor) const {
                      [&](int c) { return std::find(ops_.begin(), ops_.end(), c) == ops_.end(); });
 }
 
+std::map<uint64_t, uint64_t> OpPrograms::bound_output(int core, int buffer, const std::vector<uint64_t>& levels) {
+  CoreProgram& program = ctx_.plan.cores[size_t(core)];
+  uint64_t block = 0, total = 0;
+  for (const ComputeCmd& cmd : program.compute) {
+    for (const BufferLevel& w : cmd.waits)
+      if (w.buffer == buffer) return {};  // read again on this core: it stays
+    if (cmd.out_buffer == buffer) {
+      block = std::max(block, cmd.out_tiles);
+      total += cmd.out_tiles;
+    }
+  }
+  std::map<uint64_t, uint64_t> pops;
+  uint64_t previous = 0, piece = 0;
+  for (uint64_t level : levels) {
+    if (level > previous) pops[level] = level - previous;
+    piece = std::max(piece, level - std::min(level, previous));
+    previous = std::max(previous, level);
+  }
+  const uint64_t capacity = 2 * std::max(block, piece);
+  if (capacity == 0 || total <= capacity || previous != total) return {};
+  BufferSpec& spec = program.buffers[size_t(buffer)];
+  spec.capacity_tiles = capacity;
+  // The op holds two blocks of its output now, not all of it.
+  const uint64_t freed = (total - capacity) * spec.tile_bytes;
+  const int op = ops_.front();
+  uint64_t& resident = ctx_.resident[size_t(core)][size_t(op)];
+  resident -= std::min(resident, freed);
+  for (Holding& h : ctx_.holdings)
+    if (h.core == core && h.from == op && h.to == op && h.tensor < 0 && h.bytes >= freed) {
+      h.bytes -= freed;
+      break;
+    }
+  return pops;
+}
+
 void OpPrograms::close() {
   if (ops_.empty()) return;
   Launch launch;
@@ -33,14 +68,26 @@ void OpPrograms::close() {
     for (int t : ctx_.graph.ops[size_t(op)].outputs) {
       if (!goes_to_dram(t)) continue;
       const Tensor& tensor = ctx_.graph.tensors[size_t(t)];
+      // Each core's output buffer streams out when nothing else reads it.
+      std::map<std::pair<int, int>, std::vector<uint64_t>> levels;  // (core, buffer) -> piece levels
+      for (const HeldPiece& piece : ctx_.held[size_t(t)]) levels[{piece.core, piece.buffer}].push_back(piece.level);
+      std::map<std::pair<int, int>, std::map<uint64_t, uint64_t>> pops;
+      for (auto& [key, list] : levels) {
+        std::sort(list.begin(), list.end());
+        pops[key] = bound_output(key.first, key.second, list);
+      }
       for (const HeldPiece& piece : ctx_.held[size_t(t)]) {
-        auto [it, fresh] = tokens.try_emplace(piece.core, -1, 0);
+        auto& freed = pops[{piece.core, piece.buffer}];
+        const auto it = freed.find(piece.level);
+        const uint64_t pop = it == freed.end() ? 0 : it->second;
+        if (it != freed.end()) freed.erase(it);  // one piece frees a level's tiles
+        auto [token, fresh] = tokens.try_emplace(piece.core, -1, 0);
         if (fresh)
-          it->second.first = ctx_.builder.add_buffer(piece.core, "written:" + ctx_.graph.ops[size_t(launch.op)].name,
-                                                     launch.op, 0, 1);
+          token->second.first = ctx_.builder.add_buffer(piece.core, "written:" + ctx_.graph.ops[size_t(launch.op)].name,
+                                                        launch.op, 0, 1);
         ctx_.builder.stage_to_dram(piece, launch.op, region_bytes(piece.region, ctx_.format_of(tensor)), piece.core,
-                                   it->second.first, tensor.name);
-        ++it->second.second;
+                                   token->second.first, tensor.name, pop);
+        ++token->second.second;
       }
       // Consumers read it from DRAM now.
       ctx_.held[size_t(t)].clear();

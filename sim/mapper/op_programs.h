@@ -33,6 +33,10 @@ class OpPrograms {
   // Whether a tensor leaves the program through DRAM: graph outputs and tensors with consumers outside
   // the program, unless the tensor stays in L1.
   bool goes_to_dram(int tensor) const;
+  // Bounds the op's output buffer on a core to two blocks when all of it goes to DRAM: the writer frees
+  // each piece once sent (pop) and the compute waits for room, as a tt-metal output circular buffer.
+  // Returns the tiles each piece frees, by piece level (nothing when the buffer stays whole).
+  std::map<uint64_t, uint64_t> bound_output(int core, int buffer, const std::vector<uint64_t>& levels);
 
   MapContext& ctx_;
   uint64_t launched_ = 0;

@@ -56,7 +56,7 @@ uint64_t PlanBuilder::transfer(const HeldPiece& from, const Region& piece, int o
 }
 
 void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int reader_core,
-                                int token_buffer, const std::string& tensor) {
+                                int token_buffer, const std::string& tensor, uint64_t pop_tiles) {
   // One DRAM write per piece, however many cores read it back; each reader gets a token when it lands.
   const std::string key = "stage|" + tensor + "|" + std::to_string(from.core) + "|" + std::to_string(from.region.r0) +
                           "," + std::to_string(from.region.r1) + "," + std::to_string(from.region.c0) + "," +
@@ -66,6 +66,7 @@ void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, i
   if (fresh)
     g = SendGroup{int64_t(launch_level(op).tiles), op, from.step, from.core, {from.buffer, from.level}, bytes, bytes,
                   1, false, true, {}, {}, order_++};
+  g.pop_tiles = std::max(g.pop_tiles, pop_tiles);
   if (reader_core >= 0) {
     g.cores.push_back(reader_core);
     g.buffers.push_back(token_buffer);
@@ -123,6 +124,7 @@ void PlanBuilder::finish() {
     cmd.dst_cores = g->cores;
     cmd.dst_buffers = g->buffers;
     if (!g->to_dram) cmd.launch = launch_level(g->op);
+    cmd.pop_tiles = g->pop_tiles;
     if (paged && g->to_dram) cmd.page_bytes = plan_.cores[g->src_core].buffers[g->source.buffer].tile_bytes;
     plan_.cores[g->src_core].writer.push_back(cmd);
   }

@@ -38,8 +38,9 @@ class PlanBuilder {
   uint64_t transfer(const HeldPiece& from, const Region& piece, int op, int core, int buffer, uint64_t bytes,
                     uint64_t raw_bytes, bool compressed, const std::string& tensor);
   // A piece written to DRAM by the core holding it; `reader_core`/`token_buffer` learn when it is there.
+  // `pop_tiles`: the piece leaves a bounded output buffer, freeing that many tiles once sent.
   void stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int reader_core, int token_buffer,
-                     const std::string& tensor);
+                     const std::string& tensor, uint64_t pop_tiles = 0);
 
   // A compute block; op by op, the op's first block on a core also waits for the op's launch there.
   void compute(int core, const ComputeCmd& cmd);
@@ -72,6 +73,7 @@ class PlanBuilder {
     bool compressed, to_dram;
     std::vector<int> cores, buffers;
     int order;
+    uint64_t pop_tiles = 0;
   };
 
   const ArchConfig& config_;

@@ -97,6 +97,9 @@ struct SendCmd {
   BufferLevel launch;
   // A DRAM write page by page (see DramReadCmd::page_bytes); 0: streamed to `channel`.
   uint32_t page_bytes = 0;
+  // Tiles freed from the source buffer once the send has read them out of SRAM: an output streamed out
+  // through a bounded buffer, whose producer waits for room (0: the data stays until nobody reads it).
+  uint64_t pop_tiles = 0;
 };
 
 // Buffer 0 of every core counts the ops its compute pipeline has finished; readers wait on it so that an op's
