@@ -1,5 +1,6 @@
 """Shared helpers for the trace generators: shape rules, MAC counts, a graph builder, a checker and a
-deterministic, atomic writer for the workload trace format (docs/trace-format.md, version 1).
+deterministic, atomic writer for the workload trace format (docs/trace-format.md, versions 1 and 2).
+Keep the shape rules in step with sim/workload/op_shapes.cpp (tests/python/test_op_shapes_agree.py checks).
 
 Standard library only, so every generator can import it with any Python 3.
 """
@@ -9,14 +10,17 @@ import os
 import sys
 
 FORMAT = "tessera-trace"
-VERSION = 1
+VERSION = 1      # what the generators write
+VERSIONS = (1, 2)  # what the checker accepts; version 2 adds memory configs, cores and programs
 KINDS = ("input", "weight", "constant", "activation")
 PARAMETER_KINDS = ("weight",)  # only trained parameters count as params; "constant" tensors do not
 DATA_FORMATS = ("fp32", "bf16", "fp16", "bfp8", "bfp4", "bfp2")
 FIDELITIES = ("lofi", "hifi2", "hifi3", "hifi4")
-ELEMENTWISE_UNARY = ("relu", "relu6", "silu", "sigmoid", "gelu", "hardsigmoid", "hardswish", "exp", "tanh")
+ELEMENTWISE_UNARY = ("relu", "relu6", "silu", "sigmoid", "gelu", "hardsigmoid", "hardswish", "exp", "tanh", "erf")
 ELEMENTWISE_BINARY = ("add", "sub", "mul", "div")
 SHAPE_ONLY = ("reshape", "flatten", "squeeze", "unsqueeze")
+# Shape-keeping movement ops of tt-metal (version 2): the output has the input's shape.
+SAME_SHAPE = ("tilize", "untilize", "reshard", "move", "typecast")
 
 # Attributes each op type accepts (the format refuses unknown ones).
 ALLOWED_ATTRS = {
@@ -36,7 +40,19 @@ ALLOWED_ATTRS = {
     "softmax": {"axis"},
     "layernorm": {"axis", "epsilon"},
     "rmsnorm": {"axis", "epsilon"},
-    "slice": {"axis", "start", "end"},
+    "slice": {"axis", "start", "end", "step"},
+    "tilize": {"pad_value"},
+    "untilize": set(),
+    "reshard": set(),
+    "move": set(),
+    "typecast": set(),
+    "halo": {"kernel", "stride", "padding", "dilation"},
+    "pad": {"padding", "value"},
+    "groupnorm": {"groups", "epsilon", "axis"},
+    "embedding": set(),
+    "grid_sample": {"mode"},
+    "cumsum": {"axis"},
+    "data_movement": set(),
     "moe_topk": {"k"},
     "moe_dispatch": {"tokens_per_expert", "dropped_tokens"},
     "moe_combine": {"tokens_per_expert"},
@@ -212,13 +228,59 @@ def _upsample(shapes, attrs):
 def _slice(shapes, attrs):
     x = list(shapes[0])
     axis = _axis(attrs["axis"], len(x))
-    start, end, size = attrs["start"], attrs["end"], x[axis]
+    start, end, size, step = attrs["start"], attrs["end"], x[axis], attrs.get("step", 1)
     start = start + size if start < 0 else start
     end = min(end + size if end < 0 else end, size)
-    if not 0 <= start <= end:
+    if not 0 <= start <= end or step < 1:
         raise ShapeError("slice [%d, %d) out of range for axis size %d" % (attrs["start"], attrs["end"], size))
-    x[axis] = end - start
+    x[axis] = (end - start + step - 1) // step
     return [x]
+
+
+def _halo(shapes, attrs):
+    x = shapes[0]
+    if len(x) != 4:
+        raise ShapeError("halo needs a 4-d input")
+    top, left, bottom, right = _pads4(attrs.get("padding"))
+    return [[x[0], x[1], x[2] + top + bottom, x[3] + left + right]]
+
+
+def _pad(shapes, attrs):
+    x, padding = shapes[0], attrs["padding"]
+    if len(padding) != len(x) or any(len(p) != 2 or min(p) < 0 for p in padding):
+        raise ShapeError("padding must be one [before, after] pair >= 0 per dimension")
+    return [[d + b + a for d, (b, a) in zip(x, padding)]]
+
+
+def _groupnorm(shapes, attrs):
+    x, groups = shapes[0], attrs["groups"]
+    if len(x) < 2 or len(shapes) > 4:
+        raise ShapeError("groupnorm needs an input of rank >= 2 and at most scale, bias and mask")
+    channels = x[_axis(attrs.get("axis", 1), len(x))]
+    if groups < 1 or channels % groups:
+        raise ShapeError("groups %d must divide the channels %d" % (groups, channels))
+    return [list(x)]
+
+
+def _embedding(shapes, attrs):
+    idx, table = shapes[0], shapes[1]
+    if len(table) != 2 or len(shapes) != 2:
+        raise ShapeError("embedding needs indices and a [V, D] table")
+    return [list(idx) + [table[1]]]
+
+
+def _grid_sample(shapes, attrs):
+    x, grid = shapes[0], shapes[1]
+    if len(x) != 4 or len(grid) != 4 or grid[3] not in (2, 6) or grid[0] != x[0]:
+        raise ShapeError("grid_sample needs x [N,C,H,W] and grid [N,Ho,Wo,2] (or 6, precomputed)")
+    if attrs.get("mode", "bilinear") not in ("bilinear", "nearest"):
+        raise ShapeError("mode must be bilinear or nearest")
+    return [[x[0], x[1], grid[1], grid[2]]]
+
+
+def _same_with_axis(shapes, attrs):
+    _axis(attrs["axis"], len(shapes[0]))
+    return [list(shapes[0])]
 
 
 def _moe_topk(shapes, attrs):
@@ -263,6 +325,12 @@ _RULES = {
     "layernorm": lambda s, a: [list(s[0])],
     "rmsnorm": lambda s, a: [list(s[0])],
     "slice": _slice,
+    "halo": _halo,
+    "pad": _pad,
+    "groupnorm": _groupnorm,
+    "embedding": _embedding,
+    "grid_sample": _grid_sample,
+    "cumsum": _same_with_axis,
     "moe_topk": _moe_topk,
     "moe_dispatch": _moe_dispatch,
     "moe_combine": _moe_combine,
@@ -271,12 +339,14 @@ for _t in ELEMENTWISE_UNARY:
     _RULES[_t] = lambda s, a: [list(s[0])]
 for _t in ELEMENTWISE_BINARY:
     _RULES[_t] = lambda s, a: [broadcast(s[0], s[1])]
+for _t in SAME_SHAPE:
+    _RULES[_t] = lambda s, a: [list(s[0])]
 
 
 def output_shapes(op_type, input_shapes, attrs):
     """Output shapes the format defines for op_type; None for the shape-only types (reshape & co.),
-    whose output shape is free as long as the element count is kept."""
-    if op_type in SHAPE_ONLY and op_type != "flatten":
+    whose output shape is free as long as the element count is kept, and for data_movement (any shapes)."""
+    if op_type in SHAPE_ONLY and op_type != "flatten" or op_type == "data_movement":
         return None
     try:
         return _RULES[op_type](input_shapes, attrs or {})
@@ -424,7 +494,85 @@ def trace_macs(trace):
 
 _TOP_KEYS = {"format", "version", "name", "description", "tensors", "ops", "metadata"}
 _TENSOR_KEYS = {"name", "shape", "kind", "format", "density", "zero_tiles"}
+_TENSOR_KEYS_V2 = {"memory", "layout", "device_shape"}
 _OP_KEYS = {"name", "type", "inputs", "outputs", "attrs", "format", "fidelity", "group"}
+_OP_KEYS_V2 = {"cores", "core_grid", "program", "metadata"}
+MEMORY_BUFFERS = ("dram", "l1")
+MEMORY_LAYOUTS = ("interleaved", "height_sharded", "width_sharded", "block_sharded")
+# Program-config keys by op type (docs/trace-format.md, "Program configs"); "grid" is [x, y].
+PROGRAM_KEYS = {
+    "conv2d": {"act_block_h_tiles", "act_block_w_tiles", "out_subblock_h_tiles", "out_subblock_w_tiles",
+               "weights_block_w_tiles", "shard_layout", "grid"},
+    "matmul": {"kind", "in0_block_w", "per_core_m", "per_core_n", "out_subblock_h", "out_subblock_w", "m_block",
+               "n_block", "grid"},
+    "groupnorm": {"grid", "num_out_blocks"},
+}
+MATMUL_KINDS = ("1d_mcast_in0", "1d_mcast_in1", "2d_mcast", "dram_sharded", "minimal", "default")
+SHARD_LAYOUTS = ("height", "width", "block")
+
+
+def _is_int(v, lo=0):
+    return isinstance(v, int) and not isinstance(v, bool) and v >= lo
+
+
+def _ranges_ok(ranges):
+    return isinstance(ranges, list) and all(
+        isinstance(r, list) and len(r) == 4 and all(_is_int(v) for v in r) and r[0] <= r[2] and r[1] <= r[3]
+        for r in ranges)
+
+
+def _check_v2_tensor(t, where, errs):
+    if "layout" in t and t["layout"] not in ("tile", "row_major"):
+        errs.append("%s: layout must be tile or row_major" % where)
+    if "device_shape" in t:
+        ds = t["device_shape"]
+        if not isinstance(ds, list) or not 1 <= len(ds) <= 8 or not all(_is_int(d) for d in ds):
+            errs.append("%s: device_shape must be a list of 1 to 8 integers >= 0" % where)
+    m = t.get("memory")
+    if m is None:
+        return
+    if not isinstance(m, dict) or m.get("buffer") not in MEMORY_BUFFERS or m.get("layout") not in MEMORY_LAYOUTS:
+        errs.append("%s: memory needs buffer dram|l1 and a layout" % where)
+        return
+    extra = set(m) - {"buffer", "layout", "shard_grid", "shard_shape", "orientation"}
+    if extra:
+        errs.append("%s: unknown memory keys %s" % (where, sorted(extra)))
+    shard_keys = {"shard_grid", "shard_shape", "orientation"} & set(m)
+    if m["layout"] == "interleaved" and shard_keys:
+        errs.append("%s: an interleaved tensor has no shard fields" % where)
+    if "shard_grid" in m and (not _ranges_ok(m["shard_grid"]) or not m["shard_grid"]):
+        errs.append("%s: shard_grid must be [[x0, y0, x1, y1], ...]" % where)
+    if "shard_shape" in m and (not isinstance(m["shard_shape"], list) or len(m["shard_shape"]) != 2 or
+                               not all(_is_int(v, 1) for v in m["shard_shape"])):
+        errs.append("%s: shard_shape must be [rows, cols] >= 1" % where)
+    if "orientation" in m and m["orientation"] not in ("row_major", "col_major"):
+        errs.append("%s: orientation must be row_major or col_major" % where)
+
+
+def _check_v2_op(op, where, errs):
+    if "cores" in op and not _is_int(op["cores"], 1):
+        errs.append("%s: cores must be an integer >= 1" % where)
+    if "core_grid" in op and not _ranges_ok(op["core_grid"]):
+        errs.append("%s: core_grid must be [[x0, y0, x1, y1], ...]" % where)
+    if "metadata" in op and not isinstance(op["metadata"], dict):
+        errs.append("%s: metadata must be an object" % where)
+    if "program" not in op:
+        return
+    prog, allowed = op["program"], PROGRAM_KEYS.get(op["type"])
+    if not isinstance(prog, dict) or allowed is None:
+        errs.append("%s: %s takes no program" % (where, op["type"]))
+        return
+    for k, v in sorted(prog.items()):
+        if k not in allowed:
+            errs.append("%s: unknown program key %r for %s" % (where, k, op["type"]))
+        elif k == "kind" and v not in MATMUL_KINDS:
+            errs.append("%s: program kind must be one of %s" % (where, ", ".join(MATMUL_KINDS)))
+        elif k == "shard_layout" and v not in SHARD_LAYOUTS:
+            errs.append("%s: shard_layout must be height, width or block" % where)
+        elif k == "grid" and not (isinstance(v, list) and len(v) == 2 and all(_is_int(x, 1) for x in v)):
+            errs.append("%s: program grid must be [x, y] >= 1" % where)
+        elif k not in ("kind", "shard_layout", "grid") and not _is_int(v, 1):
+            errs.append("%s: program %s must be an integer >= 1" % (where, k))
 
 
 def check_trace(trace):
@@ -436,14 +584,15 @@ def check_trace(trace):
         errs.append("unknown top-level key %r" % k)
     if trace.get("format") != FORMAT:
         errs.append("format must be %r" % FORMAT)
-    if trace.get("version") != VERSION:
-        errs.append("version must be %d" % VERSION)
+    if trace.get("version") not in VERSIONS:
+        errs.append("version must be one of %s" % (VERSIONS,))
+    v2 = trace.get("version") == 2
     if not isinstance(trace.get("name"), str):
         errs.append("name must be a string")
     tensors, producers = {}, {}
     for i, t in enumerate(trace.get("tensors", [])):
         where = "/tensors/%d (%s)" % (i, t.get("name"))
-        for k in sorted(set(t) - _TENSOR_KEYS):
+        for k in sorted(set(t) - _TENSOR_KEYS - (_TENSOR_KEYS_V2 if v2 else set())):
             errs.append("%s: unknown key %r" % (where, k))
         shape = t.get("shape")
         if not isinstance(shape, list) or any(not isinstance(d, int) or d < 0 for d in shape):
@@ -458,13 +607,17 @@ def check_trace(trace):
                 errs.append("%s: %s out of [0, 1]" % (where, k))
         if t.get("name") in tensors:
             errs.append("%s: tensor named twice" % where)
+        if v2:
+            _check_v2_tensor(t, where, errs)
         tensors[t.get("name")] = t
     consumers = {}
     op_names = set()
     for i, op in enumerate(trace.get("ops", [])):
         where = "/ops/%d (%s)" % (i, op.get("name"))
-        for k in sorted(set(op) - _OP_KEYS):
+        for k in sorted(set(op) - _OP_KEYS - (_OP_KEYS_V2 if v2 else set())):
             errs.append("%s: unknown key %r" % (where, k))
+        if v2:
+            _check_v2_op(op, where, errs)
         if op.get("name") in op_names:
             errs.append("%s: op named twice" % where)
         op_names.add(op.get("name"))
@@ -497,6 +650,8 @@ def check_trace(trace):
             expected = output_shapes(typ, ins, attrs)
         except ShapeError as e:
             errs.append("%s: %s" % (where, e))
+            continue
+        if typ == "data_movement":
             continue
         if expected is None:
             if len(outs) != 1 or numel(outs[0]) != numel(ins[0]):
