@@ -24,11 +24,11 @@ Region same_or_whole(const Tensor& in, const Tensor& out_tensor, const Region& o
 }
 
 const OpRules& op_rules(OpType type) {
-  constexpr size_t kTypes = size_t(OpType::moe_combine) + 1;
+  constexpr size_t kTypes = size_t(OpType::data_movement) + 1;  // the last OpType
   static const std::array<OpRules, kTypes> table = [] {
     std::array<OpRules, kTypes> t{};
     for (const OpRulesTable& family : {conv_op_rules(), matmul_op_rules(), pool_op_rules(), elementwise_op_rules(),
-                                       norm_op_rules(), layout_op_rules(), moe_op_rules()})
+                                       norm_op_rules(), layout_op_rules(), moe_op_rules(), movement_op_rules()})
       for (const auto& [op_type, rules] : family) t[size_t(op_type)] = rules;
     return t;
   }();

@@ -1,6 +1,7 @@
 #pragma once
 // What the mapper needs to know about each op kind, kept in one file per family of kinds (conv_ops.cpp,
-// matmul_op.cpp, pool_ops.cpp, elementwise_ops.cpp, norm_ops.cpp, layout_ops.cpp, moe_ops.cpp): which part
+// matmul_op.cpp, pool_ops.cpp, elementwise_ops.cpp, norm_ops.cpp, layout_ops.cpp, moe_ops.cpp,
+// movement_ops.cpp): which part
 // of each input one region of the output reads, whether the output's columns may be split across cores,
 // and the engine work a block of output tiles asks for. A new op kind is one entry in its family's file.
 #include <cstdint>
@@ -50,6 +51,7 @@ OpRulesTable elementwise_op_rules();
 OpRulesTable norm_op_rules();
 OpRulesTable layout_op_rules();
 OpRulesTable moe_op_rules();
+OpRulesTable movement_op_rules();
 
 // Shared by the families: input rows an output row range of a sliding-window op reads (output rows are
 // (n, y, x) pixels; the window of output row y covers input rows y*s - pad ... y*s - pad + (k-1)*d,

@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/base/data_format.h"
+#include "sim/workload/memory_config.h"
 #include "sim/workload/op_type.h"
+#include "sim/workload/program_config.h"
 
 namespace tessera {
 
@@ -27,6 +29,11 @@ struct Tensor {
   // A conv-net activation ([N, C, H, W], held channels-last on chip); other tensors are row-major with
   // the last dimension as columns. Set for every rank-4 tensor of a graph that has convs or pools.
   bool image = false;
+  // Version 2 (tt-metal profiles): where the tensor lives between ops (unset: the mapper decides), its
+  // layout, and the shape the device stores (padded to tiles; tt-metal's [1, 1, N*H*W, C] for an image).
+  std::optional<MemoryConfig> memory;
+  TensorLayout layout = TensorLayout::tile;
+  std::vector<int64_t> device_shape;  // empty: the logical shape
   int producer = -1;                 // op index, -1 for inputs and weights
   std::vector<int> consumers;        // op indices
 
@@ -42,14 +49,18 @@ struct Op {
   std::optional<DataFormat> format;
   std::optional<Fidelity> fidelity;
   std::string group;
-  int cores = 0;  // cores the op ran on (a profile's core count); 0 = unset, the mapper decides
-  // Facts the trace carries about the op that the simulation never reads (a profile's measured_ns).
-  nlohmann::json metadata = nlohmann::json::object();
+  // Version 2 (tt-metal profiles): how the op ran. 0 cores and an empty grid: the mapper chooses.
+  int cores = 0;
+  std::vector<CoreRange> core_grid;
+  ProgramConfig program;
+  nlohmann::json metadata = nlohmann::json::object();  // never read by the simulation (measured_ns, op_code, ...)
 };
 
 struct Graph {
   std::string name;
   std::string description;
+  int version = 1;
+  nlohmann::json metadata = nlohmann::json::object();  // the trace's top-level metadata (e.g. metadata.device)
   std::vector<Tensor> tensors;
   std::vector<Op> ops;              // in topological order after loading
   std::map<std::string, int> tensor_index;

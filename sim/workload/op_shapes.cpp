@@ -1,6 +1,7 @@
 #include "sim/workload/op_shapes.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <stdexcept>
 
@@ -166,6 +167,100 @@ std::vector<Shape> concat_outputs(const Graph& g, const Op& op) {
   return {out};
 }
 
+void number_attr(const Op& op, const std::string& key) {
+  if (op.attrs.contains(key) && !(op.attrs[key].is_number() && std::isfinite(op.attrs[key].get<double>())))
+    bad("attribute \"" + key + "\" must be a finite number, got " + describe_json(op.attrs[key]));
+}
+
+// tt-metal's movement and normalisation ops of trace version 2.
+std::vector<Shape> movement_outputs(const Graph& g, const Op& op) {
+  const auto in = [&](size_t i) -> const Shape& { return g.input(op, i).shape; };
+  switch (op.type) {
+    case OpType::halo: {
+      // The rows each shard needs from its neighbours, padded: a conv or pool on the result pads nothing.
+      allow_attrs(op, {"kernel", "stride", "padding", "dilation"});
+      need_inputs(op, 1, 1);
+      need_rank(in(0), 4, "halo input");
+      int_list(op, "kernel", 2, {1, 1}, 1);
+      int_list(op, "stride", 2, {1, 1}, 1);
+      int_list(op, "dilation", 2, {1, 1}, 1);
+      std::vector<int64_t> p = {0, 0, 0, 0};
+      if (op.attrs.contains("padding")) {
+        const size_t n = op.attrs["padding"].is_array() ? op.attrs["padding"].size() : 2;
+        auto raw = int_list(op, "padding", n == 4 ? 4 : 2, {}, 0);
+        p = raw.size() == 4 ? raw : std::vector<int64_t>{raw[0], raw[1], raw[0], raw[1]};
+      }
+      return {{in(0)[0], in(0)[1], in(0)[2] + p[0] + p[2], in(0)[3] + p[1] + p[3]}};
+    }
+    case OpType::pad: {
+      allow_attrs(op, {"padding", "value"});
+      need_inputs(op, 1, 1);
+      number_attr(op, "value");
+      const Json& v = op.attrs.contains("padding") ? op.attrs["padding"] : Json();
+      if (!v.is_array() || v.size() != in(0).size())
+        bad("attribute \"padding\" must hold one [before, after] pair per dimension, got " + describe_json(v));
+      Shape out = in(0);
+      for (size_t d = 0; d < out.size(); ++d) {
+        if (!v[d].is_array() || v[d].size() != 2) bad("attribute \"padding\" must hold [before, after] pairs, got " + describe_json(v));
+        out[d] += whole(op, "padding", v[d][0], 0, kMaxWindow) + whole(op, "padding", v[d][1], 0, kMaxWindow);
+      }
+      return {out};
+    }
+    case OpType::groupnorm: {
+      // x, then optional scale, bias and tt-metal's input mask.
+      allow_attrs(op, {"groups", "epsilon", "axis"});
+      need_inputs(op, 1, 4);
+      if (in(0).size() < 2) bad("groupnorm input must have rank >= 2, got " + shape_text(in(0)));
+      const int64_t axis = normalise_axis(int_attr(op, "axis", 1, -64, 64), in(0).size());
+      const int64_t groups = int_attr(op, "groups", std::nullopt, 1, kMaxWindow);
+      if (in(0)[axis] % groups != 0)
+        bad("groups " + std::to_string(groups) + " must divide the channels " + std::to_string(in(0)[axis]));
+      if (op.attrs.contains("epsilon")) {
+        const Json& eps = op.attrs["epsilon"];
+        if (!eps.is_number() || !(eps.get<double>() >= 0) || eps.get<double>() > 1)
+          bad("attribute \"epsilon\" must be a number in [0, 1], got " + describe_json(eps));
+      }
+      return {in(0)};
+    }
+    case OpType::embedding: {
+      allow_attrs(op, {});
+      need_inputs(op, 2, 2);
+      need_rank(in(1), 2, "embedding table");
+      if (in(0).size() + 1 > kMaxRank) bad("embedding indices must have rank < " + std::to_string(kMaxRank));
+      Shape out = in(0);
+      out.push_back(in(1)[1]);
+      return {out};
+    }
+    case OpType::grid_sample: {
+      allow_attrs(op, {"mode"});
+      need_inputs(op, 2, 2);
+      need_rank(in(0), 4, "grid_sample input");
+      need_rank(in(1), 4, "grid_sample grid");
+      // A grid holds (x, y) per output point, or 6 values when tt-metal precomputed the corner weights.
+      if ((in(1)[3] != 2 && in(1)[3] != 6) || in(1)[0] != in(0)[0])
+        bad("grid must be [N,Ho,Wo,2] (or [N,Ho,Wo,6], precomputed) for input " + shape_text(in(0)) + ", got " + shape_text(in(1)));
+      const Json mode = op.attrs.value("mode", Json("bilinear"));
+      if (!mode.is_string() || (mode != "bilinear" && mode != "nearest"))
+        bad("mode must be \"bilinear\" or \"nearest\", got " + describe_json(mode));
+      return {{in(0)[0], in(0)[1], in(1)[1], in(1)[2]}};
+    }
+    case OpType::cumsum:
+      allow_attrs(op, {"axis"});
+      need_inputs(op, 1, 1);
+      normalise_axis(int_attr(op, "axis", std::nullopt, -64, 64), in(0).size());
+      return {in(0)};
+    case OpType::data_movement: {
+      // An op the importer does not know: its tensors as the profile gave them.
+      allow_attrs(op, {});
+      if (op.inputs.empty()) bad("data_movement needs at least one input");
+      std::vector<Shape> outs;
+      for (int t : op.outputs) outs.push_back(g.tensors[t].shape);
+      return outs;
+    }
+    default: bad("unhandled op type");
+  }
+}
+
 }  // namespace
 
 std::string shape_text(const Shape& s) {
@@ -230,10 +325,19 @@ std::vector<Shape> infer_output_shapes(const Graph& g, const Op& op) {
       need_inputs(op, 2, 2);
       return {broadcast(in(0), in(1))};
     case OpType::relu: case OpType::relu6: case OpType::silu: case OpType::sigmoid: case OpType::gelu:
-    case OpType::hardsigmoid: case OpType::hardswish: case OpType::exp: case OpType::tanh:
+    case OpType::hardsigmoid: case OpType::hardswish: case OpType::exp: case OpType::tanh: case OpType::erf:
+    case OpType::untilize: case OpType::reshard: case OpType::move: case OpType::typecast:
       allow_attrs(op, {});
       need_inputs(op, 1, 1);
       return {in(0)};
+    case OpType::tilize:
+      allow_attrs(op, {"pad_value"});
+      need_inputs(op, 1, 1);
+      number_attr(op, "pad_value");
+      return {in(0)};
+    case OpType::halo: case OpType::pad: case OpType::groupnorm: case OpType::embedding: case OpType::grid_sample:
+    case OpType::cumsum: case OpType::data_movement:
+      return movement_outputs(g, op);
     case OpType::maxpool2d: case OpType::avgpool2d: return pool_outputs(g, op);
     case OpType::global_avgpool:
       allow_attrs(op, {});

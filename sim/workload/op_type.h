@@ -8,11 +8,13 @@ namespace tessera {
 enum class OpType {
   conv2d, conv_transpose2d, matmul,
   add, sub, mul, div,
-  relu, relu6, silu, sigmoid, gelu, hardsigmoid, hardswish, exp, tanh,
+  relu, relu6, silu, sigmoid, gelu, hardsigmoid, hardswish, exp, tanh, erf,
   maxpool2d, avgpool2d, global_avgpool,
   concat, reshape, flatten, squeeze, unsqueeze, transpose, slice, upsample,
   softmax, layernorm, rmsnorm,
   moe_topk, moe_dispatch, moe_combine,
+  // tt-metal's data-movement and layout ops (trace version 2).
+  tilize, untilize, reshard, move, halo, typecast, pad, groupnorm, embedding, grid_sample, cumsum, data_movement,
 };
 
 enum class OpClass {

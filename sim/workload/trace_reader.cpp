@@ -1,12 +1,15 @@
 #include "sim/workload/trace_reader.h"
 
 #include <algorithm>
+#include <functional>
+#include <queue>
 #include <stdexcept>
 
 #include "sim/base/errors.h"
 #include "sim/config/config_loader.h"
 #include "sim/config/json_reader.h"
 #include "sim/workload/op_shapes.h"
+#include "sim/workload/trace_v2_keys.h"
 
 namespace tessera {
 namespace {
@@ -15,7 +18,14 @@ const char* const kDocs = "docs/trace-format.md";
 const std::vector<std::string> kFormats = {"fp32", "bf16", "fp16", "bfp8", "bfp4", "bfp2"};
 const std::vector<std::string> kFidelities = {"lofi", "hifi2", "hifi3", "hifi4"};
 
-Tensor parse_tensor(ObjectReader r) {
+// Keys a version-1 trace may not use: refused with a message that names the version they need.
+void refuse_newer_keys(const ObjectReader& r, const Json& object, int version, std::initializer_list<const char*> keys) {
+  if (version >= 2) return;
+  for (const char* key : keys)
+    if (r.has(key)) r.fail(key, "no \"" + std::string(key) + "\" in a version-1 trace (it needs \"version\": 2)", object[key]);
+}
+
+Tensor parse_tensor(ObjectReader r, const Json& object, int version) {
   Tensor t;
   t.name = r.string("name", "");
   if (t.name.empty()) r.fail("name", "a non-empty tensor name", r.required_value("name"));
@@ -39,6 +49,8 @@ Tensor parse_tensor(ObjectReader r) {
   if (r.has("format")) t.format = parse_data_format(r.one_of("format", kFormats, "bf16"));
   if (r.has("density")) t.density = r.number_in("density", 0, 1, 1.0);
   t.zero_tiles = r.number_in("zero_tiles", 0, 1, 0.0);
+  refuse_newer_keys(r, object, version, {"memory", "layout", "device_shape"});
+  read_tensor_v2_keys(r, t);
   r.reject_unknown_keys();
   return t;
 }
@@ -58,16 +70,30 @@ std::vector<int> tensor_refs(ObjectReader& r, const std::string& key, const Grap
   return out;
 }
 
-// Orders ops so that every producer comes before its consumers; a leftover op sits on a cycle.
-std::vector<int> topological_order(const Graph& g, const std::string& label) {
+// Orders ops so that every producer comes before its consumers; a leftover op sits on a cycle. Version 1
+// takes ready ops first come, first served; version 2 always the earliest ready op in the trace, which keeps
+// the trace's own order when it is already topological (a profile lists ops in the order they ran).
+std::vector<int> topological_order(const Graph& g, const std::string& label, bool keep_trace_order) {
   std::vector<int> waiting(g.ops.size(), 0), order;
   for (size_t i = 0; i < g.ops.size(); ++i)
     for (int t : g.ops[i].inputs) if (g.tensors[t].producer >= 0) ++waiting[i];
-  for (size_t i = 0; i < g.ops.size(); ++i) if (waiting[i] == 0) order.push_back(int(i));
-  for (size_t head = 0; head < order.size(); ++head)
-    for (int t : g.ops[order[head]].outputs)
-      for (int c : g.tensors[t].consumers)
-        if (--waiting[c] == 0) order.push_back(c);
+  if (keep_trace_order) {
+    std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
+    for (size_t i = 0; i < g.ops.size(); ++i) if (waiting[i] == 0) ready.push(int(i));
+    while (!ready.empty()) {
+      order.push_back(ready.top());
+      ready.pop();
+      for (int t : g.ops[order.back()].outputs)
+        for (int c : g.tensors[t].consumers)
+          if (--waiting[c] == 0) ready.push(c);
+    }
+  } else {
+    for (size_t i = 0; i < g.ops.size(); ++i) if (waiting[i] == 0) order.push_back(int(i));
+    for (size_t head = 0; head < order.size(); ++head)
+      for (int t : g.ops[order[head]].outputs)
+        for (int c : g.tensors[t].consumers)
+          if (--waiting[c] == 0) order.push_back(c);
+  }
   if (order.size() != g.ops.size()) {
     // Every op left waits on another left op; walking back through the producers from any of them must
     // come round to an op already seen, and the ops from there on are the cycle.
@@ -96,6 +122,20 @@ std::vector<int> topological_order(const Graph& g, const std::string& label) {
   return order;
 }
 
+// A rank-4 tensor of a conv net is an image ([N, C, H, W], held channels-last) unless its device shape says
+// otherwise. The device holds an image as [1, 1, rows, C] (tt-metal's flattened channels-last view; a halo's
+// rows are more or fewer than N*H*W) or as [N, H, W, C]; a device shape that is the tensor's own shape with
+// its last two dimensions padded (to tiles) means plain row-major, the last dimension the columns.
+bool held_channels_last(const Tensor& t) {
+  if (t.device_shape.size() != 4) return true;
+  const auto& s = t.shape;
+  const auto& d = t.device_shape;
+  const bool own = d[0] == s[0] && d[1] == s[1] && d[2] >= s[2] && d[3] >= s[3];
+  const bool flat = d[0] == 1 && d[1] == 1 && d[3] >= s[1];
+  const bool nhwc = d[0] >= s[0] && d[1] >= s[2] && d[2] >= s[3] && d[3] >= s[1];
+  return !own && (flat || nhwc);
+}
+
 }  // namespace
 
 Graph parse_trace(const Json& trace, const std::string& label) {
@@ -104,18 +144,22 @@ Graph parse_trace(const Json& trace, const std::string& label) {
   if (format != "tessera-trace") top.fail("format", "\"tessera-trace\"", trace.value("format", Json()));
   const Json& version = top.required_value("version");
   int64_t version_number = 0;
-  if (!version.is_number_integer() || !whole_number_in(version, kTraceVersion, kTraceVersion, &version_number))
-    top.fail("version", "trace format version " + std::to_string(kTraceVersion), version);
+  if (!version.is_number_integer() || !whole_number_in(version, kOldestTraceVersion, kTraceVersion, &version_number))
+    top.fail("version", "trace format version " + std::to_string(kOldestTraceVersion) + " or " + std::to_string(kTraceVersion), version);
   Graph g;
+  g.version = int(version_number);
   g.name = top.string("name", "");
   if (g.name.empty()) top.fail("name", "a non-empty workload name", trace.value("name", Json()));
   g.description = top.string("description", "");
-  top.optional_value("metadata");
+  if (const Json* m = top.optional_value("metadata")) {
+    if (!m->is_object()) top.fail("metadata", "an object", *m);
+    g.metadata = *m;
+  }
 
   const Json& tensors = top.required_value("tensors");
   if (!tensors.is_array()) top.fail("tensors", "an array of tensors", tensors);
   for (size_t i = 0; i < tensors.size(); ++i) {
-    Tensor t = parse_tensor(ObjectReader(tensors[i], label, "/tensors/" + std::to_string(i), kDocs));
+    Tensor t = parse_tensor(ObjectReader(tensors[i], label, "/tensors/" + std::to_string(i), kDocs), tensors[i], g.version);
     if (!g.tensor_index.emplace(t.name, int(i)).second)
       throw input_error(label, "/tensors/" + std::to_string(i) + "/name", "expected a unique name, got \"" + t.name + "\" twice");
     g.tensors.push_back(std::move(t));
@@ -148,6 +192,8 @@ Graph parse_trace(const Json& trace, const std::string& label) {
     if (r.has("format")) op.format = parse_data_format(r.one_of("format", kFormats, "bf16"));
     if (r.has("fidelity")) op.fidelity = parse_fidelity(r.one_of("fidelity", kFidelities, "hifi2"));
     op.group = r.string("group", "");
+    refuse_newer_keys(r, ops[i], g.version, {"cores", "core_grid", "program", "metadata"});
+    read_op_v2_keys(r, op, op_label);
     r.reject_unknown_keys();
     for (size_t k = 0; k < op.outputs.size(); ++k) {
       Tensor& t = g.tensors[op.outputs[k]];
@@ -198,11 +244,11 @@ Graph parse_trace(const Json& trace, const std::string& label) {
   for (const Op& op : g.ops)
     has_images = has_images || op.type == OpType::conv2d || op.type == OpType::conv_transpose2d ||
                  op.type == OpType::maxpool2d || op.type == OpType::avgpool2d || op.type == OpType::global_avgpool ||
-                 op.type == OpType::upsample;
-  for (Tensor& t : g.tensors) t.image = has_images && t.shape.size() == 4;
+                 op.type == OpType::upsample || op.type == OpType::halo || op.type == OpType::grid_sample;
+  for (Tensor& t : g.tensors) t.image = has_images && t.shape.size() == 4 && held_channels_last(t);
 
   // Reorder ops topologically and renumber the tensors' links.
-  std::vector<int> order = topological_order(g, label);
+  std::vector<int> order = topological_order(g, label, g.version >= 2);
   std::vector<int> new_index(g.ops.size());
   for (size_t k = 0; k < order.size(); ++k) new_index[order[k]] = int(k);
   std::vector<Op> sorted;

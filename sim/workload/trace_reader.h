@@ -8,7 +8,8 @@
 
 namespace tessera {
 
-constexpr int kTraceVersion = 1;
+constexpr int kTraceVersion = 2;     // the newest version this reader knows
+constexpr int kOldestTraceVersion = 1;
 // The largest tensor a trace may declare, in elements: 8 GiB in bf16, beyond any single tensor a real
 // workload moves, and small enough that element counts, byte counts and MACs stay far inside 64 bits.
 constexpr int64_t kMaxTensorElements = int64_t(1) << 32;

@@ -85,7 +85,7 @@ TEST_CASE("trace errors name the op and what was expected", "[trace]") {
   }
   SECTION("bad version") {
     t["version"] = 7;
-    CHECK(parse_error(t) == "t.json: /version: expected trace format version 1, got 7");
+    CHECK(parse_error(t) == "t.json: /version: expected trace format version 1 or 2, got 7");
   }
   SECTION("unknown key") {
     t["tensors"][0]["dtype"] = "bf16";

@@ -98,7 +98,7 @@ TEST_CASE("trace keys and attributes are checked for type and range", "[trace][l
   CHECK(parse_error(t) == "t.json: /bogus: unknown key (check the spelling; see docs/trace-format.md)");
   t = matmul_trace({4, 4}, {4, 4}, {4, 4});
   t["version"] = uint64_t(4294967297);  // before: truncated to int and read as 1
-  CHECK(mentions(parse_error(t), "t.json: /version: expected trace format version 1, got 4294967297"));
+  CHECK(mentions(parse_error(t), "t.json: /version: expected trace format version 1 or 2, got 4294967297"));
   // Before: exit 1 (an uncaught type error in nlohmann) instead of a message.
   CHECK(mentions(parse_error(matmul_trace({4, 4}, {4, 4}, {4, 4}, {{"transpose_b", "yes"}})),
                  "attribute \"transpose_b\" must be true or false, got \"yes\""));

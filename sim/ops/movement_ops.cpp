@@ -1,0 +1,108 @@
+// tt-metal's data-movement ops (trace version 2): tilize and untilize change the layout of the bytes on the
+// reshape engine; reshard, move, typecast, pad, halo, embedding and the generic data_movement read their
+// input rows and write the output, moving each byte once (typecast converts the format as its packer writes
+// the output); grid_sample gathers four taps per output and weighs them; cumsum runs down its axis on the
+// vector unit; groupnorm is a layernorm over its groups' statistics.
+#include <algorithm>
+
+#include "sim/ops/op_rules.h"
+
+namespace tessera {
+namespace {
+
+// Input rows in the same proportion of the input as the output rows are of the output: each input byte is
+// read once over all blocks, whatever the two shapes.
+Region proportional(const Tensor& in, const Tensor& y, const Region& out) {
+  const MatrixShape a = matrix_shape(in), b = matrix_shape(y);
+  if (a.rows == 0 || b.rows == 0) return {};
+  const int64_t lo = out.r0 * a.rows / b.rows;
+  const int64_t hi = std::min(a.rows, (out.r1 * a.rows + b.rows - 1) / b.rows);
+  return {lo, std::max(hi, lo + 1), 0, a.cols};
+}
+
+std::vector<Region> proportional_regions(const Graph& g, const Op& op, const Region& out) {
+  std::vector<Region> need(op.inputs.size());
+  for (size_t i = 0; i < op.inputs.size(); ++i) need[i] = proportional(g.input(op, i), g.output(op), out);
+  return need;
+}
+
+// The halo's output is its input padded by the window's margins: an output row range reads the input rows
+// it holds, shifted by the top padding and clipped to the image (the padding rows read nothing).
+std::vector<Region> halo_regions(const Graph& g, const Op& op, const Region& out) {
+  std::vector<Region> need(1);
+  const auto& x = g.input(op, 0).shape;
+  const auto& y = g.output(op).shape;
+  // padding is [ph, pw] or [top, left, bottom, right] (or one number): its first value is the top.
+  const nlohmann::json p = op.attrs.value("padding", nlohmann::json(0));
+  const int64_t top = p.is_array() ? p[0].get<int64_t>() : p.get<int64_t>();
+  need[0] = window_rows(out, y[2], y[3], x[2], x[3], 1, 1, top, 1, out.c0, out.c1);
+  return need;
+}
+
+// An embedding reads one table row per output row (which rows depends on the indices; the count does not)
+// and the indices of its rows.
+std::vector<Region> embedding_regions(const Graph& g, const Op& op, const Region& out) {
+  const MatrixShape table = matrix_shape(g.input(op, 1));
+  return {whole(g.input(op, 0)), Region{0, std::min(out.rows(), table.rows), out.c0, out.c1}};
+}
+
+// A bilinear sample reads the input pixels around its point, which the grid decides; the block reads the
+// image rows in proportion (the model's stand-in for where the points fall) and its own grid rows.
+std::vector<Region> grid_sample_regions(const Graph& g, const Op& op, const Region& out) {
+  const Tensor& grid = g.input(op, 1);
+  return {proportional(g.input(op, 0), g.output(op), out), Region{out.r0, out.r1, 0, matrix_shape(grid).cols}};
+}
+
+template <ReshapeKind Kind>
+void layout_work(const Graph&, const Op&, const BlockWork& b, ComputeCmd& cmd) {
+  cmd.reshape.kind = Kind;
+  cmd.reshape.bytes = b.tiles * tile_bytes(b.out_format);
+}
+
+// Bilinear: four taps per output gathered by the reshape engine, each weighted and summed on the matrix
+// unit (tt-metal's kernel multiplies the gathered sticks by their weights and reduces them).
+constexpr uint64_t kBilinearTaps = 4;
+void grid_sample_work(const Graph&, const Op& op, const BlockWork& b, ComputeCmd& cmd) {
+  const bool nearest = op.attrs.value("mode", std::string("bilinear")) == "nearest";
+  const uint64_t taps = nearest ? 1 : kBilinearTaps;
+  cmd.reshape.kind = ReshapeKind::flatten;
+  cmd.reshape.bytes = b.tiles * taps * tile_bytes(b.out_format);
+  if (nearest) return;
+  BlockWork weighted = b;
+  weighted.tiles = b.tiles * taps;
+  block_math(cmd, MathKind::eltwise, weighted, "mul");
+}
+
+// One add of the running sum per element: the vector unit's two-operand instruction count (a second load,
+// one ALU op and its latency, as "max" costs) over the block's tiles. Each block reads its own input and
+// carries the running sum in from the block before (one row, not modelled as a read), so the input streams
+// through once as tt-metal's kernel does, whatever the axis.
+void cumsum_work(const Graph&, const Op&, const BlockWork& b, ComputeCmd& cmd) { block_math(cmd, MathKind::vector, b, "max"); }
+
+void groupnorm_work(const Graph&, const Op&, const BlockWork& b, ComputeCmd& cmd) { block_math(cmd, MathKind::layernorm, b); }
+
+}  // namespace
+
+OpRulesTable movement_op_rules() {
+  OpRules tilize, untilize, copy, halo, spread, embedding, grid_sample, cumsum, groupnorm;
+  tilize.work = layout_work<ReshapeKind::tilize>;
+  untilize.work = layout_work<ReshapeKind::untilize>;
+  copy.work = layout_work<ReshapeKind::flatten>;
+  halo.input_regions = halo_regions;
+  halo.work = layout_work<ReshapeKind::flatten>;
+  spread.input_regions = proportional_regions;
+  spread.work = layout_work<ReshapeKind::flatten>;
+  embedding.input_regions = embedding_regions;
+  embedding.work = layout_work<ReshapeKind::flatten>;
+  grid_sample.input_regions = grid_sample_regions;
+  grid_sample.work = grid_sample_work;
+  cumsum.work = cumsum_work;
+  groupnorm.whole_rows = true;
+  groupnorm.work = groupnorm_work;
+  return {{OpType::tilize, tilize},       {OpType::untilize, untilize}, {OpType::reshard, copy},
+          {OpType::move, copy},           {OpType::typecast, copy},     {OpType::halo, halo},
+          {OpType::pad, spread},          {OpType::data_movement, spread}, {OpType::embedding, embedding},
+          {OpType::grid_sample, grid_sample}, {OpType::cumsum, cumsum}, {OpType::groupnorm, groupnorm}};
+}
+
+}  // namespace tessera
