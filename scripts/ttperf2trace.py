@@ -465,8 +465,11 @@ class Importer:
         d = descs[0]
         start = ints(a.get("slice_start") or a.get("padded_slice_start") or "")
         end = ints(a.get("slice_end") or a.get("padded_slice_end") or "")
-        step = ints(a.get("step", "")) or [1] * 4
-        if len(start) != 4 or len(end) != 4:
+        step = ints(a.get("step", "")) or [1] * len(start)
+        # A 5-D slice of a tensor the profile lists in 4-D: its leading unit dimension is not cut.
+        while len(start) > 4 and len(start) == len(end) == len(step) and start[0] == 0 and end[0] == 1:
+            start, end, step = start[1:], end[1:], step[1:]
+        if len(start) != 4 or len(end) != 4 or len(step) != 4:
             return self.add(row, "data_movement", [(d, None, "input", True)], {}, out_memory=out_mem)
         cut = [i for i in range(4) if start[i] != 0 or min(end[i], d.logical[i]) != d.logical[i] or step[i] != 1]
         if len(cut) > 1:

@@ -1,4 +1,5 @@
 // tessera trace-info: what a trace holds, as a table or as JSON for scripts and tests.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -41,8 +42,21 @@ int trace_info_command(int argc, char** argv) {
         j["padding"] = {c.pad_top, c.pad_left, c.pad_bottom, c.pad_right};
         j["groups"] = c.groups;
       }
+      if (op.cores > 0) j["cores"] = op.cores;
+      if (const auto& m = g.output(op).memory) j["output_memory"] = describe(*m);
+      if (op.metadata.contains("measured_ns")) j["measured_ns"] = op.metadata["measured_ns"];
       ops.push_back(j);
     }
+    // Version 2: where tensors live between ops and how many cores the ops ran on, as the trace says.
+    std::map<std::string, int> memories;
+    for (const Tensor& t : g.tensors)
+      if (t.memory) ++memories[std::string(to_string(t.memory->buffer)) + " " + to_string(t.memory->layout)];
+    int with_cores = 0, fewest = 0, most = 0;
+    for (const Op& op : g.ops)
+      if (op.cores > 0) {
+        fewest = with_cores++ ? std::min(fewest, op.cores) : op.cores;
+        most = std::max(most, op.cores);
+      }
     for (const Tensor& t : g.tensors) {
       const int64_t bytes = int64_t(t.elements() * bytes_per_element(t.format.value_or(DataFormat::bf16)));
       (t.kind == TensorKind::weight || t.kind == TensorKind::constant ? weight_bytes : activation_bytes) += bytes;
@@ -60,6 +74,12 @@ int trace_info_command(int argc, char** argv) {
     std::printf("params       %lld\n", (long long)total_params);
     std::printf("tensors      %zu: weights and constants %.2f MB, inputs and activations %.2f MB (bf16 unless the trace says)\n",
                 g.tensors.size(), weight_bytes / 1e6, activation_bytes / 1e6);
+    if (!memories.empty()) {
+      std::string list;
+      for (const auto& [where, n] : memories) list += (list.empty() ? "" : ", ") + where + " " + std::to_string(n);
+      std::printf("memory       tensors with a memory config: %s\n", list.c_str());
+    }
+    if (with_cores) std::printf("cores        %d ops say how many cores they ran on: %d to %d\n", with_cores, fewest, most);
     return 0;
   });
 }

@@ -18,8 +18,11 @@ Region window_rows(const Region& out, int64_t ho, int64_t wo, int64_t h, int64_t
 Region same_or_whole(const Tensor& in, const Tensor& out_tensor, const Region& out) {
   if (in.shape == out_tensor.shape) return out;
   MatrixShape m = matrix_shape(in), o = matrix_shape(out_tensor);
-  // A per-channel vector (bias, scale) broadcast over rows: the same columns.
-  if (m.rows == 1 && m.cols == o.cols) return {0, 1, out.c0, out.c1};
+  // Broadcast along rows or columns: a per-channel vector (bias, scale) has one row and the output's
+  // columns; a per-row value (a scale per pixel or token) has the output's rows and one column.
+  const bool rows_match = m.rows == o.rows, cols_match = m.cols == o.cols;
+  if ((rows_match || m.rows == 1) && (cols_match || m.cols == 1))
+    return {rows_match ? out.r0 : 0, rows_match ? out.r1 : 1, cols_match ? out.c0 : 0, cols_match ? out.c1 : 1};
   return whole(in);
 }
 
