@@ -27,7 +27,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tracelib  # noqa: E402
-from ttperf_attrs import (ProfileError, core_ranges, field, ints, memory_column, memory_config,  # noqa: E402
+from ttperf_attrs import (ProfileError, core_ranges, ints, memory_column, memory_config,  # noqa: E402
                           pad_logical, sliding_window, split_attributes, struct_ints, unary_function)
 
 PROG = "ttperf2trace"
