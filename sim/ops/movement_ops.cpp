@@ -50,7 +50,7 @@ std::vector<Region> embedding_regions(const Graph& g, const Op& op, const Region
 // image rows in proportion (the model's stand-in for where the points fall) and its own grid rows.
 std::vector<Region> grid_sample_regions(const Graph& g, const Op& op, const Region& out) {
   const Tensor& grid = g.input(op, 1);
-  return {proportional(g.input(op, 0), g.output(op), out), Region{out.r0, out.r1, 0, matrix_shape(grid).cols}};
+  return {proportional(g.input(op, 0), g.output(op), out), Region{out.r0, out.r1, 0, matrix_shape(grid).cols}.intersect(whole(grid))};
 }
 
 template <ReshapeKind Kind>
