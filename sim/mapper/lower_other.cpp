@@ -8,17 +8,55 @@
 #include "sim/ops/op_rules.h"
 
 namespace tessera {
+namespace {
+
+// Op by op, a data-movement kernel (a permute, a reshape, a tilize, a reshard, a gather) streams its share
+// of the pages: the rows of each input in proportion to the output rows it writes. A reordering's bytes
+// come from all over the input, but as many of them, and tracing where each came from would tie every
+// block to every part of the input. Inputs smaller than the output (broadcast operands, a gather's
+// table) keep the op's own rule.
+constexpr int64_t kOpByOpBlockBytes = 64 * 1024;
+
+bool streams_its_share(const MapContext& ctx, const Op& op) {
+  return ctx.config.mapper.schedule == Schedule::op_by_op &&
+         (op_class(op.type) == OpClass::movement || op.type == OpType::grid_sample || op.type == OpType::cumsum);
+}
+
+std::vector<Region> input_regions(const MapContext& ctx, const Op& op, const Region& out) {
+  std::vector<Region> regions = needed_input_regions(ctx.graph, op, out);
+  if (!streams_its_share(ctx, op)) return regions;
+  const Tensor& y = ctx.graph.output(op);
+  const MatrixShape mo = matrix_shape(y);
+  for (size_t i = 0; i < op.inputs.size() && i < regions.size(); ++i) {
+    const Tensor& x = ctx.graph.input(op, i);
+    if (x.elements() * 2 < y.elements() / int64_t(std::max<size_t>(op.inputs.size(), 1)) || mo.rows == 0) continue;
+    const MatrixShape mi = matrix_shape(x);
+    const int64_t r0 = mi.rows * out.r0 / mo.rows, r1 = std::max(r0 + 1, ceil_div(mi.rows * out.r1, mo.rows));
+    const int64_t c0 = mo.cols ? mi.cols * out.c0 / mo.cols : 0;
+    const int64_t c1 = mo.cols ? std::max(c0 + 1, ceil_div(mi.cols * out.c1, mo.cols)) : mi.cols;
+    regions[i] = Region{r0, std::min(r1, mi.rows), c0, std::min(c1, mi.cols)};
+  }
+  return regions;
+}
+
+}  // namespace
 
 CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out) {
   const Op& op = ctx.graph.ops[op_index];
-  const std::vector<Region> need = needed_input_regions(ctx.graph, op, out);
+  const std::vector<Region> need = input_regions(ctx, op, out);
   CoreShare share;
   // Blocks of whole tile rows, about block_tiles tiles each, so that stages overlap and each block starts
   // as soon as the input rows it reads are there.
   const int64_t col_tiles = std::max<int64_t>(ceil_div(out.cols(), kTileDim), 1);
   const int64_t row_tiles = std::max<int64_t>(ceil_div(out.rows(), kTileDim), 1);
-  const int64_t rows_per_block = std::max<int64_t>(
+  int64_t rows_per_block = std::max<int64_t>(
       1, (int64_t(ctx.config.mapper.block_tiles) >> ctx.decisions.block_shrink(op_index)) / col_tiles);
+  // Op by op, an op's share moves in blocks of about kOpByOpBlockBytes (a kernel's circular-buffer
+  // pass), not of block_tiles: a core's blocks stay few however large the tensor.
+  if (streams_its_share(ctx, op) || ctx.config.mapper.schedule == Schedule::op_by_op) {
+    const int64_t row_bytes = col_tiles * int64_t(tile_bytes(ctx.format_of(ctx.graph.output(op))));
+    rows_per_block = std::max(rows_per_block, (kOpByOpBlockBytes >> ctx.decisions.block_shrink(op_index)) / row_bytes);
+  }
   // An accumulating reduction takes a few output rows (images) a block, so its input streams through.
   const OpRules& rules = op_rules(op.type);
   const int64_t block_rows = rules.accumulates_rows ? std::max<int64_t>(1, 8 >> ctx.decisions.block_shrink(op_index))
@@ -29,7 +67,7 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
   for (int64_t b = 0; b < blocks; ++b) {
     block_regions.push_back({out.r0 + std::min(out.rows(), b * block_rows),
                              out.r0 + std::min(out.rows(), (b + 1) * block_rows), out.c0, out.c1});
-    const std::vector<Region> n = needed_input_regions(ctx.graph, op, block_regions.back());
+    const std::vector<Region> n = input_regions(ctx, op, block_regions.back());
     for (size_t i = 0; i < n.size(); ++i) block_needs[i].push_back(n[i]);
   }
   std::vector<OperandFetch> inputs;

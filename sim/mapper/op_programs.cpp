@@ -22,7 +22,9 @@ bool OpPrograms::goes_to_dram(int tensor) const {
 std::map<uint64_t, uint64_t> OpPrograms::bound_output(int core, int buffer, const std::vector<uint64_t>& levels) {
   CoreProgram& program = ctx_.plan.cores[size_t(core)];
   uint64_t block = 0, total = 0;
-  for (const ComputeCmd& cmd : program.compute) {
+  // The program's blocks are the last on the core (ops are lowered in order).
+  for (auto it = program.compute.rbegin(); it != program.compute.rend() && it->op >= ops_.front(); ++it) {
+    const ComputeCmd& cmd = *it;
     for (const BufferLevel& w : cmd.waits)
       if (w.buffer == buffer) return {};  // read again on this core: it stays
     if (cmd.out_buffer == buffer) {
