@@ -10,5 +10,7 @@ int noc_command(int argc, char** argv);         // tessera noc (synthetic traffi
 int sweep_command(int argc, char** argv);       // tessera sweep
 int noc_trace_command(int argc, char** argv);   // tessera noc-trace (replay a tt-metal NoC trace)
 int compare_command(int argc, char** argv);     // tessera compare (two runs side by side)
+int system_validate_command(int argc, char** argv);  // tessera validate --system
+int system_info_command(int argc, char** argv);      // tessera info --system
 
 }  // namespace tessera::app

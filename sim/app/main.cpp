@@ -16,8 +16,8 @@ const char* kUsage =
     "\n"
     "commands:\n"
     "  run         simulate a workload trace on an architecture config and report cycles\n"
-    "  validate    check a config (and a trace) without simulating\n"
-    "  info        derived figures of a config: peak TFLOPS, SRAM, NoC and DRAM bandwidth\n"
+    "  validate    check a config (and a trace), or a multi-chip system (--system), without simulating\n"
+    "  info        derived figures of a config (peak TFLOPS, SRAM, NoC and DRAM bandwidth) or of a system\n"
     "  trace-info  op counts, MACs, params and tensor bytes of a trace\n"
     "  noc         synthetic NoC traffic, or a BookSim2 configuration file\n"
     "  noc-trace   replay a tt-metal NoC trace and compare with its measured duration\n"
@@ -25,6 +25,14 @@ const char* kUsage =
     "  compare     two runs side by side (their --out directories or report.json files)\n"
     "\n"
     "Run 'tessera <command> --help' for a command's options.\n";
+
+// Whether a validate/info command is about a multi-chip system config (--system / -s) rather than a chip.
+bool names_system(int argc, char** argv) {
+  for (int i = 2; i < argc; ++i)
+    if (!std::strcmp(argv[i], "--system") || !std::strcmp(argv[i], "-s") || !std::strncmp(argv[i], "--system=", 9))
+      return true;
+  return false;
+}
 
 }  // namespace
 
@@ -41,6 +49,8 @@ extern "C" int sc_main(int argc, char** argv) {
   }
   const std::string command = argv[1];
   using namespace tessera::app;
+  if ((command == "validate" || command == "info") && names_system(argc, argv))
+    return command == "validate" ? system_validate_command(argc - 1, argv + 1) : system_info_command(argc - 1, argv + 1);
   if (command == "run") return run_command(argc - 1, argv + 1);
   if (command == "validate") return validate_command(argc - 1, argv + 1);
   if (command == "info") return info_command(argc - 1, argv + 1);
