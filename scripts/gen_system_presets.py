@@ -20,9 +20,9 @@ WH_SIDES = {"W": [0, 1, 2, 3], "E": [12, 13, 14, 15], "N": [4, 5, 6, 7], "S": [8
 BH_SIDES = {"W": [0, 1], "E": [2, 3], "N": [4, 5], "S": [6, 7]}
 
 WH_ETHERNET = {"gbytes_per_s": 12.5, "latency_1d_ns": 711, "latency_2d_ns": 874, "framing_bytes": 50,
-               "fabric_header_1d_bytes": 48, "fabric_header_2d_bytes": 80, "payload_bytes": 4352,
+               "fabric_header_1d_bytes": 48, "fabric_header_2d_bytes": 80, "max_payload_bytes": 7616,
                "sender_slots": 8, "receiver_slots": 16}
-BH_ETHERNET = dict(WH_ETHERNET, gbytes_per_s=25.0, latency_1d_ns=515, latency_2d_ns=619)
+BH_ETHERNET = dict(WH_ETHERNET, gbytes_per_s=25.0, latency_1d_ns=515, latency_2d_ns=619, max_payload_bytes=15232)
 
 
 def port(dev, chan, eth):

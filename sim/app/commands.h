@@ -12,5 +12,6 @@ int noc_trace_command(int argc, char** argv);   // tessera noc-trace (replay a t
 int compare_command(int argc, char** argv);     // tessera compare (two runs side by side)
 int system_validate_command(int argc, char** argv);  // tessera validate --system
 int system_info_command(int argc, char** argv);      // tessera info --system
+int collective_command(int argc, char** argv);       // tessera collective (collectives on a system)
 
 }  // namespace tessera::app

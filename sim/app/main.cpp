@@ -23,6 +23,7 @@ const char* kUsage =
     "  noc-trace   replay a tt-metal NoC trace and compare with its measured duration\n"
     "  sweep       run a config sweep (axes x traces) in parallel processes or under mpirun\n"
     "  compare     two runs side by side (their --out directories or report.json files)\n"
+    "  collective  simulate collectives (all_gather, all_reduce, ...) as data movement on a multi-chip system\n"
     "\n"
     "Run 'tessera <command> --help' for a command's options.\n";
 
@@ -59,6 +60,7 @@ extern "C" int sc_main(int argc, char** argv) {
   if (command == "noc-trace") return noc_trace_command(argc - 1, argv + 1);
   if (command == "sweep") return sweep_command(argc - 1, argv + 1);
   if (command == "compare") return compare_command(argc - 1, argv + 1);
+  if (command == "collective") return collective_command(argc - 1, argv + 1);
   std::fprintf(stderr, "tessera: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;
 }

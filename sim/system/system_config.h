@@ -37,7 +37,7 @@ struct EthernetParams {
   int framing_bytes = 50;            // per Ethernet packet: preamble, header, FEC, CRC
   int fabric_header_1d_bytes = 48;   // per fabric packet: the routing header
   int fabric_header_2d_bytes = 80;
-  int payload_bytes = 4352;          // largest payload of one fabric packet
+  int max_payload_bytes = 7616;      // largest payload of one fabric packet (a collective picks its own)
   int sender_slots = 8;              // packets the sender channel buffers (worker -> router)
   int receiver_slots = 16;           // packets the receiver channel buffers: the sender's credits
 };

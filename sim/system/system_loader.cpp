@@ -92,6 +92,7 @@ void read_devices(ObjectReader& s, const std::string& file, SystemConfig& out) {
 }
 
 void read_topology(ObjectReader& s, const std::string& file, SystemConfig& out) {
+  s.required_value("routing");
   const std::string routing = s.one_of("routing", {"line", "ring", "mesh", "torus"}, "");
   out.routing = routing == "line" ? Routing::line : routing == "ring" ? Routing::ring
               : routing == "mesh" ? Routing::mesh : Routing::torus;
@@ -123,7 +124,7 @@ EthernetParams read_ethernet(ObjectReader e) {
   p.framing_bytes = e.int_in("framing_bytes", 0, 65536, p.framing_bytes);
   p.fabric_header_1d_bytes = e.int_in("fabric_header_1d_bytes", 0, 65536, p.fabric_header_1d_bytes);
   p.fabric_header_2d_bytes = e.int_in("fabric_header_2d_bytes", 0, 65536, p.fabric_header_2d_bytes);
-  p.payload_bytes = e.int_in("payload_bytes", 16, 1 << 20, p.payload_bytes);
+  p.max_payload_bytes = e.int_in("max_payload_bytes", 16, 1 << 20, p.max_payload_bytes);
   p.sender_slots = e.int_in("sender_slots", 1, 1024, p.sender_slots);
   p.receiver_slots = e.int_in("receiver_slots", 1, 1024, p.receiver_slots);
   e.reject_unknown_keys();
