@@ -1,6 +1,9 @@
 #include "sim/system/collective_plan.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
 
 #include "sim/base/errors.h"
 
@@ -88,9 +91,34 @@ class Planner {
  private:
   int at(int i) const { return ((i % n_) + n_) % n_; }
   int dev(int i) const { return plan_.devices[size_t(at(i))]; }
-  // One sending (and receiving) core per link and direction: logical cores 0, 1, 2, ... of row 0 on.
-  GridPos worker(int i, int k, int dir) const {
-    return s_.chips[size_t(dev(i))].compute_cores()[size_t(2 * k + dir)];
+  // One sending (and receiving) core per link and direction: the compute core nearest (in grid steps)
+  // to the Ethernet core that direction leaves from (at a line's end, the one it arrives at), so that the
+  // NoC writes in and out of the routers stay short, as tt-metal places its CCL workers by their links.
+  GridPos worker(int i, int k, int dir) {
+    const int chip = dev(i);
+    auto [it, fresh] = workers_.try_emplace({chip, k, dir}, GridPos{});
+    if (!fresh) return it->second;
+    const bool has_next = ring_ || (dir == 0 ? at(i) + 1 < n_ : at(i) > 0);
+    const int step = dir == 0 ? 1 : -1;
+    GridPos eth;
+    if (plan_.two_d || (!has_next && n_ < 2)) {
+      eth = s_.chips[size_t(chip)].compute_cores()[0];
+    } else {
+      const int other = has_next ? dev(i + step) : dev(i - step);
+      const Hop h = hop_between(s_, chip, other, k, c_.where);
+      const EthLink& l = s_.links[size_t(h.link)];
+      eth = (l.a.chip == chip ? l.a : l.b).core;
+    }
+    GridPos best{-1, -1};
+    int best_distance = 1 << 30;
+    for (const GridPos& p : s_.chips[size_t(chip)].compute_cores()) {
+      if (taken_.count({chip, p.y * 4096 + p.x})) continue;
+      const int d = std::abs(p.x - eth.x) + std::abs(p.y - eth.y);
+      if (d < best_distance) { best_distance = d; best = p; }
+    }
+    taken_.insert({chip, best.y * 4096 + best.x});
+    it->second = best;
+    return best;
   }
 
   std::vector<uint64_t> packets(uint64_t bytes) const {
@@ -190,6 +218,8 @@ class Planner {
 
   const SystemConfig& s_;
   const Collective& c_;
+  std::map<std::tuple<int, int, int>, GridPos> workers_;  // (chip, link, direction) -> its core
+  std::set<std::pair<int, int>> taken_;                   // (chip, core) already a worker
   int n_ = 0;
   bool ring_ = false;
   CollectivePlan plan_;
