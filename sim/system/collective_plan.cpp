@@ -139,10 +139,27 @@ class Planner {
     t.dst_core = worker(to, k, dir);
     t.bytes = uint32_t(bytes);
     t.hops = std::move(hops);
+    t.dateline_hop = dateline(t.hops);
     t.reduce = reduce;
     t.deps = std::move(deps);
     plan_.transfers.push_back(std::move(t));
     return int(plan_.transfers.size()) - 1;
+  }
+
+  // A ring's dateline is its closing link, between its last and first chips; on a 2-D route, every
+  // wrap-around link of the grid (between the first and last column or row).
+  int dateline(const std::vector<Hop>& hops) const {
+    for (size_t h = 0; h < hops.size(); ++h) {
+      const EthLink& l = s_.links[size_t(hops[h].link)];
+      if (plan_.two_d) {
+        const GridPos a = s_.position_of[size_t(l.a.chip)], b = s_.position_of[size_t(l.b.chip)];
+        if (std::abs(a.x - b.x) > 1 || std::abs(a.y - b.y) > 1) return int(h);
+      } else if (ring_) {
+        const int first = plan_.devices.front(), last = plan_.devices.back();
+        if ((l.a.chip == first && l.b.chip == last) || (l.a.chip == last && l.b.chip == first)) return int(h);
+      }
+    }
+    return -1;
   }
 
   int neighbour_hop(int from, int step, int k, uint64_t bytes, bool reduce, std::vector<int> deps) {

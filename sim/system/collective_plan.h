@@ -28,6 +28,7 @@ struct Transfer {
   GridPos src_core, dst_core;
   uint32_t bytes = 0;         // payload
   std::vector<Hop> hops;      // at least one
+  int dateline_hop = -1;      // the first hop that crosses a ring's dateline (then virtual channel 1)
   bool reduce = false;        // the receiving core adds it into its partial result
   std::vector<int> deps;      // transfers that must be done (delivered, and reduced) before this one starts
 };

@@ -16,21 +16,23 @@ namespace {
 
 using Task = std::function<void()>;
 
-// The router's two sender channels per direction, as TT-Fabric's 1-D router has them: one for packets
-// its own chip's cores write, one for packets forwarded from another link's receiver channel. Each has
-// its own slots; the serializer takes from them in turn, so through traffic is not stuck behind a chip's
-// own backlog (and the reverse).
-enum Channel { kLocal = 0, kForwarded = 1 };
+// The router's sender channels per direction, as TT-Fabric's 1-D router has them: one for packets its
+// own chip's cores write, and one per virtual channel for packets forwarded from another link's receiver
+// channel. Each has its own slots; the serializer takes from them in turn, so through traffic is not
+// stuck behind a chip's own backlog (and the reverse). A ring's packets move to virtual channel 1 when
+// they cross its dateline, with receiver slots of their own, so that full buffers cannot wait on each
+// other all the way round.
+enum Channel { kLocal = 0, kForwarded = 1, kChannels = 3 };  // kForwarded + vc
 
-// One direction of one link: its serializer, the far receiver channel's credits, the near sender
-// channels' slots and the packets queued in them.
+// One direction of one link: its serializer, the far receiver channels' credits (per virtual channel),
+// the near sender channels' slots and the packets queued in them.
 struct Direction {
   double tx_free = 0;        // when the serializer is next free (fractional cycles)
-  int credits = 0;           // free slots in the far end's receiver channel
-  int sender_free[2] = {0, 0};                   // free slots per sender channel
-  std::deque<Task> waiting_for_slot[2];          // writers waiting for a slot, per channel
-  std::deque<std::pair<int, size_t>> queue[2];   // (transfer, hop) in each sender channel, in arrival order
-  int turn = kLocal;                             // the channel the serializer serves next when both wait
+  int credits[2] = {0, 0};   // free slots in the far end's receiver channel, per virtual channel
+  int sender_free[kChannels] = {0, 0, 0};               // free slots per sender channel
+  std::deque<Task> waiting_for_slot[kChannels];         // writers waiting for a slot, per channel
+  std::deque<std::pair<int, size_t>> queue[kChannels];  // (transfer, hop) in each sender channel, in arrival order
+  int turn = kLocal;                                    // the channel the serializer looks at first
   bool wake_pending = false;
   LinkDirectionUse use;
 };
@@ -46,8 +48,8 @@ class CollectiveSim {
     latency_ = (plan.two_d ? e.latency_2d_ns : e.latency_1d_ns) * ghz;
     header_ = plan.two_d ? e.fabric_header_2d_bytes : e.fabric_header_1d_bytes;
     for (size_t d = 0; d < dirs_.size(); ++d) {
-      dirs_[d].credits = e.receiver_slots;
-      dirs_[d].sender_free[kLocal] = dirs_[d].sender_free[kForwarded] = e.sender_slots;
+      dirs_[d].credits[0] = dirs_[d].credits[1] = e.receiver_slots;
+      for (int& slots : dirs_[d].sender_free) slots = e.sender_slots;
       dirs_[d].use.link = int(d / 2);
       dirs_[d].use.a_to_b = d % 2 == 0;
     }
@@ -77,6 +79,8 @@ class CollectiveSim {
 
  private:
   size_t dir_of(const Hop& h) const { return 2 * size_t(h.link) + (h.a_to_b ? 0 : 1); }
+  // The virtual channel of a packet on its hop: 1 from its ring's dateline on.
+  int vc_of(const Transfer& tr, size_t hop) const { return tr.dateline_hop >= 0 && int(hop) >= tr.dateline_hop; }
   // The Ethernet core a hop leaves from, and the one it arrives at.
   const Port& near_port(const Hop& h) const { return h.a_to_b ? s_.links[size_t(h.link)].a : s_.links[size_t(h.link)].b; }
   const Port& far_port(const Hop& h) const { return h.a_to_b ? s_.links[size_t(h.link)].b : s_.links[size_t(h.link)].a; }
@@ -139,11 +143,23 @@ class CollectiveSim {
     try_send(d);
   }
 
+  // The channel to serve next: in turn from `turn`, the first whose head packet has a credit for its
+  // virtual channel; -1 when none can go.
+  int ready_channel(const Direction& dir) const {
+    for (int i = 0; i < kChannels; ++i) {
+      const int ch = (dir.turn + i) % kChannels;
+      if (dir.queue[ch].empty()) continue;
+      const auto [t, hop] = dir.queue[ch].front();
+      if (dir.credits[vc_of(plan_.transfers[size_t(t)], hop)] > 0) return ch;
+    }
+    return -1;
+  }
+
   // Sends queued packets while the far end has credits; the serializer runs back to back, so a packet
   // starts exactly when the one before it ends (fractional cycles kept, no rounding drift).
   void try_send(size_t d) {
     Direction& dir = dirs_[d];
-    while ((!dir.queue[kLocal].empty() || !dir.queue[kForwarded].empty()) && dir.credits > 0) {
+    for (int channel = ready_channel(dir); channel >= 0; channel = ready_channel(dir)) {
       if (dir.tx_free > double(now_) + 1) {
         if (!dir.wake_pending) {
           dir.wake_pending = true;
@@ -151,12 +167,11 @@ class CollectiveSim {
         }
         return;
       }
-      const int channel = dir.queue[dir.turn].empty() ? 1 - dir.turn : dir.turn;
-      dir.turn = 1 - channel;
+      dir.turn = (channel + 1) % kChannels;
       const auto [t, hop] = dir.queue[channel].front();
       dir.queue[channel].pop_front();
-      --dir.credits;
       const Transfer& tr = plan_.transfers[size_t(t)];
+      --dir.credits[vc_of(tr, hop)];
       const uint64_t wire = tr.bytes + uint64_t(header_) + uint64_t(s_.ethernet.framing_bytes);
       const double begin = std::max(double(now_), dir.tx_free);
       const double sent = begin + double(wire) / bytes_per_cycle_;
@@ -181,23 +196,25 @@ class CollectiveSim {
     const GridPos in = far_port(h).core;
     if (hop + 1 < tr.hops.size()) {
       const Hop& next = tr.hops[hop + 1];
-      acquire_sender_slot(dir_of(next), kForwarded, [this, t, hop, d, chip, in, &tr, &next] {
-        noc_write(chip, in, near_port(next).core, tr.bytes + uint64_t(header_), false, [this, t, hop, d] {
-          free_receiver_slot(d);
-          enqueue(t, hop + 1, kForwarded);
+      const int vc = vc_of(tr, hop), channel = kForwarded + vc_of(tr, hop + 1);
+      acquire_sender_slot(dir_of(next), channel, [this, t, hop, d, vc, channel, chip, in, &tr, &next] {
+        noc_write(chip, in, near_port(next).core, tr.bytes + uint64_t(header_), false, [this, t, hop, d, vc, channel] {
+          free_receiver_slot(d, vc);
+          enqueue(t, hop + 1, channel);
         });
       });
       return;
     }
-    noc_write(chip, in, tr.dst_core, tr.bytes, true, [this, t, d] {
-      free_receiver_slot(d);
+    const int vc = vc_of(tr, hop);
+    noc_write(chip, in, tr.dst_core, tr.bytes, true, [this, t, d, vc] {
+      free_receiver_slot(d, vc);
       landed(t);
     });
   }
 
-  void free_receiver_slot(size_t d) {
-    at(now_ + uint64_t(std::ceil(latency_)), [this, d] {
-      ++dirs_[d].credits;
+  void free_receiver_slot(size_t d, int vc) {
+    at(now_ + uint64_t(std::ceil(latency_)), [this, d, vc] {
+      ++dirs_[d].credits[vc];
       try_send(d);
     });
   }
