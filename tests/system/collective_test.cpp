@@ -155,6 +155,19 @@ TEST_CASE("line all_to_all: the middle link carries floor(N/2) ceil(N/2) / N of 
   CHECK(double(r.cycles) <= busy + fill);
 }
 
+TEST_CASE("ring all_to_all through several chips finishes: the dateline breaks the buffer cycle", "[system][collective]") {
+  const SystemConfig s = load_system_config(kSystems + "t3000.json");
+  const int n = 8;
+  const uint64_t piece_packets = 4;
+  const auto r = run(s, make(CollectiveOp::all_to_all, n, Topology1d::ring, 1, n * piece_packets * kPacket));
+  // Shortest way round, ties forward: each chip sends pieces 1, 2, 3 and 4 hops forward, so the 8 forward
+  // link directions carry 8 x (1 + 2 + 3 + 4) piece-hops, 10 pieces each.
+  CHECK(double(r.cycles) >= 10 * piece_packets * wire_cycles(s, kPacket));
+  uint64_t forward = 0;
+  for (const auto& l : r.links) forward += l.packets;
+  CHECK(forward == uint64_t(n) * (1 + 1 + 2 + 2 + 3 + 3 + 4) * piece_packets);
+}
+
 TEST_CASE("fabric routes: dimension order on a mesh, the short way round a torus, one plane", "[system][routing]") {
   const SystemConfig mesh = load_system_config(kSystems + "wh_galaxy.json");
   // Device 0 is at column 0, row 0; 31 at column 3, row 7.
