@@ -13,5 +13,6 @@ int compare_command(int argc, char** argv);     // tessera compare (two runs sid
 int system_validate_command(int argc, char** argv);  // tessera validate --system
 int system_info_command(int argc, char** argv);      // tessera info --system
 int collective_command(int argc, char** argv);       // tessera collective (collectives on a system)
+int system_noc_trace_command(int argc, char** argv); // tessera noc-trace --system (a multi-chip trace)
 
 }  // namespace tessera::app
