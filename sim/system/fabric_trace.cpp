@@ -63,17 +63,6 @@ Json local_leg(const Json& e, int device, const SystemConfig& s, const std::stri
 
 }  // namespace
 
-bool is_fabric_trace(const std::string& path) {
-  try {
-    const Json doc = read_json_file(path);
-    if (!doc.is_array()) return false;
-    for (const Json& e : doc)
-      if (e.is_object() && (e.contains("src_device_id") || e.contains("fabric_send"))) return true;
-  } catch (const InputError&) {
-  }
-  return false;
-}
-
 FabricTrace read_fabric_trace(const std::string& path, const SystemConfig& s) {
   const Json doc = read_json_file(path);
   if (!doc.is_array()) throw input_error(path, "", "expected a JSON array of NoC events (tt-npe's noc trace format)");

@@ -33,9 +33,6 @@ struct FabricTrace {
 // Throws InputError naming the file and "[i].field".
 FabricTrace read_fabric_trace(const std::string& path, const SystemConfig& system);
 
-// Whether `path` holds a multi-chip trace (any event with src_device_id); false for an unreadable file.
-bool is_fabric_trace(const std::string& path);
-
 // Checks a tt-metal topology file (the trace's topology.json) against the system: each of its
 // inter_device_channel_pairs must be a link of the system, and its eth_chan_to_coord must match each
 // chip's ethernet_positions. Throws InputError naming the file and the JSON path.
