@@ -228,3 +228,27 @@ TEST_CASE("tessera collective: figures, the same bytes twice, exit 2 on a bad tr
   CHECK(bad.err.find("/collectives/0/op: expected one of") != std::string::npos);
   CHECK(bad.out.empty());
 }
+
+TEST_CASE("every Ethernet knob of a system moves a collective the way its doc says", "[system][collective]") {
+  // 2 chips, then the same on a 2-D route (the mesh's 2-D latency and header): slower with a slower link,
+  // a longer hop, more framing or header, fewer slots.
+  auto cycles = [](const std::string& file, const std::vector<std::string>& sets, bool two_d) {
+    const SystemConfig s = load_system_config(kSystems + file, sets);
+    Collective c = make(CollectiveOp::send_recv, 2, Topology1d::line, 1, 64 * kPacket);
+    if (two_d) c.devices = {0, 5};  // t3000: device 0 at column 0, row 0; device 5 at column 3, row 1
+    return run(s, c).cycles;
+  };
+  const uint64_t base = cycles("n300.json", {}, false);
+  for (const char* set : {"ethernet.gbytes_per_s=6", "ethernet.latency_1d_ns=5000", "ethernet.framing_bytes=2000",
+                          "ethernet.fabric_header_1d_bytes=2000", "ethernet.receiver_slots=1", "ethernet.sender_slots=1"}) {
+    INFO(set);
+    CHECK(cycles("n300.json", {set}, false) > base);
+  }
+  const uint64_t base_2d = cycles("t3000.json", {}, true);
+  for (const char* set : {"ethernet.latency_2d_ns=5000", "ethernet.fabric_header_2d_bytes=2000"}) {
+    INFO(set);
+    CHECK(cycles("t3000.json", {set}, true) > base_2d);
+  }
+  // The 1-D knobs leave a 2-D route alone.
+  CHECK(cycles("t3000.json", {"ethernet.latency_1d_ns=5000"}, true) == base_2d);
+}
