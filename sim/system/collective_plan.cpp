@@ -101,8 +101,8 @@ class Planner {
     const bool has_next = ring_ || (dir == 0 ? at(i) + 1 < n_ : at(i) > 0);
     const int step = dir == 0 ? 1 : -1;
     GridPos eth;
-    if (plan_.two_d || (!has_next && n_ < 2)) {
-      eth = s_.chips[size_t(chip)].compute_cores()[0];
+    if (plan_.two_d) {
+      eth = s_.chips[size_t(chip)].compute_cores()[0];  // a 2-D send: the first compute core
     } else {
       const int other = has_next ? dev(i + step) : dev(i - step);
       const Hop h = hop_between(s_, chip, other, k, c_.where);
