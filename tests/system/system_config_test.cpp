@@ -64,7 +64,8 @@ TEST_CASE("the t3000 preset holds every link the measured all-gather crossed, ch
   using End = std::pair<int, int>;  // (device, channel)
   std::set<std::set<End>> cables;
   for (const EthLink& l : s.links) cables.insert(std::set<End>{End{l.a.chip, l.a.channel}, End{l.b.chip, l.b.channel}});
-  for (const auto& pair : measured_topology()["inter_device_channel_pairs"]) {
+  const nlohmann::json topology = measured_topology();
+  for (const auto& pair : topology["inter_device_channel_pairs"]) {
     const std::set<End> cable{End{pair["local_device_id"].get<int>(), pair["local_eth_channel"].get<int>()},
                               End{pair["remote_device_id"].get<int>(), pair["remote_eth_channel"].get<int>()}};
     CHECK(cables.count(cable) == 1);
