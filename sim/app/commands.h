@@ -10,5 +10,9 @@ int noc_command(int argc, char** argv);         // tessera noc (synthetic traffi
 int sweep_command(int argc, char** argv);       // tessera sweep
 int noc_trace_command(int argc, char** argv);   // tessera noc-trace (replay a tt-metal NoC trace)
 int compare_command(int argc, char** argv);     // tessera compare (two runs side by side)
+int system_validate_command(int argc, char** argv);  // tessera validate --system
+int system_info_command(int argc, char** argv);      // tessera info --system
+int collective_command(int argc, char** argv);       // tessera collective (collectives on a system)
+int system_noc_trace_command(int argc, char** argv); // tessera noc-trace --system (a multi-chip trace)
 
 }  // namespace tessera::app

@@ -24,6 +24,8 @@ struct ChipConfig {
   int grid_width = 0;   // NoC grid, every position has a router
   int grid_height = 0;
   std::vector<GridPos> unused_positions;  // PCIe, ARC, Ethernet, harvested rows: routers only
+  // The Ethernet cores, indexed by Ethernet channel (tt-metal's numbering); each is one of unused_positions.
+  std::vector<GridPos> ethernet_positions;
   // The compute grid the mapper may use, in logical core coordinates (Tensix columns and rows only).
   int compute_width = 0;
   int compute_height = 0;

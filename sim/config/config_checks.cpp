@@ -19,6 +19,18 @@ void check_arch_config(const ArchConfig& a, const std::string& label) {
                         "expected a position that is not also a DRAM channel, got " +
                             pos_text(a.chip.unused_positions[i]));
 
+  // Ethernet cores are router-only positions of the chip grid, one per channel.
+  const std::set<GridPos> unused(a.chip.unused_positions.begin(), a.chip.unused_positions.end());
+  std::set<GridPos> ethernet;
+  for (size_t i = 0; i < a.chip.ethernet_positions.size(); ++i) {
+    const GridPos p = a.chip.ethernet_positions[i];
+    const std::string where = "/chip/ethernet_positions/" + std::to_string(i);
+    if (!unused.count(p))
+      throw input_error(label, where, "expected one of chip.unused_positions (an Ethernet core routes but does not compute), got " + pos_text(p));
+    if (!ethernet.insert(p).second)
+      throw input_error(label, where, "expected each Ethernet channel at a different position, got " + pos_text(p) + " twice");
+  }
+
   // The logical compute grid must fit the Tensix columns and rows the physical grid has.
   const auto cores = a.compute_cores();
   if (cores.size() != size_t(a.chip.compute_width) * a.chip.compute_height)

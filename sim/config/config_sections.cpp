@@ -47,6 +47,7 @@ ChipConfig parse_chip(ObjectReader r) {
   c.grid_width = r.int_in("grid_width", 1, kMaxGridSide, 1);
   c.grid_height = r.int_in("grid_height", 1, kMaxGridSide, 1);
   c.unused_positions = read_positions(r, "unused_positions", c.grid_width, c.grid_height);
+  c.ethernet_positions = read_positions(r, "ethernet_positions", c.grid_width, c.grid_height);
   ObjectReader g = r.object("compute_grid");
   c.compute_width = g.int_in("width", 1, kMaxGridSide, 1);
   c.compute_height = g.int_in("height", 1, kMaxGridSide, 1);

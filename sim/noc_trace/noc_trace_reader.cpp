@@ -87,8 +87,8 @@ NocEvent read_event(const Json& j, const std::string& file, int index) {
   if (!j.is_object()) r.fail("", "expected an event object, got " + j.dump().substr(0, 40));
   if (r.has("src_device_id") || r.has("dst_device_id") || r.has("fabric_send"))
     r.fail(r.has("src_device_id") ? "src_device_id" : r.has("dst_device_id") ? "dst_device_id" : "fabric_send",
-           "a multi-chip (fabric) trace; noc-trace replays single-chip traces only (Ethernet links between "
-           "chips are not modelled yet)");
+           "a multi-chip (fabric) trace; replay it on a system: tessera noc-trace TRACE --system S "
+           "(docs/systems.md)");
   NocEvent e;
   e.index = index;
   e.timestamp = static_cast<uint64_t>(r.integer("timestamp", 0, INT64_MAX, true, 0));
@@ -102,8 +102,8 @@ NocEvent read_event(const Json& j, const std::string& file, int index) {
   }
   e.type = r.string("type", true);
   if (e.type.rfind("FABRIC_", 0) == 0)
-    r.fail("type", e.type + " is a multi-chip (fabric) event; noc-trace replays single-chip traces only "
-                   "(Ethernet links between chips are not modelled yet)");
+    r.fail("type", e.type + " is a multi-chip (fabric) event; replay the trace on a system: tessera noc-trace "
+                   "TRACE --system S (docs/systems.md)");
   if (!action_of(e.type, e.action)) r.fail("type", "unknown event type \"" + e.type + "\" (see tt-npe's noc_trace_format.md)");
   if (e.proc.empty()) r.fail("proc", "missing; expected the issuing RISC-V (BRISC, NCRISC)");
   e.sx = static_cast<int>(r.integer("sx", 0, kMaxCoord, true, 0));

@@ -36,6 +36,9 @@ EXPECTED_DEAD_PENDING = {
     "packet_manager.engine.niu_response_bytes_per_cycle",
     "packet_manager.engine.request_bytes",
     "packet_manager.engine.response_packet_bytes",
+    # Where a chip's Ethernet links attach: used by multi-chip systems (tessera collective, tests/system),
+    # never by a one-chip run.
+    "chip.ethernet_positions",
 }
 
 # Rate knobs that move the run the wrong way. DmaWriter starts a send on the NoC at once and only then waits
@@ -94,6 +97,8 @@ KNOBS = {
     # On a 6-row grid, row 1 made unused: the compute grid moves a row away from the DRAM row.
     "chip.unused_positions": (lambda v: v + [[0, 1], [1, 1], [2, 1], [3, 1]], "gemm_hifi2", ["chip.grid_height=6"],
                               "cycles_up"),
+    # Multi-chip only (docs/systems.md): a one-chip run never uses it, so it is listed as dead pending.
+    "chip.ethernet_positions": (to([[1, 0]]), "gemm_hifi2", [], "changes"),
     "chip.compute_grid.width": (half, "gemm_hifi2", [], "cycles_up"),
     "chip.compute_grid.height": (half, "gemm_hifi2", [], "cycles_up"),
     "core.matmul_cycles_per_tile.lofi": (double, "gemm_lofi", [], "cycles_up"),

@@ -1,0 +1,249 @@
+#include "sim/system/collective_plan.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "sim/base/errors.h"
+
+namespace tessera::system {
+namespace {
+
+// `bytes` split into `parts` nearly equal shares (the first ones one byte larger).
+std::vector<uint64_t> split(uint64_t bytes, int parts) {
+  std::vector<uint64_t> out(size_t(parts), bytes / uint64_t(parts));
+  for (uint64_t i = 0; i < bytes % uint64_t(parts); ++i) ++out[size_t(i)];
+  return out;
+}
+
+class Planner {
+ public:
+  Planner(const SystemConfig& s, const Collective& c) : s_(s), c_(c) {
+    n_ = c.chips;
+    ring_ = c.topology == Topology1d::ring;
+    if (c.packet_bytes > s.ethernet.max_payload_bytes)
+      throw InputError(c.where + "/packet_bytes: expected at most the fabric's largest payload, " +
+                       std::to_string(s.ethernet.max_payload_bytes) + " B (" + s.source_file + ": /ethernet/max_payload_bytes), got " +
+                       std::to_string(c.packet_bytes));
+    plan_.devices = c.devices.empty() ? snake_devices(s, n_, ring_, c.where) : c.devices;
+    const bool direct_pair = c.op == CollectiveOp::send_recv && n_ == 2 && !c.devices.empty() &&
+                             links_between(s, c.devices[0], c.devices[1]).empty();
+    if (direct_pair) {
+      // Two named devices that are not neighbours: a 2-D fabric route between them.
+      plan_.two_d = true;
+      for (int d : plan_.devices)
+        if (d < 0 || d >= s.num_chips())
+          throw InputError(c.where + "/devices: expected device ids in [0, " + std::to_string(s.num_chips() - 1) + "]");
+    } else {
+      check_chain(s, plan_.devices, ring_, c.links, c.where);
+    }
+    for (int d : plan_.devices)
+      if (int(s.chips[size_t(d)].compute_cores().size()) < 2 * c.links)
+        throw InputError(c.where + "/links: expected at most half as many links as device " + std::to_string(d) +
+                         " has compute cores (one sending core per link and direction)");
+  }
+
+  CollectivePlan build() {
+    const uint64_t b = c_.bytes_per_chip;
+    switch (c_.op) {
+      case CollectiveOp::all_gather:
+        for (int i = 0; i < n_; ++i)
+          for (int k = 0; k < c_.links; ++k) gather(i, k, split(b, c_.links)[size_t(k)], {});
+        break;
+      case CollectiveOp::reduce_scatter: reduce_scatter(); break;
+      case CollectiveOp::all_reduce: {
+        const auto owners = reduce_scatter();
+        const auto slices = split(b, n_);
+        for (int c = 0; c < n_; ++c)
+          for (int k = 0; k < c_.links; ++k)
+            gather(c, k, split(slices[size_t(c)], c_.links)[size_t(k)], owners[size_t(c)][size_t(k)]);
+        break;
+      }
+      case CollectiveOp::all_to_all: {
+        // Each sender deals its packets round the destinations in turn, so no link waits for one
+        // destination's whole piece before the next starts.
+        const auto pieces = split(b, n_);
+        for (int i = 0; i < n_; ++i)
+          for (int k = 0; k < c_.links; ++k) {
+            std::vector<std::vector<uint64_t>> per_dest(static_cast<size_t>(n_));
+            size_t most = 0;
+            for (int j = 0; j < n_; ++j)
+              if (j != i) {
+                per_dest[size_t(j)] = packets(split(pieces[size_t(j)], c_.links)[size_t(k)]);
+                most = std::max(most, per_dest[size_t(j)].size());
+              }
+            for (size_t p = 0; p < most; ++p)
+              for (int j = 0; j < n_; ++j)
+                if (p < per_dest[size_t(j)].size()) routed(i, j, k, per_dest[size_t(j)][p]);
+          }
+        break;
+      }
+      case CollectiveOp::send_recv:
+        for (int k = 0; k < c_.links; ++k)
+          for (uint64_t p : packets(split(b, c_.links)[size_t(k)])) routed(0, n_ - 1, k, p);
+        break;
+    }
+    for (const Transfer& t : plan_.transfers) plan_.payload_bytes += t.bytes;
+    return std::move(plan_);
+  }
+
+ private:
+  int at(int i) const { return ((i % n_) + n_) % n_; }
+  int dev(int i) const { return plan_.devices[size_t(at(i))]; }
+  // One sending (and receiving) core per link and direction: the compute core nearest (in grid steps)
+  // to the Ethernet core that direction leaves from (at a line's end, the one it arrives at), so that the
+  // NoC writes in and out of the routers stay short, as tt-metal places its CCL workers by their links.
+  GridPos worker(int i, int k, int dir) {
+    const int chip = dev(i);
+    auto [it, fresh] = workers_.try_emplace({chip, k, dir}, GridPos{});
+    if (!fresh) return it->second;
+    const bool has_next = ring_ || (dir == 0 ? at(i) + 1 < n_ : at(i) > 0);
+    const int step = dir == 0 ? 1 : -1;
+    GridPos eth;
+    if (plan_.two_d) {
+      eth = s_.chips[size_t(chip)].compute_cores()[0];  // a 2-D send: the first compute core
+    } else {
+      const int other = has_next ? dev(i + step) : dev(i - step);
+      const Hop h = hop_between(s_, chip, other, k, c_.where);
+      const EthLink& l = s_.links[size_t(h.link)];
+      eth = (l.a.chip == chip ? l.a : l.b).core;
+    }
+    GridPos best{-1, -1};
+    int best_distance = 1 << 30;
+    for (const GridPos& p : s_.chips[size_t(chip)].compute_cores()) {
+      if (taken_.count({chip, p.y * 4096 + p.x})) continue;
+      const int d = std::abs(p.x - eth.x) + std::abs(p.y - eth.y);
+      if (d < best_distance) { best_distance = d; best = p; }
+    }
+    taken_.insert({chip, best.y * 4096 + best.x});
+    it->second = best;
+    return best;
+  }
+
+  std::vector<uint64_t> packets(uint64_t bytes) const {
+    std::vector<uint64_t> out;
+    for (uint64_t left = bytes; left > 0;) {
+      const uint64_t p = std::min<uint64_t>(left, uint64_t(c_.packet_bytes));
+      out.push_back(p);
+      left -= p;
+    }
+    return out;
+  }
+
+  int add(int from, int to, int k, int dir, uint64_t bytes, std::vector<Hop> hops, bool reduce, std::vector<int> deps) {
+    Transfer t;
+    t.src_chip = dev(from);
+    t.dst_chip = dev(to);
+    t.src_core = worker(from, k, dir);
+    t.dst_core = worker(to, k, dir);
+    t.bytes = uint32_t(bytes);
+    t.hops = std::move(hops);
+    t.dateline_hop = dateline(t.hops);
+    t.reduce = reduce;
+    t.deps = std::move(deps);
+    plan_.transfers.push_back(std::move(t));
+    return int(plan_.transfers.size()) - 1;
+  }
+
+  // A ring's dateline is its closing link, between its last and first chips; on a 2-D route, every
+  // wrap-around link of the grid (between the first and last column or row).
+  int dateline(const std::vector<Hop>& hops) const {
+    for (size_t h = 0; h < hops.size(); ++h) {
+      const EthLink& l = s_.links[size_t(hops[h].link)];
+      if (plan_.two_d) {
+        const GridPos a = s_.position_of[size_t(l.a.chip)], b = s_.position_of[size_t(l.b.chip)];
+        if (std::abs(a.x - b.x) > 1 || std::abs(a.y - b.y) > 1) return int(h);
+      } else if (ring_) {
+        const int first = plan_.devices.front(), last = plan_.devices.back();
+        if ((l.a.chip == first && l.b.chip == last) || (l.a.chip == last && l.b.chip == first)) return int(h);
+      }
+    }
+    return -1;
+  }
+
+  int neighbour_hop(int from, int step, int k, uint64_t bytes, bool reduce, std::vector<int> deps) {
+    const int dir = step > 0 ? 0 : 1;
+    return add(from, from + step, k, dir, bytes, {hop_between(s_, dev(from), dev(from + step), k, c_.where)}, reduce,
+               std::move(deps));
+  }
+
+  // Chip i's `bytes` on link k relayed to every other chip; each packet's first hop waits for `first_deps`.
+  void gather(int i, int k, uint64_t bytes, const std::vector<int>& first_deps) {
+    const int forward = ring_ ? n_ / 2 : n_ - 1 - i;
+    const int backward = ring_ ? n_ - 1 - n_ / 2 : i;
+    for (uint64_t p : packets(bytes))
+      for (const auto& [step, hops] : {std::pair{+1, forward}, std::pair{-1, backward}}) {
+        int prev = -1;
+        for (int h = 0; h < hops; ++h)
+          prev = neighbour_hop(i + step * h, step, k, p, false, prev < 0 ? first_deps : std::vector<int>{prev});
+      }
+  }
+
+  // A running sum of `bytes` along `chips` (consecutive neighbours), each receiver adding its own part.
+  // Returns the packets' last transfers (into the chain's last chip).
+  std::vector<int> sum_chain(int start, int step, int length, int k, uint64_t bytes) {
+    std::vector<int> last;
+    for (uint64_t p : packets(bytes)) {
+      int prev = -1;
+      for (int h = 0; h < length; ++h)
+        prev = neighbour_hop(start + step * h, step, k, p, true, prev < 0 ? std::vector<int>{} : std::vector<int>{prev});
+      if (prev >= 0) last.push_back(prev);
+    }
+    return last;
+  }
+
+  // Per slice c and link k: the transfers that complete c's sum on its owner chip.
+  std::vector<std::vector<std::vector<int>>> reduce_scatter() {
+    const auto slices = split(c_.bytes_per_chip, n_);
+    std::vector<std::vector<std::vector<int>>> owners(size_t(n_), std::vector<std::vector<int>>(size_t(c_.links)));
+    for (int c = 0; c < n_; ++c)
+      for (int k = 0; k < c_.links; ++k) {
+        const uint64_t share = split(slices[size_t(c)], c_.links)[size_t(k)];
+        auto& done = owners[size_t(c)][size_t(k)];
+        std::vector<int> a, b;
+        if (ring_) {
+          const auto halves = split(share, 2);
+          a = sum_chain(c + 1, +1, n_ - 1, k, halves[0]);
+          b = sum_chain(c - 1, -1, n_ - 1, k, halves[1]);
+        } else {
+          a = sum_chain(0, +1, c, k, share);
+          b = sum_chain(n_ - 1, -1, n_ - 1 - c, k, share);
+        }
+        done.insert(done.end(), a.begin(), a.end());
+        done.insert(done.end(), b.begin(), b.end());
+      }
+    return owners;
+  }
+
+  // One packet of chip i on plane k to chip j through the fabric: along the chain (a ring the shorter way),
+  // or, for two named devices that are not neighbours, dimension order through the grid.
+  void routed(int i, int j, int k, uint64_t packet) {
+    std::vector<Hop> hops;
+    int dir = 0;
+    if (plan_.two_d) {
+      hops = dimension_order_route(s_, dev(i), dev(j), k, c_.where);
+    } else {
+      int ahead = j - i;
+      if (ring_) ahead = at(j - i) <= n_ - at(j - i) ? at(j - i) : -(n_ - at(j - i));
+      const int step = ahead > 0 ? 1 : -1;
+      dir = step > 0 ? 0 : 1;
+      for (int h = 0; h < std::abs(ahead); ++h) hops.push_back(hop_between(s_, dev(i + step * h), dev(i + step * (h + 1)), k, c_.where));
+    }
+    add(i, j, k, dir, packet, hops, false, {});
+  }
+
+  const SystemConfig& s_;
+  const Collective& c_;
+  std::map<std::tuple<int, int, int>, GridPos> workers_;  // (chip, link, direction) -> its core
+  std::set<std::pair<int, int>> taken_;                   // (chip, core) already a worker
+  int n_ = 0;
+  bool ring_ = false;
+  CollectivePlan plan_;
+};
+
+}  // namespace
+
+CollectivePlan plan_collective(const SystemConfig& s, const Collective& c) { return Planner(s, c).build(); }
+
+}  // namespace tessera::system

@@ -1,0 +1,47 @@
+#pragma once
+// A collective as data movement: fabric packets from a core of one chip to a core of another, each over
+// its route of Ethernet hops, some reduced into the receiving core's partial result, some waiting for
+// others (a relay forwards what it received; an all-reduce gathers what it reduced).
+//
+// Algorithms (the chips in collective order 0..N-1, each link k of a pair carrying 1/links of the data):
+//  all_gather      line: each chip's buffer relayed hop by hop both ways to every other chip;
+//                  ring: the same, the nearer ceil((N-1)/2) chips forward, the other floor((N-1)/2) backward.
+//  reduce_scatter  chip c ends with the sum of everyone's slice c (bytes/N). Line: the chips left of c
+//                  pass a running sum rightwards to c, those right of c leftwards. Ring: half of slice c
+//                  goes forward round the ring from c+1, half backward from c-1, N-1 hops each.
+//  all_reduce      reduce_scatter, then all_gather of the reduced slices; a slice's gather waits for its
+//                  reduction on that link.
+//  all_to_all      each chip sends bytes/N to each other chip, routed through the fabric (no relay).
+//  send_recv       the first chip sends its buffer to the last one, routed through the fabric.
+#include <cstdint>
+#include <vector>
+
+#include "sim/base/grid_pos.h"
+#include "sim/system/collective_trace.h"
+#include "sim/system/fabric_routing.h"
+#include "sim/system/system_config.h"
+
+namespace tessera::system {
+
+struct Transfer {
+  int src_chip = 0, dst_chip = 0;
+  GridPos src_core, dst_core;
+  uint32_t bytes = 0;         // payload
+  std::vector<Hop> hops;      // at least one
+  int dateline_hop = -1;      // the first hop that crosses a ring's dateline (then virtual channel 1)
+  bool reduce = false;        // the receiving core adds it into its partial result
+  std::vector<int> deps;      // transfers that must be done (delivered, and reduced) before this one starts
+};
+
+struct CollectivePlan {
+  std::vector<int> devices;   // the chips, in collective order
+  bool two_d = false;         // TT-Fabric 2-D mode (its latency and header); 1-D collectives use 1-D
+  uint64_t payload_bytes = 0; // sum of the transfers' bytes (the traffic, counted once per hop in the stats)
+  std::vector<Transfer> transfers;
+};
+
+// InputError (naming the trace's collective) when the system cannot run it: too many chips, chips not
+// linked as the topology needs, fewer links than asked, packets larger than the fabric's.
+CollectivePlan plan_collective(const SystemConfig& s, const Collective& c);
+
+}  // namespace tessera::system

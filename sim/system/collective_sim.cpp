@@ -1,0 +1,307 @@
+#include "sim/system/collective_sim.h"
+
+#include <cmath>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <queue>
+#include <stdexcept>
+
+#include "core/compute_costs.h"
+#include "noc/noc_model.h"
+
+namespace tessera::system {
+namespace {
+
+using Task = std::function<void()>;
+
+// The router's sender channels per direction, as TT-Fabric's 1-D router has them: one for packets its
+// own chip's cores write, and one per virtual channel for packets forwarded from another link's receiver
+// channel. Each has its own slots; the serializer takes from them in turn, so through traffic is not
+// stuck behind a chip's own backlog (and the reverse). A ring's packets move to virtual channel 1 when
+// they cross its dateline, with receiver slots of their own, so that full buffers cannot wait on each
+// other all the way round.
+enum Channel { kLocal = 0, kForwarded = 1, kChannels = 3 };  // kForwarded + vc
+
+// One direction of one link: its serializer, the far receiver channels' credits (per virtual channel),
+// the near sender channels' slots and the packets queued in them.
+struct Direction {
+  double tx_free = 0;        // when the serializer is next free (fractional cycles)
+  int credits[2] = {0, 0};   // free slots in the far end's receiver channel, per virtual channel
+  int sender_free[kChannels] = {0, 0, 0};               // free slots per sender channel
+  std::deque<Task> waiting_for_slot[kChannels];         // writers waiting for a slot, per channel
+  std::deque<std::pair<int, size_t>> queue[kChannels];  // (transfer, hop) in each sender channel, in arrival order
+  int turn = kLocal;                                    // the channel the serializer looks at first
+  bool wake_pending = false;
+  LinkDirectionUse use;
+};
+
+class CollectiveSim {
+ public:
+  CollectiveSim(const SystemConfig& s, const CollectivePlan& plan, DataFormat dtype)
+      : s_(s), plan_(plan), dtype_(dtype), nocs_(size_t(s.num_chips())), reached_(size_t(s.num_chips()), 0),
+        dirs_(2 * s.links.size()), waiting_(plan.transfers.size(), 0), dependents_(plan.transfers.size()) {
+    const EthernetParams& e = s.ethernet;
+    const double ghz = s.chips[0].chip.clock_ghz;
+    bytes_per_cycle_ = e.gbytes_per_s / ghz;
+    latency_ = (plan.two_d ? e.latency_2d_ns : e.latency_1d_ns) * ghz;
+    header_ = plan.two_d ? e.fabric_header_2d_bytes : e.fabric_header_1d_bytes;
+    for (size_t d = 0; d < dirs_.size(); ++d) {
+      dirs_[d].credits[0] = dirs_[d].credits[1] = e.receiver_slots;
+      for (int& slots : dirs_[d].sender_free) slots = e.sender_slots;
+      dirs_[d].use.link = int(d / 2);
+      dirs_[d].use.a_to_b = d % 2 == 0;
+    }
+    for (size_t t = 0; t < plan.transfers.size(); ++t)
+      for (int dep : plan.transfers[t].deps) {
+        ++waiting_[t];
+        dependents_[size_t(dep)].push_back(int(t));
+      }
+  }
+
+  CollectiveRun run() {
+    for (size_t t = 0; t < plan_.transfers.size(); ++t)
+      if (waiting_[t] == 0) at(0, [this, t] { start(int(t)); });
+    loop();
+    if (done_ != plan_.transfers.size())
+      throw std::logic_error("collective stopped with " + std::to_string(plan_.transfers.size() - done_) +
+                             " packets undelivered (a credit or slot never returned)");
+    CollectiveRun r;
+    r.cycles = last_;
+    r.clock_ghz = s_.chips[0].chip.clock_ghz;
+    r.transfers = plan_.transfers.size();
+    r.reduce_cycles = reduce_cycles_;
+    for (const Direction& d : dirs_)
+      if (d.use.packets) r.links.push_back(d.use);
+    return r;
+  }
+
+ private:
+  size_t dir_of(const Hop& h) const { return 2 * size_t(h.link) + (h.a_to_b ? 0 : 1); }
+  // The virtual channel of a packet on its hop: 1 from its ring's dateline on.
+  int vc_of(const Transfer& tr, size_t hop) const { return tr.dateline_hop >= 0 && int(hop) >= tr.dateline_hop; }
+  // The Ethernet core a hop leaves from, and the one it arrives at.
+  const Port& near_port(const Hop& h) const { return h.a_to_b ? s_.links[size_t(h.link)].a : s_.links[size_t(h.link)].b; }
+  const Port& far_port(const Hop& h) const { return h.a_to_b ? s_.links[size_t(h.link)].b : s_.links[size_t(h.link)].a; }
+
+  void at(uint64_t t, Task task) {
+    tasks_.emplace(seq_, std::move(task));
+    queue_.push({t, seq_++});
+  }
+
+  noc::NocModel& noc(int chip) {
+    auto& m = nocs_[size_t(chip)];
+    if (!m) m = noc::make_noc_model(s_.chips[size_t(chip)].noc);
+    return *m;
+  }
+
+  // A NoC write on `chip` from `from` to `to`; `last_hop` writes into a core's SRAM, through NoC1 on a
+  // two-NoC chip, as the fabric's last hop does.
+  void noc_write(int chip, GridPos from, GridPos to, uint64_t bytes, bool last_hop, Task on_delivered) {
+    const ArchConfig& c = s_.chips[size_t(chip)];
+    noc::Message m;
+    m.id = next_message_++;
+    m.src = c.node_id(from);
+    m.dsts = {c.node_id(to)};
+    m.bytes = bytes;
+    m.network = last_hop && c.noc.topology == noc::Topology::tt_dual ? 1 : -1;
+    on_delivery_.emplace(m.id, std::move(on_delivered));
+    noc(chip).inject(m, std::max(now_, reached_[size_t(chip)]));
+  }
+
+  void start(int t) {
+    const Transfer& tr = plan_.transfers[size_t(t)];
+    const Hop& h = tr.hops[0];
+    acquire_sender_slot(dir_of(h), kLocal, [this, t, &tr, &h] {
+      noc_write(tr.src_chip, tr.src_core, near_port(h).core, tr.bytes + uint64_t(header_), false,
+                [this, t] { enqueue(t, 0, kLocal); });
+    });
+  }
+
+  void acquire_sender_slot(size_t d, int channel, Task then) {
+    Direction& dir = dirs_[d];
+    if (dir.sender_free[channel] > 0) {
+      --dir.sender_free[channel];
+      then();
+    } else {
+      dir.waiting_for_slot[channel].push_back(std::move(then));
+    }
+  }
+
+  void release_sender_slot(size_t d, int channel) {
+    Direction& dir = dirs_[d];
+    if (dir.waiting_for_slot[channel].empty()) { ++dir.sender_free[channel]; return; }
+    Task next = std::move(dir.waiting_for_slot[channel].front());
+    dir.waiting_for_slot[channel].pop_front();
+    next();  // the slot passes straight to the next writer
+  }
+
+  void enqueue(int t, size_t hop, int channel) {
+    const size_t d = dir_of(plan_.transfers[size_t(t)].hops[hop]);
+    dirs_[d].queue[channel].emplace_back(t, hop);
+    try_send(d);
+  }
+
+  // The channel to serve next: in turn from `turn`, the first whose head packet has a credit for its
+  // virtual channel; -1 when none can go.
+  int ready_channel(const Direction& dir) const {
+    for (int i = 0; i < kChannels; ++i) {
+      const int ch = (dir.turn + i) % kChannels;
+      if (dir.queue[ch].empty()) continue;
+      const auto [t, hop] = dir.queue[ch].front();
+      if (dir.credits[vc_of(plan_.transfers[size_t(t)], hop)] > 0) return ch;
+    }
+    return -1;
+  }
+
+  // Sends queued packets while the far end has credits; the serializer runs back to back, so a packet
+  // starts exactly when the one before it ends (fractional cycles kept, no rounding drift).
+  void try_send(size_t d) {
+    Direction& dir = dirs_[d];
+    for (int channel = ready_channel(dir); channel >= 0; channel = ready_channel(dir)) {
+      if (dir.tx_free > double(now_) + 1) {
+        if (!dir.wake_pending) {
+          dir.wake_pending = true;
+          at(uint64_t(std::floor(dir.tx_free)), [this, d] { dirs_[d].wake_pending = false; try_send(d); });
+        }
+        return;
+      }
+      dir.turn = (channel + 1) % kChannels;
+      const auto [t, hop] = dir.queue[channel].front();
+      dir.queue[channel].pop_front();
+      const Transfer& tr = plan_.transfers[size_t(t)];
+      --dir.credits[vc_of(tr, hop)];
+      const uint64_t wire = tr.bytes + uint64_t(header_) + uint64_t(s_.ethernet.framing_bytes);
+      const double begin = std::max(double(now_), dir.tx_free);
+      const double sent = begin + double(wire) / bytes_per_cycle_;
+      dir.tx_free = sent;
+      if (dir.use.packets == 0) dir.use.first_cycle = begin;
+      dir.use.last_cycle = sent;
+      dir.use.packets += 1;
+      dir.use.payload_bytes += tr.bytes;
+      dir.use.wire_bytes += wire;
+      dir.use.busy_cycles += sent - begin;
+      at(uint64_t(std::ceil(sent)), [this, d, channel] { release_sender_slot(d, channel); });
+      at(uint64_t(std::ceil(sent + latency_)), [this, t = t, hop = hop] { arrive(t, hop); });
+    }
+  }
+
+  // The packet is in the far router's receiver channel (holding one of its slots).
+  void arrive(int t, size_t hop) {
+    const Transfer& tr = plan_.transfers[size_t(t)];
+    const Hop& h = tr.hops[hop];
+    const size_t d = dir_of(h);
+    const int chip = far_port(h).chip;
+    const GridPos in = far_port(h).core;
+    if (hop + 1 < tr.hops.size()) {
+      const Hop& next = tr.hops[hop + 1];
+      const int vc = vc_of(tr, hop), channel = kForwarded + vc_of(tr, hop + 1);
+      acquire_sender_slot(dir_of(next), channel, [this, t, hop, d, vc, channel, chip, in, &tr, &next] {
+        noc_write(chip, in, near_port(next).core, tr.bytes + uint64_t(header_), false, [this, t, hop, d, vc, channel] {
+          free_receiver_slot(d, vc);
+          enqueue(t, hop + 1, channel);
+        });
+      });
+      return;
+    }
+    const int vc = vc_of(tr, hop);
+    noc_write(chip, in, tr.dst_core, tr.bytes, true, [this, t, d, vc] {
+      free_receiver_slot(d, vc);
+      landed(t);
+    });
+  }
+
+  void free_receiver_slot(size_t d, int vc) {
+    at(now_ + uint64_t(std::ceil(latency_)), [this, d, vc] {
+      ++dirs_[d].credits[vc];
+      try_send(d);
+    });
+  }
+
+  // In the destination core's SRAM; a reduction then takes the core's unpackers, matrix unit and packers,
+  // which work as a pipeline: the slowest of the three sets the time.
+  void landed(int t) {
+    const Transfer& tr = plan_.transfers[size_t(t)];
+    if (!tr.reduce) { finish(t); return; }
+    const ComputeCosts costs(s_.chips[size_t(tr.dst_chip)].core);
+    const uint64_t tiles = (tr.bytes + tile_bytes(dtype_) - 1) / tile_bytes(dtype_);
+    const uint64_t cycles = std::max({costs.unpack_cycles(2 * uint64_t(tr.bytes), false),
+                                      costs.eltwise_cycles("add", tiles, Fidelity::lofi), costs.pack_cycles(tr.bytes)});
+    uint64_t& free_at = core_free_[{tr.dst_chip, tr.dst_core.y * 4096 + tr.dst_core.x}];
+    const uint64_t begin = std::max(now_, free_at);
+    free_at = begin + cycles;
+    reduce_cycles_ += cycles;
+    at(free_at, [this, t] { finish(t); });
+  }
+
+  void finish(int t) {
+    ++done_;
+    last_ = std::max(last_, now_);
+    for (int next : dependents_[size_t(t)])
+      if (--waiting_[size_t(next)] == 0) start(next);
+  }
+
+  // Tasks and NoC deliveries in time order. A NoC runs only up to the next moment anything else could
+  // inject into it: the next task, or the next event of another chip's NoC.
+  void loop() {
+    std::vector<noc::Delivery> delivered;
+    for (;;) {
+      const uint64_t ta = queue_.empty() ? noc::kNever : queue_.top().first;
+      int chip = -1;
+      uint64_t tn = noc::kNever, second = noc::kNever;
+      for (size_t c = 0; c < nocs_.size(); ++c) {
+        if (!nocs_[c]) continue;
+        const uint64_t e = nocs_[c]->next_event_cycle();
+        if (e < tn) { second = tn; tn = e; chip = int(c); } else if (e < second) { second = e; }
+      }
+      if (ta == noc::kNever && tn == noc::kNever) break;
+      if (tn <= ta) {
+        const uint64_t limit = std::min(ta, second);
+        delivered.clear();
+        const uint64_t reached = nocs_[size_t(chip)]->advance_to(limit == noc::kNever ? noc::kNever - 1 : limit,
+                                                                  delivered, true);
+        reached_[size_t(chip)] = reached;
+        for (const noc::Delivery& dv : delivered) {
+          now_ = std::max(now_, dv.cycle);
+          auto it = on_delivery_.find(dv.id);
+          Task task = std::move(it->second);
+          on_delivery_.erase(it);
+          task();
+        }
+        continue;
+      }
+      const auto [t, seq] = queue_.top();
+      queue_.pop();
+      now_ = std::max(now_, t);
+      Task task = std::move(tasks_[seq]);
+      tasks_.erase(seq);
+      task();
+    }
+  }
+
+  const SystemConfig& s_;
+  const CollectivePlan& plan_;
+  DataFormat dtype_;
+  std::vector<std::unique_ptr<noc::NocModel>> nocs_;
+  std::vector<uint64_t> reached_;
+  std::vector<Direction> dirs_;
+  std::vector<int> waiting_;
+  std::vector<std::vector<int>> dependents_;
+  std::map<uint64_t, Task> on_delivery_;
+  std::map<uint64_t, Task> tasks_;
+  std::priority_queue<std::pair<uint64_t, uint64_t>, std::vector<std::pair<uint64_t, uint64_t>>, std::greater<>> queue_;
+  std::map<std::pair<int, int>, uint64_t> core_free_;
+  uint64_t seq_ = 0, next_message_ = 1, now_ = 0, last_ = 0, reduce_cycles_ = 0;
+  size_t done_ = 0;
+  double bytes_per_cycle_ = 1, latency_ = 0;
+  int header_ = 0;
+};
+
+}  // namespace
+
+CollectiveRun simulate_collective(const SystemConfig& s, const CollectivePlan& plan, DataFormat dtype) {
+  return CollectiveSim(s, plan, dtype).run();
+}
+
+}  // namespace tessera::system

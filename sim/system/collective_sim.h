@@ -1,0 +1,45 @@
+#pragma once
+// Runs a collective plan as data movement on a system. Each chip's NoC is the chip config's NoC model
+// (flit, packet or ideal, as noc.model says); each Ethernet link direction is a timed channel between
+// two Ethernet cores, run in a small event loop (no SystemC), as tessera noc-trace replays a trace.
+//
+// One fabric packet's life: the sending core waits for a free slot in the local sender channel of its
+// first hop's Ethernet core and writes the packet there over its chip's NoC (payload + fabric header). The
+// router sends it when the receiver channel at the far end has a free slot (it holds one credit per
+// slot) and the link is free: payload + header + Ethernet framing at the line rate; it arrives one hop
+// latency after its last byte left. The receiving router forwards it over its chip's NoC, to the next
+// hop's forwarding sender channel (once that has a slot; the router serves its local and forwarding
+// channels in turn) or, on the last hop, into the destination core's SRAM
+// (NoC1 on a two-NoC chip). The receiver slot frees when that NoC write lands; its credit is back at the
+// sender one hop latency later. A reduced packet then occupies the destination core's vector path
+// (unpack two operands, add on the matrix unit, pack: core/compute_costs) before it counts as arrived.
+#include <cstdint>
+#include <vector>
+
+#include "sim/system/collective_plan.h"
+#include "sim/system/system_config.h"
+
+namespace tessera::system {
+
+struct LinkDirectionUse {
+  int link = 0;
+  bool a_to_b = true;
+  uint64_t packets = 0;
+  uint64_t payload_bytes = 0;
+  uint64_t wire_bytes = 0;    // payload + fabric header + framing
+  double busy_cycles = 0;     // time spent sending
+  double first_cycle = 0;     // when its first packet started
+  double last_cycle = 0;      // when its last packet's last byte left
+};
+
+struct CollectiveRun {
+  uint64_t cycles = 0;        // from the first packet's start to the last packet's arrival (and reduction)
+  double clock_ghz = 1;
+  uint64_t transfers = 0;
+  uint64_t reduce_cycles = 0; // summed over the receiving cores
+  std::vector<LinkDirectionUse> links;  // every direction that carried a packet, by link then direction
+};
+
+CollectiveRun simulate_collective(const SystemConfig& s, const CollectivePlan& plan, DataFormat dtype);
+
+}  // namespace tessera::system

@@ -1,0 +1,254 @@
+// Collectives as data movement against closed forms derived by hand: the link-busy bound of the busiest
+// link direction, plus at most the pipeline fill along the route; credits that throttle when the
+// receiver has one slot; links that share the data; reductions priced per packet on the receiving core.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "sim/base/errors.h"
+#include "sim/system/collective_figures.h"
+#include "sim/system/collective_plan.h"
+#include "sim/system/collective_sim.h"
+#include "sim/system/system_loader.h"
+#include "tests/support/cli.h"
+
+using namespace tessera;
+using namespace tessera::system;
+using tessera::test::fresh_temp_dir;
+using tessera::test::run_tessera;
+
+namespace {
+
+const std::string kSystems = TESSERA_SOURCE_DIR "/configs/systems/";
+constexpr uint64_t kPacket = 4352;
+
+Collective make(CollectiveOp op, int chips, Topology1d topology, int links, uint64_t bytes) {
+  Collective c;
+  c.op = op;
+  c.chips = chips;
+  c.topology = topology;
+  c.links = links;
+  c.bytes_per_chip = bytes;
+  c.packet_bytes = int(kPacket);
+  c.where = "test";
+  return c;
+}
+
+CollectiveRun run(const SystemConfig& s, const Collective& c) { return simulate_collective(s, plan_collective(s, c), c.dtype); }
+
+// One 1-D packet on the wire, in cycles: (payload + 48 B fabric header + 50 B framing) / line rate.
+double wire_cycles(const SystemConfig& s, uint64_t payload) {
+  const double ghz = s.chips[0].chip.clock_ghz;
+  return double(payload + 48 + 50) / (s.ethernet.gbytes_per_s / ghz);
+}
+double hop_latency(const SystemConfig& s) { return s.ethernet.latency_1d_ns * s.chips[0].chip.clock_ghz; }
+
+// A generous bound on one NoC write of a packet on a chip: its flits at one per cycle, plus 40 router
+// hops of 9 cycles and the endpoints' 10: more than any route across a 10x12 or 17x12 grid takes.
+double noc_bound(const SystemConfig& s, uint64_t bytes) {
+  return double(bytes + 48) / s.chips[0].noc.link_bytes_per_cycle + 40 * 9 + 10;
+}
+
+}  // namespace
+
+TEST_CASE("send_recv over one link: packets back to back, then one flight", "[system][collective]") {
+  const SystemConfig s = load_system_config(kSystems + "n300.json");
+  const uint64_t packets = 64;
+  const CollectiveRun r = run(s, make(CollectiveOp::send_recv, 2, Topology1d::line, 1, packets * kPacket));
+  // 16 receiver slots outlast one credit's round trip, so the link never waits: P packets' wire time,
+  // then the last one's hop latency; the two NoC writes (into the router, out of it) add at most their bound.
+  const double lower = packets * wire_cycles(s, kPacket) + hop_latency(s);
+  CHECK(double(r.cycles) >= lower);
+  CHECK(double(r.cycles) <= lower + 2 * noc_bound(s, kPacket));
+  REQUIRE(r.links.size() == 1);
+  CHECK(r.links[0].packets == packets);
+  CHECK(r.links[0].wire_bytes == packets * (kPacket + 48 + 50));
+}
+
+TEST_CASE("one receiver slot: every packet waits for its credit's round trip", "[system][collective]") {
+  const SystemConfig s = load_system_config(kSystems + "n300.json", {"ethernet.receiver_slots=1"});
+  const uint64_t packets = 32;
+  const CollectiveRun r = run(s, make(CollectiveOp::send_recv, 2, Topology1d::line, 1, packets * kPacket));
+  // Per packet: on the wire, one hop to the far router, its NoC write out, the credit's hop back.
+  const double per_packet = wire_cycles(s, kPacket) + 2 * hop_latency(s);
+  CHECK(double(r.cycles) >= packets * per_packet);
+  CHECK(double(r.cycles) <= packets * (per_packet + noc_bound(s, kPacket)) + noc_bound(s, kPacket));
+}
+
+TEST_CASE("line all_gather: the last link carries N-1 buffers; two links halve it", "[system][collective]") {
+  const SystemConfig s = load_system_config(kSystems + "t3000.json");
+  const int n = 4;
+  const uint64_t packets = 40;  // per chip and link
+  const CollectiveRun one = run(s, make(CollectiveOp::all_gather, n, Topology1d::line, 1, packets * kPacket));
+  const double busy = (n - 1) * packets * wire_cycles(s, kPacket);
+  // The fill: the last buffer's first packet crosses N-1 hops, each a wire time, a hop latency and two
+  // NoC writes, before the busiest link has it.
+  const double fill = (n - 1) * (wire_cycles(s, kPacket) + hop_latency(s) + 2 * noc_bound(s, kPacket));
+  CHECK(double(one.cycles) >= busy);
+  CHECK(double(one.cycles) <= busy + fill);
+  const CollectiveRun two = run(s, make(CollectiveOp::all_gather, n, Topology1d::line, 2, 2 * packets * kPacket));
+  CHECK(double(two.cycles) >= busy);
+  CHECK(double(two.cycles) <= busy + fill);
+  // Per-link bandwidth (busbw / links, multichip.md's convention) is the same with one link or two.
+  const auto f1 = collective_figures(make(CollectiveOp::all_gather, n, Topology1d::line, 1, packets * kPacket),
+                                     one.cycles, one.clock_ghz);
+  const auto f2 = collective_figures(make(CollectiveOp::all_gather, n, Topology1d::line, 2, 2 * packets * kPacket),
+                                     two.cycles, two.clock_ghz);
+  CHECK(f2.per_link_gbps == Approx(f1.per_link_gbps).epsilon(0.02));
+}
+
+TEST_CASE("ring all_gather sends both ways: the busiest direction carries ceil((N-1)/2) buffers", "[system][collective]") {
+  const SystemConfig s = load_system_config(kSystems + "quietbox2.json");
+  const int n = 4;
+  const uint64_t packets = 40;
+  const CollectiveRun r = run(s, make(CollectiveOp::all_gather, n, Topology1d::ring, 1, packets * kPacket));
+  const double busy = 2 * packets * wire_cycles(s, kPacket);  // ceil(3 / 2) = 2 buffers forward
+  const double fill = 2 * (wire_cycles(s, kPacket) + hop_latency(s) + 2 * noc_bound(s, kPacket));
+  CHECK(double(r.cycles) >= busy);
+  CHECK(double(r.cycles) <= busy + fill);
+  // Every direction of the 4 ring links carries data.
+  CHECK(r.links.size() == 8);
+}
+
+TEST_CASE("line reduce_scatter: (N-1)/N of the buffer on the first link, every hop reduced", "[system][collective]") {
+  const SystemConfig s = load_system_config(kSystems + "t3000.json");
+  const int n = 4;
+  const uint64_t slice_packets = 20;  // each slice B/N is whole packets
+  const CollectiveRun r =
+      run(s, make(CollectiveOp::reduce_scatter, n, Topology1d::line, 1, n * slice_packets * kPacket));
+  const double busy = (n - 1) * slice_packets * wire_cycles(s, kPacket);
+  // Each hop's packet is also reduced on the receiving core before it is passed on.
+  const double reduce = 2.0 * kPacket / s.chips[0].core.unpack_bytes_per_cycle;  // two operands unpacked
+  const double fill = (n - 1) * (wire_cycles(s, kPacket) + hop_latency(s) + 2 * noc_bound(s, kPacket) + reduce);
+  CHECK(double(r.cycles) >= busy);
+  CHECK(double(r.cycles) <= busy + fill);
+  // Every slice's packets make N-1 reduced hops in all (c from the left, N-1-c from the right); each costs
+  // the slowest of unpacking two operands (64 B/cycle), adding 3 tiles (8 cycles each), packing one.
+  const uint64_t reduced_hops = uint64_t(n) * (n - 1) * slice_packets;
+  CHECK(r.reduce_cycles == reduced_hops * uint64_t(reduce));
+}
+
+TEST_CASE("all_reduce is a reduce_scatter and then an all_gather of the slices", "[system][collective]") {
+  const SystemConfig s = load_system_config(kSystems + "t3000.json");
+  const int n = 4;
+  const uint64_t b = n * 20 * kPacket;
+  const auto rs = run(s, make(CollectiveOp::reduce_scatter, n, Topology1d::line, 1, b));
+  Collective ag = make(CollectiveOp::all_gather, n, Topology1d::line, 1, b / n);
+  const auto gather = run(s, ag);
+  const auto ar = run(s, make(CollectiveOp::all_reduce, n, Topology1d::line, 1, b));
+  // A slice's gather starts once its reduction is done on that link, so the phases overlap: the whole
+  // takes at least the longer phase. Overlapping traffic shares links, so it may take longer than the two
+  // phases back to back, but by less than one pipeline fill along the line.
+  const double fill = (n - 1) * (wire_cycles(s, kPacket) + hop_latency(s) + 2 * noc_bound(s, kPacket));
+  CHECK(ar.cycles >= std::max(rs.cycles, gather.cycles));
+  CHECK(double(ar.cycles) <= double(rs.cycles + gather.cycles) + fill);
+}
+
+TEST_CASE("line all_to_all: the middle link carries floor(N/2) ceil(N/2) / N of the buffer", "[system][collective]") {
+  const SystemConfig s = load_system_config(kSystems + "t3000.json");
+  const int n = 4;
+  const uint64_t piece_packets = 30;  // B/N per destination
+  const auto r = run(s, make(CollectiveOp::all_to_all, n, Topology1d::line, 1, n * piece_packets * kPacket));
+  const double busy = 2 * 2 * piece_packets * wire_cycles(s, kPacket);  // chips 0, 1 send 2 pieces each across
+  const double fill = (n - 1) * (wire_cycles(s, kPacket) + hop_latency(s) + 2 * noc_bound(s, kPacket));
+  CHECK(double(r.cycles) >= busy);
+  CHECK(double(r.cycles) <= busy + fill);
+}
+
+TEST_CASE("ring all_to_all through several chips finishes: the dateline breaks the buffer cycle", "[system][collective]") {
+  const SystemConfig s = load_system_config(kSystems + "t3000.json");
+  const int n = 8;
+  const uint64_t piece_packets = 4;
+  const auto r = run(s, make(CollectiveOp::all_to_all, n, Topology1d::ring, 1, n * piece_packets * kPacket));
+  // Shortest way round, ties forward: each chip sends pieces 1, 2, 3 and 4 hops forward, so the 8 forward
+  // link directions carry 8 x (1 + 2 + 3 + 4) piece-hops, 10 pieces each.
+  CHECK(double(r.cycles) >= 10 * piece_packets * wire_cycles(s, kPacket));
+  uint64_t forward = 0;
+  for (const auto& l : r.links) forward += l.packets;
+  CHECK(forward == uint64_t(n) * (1 + 1 + 2 + 2 + 3 + 3 + 4) * piece_packets);
+}
+
+TEST_CASE("fabric routes: dimension order on a mesh, the short way round a torus, one plane", "[system][routing]") {
+  const SystemConfig mesh = load_system_config(kSystems + "wh_galaxy.json");
+  // Device 0 is at column 0, row 0; 31 at column 3, row 7.
+  auto hops = dimension_order_route(mesh, 0, 31, 2, "test");
+  CHECK(hops.size() == 3 + 7);
+  for (const Hop& h : hops) CHECK(mesh.links[size_t(h.link)].plane == 2);
+  CHECK(hop_target(mesh, hops.back()) == 31);
+  CHECK(hop_target(mesh, hops[2]) == 3);  // X first: along row 0 to column 3
+  const SystemConfig torus = load_system_config(kSystems + "wh_galaxy_torus.json");
+  hops = dimension_order_route(torus, 0, 31, 0, "test");
+  CHECK(hops.size() == 2);  // one wrap-around hop in each axis
+  CHECK(hop_target(torus, hops[0]) == 3);
+  // A 2-D send between named devices that are not neighbours takes that route.
+  Collective c = make(CollectiveOp::send_recv, 2, Topology1d::line, 1, 8 * kPacket);
+  c.devices = {0, 31};
+  const CollectivePlan p = plan_collective(mesh, c);
+  CHECK(p.two_d);
+  CHECK(p.transfers[0].hops.size() == 10);
+}
+
+TEST_CASE("collectives the system cannot run are refused with the reason", "[system][collective]") {
+  const SystemConfig t3000 = load_system_config(kSystems + "t3000.json");
+  auto refusal = [&](const Collective& c) {
+    try {
+      plan_collective(t3000, c);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(refusal(make(CollectiveOp::all_gather, 3, Topology1d::ring, 1, kPacket)).find("name the ring's devices") !=
+        std::string::npos);
+  CHECK(refusal(make(CollectiveOp::all_gather, 4, Topology1d::line, 3, kPacket)).find("to share at least 3 links") !=
+        std::string::npos);
+  CHECK(refusal(make(CollectiveOp::all_gather, 9, Topology1d::line, 1, kPacket)).find("expected at most 8 chips") !=
+        std::string::npos);
+  Collective big = make(CollectiveOp::all_gather, 2, Topology1d::line, 1, kPacket);
+  big.packet_bytes = 8192;
+  CHECK(refusal(big).find("/packet_bytes: expected at most the fabric's largest payload, 7616 B") != std::string::npos);
+  // The whole 2x4 grid as a ring: the snake closes through column 0.
+  CHECK(refusal(make(CollectiveOp::all_gather, 8, Topology1d::ring, 1, kPacket)) == "no error");
+}
+
+TEST_CASE("tessera collective: figures, the same bytes twice, exit 2 on a bad trace", "[system][cli]") {
+  const std::string dir = fresh_temp_dir("collective");
+  const std::string gen = "/usr/bin/python3 " TESSERA_SOURCE_DIR "/scripts/gen_collective.py";
+  REQUIRE(std::system((gen + " --op all_reduce --chips 8 --topology ring --links 1 --bytes-per-chip 1048576 -o " +
+                       dir + "/ar.json").c_str()) == 0);
+  const auto a = run_tessera("collective --system configs/systems/t3000.json --trace " + dir + "/ar.json --json");
+  const auto b = run_tessera("collective --system configs/systems/t3000.json --trace " + dir + "/ar.json --json");
+  CHECK(a.exit_code == 0);
+  CHECK(a.out == b.out);
+  CHECK(a.out.find("\"busbw_gbps\"") != std::string::npos);
+  tessera::test::write_text(dir + "/bad.json", "{\"format\": \"tessera-collective\", \"collectives\": "
+                                              "[{\"op\": \"all_scatter\", \"bytes_per_chip\": 8}]}");
+  const auto bad = run_tessera("collective --system configs/systems/t3000.json --trace " + dir + "/bad.json");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("/collectives/0/op: expected one of") != std::string::npos);
+  CHECK(bad.out.empty());
+}
+
+TEST_CASE("every Ethernet knob of a system moves a collective the way its doc says", "[system][collective]") {
+  // 2 chips, then the same on a 2-D route (the mesh's 2-D latency and header): slower with a slower link,
+  // a longer hop, more framing or header, fewer slots.
+  auto cycles = [](const std::string& file, const std::vector<std::string>& sets, bool two_d) {
+    const SystemConfig s = load_system_config(kSystems + file, sets);
+    Collective c = make(CollectiveOp::send_recv, 2, Topology1d::line, 1, 64 * kPacket);
+    if (two_d) c.devices = {0, 5};  // t3000: device 0 at column 0, row 0; device 5 at column 3, row 1
+    return run(s, c).cycles;
+  };
+  const uint64_t base = cycles("n300.json", {}, false);
+  for (const char* set : {"ethernet.gbytes_per_s=6", "ethernet.latency_1d_ns=5000", "ethernet.framing_bytes=2000",
+                          "ethernet.fabric_header_1d_bytes=2000", "ethernet.receiver_slots=1", "ethernet.sender_slots=1"}) {
+    INFO(set);
+    CHECK(cycles("n300.json", {set}, false) > base);
+  }
+  const uint64_t base_2d = cycles("t3000.json", {}, true);
+  for (const char* set : {"ethernet.latency_2d_ns=5000", "ethernet.fabric_header_2d_bytes=2000"}) {
+    INFO(set);
+    CHECK(cycles("t3000.json", {set}, true) > base_2d);
+  }
+  // The 1-D knobs leave a 2-D route alone.
+  CHECK(cycles("t3000.json", {"ethernet.latency_1d_ns=5000"}, true) == base_2d);
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+"""Runs the collectives tt-metal measured on silicon (tests/data/systems/ccl_measured.json) on the
+system presets and prints the model's figures next to the measured ones, with the error of each.
+Nothing is fitted: the presets' Ethernet figures are the published line rates, latencies and framing.
+
+    /usr/bin/python3 tests/system/compare_silicon.py [--build build]
+
+Asymptotic bandwidth per link: the slope between two large buffers (4 and 8 MiB per chip), so fixed
+start-up costs drop out as they do in the measured asymptote; per link as tt-metal's reports count it
+(busbw / links, and / 2 on a ring). Smallest messages: the modelled time of the same small collective.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run(tessera, system, op, chips, topology, links, nbytes, packet, tmp):
+    trace = os.path.join(tmp, "c.json")
+    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "gen_collective.py"), "--op", op, "--chips",
+                    str(chips), "--topology", topology, "--links", str(links), "--bytes-per-chip", str(nbytes),
+                    "--packet-bytes", str(packet), "-o", trace], check=True)
+    out = subprocess.run([tessera, "collective", "--system", os.path.join(ROOT, "configs", "systems", system + ".json"),
+                          "--trace", trace, "--json"], check=True, capture_output=True, text=True).stdout
+    return json.loads(out)["collectives"][0]
+
+
+def bus_factor(op, n):
+    return {"all_gather": n - 1, "reduce_scatter": (n - 1) / n, "all_to_all": (n - 1) / n,
+            "all_reduce": 2 * (n - 1) / n}[op]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    args = ap.parse_args()
+    tessera = os.path.join(args.build, "tessera")
+    with open(os.path.join(ROOT, "tests", "data", "systems", "ccl_measured.json")) as f:
+        measured = json.load(f)
+    small, large = 4 << 20, 8 << 20
+    errors = []
+    with tempfile.TemporaryDirectory() as tmp:
+        print("| arch | op | chips, topology | measured GB/s per link | model | error |")
+        print("|---|---|---|---|---|---|")
+        for arch, table in measured["per_link_gbps"].items():
+            for op in ("all_gather", "reduce_scatter", "all_reduce", "all_to_all"):
+                for case, value in table[op].items():
+                    chips, topology = int(case.split("_")[0]), case.split("_")[1]
+                    a = run(tessera, table["system"], op, chips, topology, table["links"], small, table["packet_bytes"], tmp)
+                    b = run(tessera, table["system"], op, chips, topology, table["links"], large, table["packet_bytes"], tmp)
+                    slope = (large - small) / ((b["us"] - a["us"]) * 1e-6) / 1e9
+                    model = slope * bus_factor(op, chips) / table["links"] / (2 if topology == "ring" else 1)
+                    err = (model - value) / value
+                    errors.append(abs(err))
+                    print("| %s | %s | %d %s | %.2f | %.2f | %+.1f%% |" % (arch, op, chips, topology, value, model, 100 * err))
+        print()
+        print("| arch | op | chips, topology | bytes per chip | measured us | model us | error |")
+        print("|---|---|---|---|---|---|---|")
+        for m in measured["smallest_message_us"]:
+            links = measured["per_link_gbps"][m["arch"]]["links"]
+            packet = measured["per_link_gbps"][m["arch"]]["packet_bytes"]
+            r = run(tessera, m["system"], m["op"], m["chips"], m["topology"], links, m["bytes_per_chip"], packet, tmp)
+            err = (r["us"] - m["us"]) / m["us"]
+            print("| %s | %s | %d %s | %d | %.2f | %.2f | %+.1f%% |" % (m["arch"], m["op"], m["chips"], m["topology"],
+                                                                  m["bytes_per_chip"], m["us"], r["us"], 100 * err))
+    print()
+    print("bandwidth: mean |error| %.1f%%, max %.1f%%" % (100 * sum(errors) / len(errors), 100 * max(errors)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
