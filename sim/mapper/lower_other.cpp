@@ -13,8 +13,7 @@ namespace {
 // Op by op, a data-movement kernel (a permute, a reshape, a tilize, a reshard, a gather) streams its share
 // of the pages: the rows of each input in proportion to the output rows it writes. A reordering's bytes
 // come from all over the input, but as many of them, and tracing where each came from would tie every
-// block to every part of the input. Inputs smaller than the output (broadcast operands, a gather's
-// table) keep the op's own rule.
+// block to every part of the input.
 constexpr int64_t kOpByOpBlockBytes = 64 * 1024;
 
 bool streams_its_share(const MapContext& ctx, const Op& op) {
@@ -29,7 +28,10 @@ std::vector<Region> input_regions(const MapContext& ctx, const Op& op, const Reg
   const MatrixShape mo = matrix_shape(y);
   for (size_t i = 0; i < op.inputs.size() && i < regions.size(); ++i) {
     const Tensor& x = ctx.graph.input(op, i);
-    if (x.elements() * 2 < y.elements() / int64_t(std::max<size_t>(op.inputs.size(), 1)) || mo.rows == 0) continue;
+    // Only inputs of about the output's size (a concat's parts sum to it): a slice's source, a gather's
+    // table or a broadcast operand keeps its rule.
+    const int64_t parts = int64_t(std::max<size_t>(op.inputs.size(), 1));
+    if (x.elements() > 2 * y.elements() || x.elements() * 2 * parts < y.elements() || mo.rows == 0) continue;
     const MatrixShape mi = matrix_shape(x);
     const int64_t r0 = mi.rows * out.r0 / mo.rows, r1 = std::max(r0 + 1, ceil_div(mi.rows * out.r1, mo.rows));
     const int64_t c0 = mo.cols ? mi.cols * out.c0 / mo.cols : 0;
