@@ -1,4 +1,5 @@
 #include "noc/flit/flit_network.h"
+#include "noc/flit/flit_moves.h"
 
 #include <algorithm>
 #include <limits>
@@ -31,20 +32,16 @@ FlitNetwork::FlitNetwork(const NocConfig& config, FlitOptions options)
   const size_t in_vcs = static_cast<size_t>(routers_) * kNumPorts * vcs_;
   const size_t out_vcs = static_cast<size_t>(routers_) * (kNumPorts + 1) * vcs_;
   buffer_.resize(in_vcs * depth_);
-  buf_head_.assign(in_vcs, 0);
-  buf_count_.assign(in_vcs, 0);
   in_vc_.resize(in_vcs);
-  credits_.assign(out_vcs, static_cast<int16_t>(depth_));
+  OutputVc fresh;
+  fresh.credits = static_cast<int16_t>(depth_);
+  out_vc_.assign(out_vcs, fresh);
   for (int r = 0; r < routers_; ++r)
-    for (int v = 0; v < vcs_; ++v) credits_[ovc(r, kEjectPort, v)] = std::numeric_limits<int16_t>::max();
+    for (int v = 0; v < vcs_; ++v) out_vc_[ovc(r, kEjectPort, v)].credits = std::numeric_limits<int16_t>::max();
   credit_return_.assign(out_vcs * depth_, 0);
-  credit_head_.assign(out_vcs, 0);
-  credit_count_.assign(out_vcs, 0);
-  out_vc_busy_.assign(out_vcs, 0);
   sw_input_rr_.assign(static_cast<size_t>(routers_) * kNumPorts, 0);
   sw_grant_rr_.assign(static_cast<size_t>(routers_) * kNumPorts, 0);
   sw_accept_rr_.assign(static_cast<size_t>(routers_) * kNumPorts, 0);
-  va_grant_rr_.assign(out_vcs, 0);
   va_accept_rr_.assign(in_vcs, 0);
   neighbor_.assign(static_cast<size_t>(routers_) * kNumLinkDirections, -1);
   for (int r = 0; r < routers_; ++r) {
@@ -181,15 +178,6 @@ uint64_t FlitNetwork::run_until(uint64_t cycle, bool stop_at_retire) {
   return now_;
 }
 
-void FlitNetwork::activate(int router, uint64_t arrival) {
-  if (arrival < wake_[router]) wake_[router] = arrival;
-  if (arrival < late_wake_[router]) late_wake_[router] = arrival;
-  if (!router_listed_[router]) {
-    router_listed_[router] = 1;
-    next_active_.push_back(router);
-  }
-}
-
 void FlitNetwork::step(uint64_t t) {
   ++simulated_cycles_;
   if (flits_in_routers_ > 0 && t - last_progress_ > config_.watchdog_cycles) report_deadlock(t);
@@ -222,69 +210,6 @@ void FlitNetwork::step(uint64_t t) {
   next_active_.clear();
 }
 
-void FlitNetwork::push_flit(int router, int port, int vc, const Flit& flit) {
-  const size_t i = ivc(router, port, vc);
-  const size_t slot = (buf_head_[i] + buf_count_[i]) % depth_;
-  buffer_[i * depth_ + slot] = flit;
-  ++flits_in_router_[router];
-  ++flits_in_routers_;
-  if (buf_count_[i]++ == 0) {
-    InputVc& in = in_vc_[i];
-    in.front_arrival = flit.arrival;
-    occupied_[static_cast<size_t>(router) * kNumPorts + port] |= static_cast<uint16_t>(1u << vc);
-    if (in.state == kIdle) {
-      // A head reaching an empty, idle VC is routed in its arrival cycle whatever else happens there, so
-      // compute the route now and wake the router only when VC allocation can start.
-      route(router, port, vc, flit.arrival);
-      activate(router, in.ready);
-      return;
-    }
-  }
-  activate(router, flit.arrival);
-}
-
-void FlitNetwork::pop_flit(int router, int port, int vc) {
-  const size_t i = ivc(router, port, vc);
-  buf_head_[i] = static_cast<uint16_t>(buf_head_[i] + 1 == depth_ ? 0 : buf_head_[i] + 1);
-  if (--buf_count_[i] == 0) {
-    in_vc_[i].front_arrival = kNever;
-    occupied_[static_cast<size_t>(router) * kNumPorts + port] &= static_cast<uint16_t>(~(1u << vc));
-  } else {
-    in_vc_[i].front_arrival = buffer_[i * depth_ + buf_head_[i]].arrival;
-  }
-  --flits_in_router_[router];
-  --flits_in_routers_;
-}
-
-void FlitNetwork::absorb_credits(size_t out_vc, uint64_t t) {
-  uint16_t& count = credit_count_[out_vc];
-  uint16_t& head = credit_head_[out_vc];
-  const size_t base = out_vc * depth_;
-  while (count > 0 && credit_return_[base + head] <= t) {
-    ++credits_[out_vc];
-    head = static_cast<uint16_t>(head + 1 == depth_ ? 0 : head + 1);
-    --count;
-  }
-}
-
-void FlitNetwork::return_credit(int router, int in_port, int vc, uint64_t t) {
-  size_t out;
-  uint64_t arrival;
-  if (in_port == kInjectPort) {
-    out = ovc(router, kSourcePort, vc);
-    arrival = t + static_cast<uint64_t>(config_.delays.credit) + injection_latency_;
-  } else {
-    const int upstream = neighbor_[static_cast<size_t>(router) * kNumLinkDirections + opposite(in_port)];
-    out = ovc(upstream, in_port, vc);
-    arrival = t + credit_latency_;
-    // An upstream router with no credit at hand or on the way may be asleep waiting for this one.
-    if (credits_[out] == 0 && credit_count_[out] == 0 && flits_in_router_[upstream] > 0) activate(upstream, arrival);
-  }
-  const size_t slot = (credit_head_[out] + credit_count_[out]) % depth_;
-  credit_return_[out * depth_ + slot] = arrival;
-  ++credit_count_[out];
-}
-
 void FlitNetwork::step_source(int source, uint64_t t) {
   Source& s = sources_[source];
   if (s.last_sent == t) return;
@@ -294,7 +219,7 @@ void FlitNetwork::step_source(int source, uint64_t t) {
     for (int i = 0; i < vcs_; ++i) {
       int vc = (s.rr + i) % vcs_;
       size_t o = ovc(source, kSourcePort, vc);
-      if (!out_vc_busy_[o] && take_credit(o, t)) {
+      if (!out_vc_[o].busy && take_credit(o, t)) {
         chosen = vc;
         break;
       }
@@ -305,29 +230,24 @@ void FlitNetwork::step_source(int source, uint64_t t) {
     s.current = s.queue.front();
     s.queue.pop_front();
     s.next_seq = 0;
-    out_vc_busy_[ovc(source, kSourcePort, chosen)] = 1;
+    out_vc_[ovc(source, kSourcePort, chosen)].busy = 1;
     packets_[s.current].injected = t;
   }
   const size_t o = ovc(source, kSourcePort, s.vc);
   if (!take_credit(o, t)) return;
-  --credits_[o];
+  --out_vc_[o].credits;
   push_flit(source, kInjectPort, s.vc, Flit{s.current, s.next_seq, t + injection_latency_});
   ++counters_.flits;
   s.last_sent = t;
   last_progress_ = t;
   if (s.next_seq + 1 == packets_[s.current].flits) {
     ++counters_.packets;
-    out_vc_busy_[o] = 0;
+    out_vc_[o].busy = 0;
     s.current = kNone;
     --queued_packets_;
   } else {
     ++s.next_seq;
   }
-}
-
-void FlitNetwork::retire(uint32_t packet, int dst, uint64_t delivered) {
-  const Packet& p = packets_[packet];
-  pending_retire_.push_back(RetiredPacket{p.tag, p.created, p.injected, delivered, p.flits, p.hops, dst});
 }
 
 std::string FlitNetwork::check_invariants() const {
@@ -348,12 +268,13 @@ std::string FlitNetwork::check_invariants() const {
         in_port = port;
       }
       for (int v = 0; v < vcs_; ++v) {
-        size_t o = ovc(r, port, v);
-        int total = credits_[o] + credit_count_[o] + buf_count_[ivc(downstream, in_port, v)];
-        if (credits_[o] < 0 || credits_[o] > depth_ || total != depth_)
+        const OutputVc& o = out_vc_[ovc(r, port, v)];
+        const int buffered = in_vc_[ivc(downstream, in_port, v)].buf_count;
+        int total = o.credits + o.credit_count + buffered;
+        if (o.credits < 0 || o.credits > depth_ || total != depth_)
           return "router " + std::to_string(r) + " output " + direction_name(port) + " vc " + std::to_string(v) +
-                 ": credits " + std::to_string(credits_[o]) + " + returning " + std::to_string(credit_count_[o]) +
-                 " + buffered " + std::to_string(buf_count_[ivc(downstream, in_port, v)]) + " != buffer size " +
+                 ": credits " + std::to_string(o.credits) + " + returning " + std::to_string(o.credit_count) +
+                 " + buffered " + std::to_string(buffered) + " != buffer size " +
                  std::to_string(depth_);
       }
     }
@@ -362,7 +283,7 @@ std::string FlitNetwork::check_invariants() const {
   for (int r = 0; r < routers_; ++r) {
     for (int port = 0; port < kNumPorts; ++port) {
       for (int v = 0; v < vcs_; ++v) {
-        if (!out_vc_busy_[ovc(r, port, v)]) continue;
+        if (!out_vc_[ovc(r, port, v)].busy) continue;
         bool held = false;
         for (int p = 0; p < kNumPorts && !held; ++p)
           for (int u = 0; u < vcs_ && !held; ++u) {
@@ -390,13 +311,13 @@ void FlitNetwork::report_deadlock(uint64_t t) const {
     for (int port = 0; port < kNumPorts && listed < 24; ++port) {
       for (int v = 0; v < vcs_ && listed < 24; ++v) {
         size_t i = ivc(r, port, v);
-        if (buf_count_[i] == 0) continue;
         const InputVc& in = in_vc_[i];
-        const Packet& p = packets_[buffer_[i * depth_ + buf_head_[i]].packet];
+        if (in.buf_count == 0) continue;
+        const Packet& p = packets_[buffer_[i * depth_ + in.buf_head].packet];
         msg += "\n  router " + std::to_string(g.x(node)) + "_" + std::to_string(g.y(node));
         if (networks_.size() > 1) msg += " (noc" + std::to_string(net) + ")";
         msg += " input " + std::string(port == kInjectPort ? "inject" : direction_name(opposite(port))) + " vc " +
-               std::to_string(v) + ": " + std::to_string(buf_count_[i]) + " flits";
+               std::to_string(v) + ": " + std::to_string(in.buf_count) + " flits";
         if (p.dst >= 0) msg += " to " + std::to_string(g.x(p.dst)) + "_" + std::to_string(g.y(p.dst));
         if (in.state == kVcAlloc) {
           msg += ", waiting for a VC";
@@ -404,7 +325,7 @@ void FlitNetwork::report_deadlock(uint64_t t) const {
           for (int b = 0; b < kNumPorts; ++b) {
             if (!(in.branch_mask & (1u << b))) continue;
             msg += ", holds " + std::string(direction_name(b)) + " vc " + std::to_string(in.out_vc[b]) +
-                   " (credits " + std::to_string(credits_[ovc(r, b, in.out_vc[b])]) + ")";
+                   " (credits " + std::to_string(out_vc_[ovc(r, b, in.out_vc[b])].credits) + ")";
           }
         }
         ++listed;

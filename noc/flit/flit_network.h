@@ -107,18 +107,31 @@ class FlitNetwork {
     bool multicast;       // part of a multicast: ejects without holding an ejection VC
   };
 
-  // One input VC's allocation state. Output "branches" are ports; a unicast packet has one branch.
-  struct InputVc {
+  // One input VC: its buffer ring and allocation state, the fields the router step reads first at the front.
+  // Output "branches" are ports; a unicast packet has one branch.
+  struct alignas(64) InputVc {
     uint64_t ready = 0;                 // cycle the next pipeline stage may start
     uint64_t front_arrival = kNever;    // arrival cycle of the flit at the front of the buffer
-    std::array<uint32_t, kNumPorts> branch_packet{};
-    std::array<int8_t, kNumPorts> out_vc{};
     uint8_t state = kIdle;
     uint8_t branch_mask = 0;            // ports the current packet leaves by
     uint8_t pending_va = 0;             // branches still waiting for an output VC
-    std::array<uint8_t, kNumPorts> ahead{};  // per branch: its flits sent but still buffered (multicast)
     uint8_t class1_mask = 0;            // branches restricted to the upper (post-dateline) VC class
+    uint16_t buf_head = 0;              // ring slot of the front flit
+    uint16_t buf_count = 0;             // flits buffered
     bool split = false;                 // branches carry child packets: free the parent at its tail
+    std::array<int8_t, kNumPorts> out_vc{};
+    std::array<uint8_t, kNumPorts> ahead{};  // per branch: its flits sent but still buffered (multicast)
+    std::array<uint32_t, kNumPorts> branch_packet{};
+  };
+
+  // One output VC: credits toward the downstream buffer, the ring of credits still on the way back
+  // (credit_return_), whether a packet holds it, and its VC-allocation round-robin pointer.
+  struct OutputVc {
+    int16_t credits = 0;
+    uint16_t credit_head = 0;
+    uint16_t credit_count = 0;
+    uint8_t busy = 0;
+    uint8_t va_grant_rr = 0;
   };
 
   struct Source {
@@ -135,6 +148,8 @@ class FlitNetwork {
   size_t ivc(int router, int port, int vc) const { return (static_cast<size_t>(router) * kNumPorts + port) * vcs_ + vc; }
   size_t ovc(int router, int port, int vc) const { return (static_cast<size_t>(router) * (kNumPorts + 1) + port) * vcs_ + vc; }
 
+  // A ring slot index plus an offset of at most one ring (no division in the cycle loop).
+  size_t wrap(size_t slot) const { return slot >= static_cast<size_t>(depth_) ? slot - depth_ : slot; }
   void push_flit(int router, int port, int vc, const Flit& flit);
   void pop_flit(int router, int port, int vc);
   void step(uint64_t t);
@@ -148,11 +163,11 @@ class FlitNetwork {
   // Whether output `port` of `router` has a VC that is not held and that a packet of this dateline class
   // may take (the rule allocate_vcs applies).
   bool output_vc_free(int router, int port, bool class1) const {
-    const size_t base = ovc(router, port, 0);
+    const OutputVc* base = &out_vc_[ovc(router, port, 0)];
     int lo = 0, hi = vcs_;
     if (classes_ && port != kEjectPort) (class1 ? lo : hi) = vcs_ / 2;
     for (int v = lo; v < hi; ++v)
-      if (!out_vc_busy_[base + v]) return true;
+      if (!base[v].busy) return true;
     return false;
   }
   // Returns whether a flit crossed the switch. A ready VC that could not bid lowers `wake` to the cycle its
@@ -163,9 +178,9 @@ class FlitNetwork {
   void step_source(int source, uint64_t t);
   // Absorbs the credits that have come back by `t` (they return lazily) and tells whether one is free.
   bool take_credit(size_t out_vc, uint64_t t) {
-    uint16_t& count = credit_count_[out_vc];
-    if (count > 0) absorb_credits(out_vc, t);
-    return credits_[out_vc] > 0;
+    OutputVc& o = out_vc_[out_vc];
+    if (o.credit_count > 0) absorb_credits(out_vc, t);
+    return o.credits > 0;
   }
   void absorb_credits(size_t out_vc, uint64_t t);
   void return_credit(int router, int in_port, int vc, uint64_t t);
@@ -194,16 +209,12 @@ class FlitNetwork {
 
   // Input side, per input VC.
   std::vector<Flit> buffer_;       // depth_ slots per input VC, a ring
-  std::vector<uint16_t> buf_head_, buf_count_;
   std::vector<InputVc> in_vc_;
-  // Output side, per output VC: credits toward the downstream buffer and credits still on the way back.
-  std::vector<int16_t> credits_;
+  // Output side, per output VC.
+  std::vector<OutputVc> out_vc_;
   std::vector<uint64_t> credit_return_;  // depth_ slots per output VC, a ring of arrival cycles
-  std::vector<uint16_t> credit_head_, credit_count_;
-  std::vector<uint8_t> out_vc_busy_;
-  // Allocator round-robin pointers.
+  // Allocator round-robin pointers (the VC allocator's grant pointers are in OutputVc).
   std::vector<uint8_t> sw_input_rr_, sw_grant_rr_, sw_accept_rr_;  // per router and port
-  std::vector<uint8_t> va_grant_rr_;                                // per output VC
   std::vector<uint8_t> va_accept_rr_;                               // per input VC
   // Per router.
   std::vector<int> neighbor_;       // per router and direction: the router a link leads to, -1 at mesh edges

@@ -1,9 +1,10 @@
 // One router's cycle: route computation, VC allocation (vc_allocator.cpp), switch allocation
-// (switch_allocator.cpp) and switch traversal, in that order, so that a stage with zero delay hands its
+// (switch_allocator.cpp) and switch traversal (flit_moves.h), in that order, so that a stage with zero delay hands its
 // packet to the next stage in the same cycle.
 #include <array>
 
 #include "noc/flit/flit_network.h"
+#include "noc/flit/flit_moves.h"
 
 namespace tessera::noc::flit {
 
@@ -97,7 +98,7 @@ void FlitNetwork::step_router(int r, uint64_t t) {
 void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {
   const size_t i = ivc(r, in_port, vc);
   InputVc& in = in_vc_[i];
-  const uint32_t packet = buffer_[i * depth_ + buf_head_[i]].packet;
+  const uint32_t packet = buffer_[i * depth_ + in.buf_head].packet;
   const int net = network_of(r);
   const Network& network = networks_[net];
   const Grid& grid = network.grid;
@@ -202,60 +203,4 @@ void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {
   }
 }
 
-void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t) {
-  const size_t i = ivc(r, in_port, vc);
-  InputVc& in = in_vc_[i];
-  // Branches of a multicast move on independently: each has its own place in the buffer.
-  const size_t at = i * depth_ + (buf_head_[i] + in.ahead[o]) % depth_;
-  const Flit flit = buffer_[at];
-  const uint32_t packet = in.branch_packet[o];
-  const bool tail = flit.seq + 1 == packets_[packet].flits;
-  const size_t out = ovc(r, o, in.out_vc[o]);
-  if (o == kEjectPort) {
-    ++ejected_flits_;
-    if (tail) {
-      if (!packets_[packet].multicast) out_vc_busy_[out] = 0;
-      retire(packet, r % nodes_, t + to_endpoint_);
-      if (packet != flit.packet || !in.split) free_packet(packet);
-    }
-  } else {
-    --credits_[out];
-    const int d = neighbor_[static_cast<size_t>(r) * kNumLinkDirections + o];
-    push_flit(d, o, in.out_vc[o], Flit{packet, flit.seq, t + to_next_router_ + link_latency_});
-    const int link = r * kNumLinkDirections + o;  // link_id(): routers are numbered network by network
-    counters_.count_link_flit(link, t);
-    if (flit.seq == 0) ++packets_[packet].hops;
-    if (tail) out_vc_busy_[out] = 0;
-  }
-  last_progress_ = t;
-  if ((in.branch_mask & (in.branch_mask - 1)) == 0) {
-    // One branch: the flit leaves the buffer at once and its slot's credit heads upstream.
-    pop_flit(r, in_port, vc);
-    return_credit(r, in_port, vc, t);
-    if (tail) {
-      in.state = kIdle;
-      in.branch_mask = 0;
-      in.split = false;
-    }
-    return;
-  }
-  ++in.ahead[o];
-  // Flits every branch has taken leave the buffer; each freed slot's credit heads upstream.
-  for (;;) {
-    for (unsigned b = in.branch_mask; b; b &= b - 1)
-      if (in.ahead[__builtin_ctz(b)] == 0) return;
-    const bool front_is_tail = buffer_[i * depth_ + buf_head_[i]].seq + 1 == packets_[flit.packet].flits;
-    const uint32_t parent = buffer_[i * depth_ + buf_head_[i]].packet;
-    pop_flit(r, in_port, vc);
-    return_credit(r, in_port, vc, t);
-    for (unsigned b = in.branch_mask; b; b &= b - 1) --in.ahead[__builtin_ctz(b)];
-    if (front_is_tail) {
-      if (in.split) free_packet(parent);
-      in.state = kIdle;
-      in.branch_mask = 0;
-      in.split = false;
-      return;
-    }
-  }
-}
 }  // namespace tessera::noc::flit

@@ -1,5 +1,6 @@
 // Switch allocation: which input port sends a flit to which output port this cycle.
 #include "noc/flit/flit_network.h"
+#include "noc/flit/flit_moves.h"
 
 namespace tessera::noc::flit {
 
@@ -26,6 +27,7 @@ bool FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, 
   std::array<uint8_t, kNumPorts> requesters{};  // per output port: input ports asking for it
   std::array<std::array<int8_t, kNumPorts>, kNumPorts> chosen_vc;
   unsigned outputs_asked = 0;
+  unsigned ports_asking = 0;  // input ports with a request
   for (int p = 0; p < kNumPorts; ++p) {
     const unsigned here = switch_ready[p];
     if (!here) continue;
@@ -44,8 +46,8 @@ bool FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, 
         const size_t out = ovc(r, o, in.out_vc[o]);
         if (!take_credit(out, t)) {
           // The next credit on its way back, if any; else return_credit wakes this router.
-          if (credit_count_[out] > 0) {
-            const uint64_t back = credit_return_[out * depth_ + credit_head_[out]];
+          if (out_vc_[out].credit_count > 0) {
+            const uint64_t back = credit_return_[out * depth_ + out_vc_[out].credit_head];
             if (back < wake) wake = back;
           }
           continue;
@@ -54,23 +56,33 @@ bool FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, 
         requesters[o] = static_cast<uint8_t>(requesters[o] | (1u << p));
         chosen_vc[p][o] = static_cast<int8_t>(vc);
         outputs_asked |= 1u << o;
+        ports_asking |= 1u << p;
       }
     }
   }
   if (!outputs_asked) return false;
-  std::array<uint8_t, kNumPorts> grants{};  // per input port: outputs that granted it
+  uint8_t* grant_rr = &sw_grant_rr_[static_cast<size_t>(r) * kNumPorts];
+  uint8_t* accept_rr = &sw_accept_rr_[static_cast<size_t>(r) * kNumPorts];
+  std::array<uint8_t, kNumPorts> grants;  // per input port: outputs that granted it
   unsigned inputs_granted = 0;
-  for (unsigned outs = outputs_asked; outs; outs &= outs - 1) {
-    const int o = __builtin_ctz(outs);
-    const int p = round_robin_pick(requesters[o], sw_grant_rr_[r * kNumPorts + o], kNumPorts);
-    grants[p] = static_cast<uint8_t>(grants[p] | (1u << o));
-    inputs_granted |= 1u << p;
+  if (ports_asking & (ports_asking - 1)) {
+    grants.fill(0);
+    for (unsigned outs = outputs_asked; outs; outs &= outs - 1) {
+      const int o = __builtin_ctz(outs);
+      const int p = round_robin_pick(requesters[o], grant_rr[o], kNumPorts);
+      grants[p] = static_cast<uint8_t>(grants[p] | (1u << o));
+      inputs_granted |= 1u << p;
+    }
+  } else {
+    // One input port asks: every output it asks for grants it (the common case, worth no loop).
+    inputs_granted = ports_asking;
+    grants[__builtin_ctz(ports_asking)] = static_cast<uint8_t>(outputs_asked);
   }
   for (unsigned ins = inputs_granted; ins; ins &= ins - 1) {
     const int p = __builtin_ctz(ins);
-    const int o = round_robin_pick(grants[p], sw_accept_rr_[r * kNumPorts + p], kNumPorts);
-    sw_grant_rr_[r * kNumPorts + o] = static_cast<uint8_t>(p + 1 == kNumPorts ? 0 : p + 1);
-    sw_accept_rr_[r * kNumPorts + p] = static_cast<uint8_t>(o + 1 == kNumPorts ? 0 : o + 1);
+    const int o = round_robin_pick(grants[p], accept_rr[p], kNumPorts);
+    grant_rr[o] = static_cast<uint8_t>(p + 1 == kNumPorts ? 0 : p + 1);
+    accept_rr[p] = static_cast<uint8_t>(o + 1 == kNumPorts ? 0 : o + 1);
     const int vc = chosen_vc[p][o];
     sw_input_rr_[r * kNumPorts + p] = static_cast<uint8_t>(vc + 1 == vcs_ ? 0 : vc + 1);
     // A multicast flit also takes the other outputs that granted its port, as a crossbar broadcast, when
@@ -91,9 +103,9 @@ bool FlitNetwork::branch_flit_ready(size_t i, int branch, uint64_t t, uint64_t& 
   // The next flit for this branch must be buffered, belong to the same packet and have arrived. One not yet
   // buffered wakes the router when it is pushed; one of the next packet waits for this one's other branches.
   const InputVc& in = in_vc_[i];
-  if (in.ahead[branch] >= buf_count_[i]) return false;
-  const Flit& front = buffer_[i * depth_ + buf_head_[i]];
-  const Flit& next = buffer_[i * depth_ + (buf_head_[i] + in.ahead[branch]) % depth_];
+  if (in.ahead[branch] >= in.buf_count) return false;
+  const Flit& front = buffer_[i * depth_ + in.buf_head];
+  const Flit& next = buffer_[i * depth_ + wrap(static_cast<size_t>(in.buf_head) + in.ahead[branch])];
   if (next.packet != front.packet) return false;
   if (next.arrival > t) {
     if (next.arrival < wake) wake = next.arrival;

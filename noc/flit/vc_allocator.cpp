@@ -31,7 +31,7 @@ bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, VcRequests& lo
       const int o = __builtin_ctz(pending);
       chosen[o] = -1;
       for (int ov = 0; ov < vcs_ && chosen[o] < 0; ++ov)
-        if (!out_vc_busy_[ovc(r, o, ov)] && eligible_class(in, o, ov)) chosen[o] = static_cast<int8_t>(ov);
+        if (!out_vc_[ovc(r, o, ov)].busy && eligible_class(in, o, ov)) chosen[o] = static_cast<int8_t>(ov);
       all = chosen[o] >= 0;
     }
     const int p = k / vcs_, vc = k - p * vcs_;
@@ -41,7 +41,7 @@ bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, VcRequests& lo
       upper[o][p] = static_cast<uint16_t>(upper[o][p] & ~(1u << vc));
       if (all) {
         in.out_vc[o] = chosen[o];
-        out_vc_busy_[ovc(r, o, chosen[o])] = 1;
+        out_vc_[ovc(r, o, chosen[o])].busy = 1;
       }
     }
     if (all) {
@@ -68,10 +68,10 @@ bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, VcRequests& lo
     int grants = 0;
     for (int ov = 0; ov < vcs_; ++ov) {
       const size_t out = ovc(r, o, ov);
-      if (out_vc_busy_[out]) continue;
+      if (out_vc_[out].busy) continue;
       const std::array<uint16_t, kNumPorts>& eligible =
           (!classes_ || o == kEjectPort) ? all : (ov >= half ? upper[o] : lower[o]);
-      const int k = pick_requester(eligible, va_grant_rr_[out]);
+      const int k = pick_requester(eligible, out_vc_[out].va_grant_rr);
       if (k < 0) continue;
       // Several grants reaching one input VC: it accepts the first at or after its pointer.
       int same = -1;
@@ -95,8 +95,8 @@ bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, VcRequests& lo
       in.out_vc[o] = static_cast<int8_t>(ov);
       in.pending_va = static_cast<uint8_t>(in.pending_va & ~(1u << o));
       granted = true;
-      out_vc_busy_[out] = 1;
-      va_grant_rr_[out] = static_cast<uint8_t>(k + 1 == count ? 0 : k + 1);
+      out_vc_[out].busy = 1;
+      out_vc_[out].va_grant_rr = static_cast<uint8_t>(k + 1 == count ? 0 : k + 1);
       va_accept_rr_[first + k] = static_cast<uint8_t>(ov + 1 == vcs_ ? 0 : ov + 1);
       if (in.pending_va == 0) activate_vc(in);
     }

@@ -1,0 +1,144 @@
+#pragma once
+// The per-flit moves of the cycle loop: buffer push and pop, credits, switch traversal. Defined inline
+// here, and included only by the files of the cycle loop, because they run once or more per flit-hop and a
+// call across files costs as much as the work.
+#include "noc/flit/flit_network.h"
+
+namespace tessera::noc::flit {
+
+inline void FlitNetwork::activate(int router, uint64_t arrival) {
+  if (arrival < wake_[router]) wake_[router] = arrival;
+  if (arrival < late_wake_[router]) late_wake_[router] = arrival;
+  if (!router_listed_[router]) {
+    router_listed_[router] = 1;
+    next_active_.push_back(router);
+  }
+}
+
+inline void FlitNetwork::push_flit(int router, int port, int vc, const Flit& flit) {
+  const size_t i = ivc(router, port, vc);
+  InputVc& in = in_vc_[i];
+  buffer_[i * depth_ + wrap(static_cast<size_t>(in.buf_head) + in.buf_count)] = flit;
+  ++flits_in_router_[router];
+  ++flits_in_routers_;
+  if (in.buf_count++ == 0) {
+    in.front_arrival = flit.arrival;
+    occupied_[static_cast<size_t>(router) * kNumPorts + port] |= static_cast<uint16_t>(1u << vc);
+    if (in.state == kIdle) {
+      // A head reaching an empty, idle VC is routed in its arrival cycle whatever else happens there, so
+      // compute the route now and wake the router only when VC allocation can start.
+      route(router, port, vc, flit.arrival);
+      activate(router, in.ready);
+      return;
+    }
+  }
+  activate(router, flit.arrival);
+}
+
+inline void FlitNetwork::pop_flit(int router, int port, int vc) {
+  const size_t i = ivc(router, port, vc);
+  InputVc& in = in_vc_[i];
+  in.buf_head = static_cast<uint16_t>(in.buf_head + 1 == depth_ ? 0 : in.buf_head + 1);
+  if (--in.buf_count == 0) {
+    in.front_arrival = kNever;
+    occupied_[static_cast<size_t>(router) * kNumPorts + port] &= static_cast<uint16_t>(~(1u << vc));
+  } else {
+    in.front_arrival = buffer_[i * depth_ + in.buf_head].arrival;
+  }
+  --flits_in_router_[router];
+  --flits_in_routers_;
+}
+
+inline void FlitNetwork::absorb_credits(size_t out_vc, uint64_t t) {
+  OutputVc& o = out_vc_[out_vc];
+  const uint64_t* ring = &credit_return_[out_vc * depth_];
+  while (o.credit_count > 0 && ring[o.credit_head] <= t) {
+    ++o.credits;
+    o.credit_head = static_cast<uint16_t>(o.credit_head + 1 == depth_ ? 0 : o.credit_head + 1);
+    --o.credit_count;
+  }
+}
+
+inline void FlitNetwork::return_credit(int router, int in_port, int vc, uint64_t t) {
+  size_t out;
+  uint64_t arrival;
+  if (in_port == kInjectPort) {
+    out = ovc(router, kSourcePort, vc);
+    arrival = t + static_cast<uint64_t>(config_.delays.credit) + injection_latency_;
+  } else {
+    const int upstream = neighbor_[static_cast<size_t>(router) * kNumLinkDirections + opposite(in_port)];
+    out = ovc(upstream, in_port, vc);
+    arrival = t + credit_latency_;
+    // An upstream router with no credit at hand or on the way may be asleep waiting for this one.
+    const OutputVc& o = out_vc_[out];
+    if (o.credits == 0 && o.credit_count == 0 && flits_in_router_[upstream] > 0) activate(upstream, arrival);
+  }
+  OutputVc& o = out_vc_[out];
+  credit_return_[out * depth_ + wrap(static_cast<size_t>(o.credit_head) + o.credit_count)] = arrival;
+  ++o.credit_count;
+}
+
+inline void FlitNetwork::retire(uint32_t packet, int dst, uint64_t delivered) {
+  const Packet& p = packets_[packet];
+  pending_retire_.push_back(RetiredPacket{p.tag, p.created, p.injected, delivered, p.flits, p.hops, dst});
+}
+
+inline void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t) {
+  const size_t i = ivc(r, in_port, vc);
+  InputVc& in = in_vc_[i];
+  // Branches of a multicast move on independently: each has its own place in the buffer.
+  const size_t at = i * depth_ + wrap(static_cast<size_t>(in.buf_head) + in.ahead[o]);
+  const Flit flit = buffer_[at];
+  const uint32_t packet = in.branch_packet[o];
+  const bool tail = flit.seq + 1 == packets_[packet].flits;
+  const size_t out = ovc(r, o, in.out_vc[o]);
+  if (o == kEjectPort) {
+    ++ejected_flits_;
+    if (tail) {
+      if (!packets_[packet].multicast) out_vc_[out].busy = 0;
+      retire(packet, r % nodes_, t + to_endpoint_);
+      if (packet != flit.packet || !in.split) free_packet(packet);
+    }
+  } else {
+    --out_vc_[out].credits;
+    const int d = neighbor_[static_cast<size_t>(r) * kNumLinkDirections + o];
+    push_flit(d, o, in.out_vc[o], Flit{packet, flit.seq, t + to_next_router_ + link_latency_});
+    const int link = r * kNumLinkDirections + o;  // link_id(): routers are numbered network by network
+    counters_.count_link_flit(link, t);
+    if (flit.seq == 0) ++packets_[packet].hops;
+    if (tail) out_vc_[out].busy = 0;
+  }
+  last_progress_ = t;
+  if ((in.branch_mask & (in.branch_mask - 1)) == 0) {
+    // One branch: the flit leaves the buffer at once and its slot's credit heads upstream.
+    pop_flit(r, in_port, vc);
+    return_credit(r, in_port, vc, t);
+    if (tail) {
+      in.state = kIdle;
+      in.branch_mask = 0;
+      in.split = false;
+    }
+    return;
+  }
+  ++in.ahead[o];
+  // Flits every branch has taken leave the buffer; each freed slot's credit heads upstream.
+  for (;;) {
+    for (unsigned b = in.branch_mask; b; b &= b - 1)
+      if (in.ahead[__builtin_ctz(b)] == 0) return;
+    const Flit& front = buffer_[i * depth_ + in.buf_head];
+    const bool front_is_tail = front.seq + 1 == packets_[flit.packet].flits;
+    const uint32_t parent = front.packet;
+    pop_flit(r, in_port, vc);
+    return_credit(r, in_port, vc, t);
+    for (unsigned b = in.branch_mask; b; b &= b - 1) --in.ahead[__builtin_ctz(b)];
+    if (front_is_tail) {
+      if (in.split) free_packet(parent);
+      in.state = kIdle;
+      in.branch_mask = 0;
+      in.split = false;
+      return;
+    }
+  }
+}
+
+}  // namespace tessera::noc::flit
