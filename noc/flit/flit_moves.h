@@ -90,7 +90,7 @@ inline void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t)
   const size_t at = i * depth_ + wrap(static_cast<size_t>(in.buf_head) + in.ahead[o]);
   const Flit flit = buffer_[at];
   const uint32_t packet = in.branch_packet[o];
-  const bool tail = flit.seq + 1 == packets_[packet].flits;
+  const bool tail = flit.tail;
   const size_t out = ovc(r, o, in.out_vc[o]);
   if (o == kEjectPort) {
     ++ejected_flits_;
@@ -102,7 +102,7 @@ inline void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t)
   } else {
     --out_vc_[out].credits;
     const int d = neighbor_[static_cast<size_t>(r) * kNumLinkDirections + o];
-    push_flit(d, o, in.out_vc[o], Flit{packet, flit.seq, t + to_next_router_ + link_latency_});
+    push_flit(d, o, in.out_vc[o], Flit{packet, flit.seq, flit.tail, t + to_next_router_ + link_latency_});
     const int link = r * kNumLinkDirections + o;  // link_id(): routers are numbered network by network
     counters_.count_link_flit(link, t);
     if (flit.seq == 0) ++packets_[packet].hops;
@@ -126,7 +126,7 @@ inline void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t)
     for (unsigned b = in.branch_mask; b; b &= b - 1)
       if (in.ahead[__builtin_ctz(b)] == 0) return;
     const Flit& front = buffer_[i * depth_ + in.buf_head];
-    const bool front_is_tail = front.seq + 1 == packets_[flit.packet].flits;
+    const bool front_is_tail = front.tail;
     const uint32_t parent = front.packet;
     pop_flit(r, in_port, vc);
     return_credit(r, in_port, vc, t);

@@ -236,11 +236,12 @@ void FlitNetwork::step_source(int source, uint64_t t) {
   const size_t o = ovc(source, kSourcePort, s.vc);
   if (!take_credit(o, t)) return;
   --out_vc_[o].credits;
-  push_flit(source, kInjectPort, s.vc, Flit{s.current, s.next_seq, t + injection_latency_});
+  const bool tail = s.next_seq + 1 == packets_[s.current].flits;
+  push_flit(source, kInjectPort, s.vc, Flit{s.current, s.next_seq, tail, t + injection_latency_});
   ++counters_.flits;
   s.last_sent = t;
   last_progress_ = t;
-  if (s.next_seq + 1 == packets_[s.current].flits) {
+  if (tail) {
     ++counters_.packets;
     out_vc_[o].busy = 0;
     s.current = kNone;
@@ -299,6 +300,16 @@ std::string FlitNetwork::check_invariants() const {
   return {};
 }
 
+int FlitNetwork::credits_when_asked(size_t out_vc) const {
+  const OutputVc& o = out_vc_[out_vc];
+  int credits = o.credits;
+  for (int k = 0; k < o.credit_count; ++k) {
+    if (credit_return_[out_vc * depth_ + wrap(static_cast<size_t>(o.credit_head) + k)] > o.last_asked) break;
+    ++credits;
+  }
+  return credits;
+}
+
 void FlitNetwork::report_deadlock(uint64_t t) const {
   std::string msg = "NoC deadlock: no flit moved for " + std::to_string(t - last_progress_) + " cycles with " +
                     std::to_string(flits_in_routers_) + " flits in the routers. Stuck:";
@@ -325,7 +336,7 @@ void FlitNetwork::report_deadlock(uint64_t t) const {
           for (int b = 0; b < kNumPorts; ++b) {
             if (!(in.branch_mask & (1u << b))) continue;
             msg += ", holds " + std::string(direction_name(b)) + " vc " + std::to_string(in.out_vc[b]) +
-                   " (credits " + std::to_string(out_vc_[ovc(r, b, in.out_vc[b])].credits) + ")";
+                   " (credits " + std::to_string(credits_when_asked(ovc(r, b, in.out_vc[b]))) + ")";
           }
         }
         ++listed;

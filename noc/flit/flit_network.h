@@ -90,7 +90,8 @@ class FlitNetwork {
 
   struct Flit {
     uint32_t packet;
-    uint32_t seq;       // 0 is the head; flits - 1 the tail
+    uint32_t seq : 31;  // 0 is the head; flits - 1 the tail
+    uint32_t tail : 1;  // seq == flits - 1, kept here so that moving a flit need not read its packet
     uint64_t arrival;   // cycle the flit becomes visible in this buffer
   };
 
@@ -127,11 +128,12 @@ class FlitNetwork {
   // One output VC: credits toward the downstream buffer, the ring of credits still on the way back
   // (credit_return_), whether a packet holds it, and its VC-allocation round-robin pointer.
   struct OutputVc {
-    int16_t credits = 0;
+    int16_t credits = 0;                // at hand (returned ones not yet absorbed are in the ring)
     uint16_t credit_head = 0;
     uint16_t credit_count = 0;
     uint8_t busy = 0;
     uint8_t va_grant_rr = 0;
+    uint64_t last_asked = 0;            // cycle of the last take_credit
   };
 
   struct Source {
@@ -176,12 +178,17 @@ class FlitNetwork {
   void traverse(int router, int in_port, int vc, int out_port, uint64_t t);
   bool branch_flit_ready(size_t input_vc, int branch, uint64_t t, uint64_t& wake) const;
   void step_source(int source, uint64_t t);
-  // Absorbs the credits that have come back by `t` (they return lazily) and tells whether one is free.
+  // Tells whether a credit is free at `t`. Credits come back lazily: the returned ones are absorbed only
+  // when none is at hand, so that the ring of return cycles is read once per buffer's worth of flits.
   bool take_credit(size_t out_vc, uint64_t t) {
     OutputVc& o = out_vc_[out_vc];
+    o.last_asked = t;
+    if (o.credits > 0) return true;
     if (o.credit_count > 0) absorb_credits(out_vc, t);
     return o.credits > 0;
   }
+  // Credits an output VC had when last asked, counting those back by then (for the deadlock report).
+  int credits_when_asked(size_t out_vc) const;
   void absorb_credits(size_t out_vc, uint64_t t);
   void return_credit(int router, int in_port, int vc, uint64_t t);
   void retire(uint32_t packet, int dst, uint64_t delivered);
