@@ -175,6 +175,8 @@ class FlitNetwork {
   // Returns whether a flit crossed the switch. A ready VC that could not bid lowers `wake` to the cycle its
   // obstacle goes away when that is known (a credit already on its way back, a flit already buffered).
   bool allocate_switch(int router, uint64_t t, const std::array<uint16_t, kNumPorts>& switch_ready, uint64_t& wake);
+  // The same when input VC `vc` of input port `port` is the only one ready.
+  bool allocate_switch_one(int router, uint64_t t, int port, int vc, uint64_t& wake);
   void traverse(int router, int in_port, int vc, int out_port, uint64_t t);
   bool branch_flit_ready(size_t input_vc, int branch, uint64_t t, uint64_t& wake) const;
   void step_source(int source, uint64_t t);

@@ -19,10 +19,11 @@ void FlitNetwork::step_router(int r, uint64_t t) {
   const size_t first = ivc(r, 0, 0);
   const uint16_t* occupied = &occupied_[static_cast<size_t>(r) * kNumPorts];
   // VC requests per output port and input port (a bit per input VC), split by dateline class.
-  VcRequests lower{}, upper{};
+  VcRequests lower, upper;  // zeroed when the first request comes
   std::array<uint16_t, kNumPorts> switch_ready{};  // per input port: VCs whose front flit may cross now
   unsigned asked = 0;  // output ports with VC requests
-  bool any_ready = false;
+  int ready = 0;       // VCs in switch_ready
+  int ready_port = 0, ready_vc = 0;  // the last one found
   multi_branch_.clear();
   // The next cycle this router can do anything: a flit arriving or a pipeline stage ending; a VC that can
   // act now (or waits on allocation or credits) may act again next cycle.
@@ -36,7 +37,9 @@ void FlitNetwork::step_router(int r, uint64_t t) {
         const uint64_t when = in.front_arrival > in.ready ? in.front_arrival : in.ready;
         if (when <= t) {
           switch_ready[p] = static_cast<uint16_t>(switch_ready[p] | (1u << vc));
-          any_ready = true;
+          ++ready;
+          ready_port = p;
+          ready_vc = vc;
         } else if (when < wake) {
           wake = when;
         }
@@ -62,6 +65,10 @@ void FlitNetwork::step_router(int r, uint64_t t) {
       }
       if (doomed) continue;
       if (in.pending_va & (in.pending_va - 1)) multi_branch_.push_back(k);
+      if (!asked) {
+        lower = {};
+        upper = {};
+      }
       for (unsigned pending = in.pending_va; pending; pending &= pending - 1) {
         const int o = __builtin_ctz(pending);
         VcRequests& requests = (in.class1_mask & (1u << o)) ? upper : lower;
@@ -79,11 +86,15 @@ void FlitNetwork::step_router(int r, uint64_t t) {
         const InputVc& in = in_vc_[first + p * vcs_ + vc];
         if (in.state == kActive && in.ready <= t && in.front_arrival <= t) {
           switch_ready[p] = static_cast<uint16_t>(switch_ready[p] | (1u << vc));
-          any_ready = true;
+          ready += 2;  // counted again: the general allocator decides
         }
       }
   }
-  if (any_ready && allocate_switch(r, t, switch_ready, wake)) moved = true;
+  // Most steps have one VC ready to cross: it meets no competition, so the allocator's general case is
+  // not needed to find what it would grant.
+  if (ready == 1 ? allocate_switch_one(r, t, ready_port, ready_vc, wake)
+                 : ready > 1 && allocate_switch(r, t, switch_ready, wake))
+    moved = true;
 
   // Otherwise nothing here changes until a flit arrives, a stage ends or a credit returns: a VC that waits
   // for an output VC waits for a tail to leave this router, which is a move. Others may have asked for a

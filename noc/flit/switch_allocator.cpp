@@ -99,6 +99,42 @@ bool FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, 
   return true;
 }
 
+bool FlitNetwork::allocate_switch_one(int r, uint64_t t, int p, int vc, uint64_t& wake) {
+  // allocate_switch with one requester: its outputs all grant it, it accepts the first at or after its
+  // pointer, and its other granted branches at the same flit cross with it.
+  const size_t i = ivc(r, p, vc);
+  const InputVc& in = in_vc_[i];
+  const bool branches = (in.branch_mask & (in.branch_mask - 1)) != 0;
+  unsigned request = 0;
+  for (unsigned wanted = in.branch_mask; wanted; wanted &= wanted - 1) {
+    const int o = __builtin_ctz(wanted);
+    if (branches && in.ahead[o] > 0 && !branch_flit_ready(i, o, t, wake)) continue;
+    const size_t out = ovc(r, o, in.out_vc[o]);
+    if (!take_credit(out, t)) {
+      if (out_vc_[out].credit_count > 0) {
+        const uint64_t back = credit_return_[out * depth_ + out_vc_[out].credit_head];
+        if (back < wake) wake = back;
+      }
+      continue;
+    }
+    request |= 1u << o;
+  }
+  if (!request) return false;
+  const size_t rp = static_cast<size_t>(r) * kNumPorts;
+  const int o = round_robin_pick(request, sw_accept_rr_[rp + p], kNumPorts);
+  sw_grant_rr_[rp + o] = static_cast<uint8_t>(p + 1 == kNumPorts ? 0 : p + 1);
+  sw_accept_rr_[rp + p] = static_cast<uint8_t>(o + 1 == kNumPorts ? 0 : o + 1);
+  sw_input_rr_[rp + p] = static_cast<uint8_t>(vc + 1 == vcs_ ? 0 : vc + 1);
+  unsigned also = 0;
+  for (unsigned others = request & ~(1u << o); others; others &= others - 1) {
+    const int other = __builtin_ctz(others);
+    if (in.ahead[other] == in.ahead[o]) also |= 1u << other;
+  }
+  traverse(r, p, vc, o, t);
+  for (; also; also &= also - 1) traverse(r, p, vc, __builtin_ctz(also), t);
+  return true;
+}
+
 bool FlitNetwork::branch_flit_ready(size_t i, int branch, uint64_t t, uint64_t& wake) const {
   // The next flit for this branch must be buffered, belong to the same packet and have arrived. One not yet
   // buffered wakes the router when it is pushed; one of the next packet waits for this one's other branches.
