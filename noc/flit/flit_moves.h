@@ -15,24 +15,28 @@ inline void FlitNetwork::activate(int router, uint64_t arrival) {
   }
 }
 
-inline void FlitNetwork::push_flit(int router, int port, int vc, const Flit& flit) {
+inline void FlitNetwork::push_flit(int router, int port, int vc, uint32_t packet, bool head, bool tail,
+                                   uint64_t arrival) {
   const size_t i = ivc(router, port, vc);
   InputVc& in = in_vc_[i];
-  buffer_[i * depth_ + wrap(static_cast<size_t>(in.buf_head) + in.buf_count)] = flit;
+  if (in.buf_count > 0 && arrival - in.front_arrival > 0xffffffffu)
+    throw std::overflow_error("flit NoC: a flit arrives 2^32 cycles after the one ahead of it in its buffer");
+  buffer_[i * depth_ + wrap(static_cast<size_t>(in.buf_head) + in.buf_count)] =
+      Flit{packet, head, tail, static_cast<uint32_t>(arrival)};
   ++flits_in_router_[router];
   ++flits_in_routers_;
   if (in.buf_count++ == 0) {
-    in.front_arrival = flit.arrival;
+    in.front_arrival = arrival;
     occupied_[static_cast<size_t>(router) * kNumPorts + port] |= static_cast<uint16_t>(1u << vc);
     if (in.state == kIdle) {
       // A head reaching an empty, idle VC is routed in its arrival cycle whatever else happens there, so
       // compute the route now and wake the router only when VC allocation can start.
-      route(router, port, vc, flit.arrival);
+      route(router, port, vc, arrival);
       activate(router, in.ready);
       return;
     }
   }
-  activate(router, flit.arrival);
+  activate(router, arrival);
 }
 
 inline void FlitNetwork::pop_flit(int router, int port, int vc) {
@@ -43,7 +47,7 @@ inline void FlitNetwork::pop_flit(int router, int port, int vc) {
     in.front_arrival = kNever;
     occupied_[static_cast<size_t>(router) * kNumPorts + port] &= static_cast<uint16_t>(~(1u << vc));
   } else {
-    in.front_arrival = buffer_[i * depth_ + in.buf_head].arrival;
+    in.front_arrival = arrival_of(in, buffer_[i * depth_ + in.buf_head]);
   }
   --flits_in_router_[router];
   --flits_in_routers_;
@@ -87,9 +91,11 @@ inline void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t)
   const size_t i = ivc(r, in_port, vc);
   InputVc& in = in_vc_[i];
   // Branches of a multicast move on independently: each has its own place in the buffer.
-  const size_t at = i * depth_ + wrap(static_cast<size_t>(in.buf_head) + in.ahead[o]);
+  const bool one_branch = (in.branch_mask & (in.branch_mask - 1)) == 0;
+  Branches& branches = branches_[i];  // read only with several branches
+  const size_t at = i * depth_ + (one_branch ? in.buf_head : wrap(static_cast<size_t>(in.buf_head) + branches.ahead[o]));
   const Flit flit = buffer_[at];
-  const uint32_t packet = in.branch_packet[o];
+  const uint32_t packet = in.split ? branches.packet[o] : flit.packet;
   const bool tail = flit.tail;
   const size_t out = ovc(r, o, in.out_vc[o]);
   if (o == kEjectPort) {
@@ -102,14 +108,14 @@ inline void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t)
   } else {
     --out_vc_[out].credits;
     const int d = neighbor_[static_cast<size_t>(r) * kNumLinkDirections + o];
-    push_flit(d, o, in.out_vc[o], Flit{packet, flit.seq, flit.tail, t + to_next_router_ + link_latency_});
+    push_flit(d, o, in.out_vc[o], packet, flit.head, flit.tail, t + to_next_router_ + link_latency_);
     const int link = r * kNumLinkDirections + o;  // link_id(): routers are numbered network by network
     counters_.count_link_flit(link, t);
-    if (flit.seq == 0) ++packets_[packet].hops;
+    if (flit.head) ++packets_[packet].hops;
     if (tail) out_vc_[out].busy = 0;
   }
   last_progress_ = t;
-  if ((in.branch_mask & (in.branch_mask - 1)) == 0) {
+  if (one_branch) {
     // One branch: the flit leaves the buffer at once and its slot's credit heads upstream.
     pop_flit(r, in_port, vc);
     return_credit(r, in_port, vc, t);
@@ -120,17 +126,17 @@ inline void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t)
     }
     return;
   }
-  ++in.ahead[o];
+  ++branches.ahead[o];
   // Flits every branch has taken leave the buffer; each freed slot's credit heads upstream.
   for (;;) {
     for (unsigned b = in.branch_mask; b; b &= b - 1)
-      if (in.ahead[__builtin_ctz(b)] == 0) return;
+      if (branches.ahead[__builtin_ctz(b)] == 0) return;
     const Flit& front = buffer_[i * depth_ + in.buf_head];
     const bool front_is_tail = front.tail;
     const uint32_t parent = front.packet;
     pop_flit(r, in_port, vc);
     return_credit(r, in_port, vc, t);
-    for (unsigned b = in.branch_mask; b; b &= b - 1) --in.ahead[__builtin_ctz(b)];
+    for (unsigned b = in.branch_mask; b; b &= b - 1) --branches.ahead[__builtin_ctz(b)];
     if (front_is_tail) {
       if (in.split) free_packet(parent);
       in.state = kIdle;

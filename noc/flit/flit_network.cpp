@@ -33,6 +33,7 @@ FlitNetwork::FlitNetwork(const NocConfig& config, FlitOptions options)
   const size_t out_vcs = static_cast<size_t>(routers_) * (kNumPorts + 1) * vcs_;
   buffer_.resize(in_vcs * depth_);
   in_vc_.resize(in_vcs);
+  branches_.resize(in_vcs);
   OutputVc fresh;
   fresh.credits = static_cast<int16_t>(depth_);
   out_vc_.assign(out_vcs, fresh);
@@ -66,6 +67,7 @@ uint32_t FlitNetwork::new_packet() {
     free_packets_.pop_back();
     return p;
   }
+  if (packets_.size() >= kMaxPackets) throw std::length_error("flit NoC: more than 2^30 packets in flight");
   packets_.emplace_back();
   return static_cast<uint32_t>(packets_.size() - 1);
 }
@@ -237,7 +239,7 @@ void FlitNetwork::step_source(int source, uint64_t t) {
   if (!take_credit(o, t)) return;
   --out_vc_[o].credits;
   const bool tail = s.next_seq + 1 == packets_[s.current].flits;
-  push_flit(source, kInjectPort, s.vc, Flit{s.current, s.next_seq, tail, t + injection_latency_});
+  push_flit(source, kInjectPort, s.vc, s.current, s.next_seq == 0, tail, t + injection_latency_);
   ++counters_.flits;
   s.last_sent = t;
   last_progress_ = t;

@@ -88,12 +88,17 @@ class FlitNetwork {
  private:
   enum VcState : uint8_t { kIdle, kVcAlloc, kActive };
 
+  // 8 bytes, so that a VC buffer of 16 flits is two cache lines. A buffer's flits arrive in order, so the
+  // low 32 bits of the arrival cycle tell it from the front flit's full cycle (InputVc::front_arrival) as
+  // long as no flit arrives 2^32 cycles after the front one (push_flit refuses that).
   struct Flit {
-    uint32_t packet;
-    uint32_t seq : 31;  // 0 is the head; flits - 1 the tail
-    uint32_t tail : 1;  // seq == flits - 1, kept here so that moving a flit need not read its packet
-    uint64_t arrival;   // cycle the flit becomes visible in this buffer
+    uint32_t packet : 30;
+    uint32_t head : 1;
+    uint32_t tail : 1;    // head and tail kept here so that moving a flit need not read its packet
+    uint32_t arrival;     // low 32 bits of the cycle the flit becomes visible in this buffer
   };
+  static_assert(sizeof(Flit) == 8, "eight flits to a cache line");
+  static constexpr uint32_t kMaxPackets = 1u << 30;
 
   struct Packet {
     uint64_t created;
@@ -108,9 +113,10 @@ class FlitNetwork {
     bool multicast;       // part of a multicast: ejects without holding an ejection VC
   };
 
-  // One input VC: its buffer ring and allocation state, the fields the router step reads first at the front.
-  // Output "branches" are ports; a unicast packet has one branch.
-  struct alignas(64) InputVc {
+  // One input VC: its buffer ring and allocation state, in 32 bytes (two VCs to a cache line). Output
+  // "branches" are ports; a unicast packet has one branch, and what only a multicast with several branches
+  // needs is in Branches.
+  struct alignas(32) InputVc {
     uint64_t ready = 0;                 // cycle the next pipeline stage may start
     uint64_t front_arrival = kNever;    // arrival cycle of the flit at the front of the buffer
     uint8_t state = kIdle;
@@ -121,8 +127,11 @@ class FlitNetwork {
     uint16_t buf_count = 0;             // flits buffered
     bool split = false;                 // branches carry child packets: free the parent at its tail
     std::array<int8_t, kNumPorts> out_vc{};
-    std::array<uint8_t, kNumPorts> ahead{};  // per branch: its flits sent but still buffered (multicast)
-    std::array<uint32_t, kNumPorts> branch_packet{};
+  };
+  static_assert(sizeof(InputVc) == 32, "two input VCs to a cache line");
+  struct Branches {
+    std::array<uint32_t, kNumPorts> packet{};  // per branch: the packet it carries (a child when split)
+    std::array<uint8_t, kNumPorts> ahead{};    // per branch: its flits sent but still buffered
   };
 
   // One output VC: credits toward the downstream buffer, the ring of credits still on the way back
@@ -152,7 +161,11 @@ class FlitNetwork {
 
   // A ring slot index plus an offset of at most one ring (no division in the cycle loop).
   size_t wrap(size_t slot) const { return slot >= static_cast<size_t>(depth_) ? slot - depth_ : slot; }
-  void push_flit(int router, int port, int vc, const Flit& flit);
+  // Full arrival cycle of a flit of buffer `in` (whose front is buffered).
+  static uint64_t arrival_of(const InputVc& in, const Flit& flit) {
+    return in.front_arrival + static_cast<uint32_t>(flit.arrival - static_cast<uint32_t>(in.front_arrival));
+  }
+  void push_flit(int router, int port, int vc, uint32_t packet, bool head, bool tail, uint64_t arrival);
   void pop_flit(int router, int port, int vc);
   void step(uint64_t t);
   void step_router(int router, uint64_t t);
@@ -219,6 +232,7 @@ class FlitNetwork {
   // Input side, per input VC.
   std::vector<Flit> buffer_;       // depth_ slots per input VC, a ring
   std::vector<InputVc> in_vc_;
+  std::vector<Branches> branches_;
   // Output side, per output VC.
   std::vector<OutputVc> out_vc_;
   std::vector<uint64_t> credit_return_;  // depth_ slots per output VC, a ring of arrival cycles

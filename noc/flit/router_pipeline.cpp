@@ -109,6 +109,7 @@ void FlitNetwork::step_router(int r, uint64_t t) {
 void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {
   const size_t i = ivc(r, in_port, vc);
   InputVc& in = in_vc_[i];
+  Branches& branches = branches_[i];
   const uint32_t packet = buffer_[i * depth_ + in.buf_head].packet;
   const int net = network_of(r);
   const Network& network = networks_[net];
@@ -127,7 +128,7 @@ void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {
   if (unicast_dst >= 0) {
     int dir = next_direction(network, node, unicast_dst, ties);
     in.branch_mask = static_cast<uint8_t>(1u << dir);
-    in.branch_packet[dir] = packet;
+    branches.packet[dir] = packet;
     first_dst[dir] = unicast_dst;
     dst_count[dir] = 1;
   } else {
@@ -137,7 +138,7 @@ void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {
       in.branch_mask = static_cast<uint8_t>(in.branch_mask | (1u << dir));
     }
     if (__builtin_popcount(in.branch_mask) == 1) {
-      in.branch_packet[__builtin_ctz(in.branch_mask)] = packet;
+      branches.packet[__builtin_ctz(in.branch_mask)] = packet;
     } else {
       // Replicate: each branch carries a child packet with its share of the destinations.
       in.split = true;
@@ -157,7 +158,7 @@ void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {
           copy.dst_list = list;
         }
         packets_[child] = copy;
-        in.branch_packet[dir] = child;
+        branches.packet[dir] = child;
       }
     }
   }
@@ -183,7 +184,7 @@ void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {
             int to = axis_of(dir) == 0 ? grid.x(dst) : grid.y(dst);
             return positive(dir) ? to < cur : to > cur;
           };
-          const Packet& branch = packets_[in.branch_packet[dir]];
+          const Packet& branch = packets_[branches.packet[dir]];
           if (branch.dst >= 0) {
             class1 = wraps(branch.dst);
           } else {
@@ -204,7 +205,7 @@ void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {
     in.out_vc[kEjectPort] = 0;
     in.pending_va = static_cast<uint8_t>(in.pending_va & ~(1u << kEjectPort));
   }
-  in.ahead.fill(0);
+  branches.ahead.fill(0);
   in.state = kVcAlloc;
   in.ready = t + static_cast<uint64_t>(config_.delays.routing);
   if (in.pending_va == 0) {

@@ -39,9 +39,10 @@ bool FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, 
       if (vc >= vcs_) vc -= vcs_;
       const InputVc& in = in_vc_[first + static_cast<size_t>(p * vcs_ + vc)];
       const bool branches = (in.branch_mask & (in.branch_mask - 1)) != 0;
+      const Branches* b = branches ? &branches_[first + static_cast<size_t>(p * vcs_ + vc)] : nullptr;
       for (unsigned wanted = in.branch_mask & ~request[p]; wanted; wanted &= wanted - 1) {
         const int o = __builtin_ctz(wanted);
-        if (branches && in.ahead[o] > 0 && !branch_flit_ready(first + static_cast<size_t>(p * vcs_ + vc), o, t, wake))
+        if (branches && b->ahead[o] > 0 && !branch_flit_ready(first + static_cast<size_t>(p * vcs_ + vc), o, t, wake))
           continue;
         const size_t out = ovc(r, o, in.out_vc[o]);
         if (!take_credit(out, t)) {
@@ -87,11 +88,13 @@ bool FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, 
     sw_input_rr_[r * kNumPorts + p] = static_cast<uint8_t>(vc + 1 == vcs_ ? 0 : vc + 1);
     // A multicast flit also takes the other outputs that granted its port, as a crossbar broadcast, when
     // those branches are at the same flit.
-    const InputVc& in = in_vc_[first + static_cast<size_t>(p * vcs_ + vc)];
     unsigned also = 0;
-    for (unsigned others = grants[p] & ~(1u << o); others; others &= others - 1) {
-      const int other = __builtin_ctz(others);
-      if (chosen_vc[p][other] == vc && in.ahead[other] == in.ahead[o]) also |= 1u << other;
+    if (grants[p] & (grants[p] - 1)) {
+      const Branches& b = branches_[first + static_cast<size_t>(p * vcs_ + vc)];
+      for (unsigned others = grants[p] & ~(1u << o); others; others &= others - 1) {
+        const int other = __builtin_ctz(others);
+        if (chosen_vc[p][other] == vc && b.ahead[other] == b.ahead[o]) also |= 1u << other;
+      }
     }
     traverse(r, p, vc, o, t);
     for (; also; also &= also - 1) traverse(r, p, vc, __builtin_ctz(also), t);
@@ -105,10 +108,11 @@ bool FlitNetwork::allocate_switch_one(int r, uint64_t t, int p, int vc, uint64_t
   const size_t i = ivc(r, p, vc);
   const InputVc& in = in_vc_[i];
   const bool branches = (in.branch_mask & (in.branch_mask - 1)) != 0;
+  const Branches* b = branches ? &branches_[i] : nullptr;
   unsigned request = 0;
   for (unsigned wanted = in.branch_mask; wanted; wanted &= wanted - 1) {
     const int o = __builtin_ctz(wanted);
-    if (branches && in.ahead[o] > 0 && !branch_flit_ready(i, o, t, wake)) continue;
+    if (branches && b->ahead[o] > 0 && !branch_flit_ready(i, o, t, wake)) continue;
     const size_t out = ovc(r, o, in.out_vc[o]);
     if (!take_credit(out, t)) {
       if (out_vc_[out].credit_count > 0) {
@@ -128,7 +132,7 @@ bool FlitNetwork::allocate_switch_one(int r, uint64_t t, int p, int vc, uint64_t
   unsigned also = 0;
   for (unsigned others = request & ~(1u << o); others; others &= others - 1) {
     const int other = __builtin_ctz(others);
-    if (in.ahead[other] == in.ahead[o]) also |= 1u << other;
+    if (b->ahead[other] == b->ahead[o]) also |= 1u << other;
   }
   traverse(r, p, vc, o, t);
   for (; also; also &= also - 1) traverse(r, p, vc, __builtin_ctz(also), t);
@@ -139,12 +143,14 @@ bool FlitNetwork::branch_flit_ready(size_t i, int branch, uint64_t t, uint64_t& 
   // The next flit for this branch must be buffered, belong to the same packet and have arrived. One not yet
   // buffered wakes the router when it is pushed; one of the next packet waits for this one's other branches.
   const InputVc& in = in_vc_[i];
-  if (in.ahead[branch] >= in.buf_count) return false;
+  const uint8_t ahead = branches_[i].ahead[branch];
+  if (ahead >= in.buf_count) return false;
   const Flit& front = buffer_[i * depth_ + in.buf_head];
-  const Flit& next = buffer_[i * depth_ + wrap(static_cast<size_t>(in.buf_head) + in.ahead[branch])];
+  const Flit& next = buffer_[i * depth_ + wrap(static_cast<size_t>(in.buf_head) + ahead)];
   if (next.packet != front.packet) return false;
-  if (next.arrival > t) {
-    if (next.arrival < wake) wake = next.arrival;
+  const uint64_t arrival = arrival_of(in, next);
+  if (arrival > t) {
+    if (arrival < wake) wake = arrival;
     return false;
   }
   return true;
