@@ -28,6 +28,7 @@ inline void FlitNetwork::push_flit(int router, int port, int vc, uint32_t packet
   if (in.buf_count++ == 0) {
     in.front_arrival = arrival;
     occupied_[static_cast<size_t>(router) * kNumPorts + port] |= static_cast<uint16_t>(1u << vc);
+    occupied_ports_[router] |= static_cast<uint8_t>(1u << port);
     if (in.state == kIdle) {
       // A head reaching an empty, idle VC is routed in its arrival cycle whatever else happens there, so
       // compute the route now and wake the router only when VC allocation can start.
@@ -45,7 +46,9 @@ inline void FlitNetwork::pop_flit(int router, int port, int vc) {
   in.buf_head = static_cast<uint16_t>(in.buf_head + 1 == depth_ ? 0 : in.buf_head + 1);
   if (--in.buf_count == 0) {
     in.front_arrival = kNever;
-    occupied_[static_cast<size_t>(router) * kNumPorts + port] &= static_cast<uint16_t>(~(1u << vc));
+    uint16_t& vcs = occupied_[static_cast<size_t>(router) * kNumPorts + port];
+    vcs &= static_cast<uint16_t>(~(1u << vc));
+    if (!vcs) occupied_ports_[router] &= static_cast<uint8_t>(~(1u << port));
   } else {
     in.front_arrival = arrival_of(in, buffer_[i * depth_ + in.buf_head]);
   }

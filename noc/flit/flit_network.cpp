@@ -55,6 +55,7 @@ FlitNetwork::FlitNetwork(const NocConfig& config, FlitOptions options)
   flits_in_router_.assign(routers_, 0);
   router_listed_.assign(routers_, 0);
   occupied_.assign(static_cast<size_t>(routers_) * kNumPorts, 0);
+  occupied_ports_.assign(routers_, 0);
   wake_.assign(routers_, kNever);
   late_wake_.assign(routers_, kNever);
   occupancy_sum_.assign(routers_, 0);

@@ -243,6 +243,7 @@ class FlitNetwork {
   std::vector<int> neighbor_;       // per router and direction: the router a link leads to, -1 at mesh edges
   std::vector<uint32_t> flits_in_router_;
   std::vector<uint16_t> occupied_;  // per router and input port: VCs holding flits
+  std::vector<uint8_t> occupied_ports_;  // per router: input ports with a VC holding flits
   std::vector<uint64_t> wake_;      // next cycle the router can act
   std::vector<uint64_t> late_wake_; // wake-ups asked by others since the router last stepped (kept by its next step)
   std::vector<uint8_t> router_listed_;

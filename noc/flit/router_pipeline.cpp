@@ -28,7 +28,8 @@ void FlitNetwork::step_router(int r, uint64_t t) {
   // The next cycle this router can do anything: a flit arriving or a pipeline stage ending; a VC that can
   // act now (or waits on allocation or credits) may act again next cycle.
   uint64_t wake = kNever;
-  for (int p = 0; p < kNumPorts; ++p) {
+  for (unsigned left = occupied_ports_[r]; left; left &= left - 1) {
+    const int p = __builtin_ctz(left);
     for (unsigned vcs = occupied[p]; vcs; vcs &= vcs - 1) {
       const int vc = __builtin_ctz(vcs);
       const int k = p * vcs_ + vc;
@@ -80,7 +81,8 @@ void FlitNetwork::step_router(int r, uint64_t t) {
   bool moved = false;  // some VC was allocated or some flit crossed: the router may act again next cycle
   if (asked && allocate_vcs(r, t, asked, lower, upper, multi_branch_, moved)) {
     // A zero-cycle VC allocation lets the winners bid for the switch in the same cycle.
-    for (int p = 0; p < kNumPorts; ++p)
+    for (unsigned left = occupied_ports_[r]; left; left &= left - 1) {
+      const int p = __builtin_ctz(left);
       for (unsigned vcs = occupied[p]; vcs; vcs &= vcs - 1) {
         const int vc = __builtin_ctz(vcs);
         const InputVc& in = in_vc_[first + p * vcs_ + vc];
@@ -89,6 +91,7 @@ void FlitNetwork::step_router(int r, uint64_t t) {
           ready += 2;  // counted again: the general allocator decides
         }
       }
+    }
   }
   // Most steps have one VC ready to cross: it meets no competition, so the allocator's general case is
   // not needed to find what it would grant.
