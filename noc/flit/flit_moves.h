@@ -20,7 +20,7 @@ inline void FlitNetwork::push_flit(int router, int port, int vc, uint32_t packet
   const size_t i = ivc(router, port, vc);
   InputVc& in = in_vc_[i];
   if (in.buf_count > 0 && arrival - in.front_arrival > 0xffffffffu)
-    throw std::overflow_error("flit NoC: a flit arrives 2^32 cycles after the one ahead of it in its buffer");
+    throw std::overflow_error("flit NoC: a flit arrives 2^32 cycles or more after the front flit of its buffer");
   buffer_[i * depth_ + wrap(static_cast<size_t>(in.buf_head) + in.buf_count)] =
       Flit{packet, head, tail, static_cast<uint32_t>(arrival)};
   ++flits_in_router_[router];
@@ -96,7 +96,8 @@ inline void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t)
   // Branches of a multicast move on independently: each has its own place in the buffer.
   const bool one_branch = (in.branch_mask & (in.branch_mask - 1)) == 0;
   Branches& branches = branches_[i];  // read only with several branches
-  const size_t at = i * depth_ + (one_branch ? in.buf_head : wrap(static_cast<size_t>(in.buf_head) + branches.ahead[o]));
+  const size_t slot = one_branch ? in.buf_head : wrap(static_cast<size_t>(in.buf_head) + branches.ahead[o]);
+  const size_t at = i * depth_ + slot;
   const Flit flit = buffer_[at];
   const uint32_t packet = in.split ? branches.packet[o] : flit.packet;
   const bool tail = flit.tail;

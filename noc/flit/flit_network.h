@@ -192,6 +192,9 @@ class FlitNetwork {
   bool allocate_switch_one(int router, uint64_t t, int port, int vc, uint64_t& wake);
   void traverse(int router, int in_port, int vc, int out_port, uint64_t t);
   bool branch_flit_ready(size_t input_vc, int branch, uint64_t t, uint64_t& wake) const;
+  // Whether branch `o` of input VC `i` (of router `r`; `branches`: its packet has several) can bid for the
+  // switch now: its next flit is here and a credit for it is; else lowers `wake` as allocate_switch says.
+  bool branch_can_bid(int r, size_t i, int o, bool branches, uint64_t t, uint64_t& wake);
   void step_source(int source, uint64_t t);
   // Tells whether a credit is free at `t`. Credits come back lazily: the returned ones are absorbed only
   // when none is at hand, so that the ring of return cycles is read once per buffer's worth of flits.

@@ -1,6 +1,6 @@
 // One router's cycle: route computation, VC allocation (vc_allocator.cpp), switch allocation
-// (switch_allocator.cpp) and switch traversal (flit_moves.h), in that order, so that a stage with zero delay hands its
-// packet to the next stage in the same cycle.
+// (switch_allocator.cpp) and switch traversal (flit_moves.h), in that order, so that a stage with zero
+// delay hands its packet to the next stage in the same cycle.
 #include <array>
 
 #include "noc/flit/flit_network.h"

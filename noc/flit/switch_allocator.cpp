@@ -17,6 +17,19 @@ inline int round_robin_pick(unsigned mask, int start, int width) {
 
 }  // namespace
 
+inline bool FlitNetwork::branch_can_bid(int r, size_t i, int o, bool branches, uint64_t t, uint64_t& wake) {
+  if (branches && branches_[i].ahead[o] > 0 && !branch_flit_ready(i, o, t, wake)) return false;
+  const size_t out = ovc(r, o, in_vc_[i].out_vc[o]);
+  if (take_credit(out, t)) return true;
+  // The next credit on its way back, if any; else return_credit wakes this router.
+  const OutputVc& ov = out_vc_[out];
+  if (ov.credit_count > 0) {
+    const uint64_t back = credit_return_[out * depth_ + ov.credit_head];
+    if (back < wake) wake = back;
+  }
+  return false;
+}
+
 bool FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, kNumPorts>& switch_ready,
                                   uint64_t& wake) {
   // Requests: per input port, the outputs wanted by its VCs' front flits (one VC per output, picked round
@@ -37,22 +50,12 @@ bool FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, 
     for (unsigned order = rotated; order; order &= order - 1) {
       int vc = __builtin_ctz(order) + start;
       if (vc >= vcs_) vc -= vcs_;
-      const InputVc& in = in_vc_[first + static_cast<size_t>(p * vcs_ + vc)];
+      const size_t i = first + static_cast<size_t>(p * vcs_ + vc);
+      const InputVc& in = in_vc_[i];
       const bool branches = (in.branch_mask & (in.branch_mask - 1)) != 0;
-      const Branches* b = branches ? &branches_[first + static_cast<size_t>(p * vcs_ + vc)] : nullptr;
       for (unsigned wanted = in.branch_mask & ~request[p]; wanted; wanted &= wanted - 1) {
         const int o = __builtin_ctz(wanted);
-        if (branches && b->ahead[o] > 0 && !branch_flit_ready(first + static_cast<size_t>(p * vcs_ + vc), o, t, wake))
-          continue;
-        const size_t out = ovc(r, o, in.out_vc[o]);
-        if (!take_credit(out, t)) {
-          // The next credit on its way back, if any; else return_credit wakes this router.
-          if (out_vc_[out].credit_count > 0) {
-            const uint64_t back = credit_return_[out * depth_ + out_vc_[out].credit_head];
-            if (back < wake) wake = back;
-          }
-          continue;
-        }
+        if (!branch_can_bid(r, i, o, branches, t, wake)) continue;
         request[p] = static_cast<uint8_t>(request[p] | (1u << o));
         requesters[o] = static_cast<uint8_t>(requesters[o] | (1u << p));
         chosen_vc[p][o] = static_cast<int8_t>(vc);
@@ -108,20 +111,10 @@ bool FlitNetwork::allocate_switch_one(int r, uint64_t t, int p, int vc, uint64_t
   const size_t i = ivc(r, p, vc);
   const InputVc& in = in_vc_[i];
   const bool branches = (in.branch_mask & (in.branch_mask - 1)) != 0;
-  const Branches* b = branches ? &branches_[i] : nullptr;
   unsigned request = 0;
   for (unsigned wanted = in.branch_mask; wanted; wanted &= wanted - 1) {
     const int o = __builtin_ctz(wanted);
-    if (branches && b->ahead[o] > 0 && !branch_flit_ready(i, o, t, wake)) continue;
-    const size_t out = ovc(r, o, in.out_vc[o]);
-    if (!take_credit(out, t)) {
-      if (out_vc_[out].credit_count > 0) {
-        const uint64_t back = credit_return_[out * depth_ + out_vc_[out].credit_head];
-        if (back < wake) wake = back;
-      }
-      continue;
-    }
-    request |= 1u << o;
+    if (branch_can_bid(r, i, o, branches, t, wake)) request |= 1u << o;
   }
   if (!request) return false;
   const size_t rp = static_cast<size_t>(r) * kNumPorts;
@@ -132,7 +125,7 @@ bool FlitNetwork::allocate_switch_one(int r, uint64_t t, int p, int vc, uint64_t
   unsigned also = 0;
   for (unsigned others = request & ~(1u << o); others; others &= others - 1) {
     const int other = __builtin_ctz(others);
-    if (b->ahead[other] == b->ahead[o]) also |= 1u << other;
+    if (branches_[i].ahead[other] == branches_[i].ahead[o]) also |= 1u << other;
   }
   traverse(r, p, vc, o, t);
   for (; also; also &= also - 1) traverse(r, p, vc, __builtin_ctz(also), t);
