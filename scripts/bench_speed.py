@@ -6,13 +6,16 @@
 2. the flit NoC against BookSim2 on the same BookSim2 configuration files (tori 8x8, 16x16, 32x32,
    uniform traffic, 4-flit packets), when a BookSim2 binary is given;
 3. cost against work: NoC runs from 4x4 to 32x32 and whole-chip YOLOv6-n at batch 1 to 8 on
-   blackhole_p150, as CPU nanoseconds per flit-hop (constant when cost is linear in work).
+   blackhole_p150, as CPU nanoseconds per flit-hop (constant when cost is linear in work);
+4. (section pair, with --baseline) this build against another one, by turns: the whole-chip flit runs of
+   --presets x --traces and the BookSim2 configurations' `tessera noc` runs, median CPU seconds of --runs
+   each and their ratio, and whether the two builds printed the same output.
 
 Each run is its own process, timed by /usr/bin/time (wall seconds, peak resident memory).
 
 usage: scripts/bench_speed.py [--build build] [--booksim /tmp/booksim2/src/booksim]
                               [--sections chip,booksim,scaling] [--presets a,b] [--traces a,b]
-                              [--models flit,packet,ideal]
+                              [--models flit,packet,ideal] [--baseline other-build --runs 3]
 """
 import argparse
 import json
@@ -149,6 +152,40 @@ def section_scaling(args, tessera, folder):
     print()
 
 
+def section_pair(args, tessera, folder):
+    print("## This build against the baseline (flit NoC, run by turns; CPU seconds, medians)")
+    print()
+    if not args.baseline:
+        print("No --baseline build given.")
+        print()
+        return
+    baseline = os.path.join(os.path.abspath(args.baseline), "tessera")
+    print("| run | baseline CPU s | this build CPU s | this / baseline | same output |")
+    print("|---|---:|---:|---:|---|")
+    cases = []
+    for preset in (args.presets or "grayskull_e150").split(","):
+        for trace in (args.traces or "yolov6n_640,yolov6s_640").split(","):
+            cases.append(("%s %s" % (preset, trace),
+                          ["run", "--config", "configs/%s.json" % preset, "--trace", "traces/%s.json" % trace,
+                           "--set", "noc.model=flit", "--json", "-q"]))
+    for k, rate in ((8, 0.1), (8, 0.2), (16, 0.1), (32, 0.05)):
+        cases.append(("noc torus %dx%d %g" % (k, k, rate),
+                      ["noc", "--booksim-config", booksim_cfg(folder, k, rate), "--json"]))
+    for name, cmd in cases:
+        times = {baseline: [], tessera: []}
+        outputs = {}
+        for _ in range(args.runs):
+            for binary in (baseline, tessera):
+                out, cpu, _, _ = timed([binary] + cmd, cpu=True)
+                times[binary].append(cpu)
+                outputs[binary] = out
+        b, t = (sorted(times[x])[len(times[x]) // 2] for x in (baseline, tessera))
+        print("| %s | %.2f | %.2f | %.2f | %s |" % (name, b, t, t / max(b, 1e-9),
+                                                  "yes" if outputs[baseline] == outputs[tessera] else "NO"))
+        sys.stdout.flush()
+    print()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", default=os.path.join(ROOT, "build"), help="build directory holding tessera (Release)")
@@ -157,6 +194,8 @@ def main():
     ap.add_argument("--presets", help="comma-separated preset names (default: every configs/*.json)")
     ap.add_argument("--traces", help="comma-separated trace names (default: every traces/*.json)")
     ap.add_argument("--models", default="flit,packet,ideal")
+    ap.add_argument("--baseline", help="another build directory holding tessera (section pair)")
+    ap.add_argument("--runs", type=int, default=3, help="runs of each build per case (section pair)")
     args = ap.parse_args()
     tessera = os.path.join(os.path.abspath(args.build), "tessera")
     if not os.access(tessera, os.X_OK):
@@ -169,7 +208,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="tessera_bench_") as folder:
         for section in args.sections.split(","):
             {"chip": lambda: section_chip(args, tessera), "booksim": lambda: section_booksim(args, tessera, folder),
-             "scaling": lambda: section_scaling(args, tessera, folder)}[section]()
+             "scaling": lambda: section_scaling(args, tessera, folder),
+             "pair": lambda: section_pair(args, tessera, folder)}[section]()
 
 
 if __name__ == "__main__":
