@@ -63,12 +63,24 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
   const OpRules& rules = op_rules(op.type);
   const int64_t block_rows = rules.accumulates_rows ? std::max<int64_t>(1, 8 >> ctx.decisions.block_shrink(op_index))
                                                     : rows_per_block * kTileDim;
-  const int64_t blocks = rules.accumulates_rows ? ceil_div(out.rows(), block_rows) : ceil_div(row_tiles, rows_per_block);
+  // Op by op, a share whose one tile row is wider than a block splits its columns too, so that its
+  // buffers fit however wide the tensor (element-wise work only: a row-wise reduction needs whole rows).
+  int64_t cols_per_block = col_tiles;
+  if (ctx.config.mapper.schedule == Schedule::op_by_op && !rules.whole_rows && !rules.accumulates_rows) {
+    const int64_t tile = int64_t(tile_bytes(ctx.format_of(ctx.graph.output(op))));
+    cols_per_block = std::min(col_tiles, std::max<int64_t>(1, (kOpByOpBlockBytes >> ctx.decisions.block_shrink(op_index)) / tile));
+  }
+  const int64_t col_blocks = ceil_div(col_tiles, cols_per_block);
+  const int64_t row_blocks = rules.accumulates_rows ? ceil_div(out.rows(), block_rows) : ceil_div(row_tiles, rows_per_block);
+  const int64_t blocks = row_blocks * col_blocks;
   std::vector<Region> block_regions;
   std::vector<std::vector<Region>> block_needs(op.inputs.size());
   for (int64_t b = 0; b < blocks; ++b) {
-    block_regions.push_back({out.r0 + std::min(out.rows(), b * block_rows),
-                             out.r0 + std::min(out.rows(), (b + 1) * block_rows), out.c0, out.c1});
+    const int64_t rb = b / col_blocks, cb = b % col_blocks;
+    block_regions.push_back({out.r0 + std::min(out.rows(), rb * block_rows),
+                             out.r0 + std::min(out.rows(), (rb + 1) * block_rows),
+                             out.c0 + std::min(out.cols(), cb * cols_per_block * kTileDim),
+                             out.c0 + std::min(out.cols(), (cb + 1) * cols_per_block * kTileDim)});
     const std::vector<Region> n = input_regions(ctx, op, block_regions.back());
     for (size_t i = 0; i < n.size(); ++i) block_needs[i].push_back(n[i]);
   }

@@ -177,8 +177,20 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
     };
     std::vector<Region> part_regions, column_regions;
     std::vector<uint64_t> part_tiles, column_tiles;
-    split(false, part_regions, part_tiles);
-    if (streamed && region.cols() > kTileDim) {
+    // Op by op, a streamed operand is read block by block, each part exactly what one block reads (a
+    // kernel's reader filling its circular buffer): the buffer holds two blocks' worth, whatever the
+    // blocks' shape.
+    const bool per_block = streamed && config.mapper.schedule == Schedule::op_by_op && !block_needs.empty();
+    if (per_block) {
+      for (const Region& n : block_needs) {
+        const Region part = n.intersect(region);
+        if (part.empty() || (!part_regions.empty() && part_regions.back() == part)) continue;
+        part_regions.push_back(part);
+        part_tiles.push_back(std::max<int64_t>(region_tiles(part), 1));
+      }
+    }
+    if (part_regions.empty()) split(false, part_regions, part_tiles);
+    if (streamed && !per_block && region.cols() > kTileDim) {
       split(true, column_regions, column_tiles);
       if (stream_capacity(column_regions, column_tiles, block_needs) < stream_capacity(part_regions, part_tiles, block_needs)) {
         part_regions.swap(column_regions);
