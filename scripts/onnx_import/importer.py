@@ -14,12 +14,13 @@ from .loading import Graph, load_model, run_shape_inference
 from .onnx_util import attributes, decoded, ints
 from .ops_conv import ConvOps
 from .ops_elementwise import ElementwiseOps
+from .ops_indexing import IndexingOps
 from .ops_layout import LayoutOps
 from .ops_matmul import MatmulOps
 from .patterns import find_patterns
 
 
-class Importer(Emitter, ConvOps, MatmulOps, ElementwiseOps, LayoutOps):
+class Importer(Emitter, ConvOps, MatmulOps, ElementwiseOps, LayoutOps, IndexingOps):
     def __init__(self, model, batch, dims, name, source):
         shapes = run_shape_inference(model, batch, dims)
         g = Graph(model, dims)
