@@ -50,17 +50,18 @@ class Importer(Emitter, ConvOps, MatmulOps, ElementwiseOps, LayoutOps, IndexingO
                 self.opaque.update(o for o in node.output if o)
             except Unsupported as u:
                 key = node.op_type if node.domain in ("", "ai.onnx") else "%s.%s" % (node.domain, node.op_type)
-                count, details = self.unsupported.get(key, (0, set()))
+                count, details, first = self.unsupported.get(key, (0, set(), self.g.node_name(i)))
                 if u.detail:
                     details.add(u.detail)
-                self.unsupported[key] = (count + 1, details)
+                self.unsupported[key] = (count + 1, details, first)
                 self.opaque.update(o for o in node.output if o)
         if self.unsupported:
             parts = []
             for key in sorted(self.unsupported):
-                count, details = self.unsupported[key]
-                parts.append("%s x%d%s" % (key, count, " (%s)" % "; ".join(sorted(details)) if details else ""))
-            total = sum(c for c, _ in self.unsupported.values())
+                count, details, first = self.unsupported[key]
+                parts.append("%s x%d (%sfirst at node %s)" % (key, count, "".join(d + "; " for d in sorted(details)),
+                                                             first))
+            total = sum(c for c, _, _ in self.unsupported.values())
             raise ImportFailure("%s: %d node%s of unsupported op types: %s"
                                 % (self.source, total, "s" if total != 1 else "", ", ".join(parts)))
         self.finish()
