@@ -22,7 +22,7 @@ class ElementwiseOps:
         other = [x for x in node.input[:2] if x != value]
         if len(other) != 1 or not self.is_const(value) or self.g.produced_by(other[0], "MatMul") is None:
             return False
-        shape, out = self.shape(value), self.shapes.get(other[0])
+        shape, out = self.shape(value), self.shape(other[0])  # the trace's shape: ONNX may not know it
         return len(shape) == 1 and bool(out) and shape[0] == out[-1]
 
     def convert_Add(self, i, node, a):

@@ -180,6 +180,19 @@ class IndexingTest(unittest.TestCase):
         self.assertEqual(self.ops(trace), [("add", {}, [[2, 4, 4]])])
         self.assertEqual(trace["metadata"]["constant_elements"], 16)
 
+    def test_linear_bias_is_a_weight_when_onnx_cannot_infer_the_shape(self):
+        # a Reshape whose target comes from a Where (as Swin's window partition does) leaves ONNX shape
+        # inference without a shape for the MatMul after it; the bias [5] is still the linear's parameter
+        m = ModelBuilder()
+        target = m.node("Where", [m.const([True, False, False], np.bool_), m.const([4, 0, 0], np.int64),
+                                  m.const([0, 2, 8], np.int64)])  # [4, 2, 8]
+        mm = m.node("MatMul", [m.node("Reshape", ["x", target]), m.init("w", [8, 5])])
+        y = m.node("Add", [m.init("b", [5]), mm])
+        trace = self.convert(m.model([tensor_info("x", [4, 16])], [tensor_info(y, [4, 2, 5])]))
+        kinds = {t["name"]: t.get("kind") for t in trace["tensors"]}
+        self.assertEqual((kinds["w"], kinds["b"]), ("weight", "weight"))
+        self.assertEqual(trace["metadata"]["weight_elements"], 8 * 5 + 5)
+
     def test_scatter_nd_folder(self):
         # rows 0 and 2 of a [3, 2] zero matrix replaced: [[1, 2], [0, 0], [3, 4]]
         got = FOLDERS["ScatterND"](None, [np.zeros((3, 2)), np.array([[0], [2]]), np.array([[1, 2], [3, 4]])], {})
