@@ -1,6 +1,7 @@
 """Checks the ONNX mappings that vision transformers (ViT, Swin) need: Gather as slice / embedding /
-data_movement, Pad, Slice with a step, Expand, a standalone Erf, and the folding of Swin's shifted-window
-mask (ConstantOfShape, ScatterND, Equal, Where, Cast). Every expected op and shape is worked out by hand
+data_movement, Pad, Slice with a step, Expand, a standalone Erf, the folding of Swin's shifted-window
+mask (ConstantOfShape, ScatterND, Equal, Where, Cast), and the forms ONNX shape inference leaves without
+shapes (a linear's bias, a decomposed layer norm). Every expected op and shape is worked out by hand
 in the comments; the models are built here with onnx.helper, no torch.
 
 Run with /usr/bin/python3 (Debian's python3-onnx and python3-numpy)."""
@@ -25,7 +26,7 @@ from onnx_import.folding import FOLDERS  # noqa: E402
 INT64_MAX = 2 ** 63 - 1
 
 
-class IndexingTest(unittest.TestCase):
+class TransformerFormsTest(unittest.TestCase):
     def setUp(self):
         self._tmp = tempfile.TemporaryDirectory()
         self.dir = self._tmp.name
@@ -192,6 +193,26 @@ class IndexingTest(unittest.TestCase):
         kinds = {t["name"]: t.get("kind") for t in trace["tensors"]}
         self.assertEqual((kinds["w"], kinds["b"]), ("weight", "weight"))
         self.assertEqual(trace["metadata"]["weight_elements"], 8 * 5 + 5)
+
+    def test_decomposed_layernorm_with_unknown_rank_and_shared_scale(self):
+        """The opset-13 export of a layer norm whose input shape ONNX could not infer (after a Reshape to a
+        Where-computed shape, as in Swin), its scale and bias Identity copies of initializers (how PyTorch
+        shares equal ones): still one layernorm over the last axis with both as parameters."""
+        m = ModelBuilder()
+        target = m.node("Where", [m.const([True, False, False], np.bool_), m.const([4, 0, 0], np.int64),
+                                  m.const([0, 2, 8], np.int64)])  # [4, 2, 8]
+        x = m.node("Reshape", ["x", target])
+        dev = m.node("Sub", [x, m.node("ReduceMean", [x], axes=[-1])])
+        var = m.node("ReduceMean", [m.node("Pow", [dev, m.const(2.0)])], axes=[-1])
+        norm = m.node("Div", [dev, m.node("Sqrt", [m.node("Add", [var, m.const(1e-5)])])])
+        scale = m.node("Identity", [m.init("gamma", [8])])
+        bias = m.node("Identity", [m.init("beta", [8])])
+        y = m.node("Add", [m.node("Mul", [norm, scale]), bias])
+        trace = self.convert(m.model([tensor_info("x", [4, 16])], [tensor_info(y, [4, 2, 8])]))
+        self.assertEqual([op["type"] for op in trace["ops"]], ["reshape", "layernorm"])
+        self.assertEqual(trace["ops"][1]["attrs"], {"axis": -1, "epsilon": 1e-5})
+        self.assertEqual(len(trace["ops"][1]["inputs"]), 3)
+        self.assertEqual(trace["metadata"]["weight_elements"], 16)
 
     def test_scatter_nd_folder(self):
         # rows 0 and 2 of a [3, 2] zero matrix replaced: [[1, 2], [0, 0], [3, 4]]
