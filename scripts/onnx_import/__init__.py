@@ -12,6 +12,7 @@ The command line is scripts/onnx2trace.py. The package, one job per module:
     ops_matmul.py       Gemm, MatMul
     ops_elementwise.py  binary ops, activations, Clip, Softmax, LayerNormalization
     ops_layout.py       Resize, Concat, Reshape & co., Transpose, Slice, Split
+    ops_indexing.py     Gather (slice, embedding or data_movement), Pad, Expand, Tile
     importer.py         the walk over the graph (with Conv+BN and Pad+Conv folding) and import_model()
 
 Needs Debian's python3-onnx and python3-numpy (run with /usr/bin/python3), and scripts/ on sys.path for

@@ -69,8 +69,15 @@ def _constant_of_shape(node, args, attrs):
     return [np.full(ints(args[0]), value.reshape(-1)[0], dtype=value.dtype)]
 
 
+def _np_dtype(onnx_type):
+    # onnx.helper.tensor_dtype_to_np_dtype arrived in onnx 1.13; Debian's 1.12 has only the mapping table
+    if hasattr(onnx.helper, "tensor_dtype_to_np_dtype"):
+        return onnx.helper.tensor_dtype_to_np_dtype(onnx_type)
+    return onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[onnx_type]
+
+
 def _cast(node, args, attrs):
-    return [args[0].astype(onnx.helper.tensor_dtype_to_np_dtype(attrs["to"]))]
+    return [args[0].astype(_np_dtype(attrs["to"]))]
 
 
 def _split(node, args, attrs):
@@ -81,6 +88,16 @@ def _split(node, args, attrs):
         step = -(-x.shape[axis] // parts)
         sizes = [min(step, x.shape[axis] - i * step) for i in range(parts)]
     return np.split(x, np.cumsum(sizes)[:-1], axis=axis)
+
+
+def _scatter_nd(node, args, attrs):
+    if attrs.get("reduction", b"none") not in (b"none", "none"):
+        raise Unsupported("ScatterND with a reduction")
+    out, idx, upd = np.array(args[0]), args[1], args[2]
+    k = idx.shape[-1]
+    for pos, row in zip(idx.reshape(-1, k), upd.reshape((-1,) + out.shape[k:])):
+        out[tuple(int(v) for v in pos)] = row
+    return [out]
 
 
 FOLDERS = {
@@ -124,6 +141,7 @@ FOLDERS = {
     "And": lambda n, a, t: [np.logical_and(a[0], a[1])],
     "Or": lambda n, a, t: [np.logical_or(a[0], a[1])],
     "Where": lambda n, a, t: [np.where(a[0], a[1], a[2])],
+    "ScatterND": _scatter_nd,
     "ReduceProd": _reduce(np.prod),
     "ReduceSum": _reduce(np.sum),
     "ReduceMin": _reduce(np.min),

@@ -14,12 +14,13 @@ from .loading import Graph, load_model, run_shape_inference
 from .onnx_util import attributes, decoded, ints
 from .ops_conv import ConvOps
 from .ops_elementwise import ElementwiseOps
+from .ops_indexing import IndexingOps
 from .ops_layout import LayoutOps
 from .ops_matmul import MatmulOps
 from .patterns import find_patterns
 
 
-class Importer(Emitter, ConvOps, MatmulOps, ElementwiseOps, LayoutOps):
+class Importer(Emitter, ConvOps, MatmulOps, ElementwiseOps, LayoutOps, IndexingOps):
     def __init__(self, model, batch, dims, name, source):
         shapes = run_shape_inference(model, batch, dims)
         g = Graph(model, dims)
@@ -49,17 +50,18 @@ class Importer(Emitter, ConvOps, MatmulOps, ElementwiseOps, LayoutOps):
                 self.opaque.update(o for o in node.output if o)
             except Unsupported as u:
                 key = node.op_type if node.domain in ("", "ai.onnx") else "%s.%s" % (node.domain, node.op_type)
-                count, details = self.unsupported.get(key, (0, set()))
+                count, details, first = self.unsupported.get(key, (0, set(), self.g.node_name(i)))
                 if u.detail:
                     details.add(u.detail)
-                self.unsupported[key] = (count + 1, details)
+                self.unsupported[key] = (count + 1, details, first)
                 self.opaque.update(o for o in node.output if o)
         if self.unsupported:
             parts = []
             for key in sorted(self.unsupported):
-                count, details = self.unsupported[key]
-                parts.append("%s x%d%s" % (key, count, " (%s)" % "; ".join(sorted(details)) if details else ""))
-            total = sum(c for c, _ in self.unsupported.values())
+                count, details, first = self.unsupported[key]
+                parts.append("%s x%d (%sfirst at node %s)" % (key, count, "".join(d + "; " for d in sorted(details)),
+                                                             first))
+            total = sum(c for c, _, _ in self.unsupported.values())
             raise ImportFailure("%s: %d node%s of unsupported op types: %s"
                                 % (self.source, total, "s" if total != 1 else "", ", ".join(parts)))
         self.finish()

@@ -52,13 +52,18 @@ class Graph:
                     self.values[name] = numpy_helper.to_array(t)
                 except Exception:  # unreadable inline data: keep the shape only
                     pass
-        # Constant nodes are known before the walk, so the pattern matchers can read their values.
+        # Constant nodes, and Identity copies of constants (PyTorch shares equal initializers that way),
+        # are known before the walk, so the pattern matchers can read their values.
         for node in self.nodes:
-            if node.op_type == "Constant" and node.domain in ("", "ai.onnx"):
+            if node.domain not in ("", "ai.onnx"):
+                continue
+            if node.op_type == "Constant":
                 try:
                     self.values[node.output[0]] = constant_node_value(node, [], attributes(node))[0]
                 except Unsupported:
                     pass
+            elif node.op_type == "Identity" and node.input[0] in self.values:
+                self.values[node.output[0]] = self.values[node.input[0]]
 
     def node_name(self, i):
         return self.nodes[i].name or "%s_%d" % (self.nodes[i].op_type, i)

@@ -5,7 +5,7 @@ import numpy as np
 
 from .emitter import CONSTANT, WEIGHT
 from .errors import Unsupported
-from .onnx_util import short_float
+from .onnx_util import decoded, short_float
 
 
 class ElementwiseOps:
@@ -22,7 +22,7 @@ class ElementwiseOps:
         other = [x for x in node.input[:2] if x != value]
         if len(other) != 1 or not self.is_const(value) or self.g.produced_by(other[0], "MatMul") is None:
             return False
-        shape, out = self.shape(value), self.shapes.get(other[0])
+        shape, out = self.shape(value), self.shape(other[0])  # the trace's shape: ONNX may not know it
         return len(shape) == 1 and bool(out) and shape[0] == out[-1]
 
     def convert_Add(self, i, node, a):
@@ -59,7 +59,12 @@ class ElementwiseOps:
         self.unary("hardswish", i, node)
 
     def convert_Gelu(self, i, node, a):
+        if decoded(a.get("approximate", b"none")) != "none":
+            raise Unsupported("approximate=tanh")  # the trace's gelu is the exact (erf) form
         self.unary("gelu", i, node)
+
+    def convert_Erf(self, i, node, a):  # an erf outside the GELU pattern
+        self.unary("erf", i, node)
 
     def convert_Clip(self, i, node, a):
         self.unary(self.variant_Clip(node, a), i, node)

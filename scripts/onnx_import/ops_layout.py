@@ -115,15 +115,17 @@ class LayoutOps:
         self.unary("transpose", i, node, {"perm": perm})
 
     def slices(self, base, x, out_value, ranges):
-        """Chains one slice op per axis that is actually cut."""
-        cuts = [(axis, s, e) for axis, s, e, size in ranges if (s, e) != (0, size)]
+        """Chains one slice op per axis that is actually cut; ranges are (axis, start, end, step, size)."""
+        cuts = [(axis, s, e, st) for axis, s, e, st, size in ranges if (s, e, st) != (0, size, 1)]
         if not cuts:
             return x
-        for n, (axis, s, e) in enumerate(cuts):
+        for n, (axis, s, e, st) in enumerate(cuts):
             last = n == len(cuts) - 1
+            attrs = {"axis": axis, "start": s, "end": e}
+            if st != 1:
+                attrs["step"] = st
             x = self.emit("slice", base if last else "%s.axis%d" % (base, axis), [x],
-                          out_value if last else self.fresh("%s.axis%d" % (out_value, axis)),
-                          {"axis": axis, "start": s, "end": e})
+                          out_value if last else self.fresh("%s.axis%d" % (out_value, axis)), attrs)
         return x
 
     def convert_Slice(self, i, node, a):
@@ -139,14 +141,17 @@ class LayoutOps:
             axes = ints(vals[2]) if vals[2] is not None else None
             steps = ints(vals[3]) if vals[3] is not None else None
         axes = list(range(len(starts))) if axes is None else [x % len(xs) for x in axes]
-        if steps and any(s != 1 for s in steps):
-            raise Unsupported("step other than 1")
+        steps = steps or [1] * len(starts)
+        if any(s < 1 for s in steps):
+            raise Unsupported("negative step (a reversal)")
         ranges = []
-        for s, e, ax in zip(starts, ends, axes):
+        for s, e, ax, st in zip(starts, ends, axes, steps):
             size = xs[ax]
             s = min(max(s + size if s < 0 else s, 0), size)
             e = min(max(e + size if e < 0 else e, 0), size)
-            ranges.append((ax, s, max(s, e), size))
+            if st > 1 and e > s:  # the trace's end is exclusive too; keep it just past the last element taken
+                e = s + (e - s - 1) // st * st + 1
+            ranges.append((ax, s, max(s, e), st, size))
         produced = self.slices(self.name(i), self.tensor(node.input[0]), node.output[0], sorted(ranges))
         self.finish_node(node, produced)
 

@@ -128,8 +128,12 @@ def _norm_tail(g, start, x, absorbed):
 
 
 def _trailing_axis(axes, rank):
-    axes = sorted(a % rank for a in axes)
-    return axes[0] if axes == list(range(rank - len(axes), rank)) else None
+    """The first of the reduced axes, counted from the end, when they are the last ones; else None. With
+    the rank unknown (ONNX shape inference lost it) only axes already counted from the end qualify."""
+    if rank:
+        axes = [a % rank - rank for a in axes]
+    axes = sorted(axes)
+    return axes[0] if axes == list(range(-len(axes), 0)) else None
 
 
 def match_layernorm(g, i, shapes):
@@ -149,15 +153,14 @@ def match_layernorm(g, i, shapes):
         return None
     absorbed = [r1, i]
     found = _norm_tail(g, pow_, d, absorbed)
-    rank = len(shapes.get(x, []))
-    if found is None or not rank:
+    if found is None:
         return None
     tail, eps, scale, bias, axes = found
-    axis = _trailing_axis(axes, rank)
+    axis = _trailing_axis(axes, len(shapes.get(x, [])))
     if axis is None or reduce_axes(g, r1) != axes or (bias and not scale):
         return None
     return Match(tail, absorbed, "layernorm", [x] + [w for w in (scale, bias) if w],
-                 {"axis": axis - rank, "epsilon": short_float(eps)})
+                 {"axis": axis, "epsilon": short_float(eps)})
 
 
 def match_rmsnorm(g, i, shapes):
@@ -169,15 +172,14 @@ def match_rmsnorm(g, i, shapes):
         return None
     absorbed = []
     found = _norm_tail(g, i, x, absorbed)
-    rank = len(shapes.get(x, []))
-    if found is None or not rank:
+    if found is None:
         return None
     tail, eps, scale, bias, axes = found
-    axis = _trailing_axis(axes, rank)
+    axis = _trailing_axis(axes, len(shapes.get(x, [])))
     if axis is None or bias:
         return None
     return Match(tail, absorbed, "rmsnorm", [x] + ([scale] if scale else []),
-                 {"axis": axis - rank, "epsilon": short_float(eps)})
+                 {"axis": axis, "epsilon": short_float(eps)})
 
 
 def find_patterns(g, shapes):
