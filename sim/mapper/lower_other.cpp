@@ -28,11 +28,22 @@ std::vector<Region> input_regions(const MapContext& ctx, const Op& op, const Reg
   const MatrixShape mo = matrix_shape(y);
   for (size_t i = 0; i < op.inputs.size() && i < regions.size(); ++i) {
     const Tensor& x = ctx.graph.input(op, i);
-    // Only inputs of about the output's size (a concat's parts sum to it): a slice's source, a gather's
-    // table or a broadcast operand keeps its rule.
+    // Only inputs of about the output's size (a concat's parts sum to it) or larger: a gather's table
+    // (the embedding's rows are looked up) and broadcast operands keep their rule.
     const int64_t parts = int64_t(std::max<size_t>(op.inputs.size(), 1));
-    if (x.elements() > 2 * y.elements() || x.elements() * 2 * parts < y.elements() || mo.rows == 0) continue;
+    if (op.type == OpType::embedding || x.elements() * 2 * parts < y.elements() || mo.rows == 0) continue;
     const MatrixShape mi = matrix_shape(x);
+    if (x.elements() > 2 * y.elements()) {
+      // A slice (or a strided pick) reads only its part of a larger source: as many bytes as it writes,
+      // which a bounding region of the rows it picks from would overstate (a class token's [0:1] of
+      // every image spans the whole tensor).
+      const int64_t c0 = mo.cols ? mi.cols * out.c0 / mo.cols : 0;
+      const int64_t c1 = mo.cols ? std::max(c0 + 1, ceil_div(mi.cols * out.c1, mo.cols)) : mi.cols;
+      const int64_t rows = std::max<int64_t>(1, ceil_div(out.elements(), std::max<int64_t>(c1 - c0, 1)));
+      const int64_t r0 = std::min(mi.rows - 1, mi.rows * out.r0 / mo.rows);
+      regions[i] = Region{r0, std::min(mi.rows, r0 + rows), c0, std::min(c1, mi.cols)};
+      continue;
+    }
     const int64_t r0 = mi.rows * out.r0 / mo.rows, r1 = std::max(r0 + 1, ceil_div(mi.rows * out.r1, mo.rows));
     const int64_t c0 = mo.cols ? mi.cols * out.c0 / mo.cols : 0;
     const int64_t c1 = mo.cols ? std::max(c0 + 1, ceil_div(mi.cols * out.c1, mo.cols)) : mi.cols;

@@ -13,6 +13,7 @@
 #include "sim/config/config_loader.h"
 #include "sim/mapper/mapper.h"
 #include "sim/workload/trace_reader.h"
+#include "tests/chip/chip_run.h"
 #include "tests/support/cli.h"
 
 using namespace tessera;
@@ -132,4 +133,22 @@ TEST_CASE("op by op, an output larger than the cores' SRAM streams out through a
   CHECK(worst > 0);
   // Every output tile was produced and written: 128 x 128 tiles.
   CHECK(run.measured.op_output_tiles[0] == 128 * 128);
+}
+
+TEST_CASE("op by op, a slice reads only as many bytes as it picks", "[chip][op_by_op]") {
+  // ViT's class token: [16,197,768] -> [16,1,768], token 0 of every image. Its rows lie all over the
+  // source, whose bounding region is the whole 4.6 MiB tensor; the kernel reads 16 x 768 bf16 values.
+  const std::string dir = tessera::test::fresh_temp_dir("op_by_op_slice");
+  tessera::test::write_text(dir + "/slice.json", R"({"format": "tessera-trace", "version": 1, "name": "cls",
+    "tensors": [{"name": "x", "shape": [16, 197, 768], "kind": "input", "format": "bf16"},
+                {"name": "y", "shape": [16, 1, 768], "format": "bf16"}],
+    "ops": [{"name": "pick", "type": "slice", "inputs": ["x"], "outputs": ["y"], "attrs": {"axis": 1, "start": 0, "end": 1}}]})");
+  const auto r = run_tessera("run --config configs/wormhole_n150.json --trace " + dir +
+                             "/slice.json --set mapper.schedule=op_by_op --json --quiet");
+  REQUIRE(r.exit_code == 0);
+  const auto report = nlohmann::json::parse(r.out);
+  const double picked = 16.0 * 768 * 2;  // 24 KiB
+  CHECK(tessera::test::dram_total(report, "bytes_read") >= picked);
+  CHECK(tessera::test::dram_total(report, "bytes_read") < 2 * picked);
+  CHECK(tessera::test::dram_total(report, "bytes_written") == Approx(picked).epsilon(0.01));
 }
