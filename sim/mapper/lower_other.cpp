@@ -33,20 +33,18 @@ std::vector<Region> input_regions(const MapContext& ctx, const Op& op, const Reg
     const int64_t parts = int64_t(std::max<size_t>(op.inputs.size(), 1));
     if (op.type == OpType::embedding || x.elements() * 2 * parts < y.elements() || mo.rows == 0) continue;
     const MatrixShape mi = matrix_shape(x);
+    const int64_t c0 = mo.cols ? mi.cols * out.c0 / mo.cols : 0;
+    const int64_t c1 = mo.cols ? std::max(c0 + 1, ceil_div(mi.cols * out.c1, mo.cols)) : mi.cols;
     if (x.elements() > 2 * y.elements()) {
       // A slice (or a strided pick) reads only its part of a larger source: as many bytes as it writes,
       // which a bounding region of the rows it picks from would overstate (a class token's [0:1] of
       // every image spans the whole tensor).
-      const int64_t c0 = mo.cols ? mi.cols * out.c0 / mo.cols : 0;
-      const int64_t c1 = mo.cols ? std::max(c0 + 1, ceil_div(mi.cols * out.c1, mo.cols)) : mi.cols;
       const int64_t rows = std::max<int64_t>(1, ceil_div(out.elements(), std::max<int64_t>(c1 - c0, 1)));
       const int64_t r0 = std::min(mi.rows - 1, mi.rows * out.r0 / mo.rows);
       regions[i] = Region{r0, std::min(mi.rows, r0 + rows), c0, std::min(c1, mi.cols)};
       continue;
     }
     const int64_t r0 = mi.rows * out.r0 / mo.rows, r1 = std::max(r0 + 1, ceil_div(mi.rows * out.r1, mo.rows));
-    const int64_t c0 = mo.cols ? mi.cols * out.c0 / mo.cols : 0;
-    const int64_t c1 = mo.cols ? std::max(c0 + 1, ceil_div(mi.cols * out.c1, mo.cols)) : mi.cols;
     regions[i] = Region{r0, std::min(r1, mi.rows), c0, std::min(c1, mi.cols)};
   }
   return regions;
@@ -66,7 +64,7 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
       1, (int64_t(ctx.config.mapper.block_tiles) >> ctx.decisions.block_shrink(op_index)) / col_tiles);
   // Op by op, an op's share moves in blocks of about kOpByOpBlockBytes (a kernel's circular-buffer
   // pass), not of block_tiles: a core's blocks stay few however large the tensor.
-  if (streams_its_share(ctx, op) || ctx.config.mapper.schedule == Schedule::op_by_op) {
+  if (ctx.config.mapper.schedule == Schedule::op_by_op) {
     const int64_t row_bytes = col_tiles * int64_t(tile_bytes(ctx.format_of(ctx.graph.output(op))));
     rows_per_block = std::max(rows_per_block, (kOpByOpBlockBytes >> ctx.decisions.block_shrink(op_index)) / row_bytes);
   }

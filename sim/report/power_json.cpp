@@ -3,14 +3,12 @@
 #include <cmath>
 #include <cstdio>
 
+#include "sim/report/report_rounding.h"
+
 namespace tessera {
 namespace {
 
-double rounded(double v, int digits = 6) {
-  if (v == 0 || !std::isfinite(v)) return 0;
-  const double scale = std::pow(10.0, digits - 1 - int(std::floor(std::log10(std::fabs(v)))));
-  return std::round(v * scale) / scale;
-}
+double rounded(double v) { return report_rounded(v); }
 
 nlohmann::json rounded_array(const std::vector<double>& v) {
   nlohmann::json a = nlohmann::json::array();

@@ -1,5 +1,6 @@
 #include "sim/report/report.h"
 
+#include "sim/report/report_rounding.h"
 #include "sim/report/silicon_comparison.h"
 
 #include <algorithm>
@@ -16,12 +17,7 @@
 namespace tessera {
 namespace {
 
-// Rounds for the report: enough digits to compare, few enough to read; the same on every run.
-double rounded(double v, int digits = 6) {
-  if (v == 0 || !std::isfinite(v)) return 0;
-  const double scale = std::pow(10.0, digits - 1 - int(std::floor(std::log10(std::fabs(v)))));
-  return std::round(v * scale) / scale;
-}
+double rounded(double v, int digits = 6) { return report_rounded(v, digits); }
 
 // What limited an op: the resource that was busiest for the op's span, relative to how much of it the
 // op had (its cores' engines, the chip's DRAM channels). Spilled ops that wait on DRAM say SRAM. The math

@@ -7,16 +7,13 @@
 #include <vector>
 
 #include "sim/report/csv_tables.h"
+#include "sim/report/report_rounding.h"
 #include "sim/report/xml_escape.h"
 
 namespace tessera {
 namespace {
 
-double rounded(double v) {
-  if (v == 0 || !std::isfinite(v)) return 0;
-  const double scale = std::pow(10.0, 5 - int(std::floor(std::log10(std::fabs(v)))));
-  return std::round(v * scale) / scale;
-}
+double rounded(double v) { return report_rounded(v); }
 
 struct TypeTotals {
   size_t ops = 0;
