@@ -119,6 +119,11 @@ void DmaWriter::run() {
     wait(chip_.cycles(busy - lead));
     if (cmd.pop_tiles) source.pop(cmd.pop_tiles);
     chip_.record({core_, Engine::writer, cmd.op, start, start + busy});
+    if (cmd.sent.buffer >= 0) {
+      // The NIU holds the payload until its last byte is on the link.
+      if (lead + carried > busy) wait(chip_.cycles(lead + carried - busy));
+      chip_.buffer(core_, cmd.sent.buffer).push(cmd.sent.tiles);
+    }
     ++done_;
   }
 }

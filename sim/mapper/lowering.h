@@ -20,6 +20,7 @@ struct CoreShare {
   std::string note;
   double estimated_cycles = 0; // the slowest pipeline stage's total, for choices
   bool fits = true;            // the working set fits the core's SRAM
+  bool whole_output = false;   // the output stays whole in SRAM until written back (never a bounded buffer)
 };
 
 // `algorithm` matters for convs only. With `emit` false nothing is added to the plan: the returned share
@@ -27,6 +28,11 @@ struct CoreShare {
 CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& out, ConvAlgorithm algorithm,
                        bool emit = true);
 CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out);
+
+// Op by op, a matmul with tt-metal's minimal program config: its blocks pass along the grid's rows and
+// columns core to core (lower_chained_matmul.cpp). Returns every core of the op's grid with its share.
+bool runs_as_chained_matmul(const MapContext& ctx, const Op& op);
+std::vector<std::pair<int, CoreShare>> lower_chained_matmul(MapContext& ctx, int op_index);
 
 // Cycles per output tile an op costs on one core, for choosing partitions (matrix ops: per 32x32 output
 // tile over the whole reduction).

@@ -210,34 +210,10 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
       continue;
     }
     if (op_by_op) programs.begin(i);
-    std::vector<std::pair<int, Region>> blocks = follow_input(ctx, op);
-    if (blocks.empty()) {
-      CoreGroup group = groups[i];
-      if (op_by_op) {
-        // A program runs on the first cores of the grid: the trace's core count, else the whole grid.
-        group.first = 0;
-        group.count = op.cores > 0 ? std::min(op.cores, ctx.core_count) : ctx.core_count;
-        next_core = 0;
-      }
-      const Partition part = choose_partition(
-          matrix_shape(y), group.count, needs_whole_rows(ctx.graph, op),
-          [&](int64_t rt, int64_t ct, int r, int c) { return block_cost(ctx, op, rt, ct, r, c); });
-      op_plan.grid_rows = part.rows;
-      op_plan.grid_cols = part.cols;
-      const int used = int(part.blocks.size());
-      if (used >= group.count) next_core = 0;
-      for (int b = 0; b < used; ++b) blocks.emplace_back(group.first + (next_core + b) % group.count, part.blocks[b]);
-      if (used < group.count) next_core = (next_core + used) % group.count;
-    } else {
-      op_plan.note = "placed where its input is";
-    }
-    op_plan.cores = int(blocks.size());
-    const ConvChoice conv = op_class(op.type) == OpClass::matrix ? choose_conv_algorithm(ctx, i, blocks)
-                                                                  : ConvChoice{};
-    if (!conv.note.empty()) op_plan.note = conv.note;
-    for (const auto& [core, out] : blocks) {
-      CoreShare share = op_class(op.type) == OpClass::matrix ? lower_matrix(ctx, i, core, out, conv.algorithm)
-                                                             : lower_other(ctx, i, core, out);
+    // What each core of the op lowered to: its output pieces, work and SRAM, for the op plan and the
+    // tensors' holders.
+    std::vector<int> op_cores;
+    auto account = [&](int core, const CoreShare& share) {
       for (const auto& [region, level] : share.pieces) {
         op_plan.output_elements += region.elements();
         ctx.held[op.outputs[0]].push_back({core, region, share.out_buffer, level, i});
@@ -253,12 +229,51 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
       if (!share.note.empty()) op_plan.note = share.note;
       ctx.hold_sram(core, i, i, share.own_bytes);
       if (op_by_op) programs.add_core(core);
+      if (share.whole_output) programs.keep_whole(core, share.out_buffer);
       if (!plan.cores[core].compute.empty() && plan.cores[core].compute.back().op == i)
         plan.cores[core].compute.back().last_of_op = true;
       ++ctx.ops_on_core[core];
+      op_cores.push_back(core);
+    };
+    if (runs_as_chained_matmul(ctx, op)) {
+      op_plan.note = "minimal program config: blocks passed core to core along the grid's rows and columns";
+      const auto shares = lower_chained_matmul(ctx, i);
+      op_plan.grid_cols = std::clamp(op.program.grid_x > 0 ? op.program.grid_x : config.chip.compute_width, 1,
+                                     config.chip.compute_width);
+      op_plan.grid_rows = int(shares.size()) / op_plan.grid_cols;
+      op_plan.cores = int(shares.size());
+      for (const auto& [core, share] : shares) account(core, share);
+    } else {
+      std::vector<std::pair<int, Region>> blocks = follow_input(ctx, op);
+      if (blocks.empty()) {
+        CoreGroup group = groups[i];
+        if (op_by_op) {
+          // A program runs on the first cores of the grid: the trace's core count, else the whole grid.
+          group.first = 0;
+          group.count = op.cores > 0 ? std::min(op.cores, ctx.core_count) : ctx.core_count;
+          next_core = 0;
+        }
+        const Partition part = choose_partition(
+            matrix_shape(y), group.count, needs_whole_rows(ctx.graph, op),
+            [&](int64_t rt, int64_t ct, int r, int c) { return block_cost(ctx, op, rt, ct, r, c); });
+        op_plan.grid_rows = part.rows;
+        op_plan.grid_cols = part.cols;
+        const int used = int(part.blocks.size());
+        if (used >= group.count) next_core = 0;
+        for (int b = 0; b < used; ++b) blocks.emplace_back(group.first + (next_core + b) % group.count, part.blocks[b]);
+        if (used < group.count) next_core = (next_core + used) % group.count;
+      } else {
+        op_plan.note = "placed where its input is";
+      }
+      op_plan.cores = int(blocks.size());
+      const ConvChoice conv = op_class(op.type) == OpClass::matrix ? choose_conv_algorithm(ctx, i, blocks)
+                                                                    : ConvChoice{};
+      if (!conv.note.empty()) op_plan.note = conv.note;
+      for (const auto& [core, out] : blocks)
+        account(core, op_class(op.type) == OpClass::matrix ? lower_matrix(ctx, i, core, out, conv.algorithm)
+                                                           : lower_other(ctx, i, core, out));
     }
-    for (const auto& block : blocks)
-      op_plan.sram_peak_bytes = std::max(op_plan.sram_peak_bytes, ctx.resident[block.first][i]);
+    for (int core : op_cores) op_plan.sram_peak_bytes = std::max(op_plan.sram_peak_bytes, ctx.resident[core][i]);
     op_plan.spilled_bytes = ctx.spilled_bytes[i];
     if (op_plan.spilled_bytes)
       op_plan.note += std::string(op_plan.note.empty() ? "" : "; ") +

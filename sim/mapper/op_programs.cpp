@@ -20,6 +20,7 @@ bool OpPrograms::goes_to_dram(int tensor) const {
 }
 
 std::map<uint64_t, uint64_t> OpPrograms::bound_output(int core, int buffer, const std::vector<uint64_t>& levels) {
+  if (whole_.count({core, buffer})) return {};
   CoreProgram& program = ctx_.plan.cores[size_t(core)];
   uint64_t block = 0, total = 0;
   // The program's blocks are the last on the core (ops are lowered in order).
@@ -98,6 +99,7 @@ void OpPrograms::close() {
   ctx_.plan.launches.push_back(std::move(launch));
   ops_.clear();
   cores_.clear();
+  whole_.clear();
 }
 
 }  // namespace tessera

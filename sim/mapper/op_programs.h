@@ -26,6 +26,8 @@ class OpPrograms {
   void add_core(int core) { cores_.insert(core); }
   // Writes the open program's outputs, records its Launch; nothing when no program is open.
   void close();
+  // An output buffer the program writes back whole, never bounded to two blocks.
+  void keep_whole(int core, int buffer) { whole_.insert({core, buffer}); }
   bool open() const { return !ops_.empty(); }
   int op() const { return ops_.empty() ? -1 : ops_.front(); }
 
@@ -42,6 +44,7 @@ class OpPrograms {
   uint64_t launched_ = 0;
   std::vector<int> ops_;
   std::set<int> cores_;
+  std::set<std::pair<int, int>> whole_;
 };
 
 }  // namespace tessera

@@ -55,6 +55,16 @@ uint64_t PlanBuilder::transfer(const HeldPiece& from, const Region& piece, int o
   return tiles;
 }
 
+void PlanBuilder::forward(int op, int src_core, BufferLevel source, uint64_t bytes, uint64_t tiles, int dst_core,
+                          int dst_buffer, BufferLevel sent) {
+  const std::string key = "forward|" + std::to_string(op) + "|" + std::to_string(src_core) + "|" +
+                          std::to_string(source.buffer) + "|" + std::to_string(source.tiles);
+  SendGroup& g = sends_[key];
+  g = SendGroup{int64_t(launch_level(op).tiles), op, op, src_core, source, bytes, bytes, tiles, false, false,
+                {dst_core}, {dst_buffer}, order_++};
+  g.sent = sent;
+}
+
 void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int reader_core,
                                 int token_buffer, const std::string& tensor, uint64_t pop_tiles) {
   // One DRAM write per piece, however many cores read it back; each reader gets a token when it lands.
@@ -125,6 +135,7 @@ void PlanBuilder::finish() {
     cmd.dst_buffers = g->buffers;
     if (!g->to_dram) cmd.launch = launch_level(g->op);
     cmd.pop_tiles = g->pop_tiles;
+    cmd.sent = g->sent;
     if (paged && g->to_dram) cmd.page_bytes = plan_.cores[g->src_core].buffers[g->source.buffer].tile_bytes;
     plan_.cores[g->src_core].writer.push_back(cmd);
   }

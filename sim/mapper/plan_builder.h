@@ -42,6 +42,11 @@ class PlanBuilder {
   void stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int reader_core, int token_buffer,
                      const std::string& tensor, uint64_t pop_tiles = 0);
 
+  // A block passed from one core's buffer to the next core's, as a kernel passes data along a chain of
+  // cores; `sent` (buffer -1: none) counts, on the sender, the forwards that have left it.
+  void forward(int op, int src_core, BufferLevel source, uint64_t bytes, uint64_t tiles, int dst_core, int dst_buffer,
+               BufferLevel sent);
+
   // A compute block; op by op, the op's first block on a core also waits for the op's launch there.
   void compute(int core, const ComputeCmd& cmd);
 
@@ -74,6 +79,7 @@ class PlanBuilder {
     std::vector<int> cores, buffers;
     int order;
     uint64_t pop_tiles = 0;
+    BufferLevel sent;
   };
 
   const ArchConfig& config_;

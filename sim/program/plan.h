@@ -100,6 +100,10 @@ struct SendCmd {
   // Tiles freed from the source buffer once the send has read them out of SRAM: an output streamed out
   // through a bounded buffer, whose producer waits for room (0: the data stays until nobody reads it).
   uint64_t pop_tiles = 0;
+  // Tiles pushed into this core's buffer `sent.buffer` once the payload has left the core (the engine has
+  // read it out and the NIU has put its last byte on the link): a reader that shares the kernel's RISC-V
+  // waits on it before its next read (buffer -1: none).
+  BufferLevel sent;
 };
 
 // Buffer 0 of every core counts the ops its compute pipeline has finished; readers wait on it so that an op's

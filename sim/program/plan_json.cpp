@@ -82,6 +82,7 @@ nlohmann::json Plan::to_json() const {
       if (w.launch.buffer >= 0) core["writer"].back()["launch"] = {w.launch.buffer, w.launch.tiles};
       if (w.page_bytes) core["writer"].back()["page_bytes"] = w.page_bytes;
       if (w.pop_tiles) core["writer"].back()["pop_tiles"] = w.pop_tiles;
+      if (w.sent.buffer >= 0) core["writer"].back()["sent"] = {{"buffer", w.sent.buffer}, {"tiles", w.sent.tiles}};
     }
     j["cores"].push_back(core);
   }
