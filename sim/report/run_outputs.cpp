@@ -88,7 +88,7 @@ void write_whole(const fs::path& path, const std::string& text) {
 
 bool is_report_file_name(const std::string& name) {
   static const char* const fixed[] = {"report.json", "layers.csv", "cores.csv", "links.csv", "timeline.json",
-                                      "report.html"};
+                                      "report.html", "measured_vs_simulated.csv"};
   for (const char* f : fixed)
     if (name == f) return true;
   return name.rfind("heatmap_", 0) == 0 && name.size() > 12 && name.compare(name.size() - 4, 4, ".svg") == 0;

@@ -49,6 +49,13 @@ class ProfileRunTest(unittest.TestCase):
         self.assertEqual(r["programs"], len(self.rows))
         self.assertEqual(r["silicon"]["ops"], len(self.rows))
 
+    def test_a_second_run_may_write_over_the_first_report(self):
+        # measured_vs_simulated.csv is one of the report's own files, so the directory is the run's to replace.
+        again = subprocess.run([BINARY, "run", "--config", "configs/blackhole_p150.json", "--trace",
+                                os.path.join(self.tmp.name, "clip.json"), "--set", "mapper.schedule=op_by_op",
+                                "--out", self.out, "--quiet"], cwd=ROOT, capture_output=True, text=True)
+        self.assertEqual(again.returncode, 0, again.stderr)
+
     def test_measured_cycles_come_from_the_csv(self):
         r = self.report()
         by_name = {op["name"]: op for op in r["ops"]}
