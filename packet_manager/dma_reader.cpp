@@ -38,7 +38,11 @@ void DmaReader::issue(int stream) {
       }
       for (size_t d = 0; d < cmd.dst_cores.size(); ++d) chip_.buffer(cmd.dst_cores[d], cmd.dst_buffers[d]).reserve(cmd.tiles);
     }
+    // A tile-at-a-time kernel reads nothing new before what it asked for earlier has landed.
+    if (cmd.page_bytes && cmd.pages_per_barrier)
+      while (stream_outstanding_[stream] > 0) wait_landed();
     ++outstanding_;
+    ++stream_outstanding_[stream];
     issued_at_[i] = chip_.now_cycle();
     if (cmd.page_bytes) {
       issue_pages(i);
@@ -55,6 +59,12 @@ void DmaReader::issue(int stream) {
   }
 }
 
+void DmaReader::wait_landed() {
+  ++barrier_waiters_;
+  wait(landed_);
+  --barrier_waiters_;
+}
+
 void DmaReader::issue_pages(size_t read) {
   const DramReadCmd& cmd = program_.reader[read];
   const uint64_t pages = std::max<uint64_t>(1, (cmd.bytes + cmd.page_bytes - 1) / cmd.page_bytes);
@@ -68,6 +78,9 @@ void DmaReader::issue_pages(size_t read) {
     const int channel = int((uint64_t(cmd.channel) + p) % uint64_t(std::max(paged_.channels, 1)));
     queue_.push_back({read, bytes, chip_.dram_read(channel, bytes, cmd.op), channel, true});
     queued_.notify(sc_core::SC_ZERO_TIME);
+    // The barrier: the kernel waits until this group's pages (and all before them) have landed.
+    if (cmd.pages_per_barrier && (p + 1) % cmd.pages_per_barrier == 0 && p + 1 < pages)
+      while (packets_left_[read] > pages - (p + 1)) wait_landed();
   }
 }
 
@@ -84,6 +97,8 @@ void DmaReader::forward() {
         --pages_in_flight_;
         credit_freed_.notify(sc_core::SC_ZERO_TIME);
       }
+      // Only a kernel at a barrier listens: an event nobody waits for would still cost a delta cycle.
+      if (barrier_waiters_) landed_.notify(sc_core::SC_ZERO_TIME);
       if (--packets_left_[read] > 0) return;
       // The whole read has landed: the tiles are there.
       const DramReadCmd& c = program_.reader[read];
@@ -91,6 +106,7 @@ void DmaReader::forward() {
       chip_.record({core_, Engine::reader, c.op, issued_at_[read], chip_.now_cycle()});
       ++delivered_;
       --outstanding_;
+      --stream_outstanding_[std::min(c.stream, kStreams - 1)];
       slot_freed_.notify(sc_core::SC_ZERO_TIME);
     });
   }

@@ -31,12 +31,15 @@ class DmaReader : public sc_core::sc_module {
   size_t reads_done() const { return delivered_; }
 
  private:
+  static constexpr int kStreams = 3;
   // Books DRAM time for the packets of one stream's reads in order, up to the core's outstanding limit.
   void issue(int stream);
   void forward();  // sends each packet over the NoC once DRAM has produced it
 
   // One page read: wait for a credit, book the page's channel, then spend the call's issue time.
   void issue_pages(size_t read);
+  // A read barrier: wait until some page of this core lands.
+  void wait_landed();
 
   struct Packet {
     size_t read;           // index into program_.reader
@@ -56,10 +59,11 @@ class DmaReader : public sc_core::sc_module {
   std::deque<Packet> queue_;
   std::vector<uint32_t> packets_left_;  // per read: packets not yet delivered
   std::vector<uint64_t> issued_at_;
+  int stream_outstanding_[kStreams] = {};  // reads of each stream issued and not yet landed
+  int barrier_waiters_ = 0;
   PagedReads paged_;
   uint32_t pages_in_flight_ = 0;
-  sc_core::sc_event queued_, slot_freed_, credit_freed_;
-  static constexpr int kStreams = 3;
+  sc_core::sc_event queued_, slot_freed_, credit_freed_, landed_;
 };
 
 }  // namespace tessera

@@ -112,6 +112,7 @@ void PlanBuilder::finish() {
     cmd.channel = pick_channel(g->bytes);
     // Op by op, tensors live in DRAM interleaved in pages of one tile, read as tt-metal's kernels do.
     if (paged) cmd.page_bytes = uint32_t(std::max<uint64_t>(1, g->bytes / std::max<uint64_t>(g->tiles, 1)));
+    if (paged && pages_per_barrier_.count(g->op)) cmd.pages_per_barrier = pages_per_barrier_.at(g->op);
     plan_.cores[g->cores.front()].reader.push_back(cmd);
   }
   std::vector<const SendGroup*> sends;

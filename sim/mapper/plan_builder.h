@@ -47,6 +47,9 @@ class PlanBuilder {
   void forward(int op, int src_core, BufferLevel source, uint64_t bytes, uint64_t tiles, int dst_core, int dst_buffer,
                BufferLevel sent);
 
+  // Op by op: `op`'s kernels wait for their reads to land after every `pages` pages (DramReadCmd).
+  void set_pages_per_barrier(int op, uint32_t pages) { pages_per_barrier_[op] = pages; }
+
   // A compute block; op by op, the op's first block on a core also waits for the op's launch there.
   void compute(int core, const ComputeCmd& cmd);
 
@@ -88,6 +91,7 @@ class PlanBuilder {
   std::map<std::string, SendGroup> sends_;
   int order_ = 0;
   std::map<int, uint64_t> launch_of_op_;
+  std::map<int, uint32_t> pages_per_barrier_;
 };
 
 }  // namespace tessera

@@ -49,6 +49,10 @@ struct DramReadCmd {
   // tensor read page by page as a tt-metal kernel does: one read call per page, each costing its RISC-V
   // the engine's issue time, pages on consecutive channels from `channel` on, within the NIU's credits.
   uint32_t page_bytes = 0;
+  // Paged reads only: the kernel waits for every page it has asked for to land (a read barrier) after
+  // each `pages_per_barrier` pages, and before its first page for every earlier read of its stream, as
+  // tt-metal's tile-at-a-time readers do (0: pages stream within the credits, one barrier per command).
+  uint32_t pages_per_barrier = 0;
 };
 
 // One block of work on a core: wait for input levels, then the reshape engine gathers (when there is a

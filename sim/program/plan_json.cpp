@@ -66,6 +66,7 @@ nlohmann::json Plan::to_json() const {
                                 {"dst_cores", r.dst_cores}, {"dst_buffers", r.dst_buffers}, {"reserve", r.reserve}, {"stream", r.stream},
                                 {"waits", levels_json(r.waits)}});
       if (r.page_bytes) core["reader"].back()["page_bytes"] = r.page_bytes;
+      if (r.pages_per_barrier) core["reader"].back()["pages_per_barrier"] = r.pages_per_barrier;
     }
     core["compute"] = nlohmann::json::array();
     for (const auto& k : c.compute)

@@ -70,6 +70,18 @@ class ProfileRunTest(unittest.TestCase):
         self.assertAlmostEqual(r["silicon"]["simulated_cycles"], sum(op["cycles"] for op in r["ops"]),
                                delta=r["silicon"]["simulated_cycles"] * 1e-5)
 
+    def test_within_the_issue_targets_per_op(self):
+        # Issue 12's per-op targets, against the measured durations: time-weighted |error| at most 20% for
+        # matmuls and 30% over all ops (measured when written: 16.0% and 19.6%). The error is recomputed
+        # here from each op's measured and simulated cycles, not read from the report's own summary.
+        r = self.report()
+        ops = [op for op in r["ops"] if op.get("measured_cycles")]
+        def weighted(selected):
+            return (sum(abs(op["cycles"] - op["measured_cycles"]) for op in selected) /
+                    sum(op["measured_cycles"] for op in selected))
+        self.assertLess(weighted([op for op in ops if op["type"] == "matmul"]), 0.20)
+        self.assertLess(weighted(ops), 0.30)
+
     def test_outputs_show_the_comparison(self):
         self.assertIn("silicon     660 measured ops", self.result.stdout)
         with open(os.path.join(self.out, "measured_vs_simulated.csv")) as f:
