@@ -49,6 +49,9 @@ struct MapperConfig {
   uint32_t block_tiles = 8;
   // Pipelined placement: how many stages (core groups) the graph is cut into; 0 picks one per 24 cores.
   uint32_t pipeline_stages = 0;
+  // Op by op: an activation stays in its producers' L1 between programs when every core's share of it is
+  // at most this fraction of the core's SRAM (0: all go through DRAM), unless the trace puts it in DRAM.
+  double l1_tensor_fraction = 0.5;
 };
 
 // The dispatcher of the op-by-op schedule: the firmware that launches each op's program once the op

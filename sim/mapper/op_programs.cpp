@@ -12,9 +12,26 @@ void OpPrograms::begin(int op_index) {
   ops_.push_back(op_index);
 }
 
+bool OpPrograms::stays_in_l1(int tensor) const {
+  const Tensor& t = ctx_.graph.tensors[size_t(tensor)];
+  if (t.memory && t.memory->buffer == BufferType::dram) return false;
+  // SRAM fitting sends it through DRAM for some consumer: then it goes there within its own program.
+  for (int c : t.consumers)
+    if (ctx_.decisions.staged.count({tensor, c})) return false;
+  const double fraction = ctx_.config.mapper.l1_tensor_fraction;
+  if (fraction <= 0) return false;
+  // Each holder's share, as its pieces take SRAM.
+  std::map<int, uint64_t> bytes;
+  for (const HeldPiece& piece : ctx_.held[size_t(tensor)]) bytes[piece.core] += region_bytes(piece.region, ctx_.format_of(t));
+  if (bytes.empty()) return false;
+  const double limit = fraction * double(ctx_.config.core.sram_bytes());
+  return std::all_of(bytes.begin(), bytes.end(), [&](const auto& kv) { return double(kv.second) <= limit; });
+}
+
 bool OpPrograms::goes_to_dram(int tensor) const {
   const Tensor& t = ctx_.graph.tensors[tensor];
   if (t.consumers.empty()) return true;
+  if (stays_in_l1(tensor)) return false;
   return std::any_of(t.consumers.begin(), t.consumers.end(),
                      [&](int c) { return std::find(ops_.begin(), ops_.end(), c) == ops_.end(); });
 }

@@ -35,6 +35,10 @@ class OpPrograms {
   // Whether a tensor leaves the program through DRAM: graph outputs and tensors with consumers outside
   // the program, unless the tensor stays in L1.
   bool goes_to_dram(int tensor) const;
+  // Whether a tensor stays in its producers' L1 for the next programs: never when the trace's memory
+  // config puts it in DRAM; else when every holder's share is within mapper.l1_tensor_fraction of its
+  // SRAM (a tensor the trace shards in L1 too, as the producers here need not hold the trace's shards).
+  bool stays_in_l1(int tensor) const;
   // Bounds the op's output buffer on a core to two blocks when all of it goes to DRAM: the writer frees
   // each piece once sent (pop) and the compute waits for room, as a tt-metal output circular buffer.
   // Returns the tiles each piece frees, by piece level (nothing when the buffer stays whole).

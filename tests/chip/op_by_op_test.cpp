@@ -45,9 +45,10 @@ TEST_CASE("op by op, two matmuls on one core take two launches and two hand-deri
   const auto r = run_tessera("run --config configs/toy_4x4.json --trace " + trace_file() +
                              " --set noc.model=ideal --set chip.compute_grid.width=1 --set chip.compute_grid.height=1"
                              " --set mapper.schedule=op_by_op --set packet_manager.engine.riscv_issue_cycles=1000"
-                             " --json --quiet");
+                             " --set mapper.l1_tensor_fraction=0 --json --quiet");
   REQUIRE(r.exit_code == 0);
   const auto report = nlohmann::json::parse(r.out);
+  // C goes back to DRAM between the programs (l1_tensor_fraction 0).
   // Toy chip (Wormhole-like), one core at (0,1); DRAM channels 0 at (0,0), 1 hop away, and 1 at (2,0), 3
   // hops; 24 B/cycle per channel after a 270-cycle read (100-cycle write) latency; ideal NoC. Op by op,
   // every tensor is in DRAM interleaved in 2 KiB pages (one bf16 tile): a 256x256 tensor is 64 pages on
@@ -75,6 +76,24 @@ TEST_CASE("op by op, two matmuls on one core take two launches and two hand-deri
   const auto& ops = report["ops"];
   // The second program starts only after the first has ended and the dispatcher has launched it.
   CHECK(ops[1]["start_cycle"].get<uint64_t>() >= ops[0]["end_cycle"].get<uint64_t>() + 610);
+}
+
+TEST_CASE("op by op, a tensor that stays in L1 is neither written back nor read again", "[chip][timing][op_by_op]") {
+  // The same two matmuls with C left in the core's L1 (128 KiB, within half its SRAM): the derivation of
+  // the case above without C's 64 page writes and reads.
+  const auto r = run_tessera("run --config configs/toy_4x4.json --trace " + trace_file() +
+                             " --set noc.model=ideal --set chip.compute_grid.width=1 --set chip.compute_grid.height=1"
+                             " --set mapper.schedule=op_by_op --set packet_manager.engine.riscv_issue_cycles=1000"
+                             " --set mapper.l1_tensor_fraction=0.5 --json --quiet");
+  REQUIRE(r.exit_code == 0);
+  const auto report = nlohmann::json::parse(r.out);
+  //   first: as above until C is packed at 98255; nothing is written, so the program ends there.
+  //   second, launched at 98255 + 610 = 98865: only D is read, 64 calls ending at 162865, its last page
+  //     landing 356 + 91 or 109 later; launch 400 and the 32780-cycle matmul: packed at 196492 or 196510.
+  //     E's 64 pages leave by 64000 later, the last landing 91 or 109 after and written 186 after that:
+  //     260769 to 260805.
+  CHECK(report["ops"][0]["end_cycle"].get<double>() == Approx(98255).epsilon(0.001));
+  CHECK(report["total_cycles"].get<double>() == Approx(260787).epsilon(0.0001));
 }
 
 TEST_CASE("op by op, the dispatcher's go signals reach a program's cores one after another", "[chip][op_by_op]") {

@@ -164,6 +164,8 @@ KNOBS = {
     "packet_manager.engine.niu_read_credits": (to(1), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
     "dispatch.launch_cycles": (to(5000), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
     "dispatch.go_cycles_per_core": (to(2000), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
+    # Op by op, activations small enough stay in L1 for the next program; at 0 every one goes through DRAM.
+    "mapper.l1_tensor_fraction": (to(0), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
     "mapper.default_format": (to("bfp8"), "conv", [], "changes"),
     "mapper.default_fidelity": (to("hifi4"), "conv", [], "cycles_up"),
     # Blocks are whole tile rows: at 64x64 every core's share is one row of tiles, so use 128x128.
