@@ -38,6 +38,13 @@ Fidelity MapContext::fidelity_of(const Op& op) const {
   return op.fidelity ? *op.fidelity : config.mapper.default_fidelity;
 }
 
+uint32_t MapContext::row_page_bytes(const Tensor& t) const {
+  if (t.layout != TensorLayout::row_major || t.shape.empty()) return 0;
+  // The row the device stores: its shape's last dimension when the trace gives it (an image's channels).
+  const int64_t row = t.device_shape.empty() ? matrix_shape(t).cols : t.device_shape.back();
+  return uint32_t(std::max<int64_t>(1, int64_t(std::ceil(double(row) * bytes_per_element(format_of(t))))));
+}
+
 double MapContext::zero_tile_fraction(const Tensor& t) const {
   // A tile is all zero by chance only when nearly every value is: (1 - density)^1024.
   const double by_chance = std::pow(1.0 - density_of(t), double(kTileElements));
@@ -70,7 +77,7 @@ void MapContext::issue_stream_reads(int op_index, int core, const OperandFetch& 
       }
     const OperandFetch::PendingRead& r = fetch.pending[i];
     builder.dram_read(r.key, op_index, core, fetch.parts[i].ready.buffer, r.bytes, r.tiles, true, r.waits, 2 * first,
-                      /*stream=*/1);
+                      /*stream=*/1, r.page_bytes);
   }
 }
 
@@ -223,8 +230,9 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
       if (b == 0) continue;  // all-zero tiles are neither read nor waited for
       const uint64_t n = part_tiles[size_t(i)];
       const int buffer = streamed ? shared : builder.add_buffer(core, name + "#" + std::to_string(i), op_index, 0, tile_bytes(f));
-      if (streamed) fetch.pending.push_back({key + "#" + std::to_string(i), b, n, waits});
-      else builder.dram_read(key + "#" + std::to_string(i), op_index, core, buffer, b, n, false, waits);
+      if (streamed) fetch.pending.push_back({key + "#" + std::to_string(i), b, n, waits, row_page_bytes(t)});
+      else builder.dram_read(key + "#" + std::to_string(i), op_index, core, buffer, b, n, false, waits, 0, 0,
+                             row_page_bytes(t));
       fetch.tiles += n;
       fetch.parts.push_back({part, {buffer, streamed ? fetch.tiles : n}});
     }

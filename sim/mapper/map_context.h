@@ -42,6 +42,7 @@ struct OperandFetch {
     std::string key;
     uint64_t bytes = 0, tiles = 0;
     std::vector<BufferLevel> waits;
+    uint32_t page_bytes = 0;
   };
   std::vector<PendingRead> pending;
 };
@@ -107,6 +108,9 @@ class MapContext {
   StageCycles price(const ComputeCmd& cmd) const;
 
   DataFormat format_of(const Tensor& t) const;
+  // Op by op, the DRAM page of a row-major tensor: one row of its last dimension, as tt-metal
+  // interleaves row-major tensors (0 for a tiled tensor, whose page is one tile).
+  uint32_t row_page_bytes(const Tensor& t) const;
   DataFormat math_format(const Op& op) const;
   Fidelity fidelity_of(const Op& op) const;
   // Fraction of non-zero values: the trace's, else the config's default.

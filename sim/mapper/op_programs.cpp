@@ -106,7 +106,7 @@ void OpPrograms::close() {
           token->second.first = ctx_.builder.add_buffer(piece.core, "written:" + ctx_.graph.ops[size_t(launch.op)].name,
                                                         launch.op, 0, 1);
         ctx_.builder.stage_to_dram(piece, launch.op, region_bytes(piece.region, ctx_.format_of(tensor)), piece.core,
-                                   token->second.first, tensor.name, pop);
+                                   token->second.first, tensor.name, pop, ctx_.row_page_bytes(tensor));
         ++token->second.second;
       }
       // Consumers read it from DRAM now.

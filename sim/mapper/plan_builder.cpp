@@ -30,11 +30,12 @@ void PlanBuilder::compute(int core, const ComputeCmd& cmd) {
 }
 
 void PlanBuilder::dram_read(const std::string& key, int op, int core, int buffer, uint64_t bytes, uint64_t tiles,
-                            bool reserve, const std::vector<BufferLevel>& waits, int64_t need, int stream) {
+                            bool reserve, const std::vector<BufferLevel>& waits, int64_t need, int stream,
+                            uint32_t page_bytes) {
   // Cores of one op share a read; different ops never do (each op's buffers fill and drain on its own).
   auto [it, fresh] = reads_.try_emplace(key + "@" + std::to_string(op));
   ReadGroup& g = it->second;
-  if (fresh) g = ReadGroup{op, need, stream, bytes, tiles, reserve, waits, {}, {}, order_++};
+  if (fresh) g = ReadGroup{op, need, stream, bytes, tiles, reserve, waits, {}, {}, order_++, page_bytes};
   g.cores.push_back(core);
   g.buffers.push_back(buffer);
 }
@@ -66,7 +67,8 @@ void PlanBuilder::forward(int op, int src_core, BufferLevel source, uint64_t byt
 }
 
 void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int reader_core,
-                                int token_buffer, const std::string& tensor, uint64_t pop_tiles) {
+                                int token_buffer, const std::string& tensor, uint64_t pop_tiles,
+                                uint32_t page_bytes) {
   // One DRAM write per piece, however many cores read it back; each reader gets a token when it lands.
   const std::string key = "stage|" + tensor + "|" + std::to_string(from.core) + "|" + std::to_string(from.region.r0) +
                           "," + std::to_string(from.region.r1) + "," + std::to_string(from.region.c0) + "," +
@@ -77,6 +79,7 @@ void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, i
     g = SendGroup{int64_t(launch_level(op).tiles), op, from.step, from.core, {from.buffer, from.level}, bytes, bytes,
                   1, false, true, {}, {}, order_++};
   g.pop_tiles = std::max(g.pop_tiles, pop_tiles);
+  g.page_bytes = page_bytes;
   if (reader_core >= 0) {
     g.cores.push_back(reader_core);
     g.buffers.push_back(token_buffer);
@@ -111,7 +114,8 @@ void PlanBuilder::finish() {
     cmd.dst_buffers = g->buffers;
     cmd.channel = pick_channel(g->bytes);
     // Op by op, tensors live in DRAM interleaved in pages of one tile, read as tt-metal's kernels do.
-    if (paged) cmd.page_bytes = uint32_t(std::max<uint64_t>(1, g->bytes / std::max<uint64_t>(g->tiles, 1)));
+    if (paged)
+      cmd.page_bytes = g->page_bytes ? g->page_bytes : uint32_t(std::max<uint64_t>(1, g->bytes / std::max<uint64_t>(g->tiles, 1)));
     if (paged && pages_per_barrier_.count(g->op)) cmd.pages_per_barrier = pages_per_barrier_.at(g->op);
     plan_.cores[g->cores.front()].reader.push_back(cmd);
   }
@@ -137,7 +141,8 @@ void PlanBuilder::finish() {
     if (!g->to_dram) cmd.launch = launch_level(g->op);
     cmd.pop_tiles = g->pop_tiles;
     cmd.sent = g->sent;
-    if (paged && g->to_dram) cmd.page_bytes = plan_.cores[g->src_core].buffers[g->source.buffer].tile_bytes;
+    if (paged && g->to_dram)
+      cmd.page_bytes = g->page_bytes ? g->page_bytes : plan_.cores[g->src_core].buffers[g->source.buffer].tile_bytes;
     plan_.cores[g->src_core].writer.push_back(cmd);
   }
   reads_.clear();

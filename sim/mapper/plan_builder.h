@@ -32,15 +32,17 @@ class PlanBuilder {
   // cores become one multicast read issued by the first requester.
   // `need` orders reads within an op: the reader issues them by (op, need), so a streamed operand's chunk
   // never queues ahead of data an earlier block needs (0 for data every block needs).
+  // `page_bytes`: the tensor's DRAM page op by op when it is not one tile (a row-major tensor's row).
   void dram_read(const std::string& key, int op, int core, int buffer, uint64_t bytes, uint64_t tiles,
-                 bool reserve, const std::vector<BufferLevel>& waits = {}, int64_t need = 0, int stream = 0);
+                 bool reserve, const std::vector<BufferLevel>& waits = {}, int64_t need = 0, int stream = 0,
+                 uint32_t page_bytes = 0);
   // An activation piece from the core holding it into a consumer's buffer; returns tiles pushed.
   uint64_t transfer(const HeldPiece& from, const Region& piece, int op, int core, int buffer, uint64_t bytes,
                     uint64_t raw_bytes, bool compressed, const std::string& tensor);
   // A piece written to DRAM by the core holding it; `reader_core`/`token_buffer` learn when it is there.
   // `pop_tiles`: the piece leaves a bounded output buffer, freeing that many tiles once sent.
   void stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int reader_core, int token_buffer,
-                     const std::string& tensor, uint64_t pop_tiles = 0);
+                     const std::string& tensor, uint64_t pop_tiles = 0, uint32_t page_bytes = 0);
 
   // A block passed from one core's buffer to the next core's, as a kernel passes data along a chain of
   // cores; `sent` (buffer -1: none) counts, on the sender, the forwards that have left it.
@@ -72,6 +74,7 @@ class PlanBuilder {
     std::vector<BufferLevel> waits;
     std::vector<int> cores, buffers;
     int order;
+    uint32_t page_bytes = 0;
   };
   struct SendGroup {
     int64_t program;  // launch ordinal of the program the send belongs to (0: fused schedule)
@@ -83,6 +86,7 @@ class PlanBuilder {
     int order;
     uint64_t pop_tiles = 0;
     BufferLevel sent;
+    uint32_t page_bytes = 0;
   };
 
   const ArchConfig& config_;
