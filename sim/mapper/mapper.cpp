@@ -7,6 +7,7 @@
 #include "sim/mapper/aliasing.h"
 #include "sim/mapper/conv_algorithm.h"
 #include "sim/mapper/input_regions.h"
+#include "sim/mapper/kernel_reads.h"
 #include "sim/mapper/lowering.h"
 #include "sim/mapper/op_programs.h"
 #include "sim/mapper/partition.h"
@@ -235,12 +236,11 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
       ++ctx.ops_on_core[core];
       op_cores.push_back(core);
     };
-    // Op by op, tt-metal's generic kernels (element-wise, data movement, and the matmul it runs without
-    // a program config) read a tile, wait for it to land, then read the next; its normalisation readers
-    // wait once per block of 4 tiles (blk, bounded by the 4 destination registers of fp32 accumulation);
-    // the matmul and conv programs with block configs once per block.
-    if (op_by_op && (op_class(op.type) != OpClass::matrix || op.program.kind == "default"))
-      ctx.builder.set_pages_per_barrier(i, op_class(op.type) == OpClass::norm ? 4 : 1);
+    // Op by op, each kernel reads DRAM as tt-metal's does (kernel_reads).
+    if (op_by_op) {
+      const KernelReads reads = kernel_reads(op);
+      ctx.builder.set_kernel_reads(i, reads.pages_per_barrier, reads.page_bytes);
+    }
     if (runs_as_chained_matmul(ctx, op)) {
       op_plan.note = "minimal program config: blocks passed core to core along the grid's rows and columns";
       const auto shares = lower_chained_matmul(ctx, i);

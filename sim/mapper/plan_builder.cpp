@@ -116,7 +116,11 @@ void PlanBuilder::finish() {
     // Op by op, tensors live in DRAM interleaved in pages of one tile, read as tt-metal's kernels do.
     if (paged)
       cmd.page_bytes = g->page_bytes ? g->page_bytes : uint32_t(std::max<uint64_t>(1, g->bytes / std::max<uint64_t>(g->tiles, 1)));
-    if (paged && pages_per_barrier_.count(g->op)) cmd.pages_per_barrier = pages_per_barrier_.at(g->op);
+    if (paged && kernel_reads_.count(g->op)) {
+      const auto [per_barrier, page] = kernel_reads_.at(g->op);
+      cmd.pages_per_barrier = per_barrier;
+      if (page) cmd.page_bytes = page;
+    }
     plan_.cores[g->cores.front()].reader.push_back(cmd);
   }
   std::vector<const SendGroup*> sends;

@@ -49,8 +49,11 @@ class PlanBuilder {
   void forward(int op, int src_core, BufferLevel source, uint64_t bytes, uint64_t tiles, int dst_core, int dst_buffer,
                BufferLevel sent);
 
-  // Op by op: `op`'s kernels wait for their reads to land after every `pages` pages (DramReadCmd).
-  void set_pages_per_barrier(int op, uint32_t pages) { pages_per_barrier_[op] = pages; }
+  // Op by op: `op`'s kernels wait for their reads to land after every `pages_per_barrier` pages
+  // (DramReadCmd), in pages of `page_bytes` when not 0.
+  void set_kernel_reads(int op, uint32_t pages_per_barrier, uint32_t page_bytes) {
+    kernel_reads_[op] = {pages_per_barrier, page_bytes};
+  }
 
   // A compute block; op by op, the op's first block on a core also waits for the op's launch there.
   void compute(int core, const ComputeCmd& cmd);
@@ -95,7 +98,7 @@ class PlanBuilder {
   std::map<std::string, SendGroup> sends_;
   int order_ = 0;
   std::map<int, uint64_t> launch_of_op_;
-  std::map<int, uint32_t> pages_per_barrier_;
+  std::map<int, std::pair<uint32_t, uint32_t>> kernel_reads_;  // op -> (pages per barrier, page bytes)
 };
 
 }  // namespace tessera
