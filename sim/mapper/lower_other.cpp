@@ -81,18 +81,36 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
   }
   const int64_t col_blocks = ceil_div(col_tiles, cols_per_block);
   const int64_t row_blocks = rules.accumulates_rows ? ceil_div(out.rows(), block_rows) : ceil_div(row_tiles, rows_per_block);
-  const int64_t blocks = row_blocks * col_blocks;
   std::vector<Region> block_regions;
   std::vector<std::vector<Region>> block_needs(op.inputs.size());
-  for (int64_t b = 0; b < blocks; ++b) {
+  // An accumulating reduction whose block reads more than a block's bytes (a global pool of a large
+  // image) takes its input in chunks of rows, summing partials; only the last chunk finishes the output.
+  std::vector<std::pair<int64_t, int64_t>> chunk_of;  // per block: (chunk, chunks)
+  const int64_t chunk_bytes = kOpByOpBlockBytes >> ctx.decisions.block_shrink(op_index);
+  const DataFormat fi = ctx.format_of(ctx.graph.input(op, 0));
+  for (int64_t b = 0; b < row_blocks * col_blocks; ++b) {
     const int64_t rb = b / col_blocks, cb = b % col_blocks;
-    block_regions.push_back({out.r0 + std::min(out.rows(), rb * block_rows),
-                             out.r0 + std::min(out.rows(), (rb + 1) * block_rows),
-                             out.c0 + std::min(out.cols(), cb * cols_per_block * kTileDim),
-                             out.c0 + std::min(out.cols(), (cb + 1) * cols_per_block * kTileDim)});
-    const std::vector<Region> n = input_regions(ctx, op, block_regions.back());
-    for (size_t i = 0; i < n.size(); ++i) block_needs[i].push_back(n[i]);
+    const Region region{out.r0 + std::min(out.rows(), rb * block_rows), out.r0 + std::min(out.rows(), (rb + 1) * block_rows),
+                        out.c0 + std::min(out.cols(), cb * cols_per_block * kTileDim),
+                        out.c0 + std::min(out.cols(), (cb + 1) * cols_per_block * kTileDim)};
+    const std::vector<Region> n = input_regions(ctx, op, region);
+    const int64_t row_bytes = std::max<int64_t>(1, int64_t(region_bytes({0, 1, n[0].c0, n[0].c1}, fi)));
+    const int64_t chunks = rules.accumulates_rows
+                               ? std::max<int64_t>(1, ceil_div(n[0].rows() * row_bytes, chunk_bytes)) : 1;
+    const int64_t rows_per_chunk = ceil_div(n[0].rows(), chunks);
+    for (int64_t c = 0; c < chunks; ++c) {
+      block_regions.push_back(region);
+      chunk_of.push_back({c, chunks});
+      for (size_t i = 0; i < n.size(); ++i) {
+        Region part = n[i];
+        if (i == 0 && chunks > 1)
+          part = {n[0].r0 + std::min(n[0].rows(), c * rows_per_chunk), n[0].r0 + std::min(n[0].rows(), (c + 1) * rows_per_chunk),
+                  n[0].c0, n[0].c1};
+        block_needs[i].push_back(part);
+      }
+    }
   }
+  const int64_t blocks = int64_t(block_regions.size());
   std::vector<OperandFetch> inputs;
   std::vector<std::vector<std::vector<BufferLevel>>> pops;
   for (size_t i = 0; i < op.inputs.size(); ++i) {
@@ -110,8 +128,10 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
   int64_t finished_rows = out.r0;  // output rows whose tiles have been pushed
   for (int64_t b = 0; b < blocks; ++b) {
     const Region& block = block_regions[size_t(b)];
-    // Tiles this block completes: all of its own, or for an accumulating block the tile rows it closes.
-    const bool closes = block.r1 == out.r1 || (block.r1 - out.r0) % kTileDim == 0;
+    const auto [chunk, chunks] = chunk_of[size_t(b)];
+    // Tiles this block completes: all of its own, or for an accumulating block the tile rows it closes
+    // (with its last chunk).
+    const bool closes = chunk + 1 == chunks && (block.r1 == out.r1 || (block.r1 - out.r0) % kTileDim == 0);
     const Region done{finished_rows, block.r1, out.c0, out.c1};
     const uint64_t here = uint64_t(std::max<int64_t>(region_tiles(block), 1));
     const uint64_t completed = !rules.accumulates_rows ? here : closes ? uint64_t(std::max<int64_t>(region_tiles(done), 1)) : 0;
@@ -124,6 +144,8 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
       cmd.pops.insert(cmd.pops.end(), pops[i][size_t(b)].begin(), pops[i][size_t(b)].end());
     }
     if (rules.work) rules.work(ctx.graph, op, {ctx.fidelity_of(op), fo, here, tiles_per_row, block.rows()}, cmd);
+    // A chunk reduces its share of the window.
+    if (chunks > 1) cmd.math.window = std::max<uint64_t>(1, ceil_div(int64_t(cmd.math.window), chunks));
     // Each input unpacks its share of this block at its own rate (compressed data at the x1 rate).
     for (size_t i = 0; i < inputs.size(); ++i) {
       const uint64_t share_bytes = inputs[i].bytes * uint64_t(b + 1) / uint64_t(blocks) - inputs[i].bytes * uint64_t(b) / uint64_t(blocks);
