@@ -50,7 +50,7 @@ uint64_t PlanBuilder::transfer(const HeldPiece& from, const Region& piece, int o
   SendGroup& g = it->second;
   if (fresh)
     g = SendGroup{int64_t(launch_level(op).tiles), op, from.step, from.core, {from.buffer, from.level}, bytes,
-                  raw_bytes, tiles, compressed, false, {}, {}, order_++};
+                  raw_bytes, tiles, compressed, false, {}, {}, order_++, 0, {}, 0};
   g.cores.push_back(core);
   g.buffers.push_back(buffer);
   return tiles;
@@ -62,8 +62,7 @@ void PlanBuilder::forward(int op, int src_core, BufferLevel source, uint64_t byt
                           std::to_string(source.buffer) + "|" + std::to_string(source.tiles);
   SendGroup& g = sends_[key];
   g = SendGroup{int64_t(launch_level(op).tiles), op, op, src_core, source, bytes, bytes, tiles, false, false,
-                {dst_core}, {dst_buffer}, order_++};
-  g.sent = sent;
+                {dst_core}, {dst_buffer}, order_++, 0, sent, 0};
 }
 
 void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int reader_core,
@@ -77,7 +76,7 @@ void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, i
   SendGroup& g = it->second;
   if (fresh)
     g = SendGroup{int64_t(launch_level(op).tiles), op, from.step, from.core, {from.buffer, from.level}, bytes, bytes,
-                  1, false, true, {}, {}, order_++};
+                  1, false, true, {}, {}, order_++, 0, {}, 0};
   g.pop_tiles = std::max(g.pop_tiles, pop_tiles);
   g.page_bytes = page_bytes;
   if (reader_core >= 0) {
