@@ -1,0 +1,102 @@
+// mapper.parallel=expert: an MoE layer's experts dealt round the chips, all_to_all dispatch and combine
+// (parallel_split.h). Stage 0 is everything before the experts (attention, the router, the dispatch),
+// stage 1 each chip's experts on the tokens routed to them, stage 2 the combine and what follows.
+#include <map>
+
+#include "sim/base/errors.h"
+#include "sim/system/parallel_split.h"
+#include "sim/system/stage_traces.h"
+
+namespace tessera::system {
+
+SystemWorkload split_expert(const SystemConfig& s, const nlohmann::json& trace, const Graph& graph, const std::string& file) {
+  const int n = s.num_chips();
+  int dispatch = -1, combine = -1;
+  for (size_t i = 0; i < graph.ops.size(); ++i) {
+    const OpType t = graph.ops[i].type;
+    if (t != OpType::moe_dispatch && t != OpType::moe_combine) continue;
+    int& slot = t == OpType::moe_dispatch ? dispatch : combine;
+    if (slot >= 0)
+      throw InputError(file + ": /ops: expected one MoE layer for mapper.parallel=expert, got a second " +
+                       to_string(t) + " (op " + graph.ops[i].name + ")");
+    slot = int(i);
+  }
+  if (dispatch < 0 || combine < 0)
+    throw InputError(file + ": /ops: expected an MoE layer (a moe_dispatch and a moe_combine) for mapper.parallel=expert, "
+                     "got none; mapper.parallel=data or tensor splits a dense trace");
+  // Which expert each tensor belongs to: dispatch output e, and everything computed from it before the combine.
+  std::vector<int> expert_of(graph.tensors.size(), -1);
+  const Op& d = graph.ops[size_t(dispatch)];
+  for (size_t e = 0; e < d.outputs.size(); ++e) expert_of[size_t(d.outputs[e])] = int(e);
+  // Stage of each op: 1 for an expert's ops, 2 for the combine and anything after, 0 otherwise.
+  std::vector<int> stage_of_tensor(graph.tensors.size(), 0);
+  for (int t : d.outputs) stage_of_tensor[size_t(t)] = 1;
+  std::vector<std::vector<StageOp>> ops(3);
+  std::vector<std::vector<StageOp>> expert_ops(d.outputs.size());
+  uint64_t dispatched = 0, returned = 0;
+  const DataFormat format = s.chips[0].mapper.default_format;
+  for (size_t i = 0; i < graph.ops.size(); ++i) {
+    const Op& op = graph.ops[i];
+    StageOp so{int(i), {}, {}};
+    int stage = 0, expert = -1;
+    for (int t : op.inputs) {
+      so.inputs.push_back(graph.tensors[size_t(t)].name);
+      stage = std::max(stage, stage_of_tensor[size_t(t)]);
+      if (expert_of[size_t(t)] >= 0) expert = expert_of[size_t(t)];
+    }
+    if (int(i) == dispatch) expert = -1, stage = 0;
+    else if (int(i) == combine || (stage >= 1 && expert < 0)) stage = 2, expert = -1;
+    for (int t : op.outputs) {
+      so.outputs.push_back(graph.tensors[size_t(t)].name);
+      if (int(i) == dispatch) continue;
+      stage_of_tensor[size_t(t)] = stage;
+      expert_of[size_t(t)] = expert;
+    }
+    if (int(i) == combine)
+      for (size_t k = 0; k + 1 < op.inputs.size(); ++k) {
+        const Tensor& t = graph.tensors[size_t(op.inputs[k])];
+        returned += tensor_bytes(t, t.shape, format);
+      }
+    if (expert >= 0) expert_ops[size_t(expert)].push_back(so);
+    else ops[size_t(stage)].push_back(so);
+  }
+  for (int t : d.outputs) dispatched += tensor_bytes(graph.tensors[size_t(t)], graph.tensors[size_t(t)].shape, format);
+
+  std::map<std::string, ChipTensor> tensors;
+  for (size_t t = 0; t < graph.tensors.size(); ++t) tensors[graph.tensors[t].name] = ChipTensor{int(t), graph.tensors[t].shape};
+  const StageTraceBuilder builder(trace, graph, file);
+  SystemWorkload w;
+  w.mode = Parallel::expert;
+  w.stages.resize(3);
+  const auto everyone = [&](int k, const std::string& what) {
+    std::shared_ptr<const Graph> g;
+    if (!ops[size_t(k)].empty()) g = std::make_shared<const Graph>(builder.build(ops[size_t(k)], tensors, graph.name + ", " + what));
+    w.stages[size_t(k)].chips.assign(size_t(n), g);
+  };
+  everyone(0, "before the experts, on every chip");
+  everyone(2, "the combine and after, on every chip");
+  w.stages[1].chips.resize(size_t(n));
+  std::vector<int> experts_on(size_t(n), 0);
+  for (int c = 0; c < n; ++c) {
+    std::vector<StageOp> mine;
+    for (size_t e = size_t(c); e < expert_ops.size(); e += size_t(n)) {
+      mine.insert(mine.end(), expert_ops[e].begin(), expert_ops[e].end());
+      ++experts_on[size_t(c)];
+    }
+    if (!mine.empty())
+      w.stages[1].chips[size_t(c)] = std::make_shared<const Graph>(
+          builder.build(mine, tensors, graph.name + ", the experts of chip " + std::to_string(c)));
+  }
+  const std::string where = file + ": op " + d.name;
+  w.stages[0].collectives.push_back({system_collective(s, CollectiveOp::all_to_all, (dispatched + n - 1) / n, format, where),
+                                     d.name, "the routed tokens to their experts' chips"});
+  w.stages[1].collectives.push_back({system_collective(s, CollectiveOp::all_to_all, (returned + n - 1) / n, format, where),
+                                     graph.ops[size_t(combine)].name, "the experts' outputs back for the combine"});
+  w.notes.push_back(std::to_string(d.outputs.size()) + " experts dealt round " + std::to_string(n) +
+                    " chips (expert e on chip e mod " + std::to_string(n) + "); the ops before and after the experts run "
+                    "on every chip for all tokens; each all_to_all moves 1/" + std::to_string(n) +
+                    " of the routed tokens per chip, spread evenly over the destinations");
+  return w;
+}
+
+}  // namespace tessera::system

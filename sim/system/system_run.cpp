@@ -1,0 +1,107 @@
+#include "sim/system/system_run.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "sim/system/collective_plan.h"
+#include "sim/system/system_chips.h"
+
+namespace tessera::system {
+namespace {
+
+using LinkKey = std::pair<int, bool>;
+
+// One collective's run; identical collectives (op, bytes, format, topology, links) are simulated once.
+class CollectiveRunner {
+ public:
+  explicit CollectiveRunner(const SystemConfig& s) : s_(s) {}
+  const CollectiveRun& run(const Collective& c) {
+    const auto key = std::make_tuple(int(c.op), c.bytes_per_chip, int(c.dtype), int(c.topology), c.links, c.packet_bytes);
+    auto it = done_.find(key);
+    if (it == done_.end()) it = done_.emplace(key, simulate_collective(s_, plan_collective(s_, c), c.dtype)).first;
+    return it->second;
+  }
+
+ private:
+  const SystemConfig& s_;
+  std::map<std::tuple<int, uint64_t, int, int, int, int>, CollectiveRun> done_;
+};
+
+}  // namespace
+
+SystemRun run_system(const SystemConfig& s, const SystemWorkload& w, const std::function<void(size_t)>& check_threads) {
+  // Plan every collective before anything runs: one the system cannot carry stops the run first.
+  for (const Stage& st : w.stages)
+    for (const StageCollective& c : st.collectives) plan_collective(s, c.collective);
+  // One chip model per distinct (chip preset, share): chips running the same share on the same preset
+  // give the same result, so it is simulated once.
+  std::vector<ChipJob> jobs;
+  std::map<std::pair<const Graph*, std::string>, size_t> job_of;
+  std::vector<std::vector<int>> job_index(w.stages.size(), std::vector<int>(size_t(s.num_chips()), -1));
+  for (size_t k = 0; k < w.stages.size(); ++k)
+    for (int d = 0; d < s.num_chips(); ++d) {
+      const auto& g = w.stages[k].chips[size_t(d)];
+      if (!g) continue;
+      const auto key = std::make_pair(g.get(), s.chip_files[size_t(d)]);
+      auto it = job_of.find(key);
+      if (it == job_of.end()) {
+        it = job_of.emplace(key, jobs.size()).first;
+        jobs.push_back({"device" + std::to_string(d) + "_stage" + std::to_string(k), &s.chips[size_t(d)], *g});
+      }
+      job_index[k][size_t(d)] = int(it->second);
+    }
+  ChipSet chips(std::move(jobs));
+  check_threads(chips.compute_cores());
+  const std::vector<ChipJobResult> results = chips.run();
+
+  SystemRun out;
+  out.clock_ghz = s.chips[0].chip.clock_ghz;
+  CollectiveRunner collectives(s);
+  std::map<LinkKey, LinkDirectionUse> links;
+  uint64_t t = 0;
+  for (size_t k = 0; k < w.stages.size(); ++k) {
+    StagePeriod p;
+    p.start_cycle = t;
+    uint64_t slowest = 0;
+    for (int d = 0; d < s.num_chips(); ++d) {
+      ChipStageRun c;
+      if (job_index[k][size_t(d)] >= 0) {
+        const ChipJobResult& r = results[size_t(job_index[k][size_t(d)])];
+        c.cycles = r.run.total_cycles;
+        c.report = r.report;
+        c.macs = r.report.value("macs", uint64_t(0));
+        c.energy_pj = r.report["energy"].value("total_pj", 0.0);
+        c.utilization = r.report.value("utilization", 0.0);
+      }
+      slowest = std::max(slowest, c.cycles);
+      p.chips.push_back(std::move(c));
+    }
+    t += slowest;
+    out.compute_cycles += slowest;
+    p.end_cycle = t;
+    for (const StageCollective& sc : w.stages[k].collectives) {
+      const CollectiveRun& r = collectives.run(sc.collective);
+      CollectiveSpan span{sc, t, r.cycles, r.transfers, 0};
+      for (const LinkDirectionUse& l : r.links) {
+        span.payload_bytes += l.payload_bytes;
+        LinkDirectionUse& sum = links[{l.link, l.a_to_b}];
+        sum.link = l.link;
+        sum.a_to_b = l.a_to_b;
+        sum.packets += l.packets;
+        sum.payload_bytes += l.payload_bytes;
+        sum.wire_bytes += l.wire_bytes;
+        sum.busy_cycles += l.busy_cycles;
+      }
+      t += r.cycles;
+      out.collective_cycles += r.cycles;
+      p.collectives.push_back(span);
+    }
+    out.stages.push_back(std::move(p));
+  }
+  out.total_cycles = t;
+  for (auto& [key, l] : links) out.links.push_back(l);
+  return out;
+}
+
+}  // namespace tessera::system
