@@ -1,0 +1,176 @@
+"""tessera run --system: a trace split over a system's chips (mapper.parallel, docs/systems.md).
+
+Each case checks the split against a second, independent way of getting the same number: a chip's share
+against a one-chip run of a trace written at that share, a collective's bytes against its closed form and
+its time against `tessera collective` on the same collective, the experts' work against the trace's routing.
+"""
+
+import json
+import os
+import subprocess
+import tempfile
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BINARY = os.environ.get("TESSERA_BINARY") or os.path.join(ROOT, "build", "tessera")
+N300 = "configs/systems/n300.json"
+T3000 = "configs/systems/t3000.json"
+CHIP = "configs/wormhole_n150.json"  # the chip of both presets
+
+
+def tessera(*args, expect=0):
+    p = subprocess.run([BINARY] + [str(a) for a in args], cwd=ROOT, capture_output=True, text=True)
+    if p.returncode != expect:
+        raise AssertionError("tessera %s: exit %d, expected %d\n%s%s" % (" ".join(map(str, args)), p.returncode,
+                                                                          expect, p.stdout, p.stderr))
+    return p
+
+
+def report(*args):
+    return json.loads(tessera(*args, "--json", "-q").stdout)
+
+
+def gen(script, out, *args):
+    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", script)] + [str(a) for a in args] + ["-o", out],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+def mlp_trace(path, rows, d, f):
+    """x [rows, d] -> matmul W1 [d, f] -> gelu -> matmul W2 [f, d]: Megatron's MLP block."""
+    trace = {
+        "format": "tessera-trace", "version": 1, "name": "mlp",
+        "tensors": [
+            {"name": "x", "shape": [rows, d], "kind": "input"},
+            {"name": "w1", "shape": [d, f], "kind": "weight"},
+            {"name": "h", "shape": [rows, f]},
+            {"name": "a", "shape": [rows, f]},
+            {"name": "w2", "shape": [f, d], "kind": "weight"},
+            {"name": "y", "shape": [rows, d]},
+        ],
+        "ops": [
+            {"name": "up", "type": "matmul", "inputs": ["x", "w1"], "outputs": ["h"]},
+            {"name": "act", "type": "gelu", "inputs": ["h"], "outputs": ["a"]},
+            {"name": "down", "type": "matmul", "inputs": ["a", "w2"], "outputs": ["y"]},
+        ],
+    }
+    with open(path, "w") as fh:
+        json.dump(trace, fh)
+    return path
+
+
+class SystemRun(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.dir = cls.tmp.name
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def test_data_parallel_chip_equals_one_chip_at_its_share(self):
+        # YOLOv6-n at batch 2 on an n300: each chip runs batch 1, so each chip's cycles are those of one
+        # chip running a batch-1 trace generated separately; no byte crosses a link. Both schedules.
+        b2, b1 = self.path("y2.json"), self.path("y1.json")
+        gen("gen_yolov6.py", b2, "--model", "n", "--img", 64, "--batch", 2)
+        gen("gen_yolov6.py", b1, "--model", "n", "--img", 64, "--batch", 1)
+        for schedule in ("fused", "op_by_op"):
+            with self.subTest(schedule=schedule):
+                one = report("run", "-c", CHIP, "-t", b1, "--set", "mapper.schedule=" + schedule)
+                sys = report("run", "--system", N300, "--trace", b2, "--set", "mapper.schedule=" + schedule)
+                self.assertEqual(sys["parallel"], "data")
+                for d in sys["devices"]:
+                    self.assertEqual(d["busy_cycles"], one["total_cycles"])
+                    self.assertEqual(d["macs"], one["macs"])
+                self.assertEqual(sys["total_cycles"], one["total_cycles"])
+                self.assertEqual(sys["ethernet"], [])
+
+    def test_tensor_parallel_mlp(self):
+        rows, d, f = 64, 512, 2048
+        whole = mlp_trace(self.path("mlp.json"), rows, d, f)
+        sys = report("run", "--system", N300, "--trace", whole, "--set", "mapper.parallel=tensor")
+        # Megatron's split: the first matmul by columns, the second by rows, one all_reduce of the output
+        # (rows x d in bf16 per chip) and no all_gather.
+        stage = sys["stages"][0]
+        self.assertEqual(len(sys["stages"]), 1)
+        self.assertEqual([c["op"] for c in stage["collectives"]], ["all_reduce"])
+        ar = stage["collectives"][0]
+        self.assertEqual(ar["bytes_per_chip"], rows * d * 2)
+        # Each chip's share is the MLP with half of f: the same cycles as one chip running that trace.
+        half = report("run", "-c", CHIP, "-t", mlp_trace(self.path("mlp_half.json"), rows, d, f // 2))
+        for c in stage["chips"]:
+            self.assertEqual(c["cycles"], half["total_cycles"])
+            self.assertEqual(c["macs"], rows * d * f // 2 * 2)
+        # The all_reduce takes what tessera collective says the same all_reduce takes (n300: a 2-chip line
+        # on both links), and the system's time is the chips' then the collective's.
+        ct = self.path("ar.json")
+        gen("gen_collective.py", ct, "--op", "all_reduce", "--chips", 2, "--topology", "line", "--links", 2,
+            "--bytes-per-chip", rows * d * 2, "--dtype", "bf16")
+        alone = json.loads(tessera("collective", "--system", N300, "--trace", ct, "--json").stdout)
+        self.assertEqual(ar["cycles"], alone["total_cycles"])
+        self.assertEqual(sys["total_cycles"], half["total_cycles"] + ar["cycles"])
+        # Closed form of the bytes on the wire: reduce_scatter sends half of the buffer each way, the
+        # all_gather the other half back, each over 2 links: B / 2 per link direction.
+        self.assertEqual(len(sys["ethernet"]), 4)
+        for link in sys["ethernet"]:
+            self.assertEqual(link["payload_bytes"], rows * d * 2 // 2)
+
+    def test_parallel_mode_changes_the_run(self):
+        # Knob liveness: the same trace data-parallel (rows split, nothing exchanged) and tensor-parallel
+        # (weights split, an all_reduce) gives different runs.
+        whole = mlp_trace(self.path("mlp_live.json"), 64, 512, 2048)
+        data = report("run", "--system", N300, "--trace", whole, "--set", "mapper.parallel=data")
+        tensor = report("run", "--system", N300, "--trace", whole, "--set", "mapper.parallel=tensor")
+        self.assertEqual(data["ethernet"], [])
+        self.assertGreater(sum(l["payload_bytes"] for l in tensor["ethernet"]), 0)
+        self.assertNotEqual(data["total_cycles"], tensor["total_cycles"])
+        self.assertEqual(data["devices"][0]["macs"], 32 * 512 * 2048 * 2)
+
+    def test_expert_parallel_work_follows_the_routing(self):
+        # A skewed Switch layer on a T3000: expert e on chip e mod 8, so chip c's expert stage does the
+        # MACs of expert c's tokens (two matmuls of d x f per token), from the trace's own routing.
+        moe = self.path("moe.json")
+        gen("gen_moe.py", moe, "--model", "switch-base-8", "--tokens", 64, "--routing", "zipf")
+        with open(moe) as fh:
+            meta = json.load(fh)["metadata"]
+        tokens, d, f = meta["tokens_per_expert"], meta["config"]["d_model"], meta["config"]["d_ff"]
+        sys = report("run", "--system", T3000, "--trace", moe, "--set", "mapper.parallel=expert")
+        experts = sys["stages"][1]
+        for c in experts["chips"]:
+            self.assertEqual(c["macs"], tokens[c["device"]] * d * f * 2)
+        # The busiest expert's chip ends the stage; the others wait (idle) for it.
+        slowest = max(c["cycles"] for c in experts["chips"])
+        self.assertEqual(experts["end_cycle"] - experts["start_cycle"], slowest)
+        # Dispatch and combine: all_to_all of 1/8 of the routed tokens (tokens x d in bf16) per chip.
+        routed = sum(tokens) * d * 2
+        for st in (0, 1):
+            (a2a,) = sys["stages"][st]["collectives"]
+            self.assertEqual(a2a["op"], "all_to_all")
+            self.assertEqual(a2a["bytes_per_chip"], -(-routed // 8))
+
+    def test_same_inputs_same_report(self):
+        whole = mlp_trace(self.path("mlp_det.json"), 64, 512, 1024)
+        a = tessera("run", "--system", N300, "--trace", whole, "--set", "mapper.parallel=tensor", "--json").stdout
+        b = tessera("run", "--system", N300, "--trace", whole, "--set", "mapper.parallel=tensor", "--json").stdout
+        self.assertEqual(a, b)
+
+    def test_bad_input(self):
+        out = self.path("never")
+        p = tessera("run", "--system", N300, "--trace", "traces/yolov6n_640.json", "--set", "mapper.parallel=pipeline",
+                    "--out", out, expect=2)
+        self.assertIn("/mapper/parallel", p.stderr)
+        # Batch 1 does not split over two chips: the trace file and the JSON path of its input.
+        p = tessera("run", "--system", N300, "--trace", "traces/yolov6n_640.json", "--out", out, expect=2)
+        self.assertIn("traces/yolov6n_640.json: /tensors/0/shape/0", p.stderr)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1)
+        p = tessera("run", "--system", N300, "--trace", "traces/yolov6n_640.json", "--set", "mapper.parallel=expert",
+                    expect=2)
+        self.assertIn("traces/yolov6n_640.json: /ops", p.stderr)
+        self.assertFalse(os.path.exists(out))
+
+
+if __name__ == "__main__":
+    unittest.main()
