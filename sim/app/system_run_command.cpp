@@ -35,7 +35,7 @@ int system_run_command(int argc, char** argv) {
         ("trace,t", po::value<std::string>()->required(), "workload trace (JSON)")
         ("set", po::value<std::vector<std::string>>()->composing(),
          "override a key: system.*, ethernet.* of the system file, anything else of every chip (mapper.parallel=tensor)")
-        ("out,o", po::value<std::string>(), "directory for the report files (report.json)")
+        ("out,o", po::value<std::string>(), "directory for the report files (report.json, timeline.json, report.html)")
         ("json", "print report.json on stdout instead of the summary")
         ("quiet,q", "accepted for symmetry with tessera run (a system run prints no progress)");
     po::variables_map vm;
@@ -61,7 +61,10 @@ int system_run_command(int argc, char** argv) {
       check_thread_stacks(s.chips[0].chip.grid_width, s.chips[0].chip.grid_height, cores);
     });
     const nlohmann::json report = system::system_report(s, w, run, graph);
-    if (outputs.wants_report()) outputs.commit({{"report.json", report.dump(1) + "\n"}}, "");
+    if (outputs.wants_report())
+      outputs.commit({{"report.json", report.dump(1) + "\n"}, {"timeline.json", system::system_timeline_json(s, run)},
+                      {"report.html", system::system_html(s, report)}},
+                     "");
     if (vm.count("json")) std::cout << report.dump(2) << "\n";
     else std::cout << system::format_system_summary(report);
     return 0;

@@ -82,7 +82,7 @@ SystemRun run_system(const SystemConfig& s, const SystemWorkload& w, const std::
     p.end_cycle = t;
     for (const StageCollective& sc : w.stages[k].collectives) {
       const CollectiveRun& r = collectives.run(sc.collective);
-      CollectiveSpan span{sc, t, r.cycles, r.transfers, 0};
+      CollectiveSpan span{sc, t, r.cycles, r.transfers, 0, r.links};
       for (const LinkDirectionUse& l : r.links) {
         span.payload_bytes += l.payload_bytes;
         LinkDirectionUse& sum = links[{l.link, l.a_to_b}];

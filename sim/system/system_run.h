@@ -34,6 +34,7 @@ struct CollectiveSpan {
   StageCollective what;
   uint64_t start_cycle = 0, cycles = 0;
   uint64_t packets = 0, payload_bytes = 0;
+  std::vector<LinkDirectionUse> links;  // the link directions it used
 };
 
 struct StagePeriod {
@@ -59,5 +60,12 @@ SystemRun run_system(const SystemConfig& s, const SystemWorkload& w, const std::
 // report.json of a multi-chip run (docs/systems.md) and its summary for the terminal.
 nlohmann::json system_report(const SystemConfig& s, const SystemWorkload& w, const SystemRun& run, const Graph& graph);
 std::string format_system_summary(const nlohmann::json& report);
+
+// timeline.json (Perfetto): one process per chip with its stages and its ops, one for the Ethernet links
+// with the collectives on each link direction they used. Times in microseconds.
+std::string system_timeline_json(const SystemConfig& s, const SystemRun& run);
+// report.html: the figures, the system as a grid of chips with each link coloured by its utilisation, and
+// the stage, chip and link tables.
+std::string system_html(const SystemConfig& s, const nlohmann::json& report);
 
 }  // namespace tessera::system

@@ -151,6 +151,27 @@ class SystemRun(unittest.TestCase):
             self.assertEqual(a2a["op"], "all_to_all")
             self.assertEqual(a2a["bytes_per_chip"], -(-routed // 8))
 
+    def test_report_files(self):
+        # --out: report.json as printed, a Perfetto timeline with one process per chip and one for the
+        # Ethernet, and report.html with the system picture (one path per link of the system).
+        whole = mlp_trace(self.path("mlp_out.json"), 64, 512, 1024)
+        out = self.path("out")
+        printed = report("run", "--system", N300, "--trace", whole, "--set", "mapper.parallel=tensor", "--out", out)
+        with open(os.path.join(out, "report.json")) as fh:
+            self.assertEqual(json.load(fh), printed)
+        with open(os.path.join(out, "timeline.json")) as fh:
+            events = json.load(fh)["traceEvents"]
+        names = {e["args"]["name"] for e in events if e["name"] == "process_name"}
+        self.assertEqual(names, {"device 0 (wormhole_n150)", "device 1 (wormhole_n150)", "Ethernet"})
+        collectives = [e for e in events if e.get("pid") == 3 and e.get("tid") == 0 and e["ph"] == "X"]
+        self.assertEqual(len(collectives), 1)
+        self.assertAlmostEqual(collectives[0]["dur"], printed["collective_cycles"] / 1e3 / printed["clock_ghz"], places=3)
+        with open(os.path.join(out, "report.html")) as fh:
+            html = fh.read()
+        with open(os.path.join(ROOT, N300)) as fh:
+            links = len(json.load(fh)["links"])
+        self.assertEqual(html.count("<path "), links)
+
     def test_same_inputs_same_report(self):
         whole = mlp_trace(self.path("mlp_det.json"), 64, 512, 1024)
         a = tessera("run", "--system", N300, "--trace", whole, "--set", "mapper.parallel=tensor", "--json").stdout
