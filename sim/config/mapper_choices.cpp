@@ -11,7 +11,7 @@ const std::vector<std::pair<Placement, const char*>> kPlacementNames = {
 const std::vector<std::pair<Schedule, const char*>> kScheduleNames = {
     {Schedule::fused, "fused"}, {Schedule::op_by_op, "op_by_op"}};
 const std::vector<std::pair<Parallel, const char*>> kParallelNames = {
-    {Parallel::data, "data"}, {Parallel::tensor, "tensor"}, {Parallel::expert, "expert"}};
+    {Parallel::data, "data"}, {Parallel::tensor, "tensor"}, {Parallel::expert, "expert"}, {Parallel::pipeline, "pipeline"}};
 
 template <typename E>
 std::optional<E> find(const std::vector<std::pair<E, const char*>>& names, const std::string& s) {

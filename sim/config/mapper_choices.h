@@ -15,8 +15,9 @@ enum class Placement { layer_by_layer, pipelined };
 enum class Schedule { fused, op_by_op };
 // How `tessera run --system` splits a trace over a system's chips (docs/systems.md): data (batch split,
 // weights replicated), tensor (matmuls split by columns or rows, attention by heads, collectives between),
-// expert (an MoE layer's experts spread over the chips, all_to_all dispatch and combine).
-enum class Parallel { data, tensor, expert };
+// expert (an MoE layer's experts spread over the chips, all_to_all dispatch and combine), pipeline
+// (consecutive layers on consecutive chips, micro-batches streaming through, activations over Ethernet).
+enum class Parallel { data, tensor, expert, pipeline };
 
 const char* to_string(ConvAlgorithm a);
 const char* to_string(Placement p);

@@ -16,16 +16,16 @@ size_t entry_of(const nlohmann::json& trace, const std::string& key, const std::
 
 }  // namespace
 
-SystemWorkload split_data(const SystemConfig& s, const nlohmann::json& trace, const Graph& graph, const std::string& file) {
-  const int n = s.num_chips();
+std::map<std::string, ChipTensor> batch_share(const nlohmann::json& trace, const Graph& graph, const std::string& file,
+                                              int parts, const std::string& over) {
   for (const Op& op : graph.ops)
-    if (op.type == OpType::moe_topk || op.type == OpType::moe_dispatch || op.type == OpType::moe_combine)
+    if (parts > 1 && (op.type == OpType::moe_topk || op.type == OpType::moe_dispatch || op.type == OpType::moe_combine))
       throw InputError(file + ": /ops/" + std::to_string(entry_of(trace, "ops", op.name)) +
-                       "/type: expected no MoE routing ops for mapper.parallel=data (the trace's tokens per expert count "
-                       "the whole batch; mapper.parallel=expert spreads the experts instead), got \"" +
-                       to_string(op.type) + "\" (op " + op.name + ")");
+                       "/type: expected no MoE routing ops to split the batch " + over +
+                       " (the trace's tokens per expert count the whole batch; mapper.parallel=expert spreads the experts "
+                       "instead), got \"" + to_string(op.type) + "\" (op " + op.name + ")");
   // The batch: dimension 0 of the inputs and of everything computed from them. Weights and constants are
-  // replicated, whole, on every chip.
+  // whole in every share.
   std::vector<bool> batched(graph.tensors.size(), false);
   for (size_t t = 0; t < graph.tensors.size(); ++t) batched[t] = graph.tensors[t].kind == TensorKind::input;
   for (const Op& op : graph.ops) {
@@ -38,15 +38,18 @@ SystemWorkload split_data(const SystemConfig& s, const nlohmann::json& trace, co
     const Tensor& x = graph.tensors[t];
     ChipTensor ct{int(t), x.shape};
     if (batched[t]) {
-      if (x.shape.empty() || x.shape[0] % n != 0)
+      if (x.shape.empty() || x.shape[0] % parts != 0)
         throw InputError(file + ": /tensors/" + std::to_string(entry_of(trace, "tensors", x.name)) +
-                         "/shape/0: expected a batch that divides over the " + std::to_string(n) + " chips of " + s.name +
-                         " (mapper.parallel=data), got " + (x.shape.empty() ? std::string("a scalar") : std::to_string(x.shape[0])) +
-                         " (tensor " + x.name + ")");
-      ct.shape[0] /= n;
+                         "/shape/0: expected a batch that divides " + over + ", got " +
+                         (x.shape.empty() ? std::string("a scalar") : std::to_string(x.shape[0])) + " (tensor " + x.name + ")");
+      ct.shape[0] /= parts;
     }
     tensors[x.name] = ct;
   }
+  return tensors;
+}
+
+std::vector<StageOp> whole_graph_ops(const Graph& graph) {
   std::vector<StageOp> ops;
   for (size_t i = 0; i < graph.ops.size(); ++i) {
     StageOp op{int(i), {}, {}};
@@ -54,9 +57,16 @@ SystemWorkload split_data(const SystemConfig& s, const nlohmann::json& trace, co
     for (int t : graph.ops[i].outputs) op.outputs.push_back(graph.tensors[size_t(t)].name);
     ops.push_back(op);
   }
+  return ops;
+}
+
+SystemWorkload split_data(const SystemConfig& s, const nlohmann::json& trace, const Graph& graph, const std::string& file) {
+  const int n = s.num_chips();
+  const auto tensors = batch_share(trace, graph, file, n,
+                                   "over the " + std::to_string(n) + " chips of " + s.name + " (mapper.parallel=data)");
   const StageTraceBuilder builder(trace, graph, file);
   const auto share = std::make_shared<const Graph>(
-      builder.build(ops, tensors, graph.name + ", 1/" + std::to_string(n) + " of the batch"));
+      builder.build(whole_graph_ops(graph), tensors, graph.name + ", 1/" + std::to_string(n) + " of the batch"));
   SystemWorkload w;
   w.mode = Parallel::data;
   w.stages.push_back(Stage{std::vector<std::shared_ptr<const Graph>>(size_t(n), share), {}});

@@ -16,6 +16,7 @@ SystemWorkload split_for_system(const SystemConfig& s, const nlohmann::json& tra
     case Parallel::data: return split_data(s, trace, graph, file);
     case Parallel::tensor: return split_tensor(s, trace, graph, file);
     case Parallel::expert: return split_expert(s, trace, graph, file);
+    case Parallel::pipeline: return split_pipeline(s, trace, graph, file);
   }
   return {};
 }

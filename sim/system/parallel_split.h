@@ -13,7 +13,11 @@
 //          dispatch run on every chip, an all_to_all carries the routed tokens to their experts' chips,
 //          each chip runs its experts, an all_to_all carries the results back, the combine and what
 //          follows run on every chip.
+//  pipeline the ops, in order, cut into one part per chip of about equal MACs, part c on the c-th chip of
+//          the system's snake; the batch streams through in micro-batches of one sample (the whole batch
+//          when the trace routes MoE tokens); each tensor a later part reads is sent there (send_recv).
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,9 +43,22 @@ struct Stage {
   std::vector<StageCollective> collectives;  // after every chip has finished the stage, one after another
 };
 
+// Pipeline parallel: stage c (one chip) runs once per micro-batch; after each run it sends what later
+// stages read. A chip starts micro-batch m when it has finished m-1 and every send to it for m has arrived.
+struct PipelineSend {
+  int from_stage = 0, to_stage = 0;
+  StageCollective send;  // a send_recv between the two stages' devices, one micro-batch's tensors
+};
+struct Pipeline {
+  int microbatches = 1;
+  std::vector<int> device_of_stage;
+  std::vector<PipelineSend> sends;
+};
+
 struct SystemWorkload {
   Parallel mode = Parallel::data;
   std::vector<Stage> stages;
+  std::optional<Pipeline> pipeline;  // pipeline mode: how its stages follow one another
   std::vector<std::string> notes;  // what the split decided, for the summary
 };
 
@@ -55,6 +72,7 @@ SystemWorkload split_for_system(const SystemConfig& s, const nlohmann::json& tra
 SystemWorkload split_data(const SystemConfig& s, const nlohmann::json& trace, const Graph& graph, const std::string& file);
 SystemWorkload split_tensor(const SystemConfig& s, const nlohmann::json& trace, const Graph& graph, const std::string& file);
 SystemWorkload split_expert(const SystemConfig& s, const nlohmann::json& trace, const Graph& graph, const std::string& file);
+SystemWorkload split_pipeline(const SystemConfig& s, const nlohmann::json& trace, const Graph& graph, const std::string& file);
 
 // A collective over all the system's chips along its snake: a ring when the snake closes, otherwise a line,
 // on as many links as every neighbouring pair of it has.

@@ -43,6 +43,15 @@ class StageTraceBuilder {
   std::map<std::string, size_t> op_entry_, tensor_entry_;  // name -> index in the trace file's lists
 };
 
+// Every tensor of the trace at 1/`parts` of the batch (dimension 0 of the inputs and of every activation
+// computed from them; weights and constants whole). InputError naming the file and the tensor's JSON path
+// when the batch does not divide, or the trace routes MoE tokens (counted over the whole batch). `over`
+// says into what, for the message ("over the 2 chips of n300").
+std::map<std::string, ChipTensor> batch_share(const nlohmann::json& trace, const Graph& graph, const std::string& file,
+                                              int parts, const std::string& over);
+// Every op of the graph, its operands under their own names.
+std::vector<StageOp> whole_graph_ops(const Graph& graph);
+
 // The tensor's bytes at `shape`, in its format or the config's default.
 uint64_t tensor_bytes(const Tensor& t, const std::vector<int64_t>& shape, DataFormat default_format);
 

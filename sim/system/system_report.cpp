@@ -51,17 +51,19 @@ nlohmann::json system_report(const SystemConfig& s, const SystemWorkload& w, con
     nlohmann::json chips = nlohmann::json::array(), collectives = nlohmann::json::array();
     for (size_t d = 0; d < p.chips.size(); ++d) {
       const ChipStageRun& c = p.chips[d];
-      busy[d] += c.cycles;
-      macs[d] += c.macs;
-      energy[d] += c.energy_pj;
-      chips.push_back({{"device", d}, {"cycles", c.cycles}, {"macs", c.macs},
+      const uint64_t runs = c.starts.size();
+      busy[d] += c.cycles * runs;
+      macs[d] += c.macs * runs;
+      energy[d] += c.energy_pj * double(runs);
+      chips.push_back({{"device", d}, {"cycles", c.cycles}, {"runs", runs}, {"macs", c.macs},
                        {"utilization", report_rounded(c.utilization)}, {"ops", c.report.is_null() ? 0 : c.report["ops"].size()}});
     }
     for (const CollectiveSpan& c : p.collectives)
       collectives.push_back({{"op", to_string(c.what.collective.op)}, {"tensor", c.what.tensor}, {"reason", c.what.reason},
                              {"bytes_per_chip", c.what.collective.bytes_per_chip},
                              {"topology", to_string(c.what.collective.topology)}, {"links", c.what.collective.links},
-                             {"start_cycle", c.start_cycle}, {"cycles", c.cycles}, {"packets", c.packets},
+                             {"start_cycle", c.start_cycle}, {"cycles", c.cycles}, {"runs", c.starts.size()},
+                             {"packets", c.packets},
                              {"payload_bytes", c.payload_bytes}});
     stages.push_back({{"stage", k}, {"start_cycle", p.start_cycle}, {"end_cycle", p.end_cycle}, {"chips", chips},
                       {"collectives", collectives}});
@@ -99,9 +101,14 @@ std::string format_system_summary(const nlohmann::json& r) {
   out += formatted("workload    %s, mapper.parallel=%s, schedule %s\n", r["workload"].get<std::string>().c_str(),
                    r["parallel"].get<std::string>().c_str(), r["schedule"].get<std::string>().c_str());
   for (const auto& n : r["notes"]) out += "            " + n.get<std::string>() + "\n";
-  out += formatted("time        %.3f ms simulated (%s cycles): compute %s cycles (the slowest chip of each stage), "
-                   "collectives %s cycles\n", us(total) / 1e3, with_commas(total).c_str(),
-                   with_commas(r["compute_cycles"]).c_str(), with_commas(r["collective_cycles"]).c_str());
+  if (r["parallel"] == "pipeline")
+    out += formatted("time        %.3f ms simulated (%s cycles): the busiest chip %s cycles, sends %s cycles in all "
+                     "(overlapping compute)\n", us(total) / 1e3, with_commas(total).c_str(),
+                     with_commas(r["compute_cycles"]).c_str(), with_commas(r["collective_cycles"]).c_str());
+  else
+    out += formatted("time        %.3f ms simulated (%s cycles): compute %s cycles (the slowest chip of each stage), "
+                     "collectives %s cycles\n", us(total) / 1e3, with_commas(total).c_str(),
+                     with_commas(r["compute_cycles"]).c_str(), with_commas(r["collective_cycles"]).c_str());
   out += "\nstage  start (us)   chips' cycles (min .. max)   then\n";
   for (const auto& st : r["stages"]) {
     uint64_t lo = UINT64_MAX, hi = 0;
@@ -114,12 +121,13 @@ std::string format_system_summary(const nlohmann::json& r) {
     }
     out += formatted("%5d  %10.2f   %12s .. %-12s%s\n", st["stage"].get<int>(), us(st["start_cycle"]),
                      lo == UINT64_MAX ? "-" : with_commas(lo).c_str(), with_commas(hi).c_str(),
-                     idle ? formatted("  (%d chips idle)", idle).c_str() : "");
+                     idle && r["parallel"] != "pipeline" ? formatted("  (%d chips idle)", idle).c_str() : "");
     for (const auto& c : st["collectives"])
-      out += formatted("                    %s of %s, %s per chip (%s, %d link%s): %s cycles\n",
+      out += formatted("                    %s of %s, %s per chip (%s, %d link%s): %s cycles%s\n",
                        c["op"].get<std::string>().c_str(), c["tensor"].get<std::string>().c_str(),
                        bytes_text(c["bytes_per_chip"].get<double>()).c_str(), c["topology"].get<std::string>().c_str(),
-                       c["links"].get<int>(), c["links"].get<int>() > 1 ? "s" : "", with_commas(c["cycles"]).c_str());
+                       c["links"].get<int>(), c["links"].get<int>() > 1 ? "s" : "", with_commas(c["cycles"]).c_str(),
+                       c["runs"].get<size_t>() > 1 ? formatted(" x %zu", c["runs"].get<size_t>()).c_str() : "");
   }
   out += "\ndevice  grid    busy cycles   busy   GMACs\n";
   for (const auto& d : r["devices"])

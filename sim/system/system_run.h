@@ -23,7 +23,8 @@
 namespace tessera::system {
 
 struct ChipStageRun {
-  uint64_t cycles = 0;          // 0: the chip had no work in the stage
+  uint64_t cycles = 0;          // one run of the stage; 0: the chip had no work in it
+  std::vector<uint64_t> starts; // when each run started (one per micro-batch in pipeline mode, else one)
   uint64_t macs = 0;
   double energy_pj = 0;
   double utilization = 0;       // its achieved / peak TFLOPS over its own cycles (report.json's)
@@ -34,7 +35,8 @@ struct CollectiveSpan {
   StageCollective what;
   uint64_t start_cycle = 0, cycles = 0;
   uint64_t packets = 0, payload_bytes = 0;
-  std::vector<LinkDirectionUse> links;  // the link directions it used
+  std::vector<LinkDirectionUse> links;  // the link directions it used (one run)
+  std::vector<uint64_t> starts;         // every run's start (pipeline: one per micro-batch)
 };
 
 struct StagePeriod {
@@ -45,7 +47,9 @@ struct StagePeriod {
 
 struct SystemRun {
   uint64_t total_cycles = 0;
-  uint64_t compute_cycles = 0;     // summed over the stages: the slowest chip of each
+  // Bulk-synchronous modes: the slowest chip of each stage and the collectives, summed (they add up to the
+  // total). Pipeline: the busiest chip's busy cycles, and every send's cycles (both overlap the others).
+  uint64_t compute_cycles = 0;
   uint64_t collective_cycles = 0;
   double clock_ghz = 1;
   std::vector<StagePeriod> stages;

@@ -48,12 +48,15 @@ std::string system_timeline_json(const SystemConfig& s, const SystemRun& run) {
     for (size_t k = 0; k < run.stages.size(); ++k) {
       const StagePeriod& p = run.stages[k];
       const ChipStageRun& c = p.chips[size_t(d)];
-      if (!c.cycles) continue;
-      span(pid, 0, {p.start_cycle, p.start_cycle + c.cycles, "stage " + std::to_string(k), {{"macs", c.macs}}});
-      for (const auto& op : c.report["ops"])
-        if (op["end_cycle"].get<uint64_t>() > op["start_cycle"].get<uint64_t>())
-          ops.push_back({p.start_cycle + op["start_cycle"].get<uint64_t>(), p.start_cycle + op["end_cycle"].get<uint64_t>(),
-                         op["name"].get<std::string>(), {{"type", op["type"]}, {"macs", op["macs"]}}});
+      for (size_t m = 0; m < c.starts.size(); ++m) {
+        const uint64_t t = c.starts[m];
+        const std::string name = "stage " + std::to_string(k) + (c.starts.size() > 1 ? " micro-batch " + std::to_string(m) : "");
+        span(pid, 0, {t, t + c.cycles, name, {{"macs", c.macs}}});
+        for (const auto& op : c.report["ops"])
+          if (op["end_cycle"].get<uint64_t>() > op["start_cycle"].get<uint64_t>())
+            ops.push_back({t + op["start_cycle"].get<uint64_t>(), t + op["end_cycle"].get<uint64_t>(),
+                           op["name"].get<std::string>(), {{"type", op["type"]}, {"macs", op["macs"]}}});
+      }
     }
     const auto lanes = lanes_of(std::move(ops));
     for (size_t l = 0; l < lanes.size(); ++l) {
@@ -69,8 +72,8 @@ std::string system_timeline_json(const SystemConfig& s, const SystemRun& run) {
   for (const StagePeriod& p : run.stages)
     for (const CollectiveSpan& c : p.collectives) {
       const std::string name = std::string(to_string(c.what.collective.op)) + " " + c.what.tensor;
-      span(eth, 0, {c.start_cycle, c.start_cycle + c.cycles, name,
-                    {{"bytes_per_chip", c.what.collective.bytes_per_chip}, {"reason", c.what.reason}}});
+      for (const uint64_t t : c.starts)
+        span(eth, 0, {t, t + c.cycles, name, {{"bytes_per_chip", c.what.collective.bytes_per_chip}, {"reason", c.what.reason}}});
       for (const LinkDirectionUse& l : c.links) {
         auto [it, fresh] = tid_of.emplace(std::make_pair(l.link, l.a_to_b), int(tid_of.size()) + 1);
         if (fresh) {
@@ -80,8 +83,9 @@ std::string system_timeline_json(const SystemConfig& s, const SystemRun& run) {
           meta(eth, it->second, "thread_name", "link " + std::to_string(l.link) + ": " + std::to_string(from.chip) + " -> " +
                                                    std::to_string(to.chip));
         }
-        span(eth, it->second, {c.start_cycle + uint64_t(l.first_cycle), c.start_cycle + uint64_t(std::ceil(l.last_cycle)),
-                               name, {{"payload_bytes", l.payload_bytes}, {"busy_cycles", l.busy_cycles}}});
+        for (const uint64_t t : c.starts)
+          span(eth, it->second, {t + uint64_t(l.first_cycle), t + uint64_t(std::ceil(l.last_cycle)), name,
+                                 {{"payload_bytes", l.payload_bytes}, {"busy_cycles", l.busy_cycles}}});
       }
     }
   return nlohmann::json{{"displayTimeUnit", "ns"}, {"traceEvents", events}}.dump(0) + "\n";

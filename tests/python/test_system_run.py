@@ -151,6 +151,25 @@ class SystemRun(unittest.TestCase):
             self.assertEqual(a2a["op"], "all_to_all")
             self.assertEqual(a2a["bytes_per_chip"], -(-routed // 8))
 
+    def test_pipeline_is_a_tandem_line(self):
+        # YOLOv6-n at batch 4 on an n300: the ops cut in two, micro-batches of one image. Chip 0, the send
+        # and chip 1 are three servers in a row, each taking the same time per micro-batch, so the last
+        # micro-batch leaves after A + S + B + (M - 1) max(A, S, B) (a deterministic tandem line).
+        b4, b1 = self.path("y4.json"), self.path("y1p.json")
+        gen("gen_yolov6.py", b4, "--model", "n", "--img", 64, "--batch", 4)
+        gen("gen_yolov6.py", b1, "--model", "n", "--img", 64, "--batch", 1)
+        sys = report("run", "--system", N300, "--trace", b4, "--set", "mapper.parallel=pipeline")
+        first, second = sys["stages"]
+        a = first["chips"][0]["cycles"]
+        b = second["chips"][1]["cycles"]
+        (send,) = first["collectives"]
+        self.assertEqual(send["op"], "send_recv")
+        self.assertEqual([first["chips"][0]["runs"], second["chips"][1]["runs"], send["runs"]], [4, 4, 4])
+        self.assertEqual(sys["total_cycles"], a + send["cycles"] + b + 3 * max(a, send["cycles"], b))
+        # Together the two parts do one image's MACs per micro-batch.
+        one = report("run", "-c", CHIP, "-t", b1)
+        self.assertEqual(first["chips"][0]["macs"] + second["chips"][1]["macs"], one["macs"])
+
     def test_report_files(self):
         # --out: report.json as printed, a Perfetto timeline with one process per chip and one for the
         # Ethernet, and report.html with the system picture (one path per link of the system).
@@ -180,7 +199,7 @@ class SystemRun(unittest.TestCase):
 
     def test_bad_input(self):
         out = self.path("never")
-        p = tessera("run", "--system", N300, "--trace", "traces/yolov6n_640.json", "--set", "mapper.parallel=pipeline",
+        p = tessera("run", "--system", N300, "--trace", "traces/yolov6n_640.json", "--set", "mapper.parallel=sequence",
                     "--out", out, expect=2)
         self.assertIn("/mapper/parallel", p.stderr)
         # Batch 1 does not split over two chips: the trace file and the JSON path of its input.
