@@ -101,10 +101,9 @@ class TensorSplitter {
     return out;
   }
 
-  bool is_fixed(const std::string& name) const {
-    const TensorKind k = whole(name).kind;
-    return k == TensorKind::weight || k == TensorKind::constant;
-  }
+  // Weights, constants and the trace's inputs (a KV cache, say) are put in each chip's DRAM before the
+  // run, so each chip can hold just its share of one: no collective makes it.
+  bool placed_before(const std::string& name) const { return whole(name).producer < 0 && versions_.at(name).level == 0; }
 
   void emit(int op, std::vector<std::string> inputs, const std::vector<Layout>& outputs) {
     int level = 0;
@@ -154,7 +153,7 @@ class TensorSplitter {
     const bool tb = op.attrs.value("transpose_b", false);
     const auto& a_shape = full_shape(in[0]);
     const size_t rank = a_shape.size();
-    if (is_fixed(in[1]) && full_shape(in[1]).size() == 2) {
+    if (placed_before(in[1]) && whole(in[1]).kind != TensorKind::input && full_shape(in[1]).size() == 2) {
       const int n_dim = tb ? 0 : 1, k_dim = tb ? 1 : 0;
       const int64_t cols = full_shape(in[1])[size_t(n_dim)];
       Layout a = layout(in[0]);
@@ -207,7 +206,7 @@ class TensorSplitter {
       const auto& shape = full_shape(x);
       const int axis = int(shape.size()) - from_right;
       if (axis < 0 || shape[size_t(axis)] == 1) continue;  // broadcast along the split axis
-      if (!is_fixed(x)) return replicate(i, in, why);
+      if (!placed_before(x)) return replicate(i, in, why);
       x = weight(x, axis);
     }
     emit(i, in, {{Kind::split, int(out_rank) - from_right}});
@@ -253,19 +252,25 @@ class TensorSplitter {
     emit(i, in, {l});
   }
 
-  // slice and concat: fine along any axis but the split one.
+  // slice and concat: fine along any axis but the split one; a whole operand placed before the run (a KV
+  // cache appended to) is cut to each chip's share.
   void along_axis(int i, std::vector<std::string> in, const std::string& why) {
     const Op& op = g_.ops[size_t(i)];
     const size_t rank = g_.tensors[size_t(op.outputs[0])].shape.size();
     const int axis = normalised_axis(op, "axis", op.type == OpType::concat ? 0 : -1, rank);
-    const Layout first = layout(in[0]);
-    bool same = first.kind != Kind::replicated && !(first.kind == Kind::split && first.axis == axis);
-    for (const auto& x : in) {
+    Layout common;
+    for (const auto& x : in)
+      if (layout(x).kind != Kind::replicated) common = layout(x);
+    if (common.kind == Kind::replicated || (common.kind == Kind::split && common.axis == axis)) return replicate(i, in, why);
+    for (auto& x : in) {
       const Layout l = layout(x);
-      same = same && l.kind == first.kind && l.axis == first.axis;
+      if (l.kind == common.kind && l.axis == common.axis) continue;
+      const bool cut = common.kind == Kind::split && l.kind == Kind::replicated && placed_before(x) &&
+                       full_shape(x).size() == rank && full_shape(x)[size_t(common.axis)] % n_ == 0;
+      if (!cut) return replicate(i, in, why);
+      x = weight(x, common.axis);
     }
-    if (same) return emit(i, in, {first});
-    replicate(i, in, why);
+    emit(i, in, {common});
   }
 
   // The combine weighs each expert's output by its routing weight and sums: linear in the experts'

@@ -129,6 +129,22 @@ class SystemRun(unittest.TestCase):
         self.assertNotEqual(data["total_cycles"], tensor["total_cycles"])
         self.assertEqual(data["devices"][0]["macs"], 32 * 512 * 2048 * 2)
 
+    def test_tensor_parallel_mixtral_decode(self):
+        # Mixtral-8x7B decode (batch 32, one new token, 128 cached) on a T3000: q, k, v by heads (32 and 8
+        # over 8 chips), the KV cache cut by heads with them, o_proj and every expert's w2 by rows, the
+        # 8-column gate whole: two all_reduces of the 32 x 4096 bf16 hidden state and no all_gather, and each
+        # chip does 1/8 of the MACs but the gate's (32 x 4096 x 8), which every chip does.
+        trace = self.path("mixtral_decode.json")
+        gen("gen_moe.py", trace, "--model", "mixtral-8x7b", "--tokens", 1, "--batch", 32, "--kv-cache", 128)
+        with open(trace) as fh:
+            macs = json.load(fh)["metadata"]["macs"]
+        sys = report("run", "--system", T3000, "--trace", trace, "--set", "mapper.parallel=tensor")
+        collectives = [c for st in sys["stages"] for c in st["collectives"]]
+        self.assertEqual([(c["op"], c["bytes_per_chip"]) for c in collectives], [("all_reduce", 32 * 4096 * 2)] * 2)
+        gate = 32 * 4096 * 8
+        for d in sys["devices"]:
+            self.assertEqual(d["macs"], (macs - gate) // 8 + gate)
+
     def test_expert_parallel_work_follows_the_routing(self):
         # A skewed Switch layer on a T3000: expert e on chip e mod 8, so chip c's expert stage does the
         # MACs of expert c's tokens (two matmuls of d x f per token), from the trace's own routing.
