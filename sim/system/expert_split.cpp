@@ -4,6 +4,7 @@
 #include <map>
 
 #include "sim/base/errors.h"
+#include "sim/system/fabric_routing.h"
 #include "sim/system/parallel_split.h"
 #include "sim/system/stage_traces.h"
 
@@ -87,15 +88,35 @@ SystemWorkload split_expert(const SystemConfig& s, const nlohmann::json& trace, 
       w.stages[1].chips[size_t(c)] = std::make_shared<const Graph>(
           builder.build(mine, tensors, graph.name + ", the experts of chip " + std::to_string(c)));
   }
+  // The all_to_alls move what the routing sends. Every chip holds 1/N of the tokens before the dispatch
+  // (nearly: the remainder goes to the first chips), so chip i sends chip j 1/N of the tokens routed to
+  // j's experts, and after them chip j sends each chip its share of its experts' outputs back.
   const std::string where = file + ": op " + d.name;
-  w.stages[0].collectives.push_back({system_collective(s, CollectiveOp::all_to_all, (dispatched + n - 1) / n, format, where),
-                                     d.name, "the routed tokens to their experts' chips"});
-  w.stages[1].collectives.push_back({system_collective(s, CollectiveOp::all_to_all, (returned + n - 1) / n, format, where),
-                                     graph.ops[size_t(combine)].name, "the experts' outputs back for the combine"});
+  const std::vector<int> order = snake_devices(s, n, false, where);
+  std::vector<int> position(static_cast<size_t>(n));
+  for (int p = 0; p < n; ++p) position[size_t(order[size_t(p)])] = p;
+  const auto share = [&](uint64_t bytes, int i) { return bytes / uint64_t(n) + (uint64_t(i) < bytes % uint64_t(n) ? 1 : 0); };
+  std::vector<std::vector<uint64_t>> to_experts(size_t(n), std::vector<uint64_t>(size_t(n), 0)), back = to_experts;
+  const Op& c = graph.ops[size_t(combine)];
+  for (size_t e = 0; e < d.outputs.size(); ++e) {
+    const int owner = position[e % size_t(n)];
+    const Tensor& in = graph.tensors[size_t(d.outputs[e])];
+    const Tensor& out = graph.tensors[size_t(c.inputs[e])];
+    for (int i = 0; i < n; ++i) {
+      to_experts[size_t(i)][size_t(owner)] += share(tensor_bytes(in, in.shape, format), i);
+      back[size_t(owner)][size_t(i)] += share(tensor_bytes(out, out.shape, format), i);
+    }
+  }
+  Collective dispatch_a2a = system_collective(s, CollectiveOp::all_to_all, (dispatched + n - 1) / n, format, where);
+  dispatch_a2a.piece_bytes = to_experts;
+  Collective combine_a2a = system_collective(s, CollectiveOp::all_to_all, (returned + n - 1) / n, format, where);
+  combine_a2a.piece_bytes = back;
+  w.stages[0].collectives.push_back({dispatch_a2a, d.name, "the routed tokens to their experts' chips"});
+  w.stages[1].collectives.push_back({combine_a2a, c.name, "the experts' outputs back for the combine"});
   w.notes.push_back(std::to_string(d.outputs.size()) + " experts dealt round " + std::to_string(n) +
-                    " chips (expert e on chip e mod " + std::to_string(n) + "); the ops before and after the experts run "
-                    "on every chip for all tokens; each all_to_all moves 1/" + std::to_string(n) +
-                    " of the routed tokens per chip, spread evenly over the destinations");
+                    " chips (expert e on device e mod " + std::to_string(n) + "); the ops before and after the experts run "
+                    "on every chip for all tokens; the all_to_alls carry 1/" + std::to_string(n) +
+                    " of each expert's tokens from every chip to the expert's chip and back");
   return w;
 }
 

@@ -58,13 +58,20 @@ nlohmann::json system_report(const SystemConfig& s, const SystemWorkload& w, con
       chips.push_back({{"device", d}, {"cycles", c.cycles}, {"runs", runs}, {"macs", c.macs},
                        {"utilization", report_rounded(c.utilization)}, {"ops", c.report.is_null() ? 0 : c.report["ops"].size()}});
     }
-    for (const CollectiveSpan& c : p.collectives)
+    for (const CollectiveSpan& c : p.collectives) {
+      nlohmann::json used = nlohmann::json::array();  // one run's link directions, [from device, to device]
+      for (const LinkDirectionUse& l : c.links) {
+        const EthLink& link = s.links[size_t(l.link)];
+        used.push_back({{"link", l.link}, {"devices", {(l.a_to_b ? link.a : link.b).chip, (l.a_to_b ? link.b : link.a).chip}},
+                        {"payload_bytes", l.payload_bytes}, {"busy_cycles", uint64_t(std::llround(l.busy_cycles))}});
+      }
       collectives.push_back({{"op", to_string(c.what.collective.op)}, {"tensor", c.what.tensor}, {"reason", c.what.reason},
                              {"bytes_per_chip", c.what.collective.bytes_per_chip},
                              {"topology", to_string(c.what.collective.topology)}, {"links", c.what.collective.links},
                              {"start_cycle", c.start_cycle}, {"cycles", c.cycles}, {"runs", c.starts.size()},
                              {"packets", c.packets},
-                             {"payload_bytes", c.payload_bytes}});
+                             {"payload_bytes", c.payload_bytes}, {"ethernet", used}});
+    }
     stages.push_back({{"stage", k}, {"start_cycle", p.start_cycle}, {"end_cycle", p.end_cycle}, {"chips", chips},
                       {"collectives", collectives}});
   }

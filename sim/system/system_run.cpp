@@ -12,12 +12,12 @@ namespace {
 
 using LinkKey = std::pair<int, bool>;
 
-// One collective's run; identical collectives (op, bytes, format, topology, links) are simulated once.
+// One collective's run; identical collectives (everything that shapes its plan) are simulated once.
 class CollectiveRunner {
  public:
   explicit CollectiveRunner(const SystemConfig& s) : s_(s) {}
   const CollectiveRun& run(const Collective& c) {
-    const auto key = std::make_tuple(int(c.op), c.bytes_per_chip, int(c.dtype), int(c.topology), c.links, c.packet_bytes);
+    const Key key{int(c.op), c.bytes_per_chip, int(c.dtype), int(c.topology), c.links, c.packet_bytes, c.devices, c.piece_bytes};
     auto it = done_.find(key);
     if (it == done_.end()) it = done_.emplace(key, simulate_collective(s_, plan_collective(s_, c), c.dtype)).first;
     return it->second;
@@ -25,7 +25,8 @@ class CollectiveRunner {
 
  private:
   const SystemConfig& s_;
-  std::map<std::tuple<int, uint64_t, int, int, int, int>, CollectiveRun> done_;
+  using Key = std::tuple<int, uint64_t, int, int, int, int, std::vector<int>, std::vector<std::vector<uint64_t>>>;
+  std::map<Key, CollectiveRun> done_;
 };
 
 }  // namespace

@@ -207,6 +207,31 @@ class SystemRun(unittest.TestCase):
             links = len(json.load(fh)["links"])
         self.assertEqual(html.count("<path "), links)
 
+    def test_expert_all_to_all_follows_the_routing(self):
+        # On an n300 the even experts live on device 0, the odd ones on device 1, and each device holds
+        # half of every expert's tokens before the dispatch: device 0 sends device 1 half of the odd
+        # experts' tokens (d_model bf16 values each), device 1 sends device 0 half of the even ones', and the
+        # combine sends the same amounts the other way.
+        moe = self.path("moe2.json")
+        gen("gen_moe.py", moe, "--model", "switch-base-8", "--tokens", 64, "--routing", "zipf")
+        with open(moe) as fh:
+            meta = json.load(fh)["metadata"]
+        tokens, d = meta["tokens_per_expert"], meta["config"]["d_model"]
+        sys = report("run", "--system", N300, "--trace", moe, "--set", "mapper.parallel=expert")
+        half = lambda experts: sum(tokens[e] * d * 2 // 2 for e in experts)  # bytes of half their tokens
+
+        def sent(collective, src, dst):
+            return sum(l["payload_bytes"] for l in collective["ethernet"] if l["devices"] == [src, dst])
+
+        (dispatch,) = sys["stages"][0]["collectives"]
+        (combine,) = sys["stages"][1]["collectives"]
+        odd, even = range(1, 8, 2), range(0, 8, 2)
+        self.assertNotEqual(half(odd), half(even))  # the routing is skewed, so the two directions differ
+        self.assertEqual(sent(dispatch, 0, 1), half(odd))
+        self.assertEqual(sent(dispatch, 1, 0), half(even))
+        self.assertEqual(sent(combine, 1, 0), half(odd))
+        self.assertEqual(sent(combine, 0, 1), half(even))
+
     def test_same_inputs_same_report(self):
         whole = mlp_trace(self.path("mlp_det.json"), 64, 512, 1024)
         a = tessera("run", "--system", N300, "--trace", whole, "--set", "mapper.parallel=tensor", "--json").stdout
