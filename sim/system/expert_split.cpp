@@ -1,6 +1,7 @@
 // mapper.parallel=expert: an MoE layer's experts dealt round the chips, all_to_all dispatch and combine
 // (parallel_split.h). Stage 0 is everything before the experts (attention, the router, the dispatch),
-// stage 1 each chip's experts on the tokens routed to them, stage 2 the combine and what follows.
+// stage 1 each chip's experts on the tokens routed to them, stage 2 the combine and what follows; stages
+// 0 and 2 run data-parallel when the batch divides over the chips.
 #include <map>
 
 #include "sim/base/errors.h"
@@ -38,7 +39,7 @@ SystemWorkload split_expert(const SystemConfig& s, const nlohmann::json& trace, 
   const DataFormat format = s.chips[0].mapper.default_format;
   for (size_t i = 0; i < graph.ops.size(); ++i) {
     const Op& op = graph.ops[i];
-    StageOp so{int(i), {}, {}};
+    StageOp so{int(i), {}, {}, {}};
     int stage = 0, expert = -1;
     for (int t : op.inputs) {
       so.inputs.push_back(graph.tensors[size_t(t)].name);
@@ -69,42 +70,57 @@ SystemWorkload split_expert(const SystemConfig& s, const nlohmann::json& trace, 
   SystemWorkload w;
   w.mode = Parallel::expert;
   w.stages.resize(3);
-  const auto everyone = [&](int k, const std::string& what) {
-    std::shared_ptr<const Graph> g;
-    if (!ops[size_t(k)].empty()) g = std::make_shared<const Graph>(builder.build(ops[size_t(k)], tensors, graph.name + ", " + what));
-    w.stages[size_t(k)].chips.assign(size_t(n), g);
-  };
-  everyone(0, "before the experts, on every chip");
-  everyone(2, "the combine and after, on every chip");
+  // Before and after the experts: each chip its share of the batch when the batch divides over the chips
+  // (the attention data-parallel), otherwise every chip all of it.
+  bool divides = true;
+  for (const Tensor& t : graph.tensors)
+    if (t.kind == TensorKind::input) divides = divides && !t.shape.empty() && t.shape[0] % n == 0;
+  const std::string over = "over the " + std::to_string(n) + " chips of " + s.name + " (mapper.parallel=expert)";
+  for (int k : {0, 2}) {
+    std::map<std::string, std::shared_ptr<const Graph>> alike;
+    for (int c = 0; c < n; ++c) {
+      const BatchShare share = divides ? batch_share(trace, graph, file, n, c, over) : BatchShare{tensors, {}};
+      std::vector<StageOp> mine = ops[size_t(k)];
+      std::string key;
+      for (StageOp& op : mine)
+        if (auto it = share.attrs.find(op.op); it != share.attrs.end()) op.attrs = it->second, key += it->second.dump();
+      auto& g = alike[key];
+      if (!g && !mine.empty())
+        g = std::make_shared<const Graph>(builder.build(mine, share.tensors, graph.name + (k == 0 ? ", before the experts" : ", after the experts")));
+      w.stages[size_t(k)].chips.push_back(g);
+    }
+  }
   w.stages[1].chips.resize(size_t(n));
-  std::vector<int> experts_on(size_t(n), 0);
   for (int c = 0; c < n; ++c) {
     std::vector<StageOp> mine;
-    for (size_t e = size_t(c); e < expert_ops.size(); e += size_t(n)) {
-      mine.insert(mine.end(), expert_ops[e].begin(), expert_ops[e].end());
-      ++experts_on[size_t(c)];
-    }
+    for (size_t e = size_t(c); e < expert_ops.size(); e += size_t(n)) mine.insert(mine.end(), expert_ops[e].begin(), expert_ops[e].end());
     if (!mine.empty())
       w.stages[1].chips[size_t(c)] = std::make_shared<const Graph>(
           builder.build(mine, tensors, graph.name + ", the experts of chip " + std::to_string(c)));
   }
-  // The all_to_alls move what the routing sends. Every chip holds 1/N of the tokens before the dispatch
-  // (nearly: the remainder goes to the first chips), so chip i sends chip j 1/N of the tokens routed to
-  // j's experts, and after them chip j sends each chip its share of its experts' outputs back.
+  // The all_to_alls move what the routing sends: chip c holds its dealt rows of each expert's tokens
+  // (deal_rows, as its share of the batch gets them) and sends them to the expert's chip, which sends the
+  // outputs back.
   const std::string where = file + ": op " + d.name;
   const std::vector<int> order = snake_devices(s, n, false, where);
   std::vector<int> position(static_cast<size_t>(n));
   for (int p = 0; p < n; ++p) position[size_t(order[size_t(p)])] = p;
-  const auto share = [&](uint64_t bytes, int i) { return bytes / uint64_t(n) + (uint64_t(i) < bytes % uint64_t(n) ? 1 : 0); };
+  std::vector<int64_t> counts = d.attrs.value("tokens_per_expert", std::vector<int64_t>{});
+  const auto dealt = deal_rows(counts, n);
   std::vector<std::vector<uint64_t>> to_experts(size_t(n), std::vector<uint64_t>(size_t(n), 0)), back = to_experts;
   const Op& c = graph.ops[size_t(combine)];
-  for (size_t e = 0; e < d.outputs.size(); ++e) {
+  const auto row_bytes = [&](int t) {
+    const Tensor& x = graph.tensors[size_t(t)];
+    std::vector<int64_t> row = x.shape;
+    row[0] = 1;
+    return tensor_bytes(x, row, format);
+  };
+  for (size_t e = 0; e < d.outputs.size() && e < counts.size(); ++e) {
     const int owner = position[e % size_t(n)];
-    const Tensor& in = graph.tensors[size_t(d.outputs[e])];
-    const Tensor& out = graph.tensors[size_t(c.inputs[e])];
     for (int i = 0; i < n; ++i) {
-      to_experts[size_t(i)][size_t(owner)] += share(tensor_bytes(in, in.shape, format), i);
-      back[size_t(owner)][size_t(i)] += share(tensor_bytes(out, out.shape, format), i);
+      const uint64_t rows = uint64_t(dealt[size_t(i)][e]);
+      to_experts[size_t(position[size_t(i)])][size_t(owner)] += rows * row_bytes(d.outputs[e]);
+      back[size_t(owner)][size_t(position[size_t(i)])] += rows * row_bytes(c.inputs[e]);
     }
   }
   Collective dispatch_a2a = system_collective(s, CollectiveOp::all_to_all, (dispatched + n - 1) / n, format, where);
@@ -114,9 +130,9 @@ SystemWorkload split_expert(const SystemConfig& s, const nlohmann::json& trace, 
   w.stages[0].collectives.push_back({dispatch_a2a, d.name, "the routed tokens to their experts' chips"});
   w.stages[1].collectives.push_back({combine_a2a, c.name, "the experts' outputs back for the combine"});
   w.notes.push_back(std::to_string(d.outputs.size()) + " experts dealt round " + std::to_string(n) +
-                    " chips (expert e on device e mod " + std::to_string(n) + "); the ops before and after the experts run "
-                    "on every chip for all tokens; the all_to_alls carry 1/" + std::to_string(n) +
-                    " of each expert's tokens from every chip to the expert's chip and back");
+                    " chips (expert e on device e mod " + std::to_string(n) + "); the ops before and after the experts run " +
+                    (divides ? "on each chip for 1/" + std::to_string(n) + " of the batch" : std::string("on every chip for the whole batch")) +
+                    "; the all_to_alls carry each chip's tokens to their experts' chips and back");
   return w;
 }
 

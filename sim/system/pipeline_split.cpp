@@ -20,7 +20,8 @@ SystemWorkload split_pipeline(const SystemConfig& s, const nlohmann::json& trace
   for (const Tensor& t : graph.tensors)
     if (t.kind == TensorKind::input && !t.shape.empty()) batch = std::max(batch, t.shape[0]);
   const int microbatches = moe ? 1 : int(batch);
-  const auto tensors = batch_share(trace, graph, file, microbatches, "into micro-batches of one sample (mapper.parallel=pipeline)");
+  const auto tensors =
+      batch_share(trace, graph, file, microbatches, 0, "into micro-batches of one sample (mapper.parallel=pipeline)").tensors;
   if (int(graph.ops.size()) < n)
     throw InputError(file + ": /ops: expected at least one op per chip of " + s.name + " (" + std::to_string(n) +
                      ") for mapper.parallel=pipeline, got " + std::to_string(graph.ops.size()));

@@ -39,6 +39,7 @@ Graph StageTraceBuilder::build(const std::vector<StageOp>& ops, const std::map<s
     for (const auto& name : op.inputs) list_tensor(name);
     for (const auto& name : op.outputs) list_tensor(name);
     nlohmann::json o = trace_["ops"][op_entry_.at(graph_.ops[size_t(op.op)].name)];
+    if (!op.attrs.is_null()) o["attrs"] = op.attrs;
     o["inputs"] = op.inputs;
     o["outputs"] = op.outputs;
     out["ops"].push_back(o);

@@ -19,6 +19,7 @@ struct StageOp {
   int op = 0;                        // index in the whole graph
   std::vector<std::string> inputs;   // tensor names on the chip
   std::vector<std::string> outputs;
+  nlohmann::json attrs;              // null: the trace's; else what replaces them (an MoE op's dealt token counts)
 };
 
 struct ChipTensor {
@@ -43,12 +44,23 @@ class StageTraceBuilder {
   std::map<std::string, size_t> op_entry_, tensor_entry_;  // name -> index in the trace file's lists
 };
 
-// Every tensor of the trace at 1/`parts` of the batch (dimension 0 of the inputs and of every activation
-// computed from them; weights and constants whole). InputError naming the file and the tensor's JSON path
-// when the batch does not divide, or the trace routes MoE tokens (counted over the whole batch). `over`
-// says into what, for the message ("over the 2 chips of n300").
-std::map<std::string, ChipTensor> batch_share(const nlohmann::json& trace, const Graph& graph, const std::string& file,
-                                              int parts, const std::string& over);
+// A chip's share of the batch: every tensor of the trace at 1/`parts` of it (dimension 0 of the inputs
+// and of every activation computed from them, and of a constant combined element-wise with one of those
+// with the same dimension 0; weights and constants otherwise whole). An MoE layer's rows per expert are
+// dealt over the parts instead (deal_rows), and its dispatch and combine get the dealt counts (`attrs`).
+// InputError naming the file and the tensor's JSON path when the batch does not divide; `over` says into
+// what, for the message ("over the 2 chips of n300").
+struct BatchShare {
+  std::map<std::string, ChipTensor> tensors;
+  std::map<int, nlohmann::json> attrs;  // op index -> its attrs in this share
+};
+BatchShare batch_share(const nlohmann::json& trace, const Graph& graph, const std::string& file, int parts, int part,
+                       const std::string& over);
+
+// Each count's rows over `parts` chips: the floor on every chip, the remainders dealt round the chips in
+// turn across all counts, so that chips with equal token counts get equal totals (part x count).
+std::vector<std::vector<int64_t>> deal_rows(const std::vector<int64_t>& counts, int parts);
+
 // Every op of the graph, its operands under their own names.
 std::vector<StageOp> whole_graph_ops(const Graph& graph);
 

@@ -108,7 +108,7 @@ class TensorSplitter {
   void emit(int op, std::vector<std::string> inputs, const std::vector<Layout>& outputs) {
     int level = 0;
     for (const auto& x : inputs) level = std::max(level, versions_.at(x).level);
-    StageOp so{op, inputs, {}};
+    StageOp so{op, inputs, {}, {}};
     for (size_t i = 0; i < g_.ops[size_t(op)].outputs.size(); ++i) {
       const Tensor& t = g_.tensors[size_t(g_.ops[size_t(op)].outputs[i])];
       declare(t.name, g_.ops[size_t(op)].outputs[i], t.shape, outputs[i], level);

@@ -208,29 +208,49 @@ class SystemRun(unittest.TestCase):
         self.assertEqual(html.count("<path "), links)
 
     def test_expert_all_to_all_follows_the_routing(self):
-        # On an n300 the even experts live on device 0, the odd ones on device 1, and each device holds
-        # half of every expert's tokens before the dispatch: device 0 sends device 1 half of the odd
-        # experts' tokens (d_model bf16 values each), device 1 sends device 0 half of the even ones', and the
-        # combine sends the same amounts the other way.
+        # On an n300 the even experts live on device 0, the odd ones on device 1. Before the dispatch each
+        # device holds its dealt rows of every expert's tokens (docs/systems.md: half of each, the odd
+        # remainders dealt to device 0, 1, 0, ... in expert order), so device 0 sends device 1 its rows of
+        # the odd experts (d_model bf16 values each), device 1 sends device 0 its rows of the even ones,
+        # and the combine sends the same back.
         moe = self.path("moe2.json")
         gen("gen_moe.py", moe, "--model", "switch-base-8", "--tokens", 64, "--routing", "zipf")
         with open(moe) as fh:
             meta = json.load(fh)["metadata"]
         tokens, d = meta["tokens_per_expert"], meta["config"]["d_model"]
+        held = [[t // 2 for t in tokens], [t // 2 for t in tokens]]
+        nxt = 0
+        for e, t in enumerate(tokens):
+            if t % 2:
+                held[nxt][e] += 1
+                nxt = 1 - nxt
         sys = report("run", "--system", N300, "--trace", moe, "--set", "mapper.parallel=expert")
-        half = lambda experts: sum(tokens[e] * d * 2 // 2 for e in experts)  # bytes of half their tokens
 
         def sent(collective, src, dst):
             return sum(l["payload_bytes"] for l in collective["ethernet"] if l["devices"] == [src, dst])
 
         (dispatch,) = sys["stages"][0]["collectives"]
         (combine,) = sys["stages"][1]["collectives"]
-        odd, even = range(1, 8, 2), range(0, 8, 2)
-        self.assertNotEqual(half(odd), half(even))  # the routing is skewed, so the two directions differ
-        self.assertEqual(sent(dispatch, 0, 1), half(odd))
-        self.assertEqual(sent(dispatch, 1, 0), half(even))
-        self.assertEqual(sent(combine, 1, 0), half(odd))
-        self.assertEqual(sent(combine, 0, 1), half(even))
+        to_odd = sum(held[0][e] for e in range(1, 8, 2)) * d * 2
+        to_even = sum(held[1][e] for e in range(0, 8, 2)) * d * 2
+        self.assertNotEqual(to_odd, to_even)  # the routing is skewed, so the two directions differ
+        self.assertEqual(sent(dispatch, 0, 1), to_odd)
+        self.assertEqual(sent(dispatch, 1, 0), to_even)
+        self.assertEqual(sent(combine, 1, 0), to_odd)
+        self.assertEqual(sent(combine, 0, 1), to_even)
+
+    def test_data_parallel_moe_deals_the_routed_tokens(self):
+        # Mixtral decode, batch 32, data-parallel on a T3000: every chip its 4 sequences with all the
+        # weights; the balanced routing (8 rows per expert) deals 1 row per expert to each chip, so each
+        # chip does 1/8 of the trace's MACs, and no byte crosses a link.
+        trace = self.path("mixtral_decode_dp.json")
+        gen("gen_moe.py", trace, "--model", "mixtral-8x7b", "--tokens", 1, "--batch", 32, "--kv-cache", 128)
+        with open(trace) as fh:
+            macs = json.load(fh)["metadata"]["macs"]
+        sys = report("run", "--system", T3000, "--trace", trace)
+        self.assertEqual(sys["ethernet"], [])
+        for dev in sys["devices"]:
+            self.assertEqual(dev["macs"] * 8, macs)
 
     def test_same_inputs_same_report(self):
         whole = mlp_trace(self.path("mlp_det.json"), 64, 512, 1024)
