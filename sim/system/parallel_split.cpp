@@ -35,7 +35,7 @@ Collective system_collective(const SystemConfig& s, CollectiveOp op, uint64_t by
   int links = 1 << 30;
   for (size_t i = 0; i + 1 < chain.size() + (ring ? 1 : 0); ++i)
     links = std::min(links, int(links_between(s, chain[i], chain[(i + 1) % chain.size()]).size()));
-  c.links = std::max(1, links);
+  c.links = chain.size() > 1 ? std::max(1, links) : 1;
   c.packet_bytes = std::min(c.packet_bytes, s.ethernet.max_payload_bytes);
   return c;
 }

@@ -35,6 +35,8 @@ SystemRun run_system(const SystemConfig& s, const SystemWorkload& w, const std::
   // Plan every collective before anything runs: one the system cannot carry stops the run first.
   for (const Stage& st : w.stages)
     for (const StageCollective& c : st.collectives) plan_collective(s, c.collective);
+  if (w.pipeline)
+    for (const PipelineSend& p : w.pipeline->sends) plan_collective(s, p.send.collective);
   // One chip model per distinct (chip preset, share): chips running the same share on the same preset
   // give the same result, so it is simulated once.
   std::vector<ChipJob> jobs;

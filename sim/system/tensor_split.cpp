@@ -16,6 +16,10 @@ enum class Kind { replicated, split, partial };
 struct Layout {
   Kind kind = Kind::replicated;
   int axis = -1;  // for split: the axis of the whole tensor's shape
+  // A split whose order along the axis is the host's to choose (it follows from a weight's columns, cut
+  // before the run): slices along the axis can then take 1/N of each sliced segment on every chip, as a
+  // packed q|k|v projection needs.
+  bool arrangeable = false;
 };
 
 int64_t product(const std::vector<int64_t>& s, size_t from, size_t to) {
@@ -52,8 +56,15 @@ class TensorSplitter {
       w.stages.push_back(std::move(st));
     }
     w.notes.push_back(std::to_string(column_splits_) + " matmuls split by output columns, " + std::to_string(row_splits_) +
-                      " by rows, " + std::to_string(replicated_matmuls_) + " replicated on every chip; " +
-                      std::to_string(gathers_) + " all_gathers and " + std::to_string(reduces_) + " all_reduces inserted");
+                      " by rows, " + (own_rows_ ? std::to_string(own_rows_) + " on each chip's rows of a split input, " : "") +
+                      std::to_string(replicated_matmuls_) + " replicated on every chip; " +
+                      std::to_string(gathers_) + " all_gathers and " + std::to_string(reduces_) + " all_reduces inserted" +
+                      (segment_slices_ ? "; " + std::to_string(segment_slices_) + " slices of a packed projection split with it" : ""));
+    if (!unsplit_.empty()) {
+      std::string list;
+      for (const auto& [type, count] : unsplit_) list += (list.empty() ? "" : ", ") + std::to_string(count) + " " + type;
+      w.notes.push_back("ops tensor parallel does not split, run whole on every chip: " + list);
+    }
     return w;
   }
 
@@ -105,10 +116,10 @@ class TensorSplitter {
   // run, so each chip can hold just its share of one: no collective makes it.
   bool placed_before(const std::string& name) const { return whole(name).producer < 0 && versions_.at(name).level == 0; }
 
-  void emit(int op, std::vector<std::string> inputs, const std::vector<Layout>& outputs) {
+  void emit(int op, std::vector<std::string> inputs, const std::vector<Layout>& outputs, nlohmann::json attrs = nullptr) {
     int level = 0;
     for (const auto& x : inputs) level = std::max(level, versions_.at(x).level);
-    StageOp so{op, inputs, {}, {}};
+    StageOp so{op, inputs, {}, std::move(attrs)};
     for (size_t i = 0; i < g_.ops[size_t(op)].outputs.size(); ++i) {
       const Tensor& t = g_.tensors[size_t(g_.ops[size_t(op)].outputs[i])];
       declare(t.name, g_.ops[size_t(op)].outputs[i], t.shape, outputs[i], level);
@@ -144,7 +155,9 @@ class TensorSplitter {
       case OpType::transpose: return transpose(i, in, why);
       case OpType::slice: case OpType::concat: return along_axis(i, in, why);
       case OpType::moe_combine: return combine(i, in, why);
-      default: return replicate(i, in, why);
+      default:
+        ++unsplit_[to_string(op.type)];
+        return replicate(i, in, why);
     }
   }
 
@@ -160,15 +173,20 @@ class TensorSplitter {
       if (a.kind == Kind::partial) in[0] = replicated(in[0], why), a = {};
       if (a.kind == Kind::split && a.axis == int(rank) - 1) {  // rows: K split, partial sums out
         ++row_splits_;
-        return emit(i, {in[0], weight(in[1], k_dim)}, {{Kind::partial, -1}});
+        // A bias stays whole on every chip: its add costs the same there (the model times the sum, it does
+        // not compute it).
+        in[1] = weight(in[1], k_dim);
+        return emit(i, in, {{Kind::partial, -1}});
       }
       if (a.kind == Kind::split) {  // split along M or a batch axis: each chip its rows, the whole weight
-        ++replicated_matmuls_;
+        ++own_rows_;
         return emit(i, in, {a});
       }
       if (cols % (32 * int64_t(n_)) == 0) {  // columns: whole tiles of output columns per chip
         ++column_splits_;
-        return emit(i, {in[0], weight(in[1], n_dim)}, {{Kind::split, int(rank) - 1}});
+        in[1] = weight(in[1], n_dim);
+        if (in.size() > 2) in[2] = weight(in[2], int(full_shape(in[2]).size()) - 1);  // the bias, cut with the columns
+        return emit(i, in, {{Kind::split, int(rank) - 1, true}});
       }
       ++replicated_matmuls_;
       return emit(i, in, {Layout{}});
@@ -191,7 +209,8 @@ class TensorSplitter {
     for (const auto& x : in) all_partial = all_partial && layout(x).kind == Kind::partial;
     if (all_partial && (op.type == OpType::add || op.type == OpType::sub))
       return emit(i, in, {{Kind::partial, -1}});  // sums of partial sums are partial sums
-    int from_right = -1;
+    int from_right = -1, splits = 0;
+    bool arrangeable = true;
     for (auto& x : in) {
       if (layout(x).kind == Kind::partial) x = replicated(x, why);
       const Layout l = layout(x);
@@ -199,6 +218,8 @@ class TensorSplitter {
       const int r = int(full_shape(x).size()) - l.axis;
       if (from_right >= 0 && r != from_right) return replicate(i, in, why);
       from_right = r;
+      ++splits;
+      arrangeable = arrangeable && l.arrangeable && whole(x).consumers.size() == 1;
     }
     if (from_right < 0) return emit(i, in, {Layout{}});
     for (auto& x : in) {
@@ -209,7 +230,9 @@ class TensorSplitter {
       if (!placed_before(x)) return replicate(i, in, why);
       x = weight(x, axis);
     }
-    emit(i, in, {{Kind::split, int(out_rank) - from_right}});
+    // One arrangeable split and weights or constants (a bias add) stay arrangeable: the host cuts those the
+    // same way.
+    emit(i, in, {{Kind::split, int(out_rank) - from_right, arrangeable && splits == 1}});
   }
 
   // One-input ops that work along rows (unary functions, softmax, norms): a split along the axis they
@@ -221,6 +244,7 @@ class TensorSplitter {
     if (l.kind == Kind::partial || (reduces && l.kind == Kind::split && l.axis == normalised_axis(op, "axis", -1, full_shape(in[0]).size())))
       in[0] = replicated(in[0], why), l = {};
     for (size_t k = 1; k < in.size(); ++k) in[k] = replicated(in[k], why);  // a norm's scale and bias, whole
+    l.arrangeable = l.arrangeable && whole(in[0]).consumers.size() == 1;  // no other reader fixes its order
     emit(i, in, {l});
   }
 
@@ -248,6 +272,7 @@ class TensorSplitter {
       const auto it = std::find(perm.begin(), perm.end(), int64_t(l.axis));
       if (it == perm.end()) return replicate(i, in, why);
       l.axis = int(it - perm.begin());
+      l.arrangeable = l.arrangeable && whole(in[0]).consumers.size() == 1;
     }
     emit(i, in, {l});
   }
@@ -261,6 +286,7 @@ class TensorSplitter {
     Layout common;
     for (const auto& x : in)
       if (layout(x).kind != Kind::replicated) common = layout(x);
+    if (op.type == OpType::slice && common.kind == Kind::split && common.axis == axis) return slice_segment(i, in, why);
     if (common.kind == Kind::replicated || (common.kind == Kind::split && common.axis == axis)) return replicate(i, in, why);
     for (auto& x : in) {
       const Layout l = layout(x);
@@ -271,6 +297,28 @@ class TensorSplitter {
       x = weight(x, common.axis);
     }
     emit(i, in, {common});
+  }
+
+  // A slice along the split axis of an arrangeable tensor that only such slices read, each segment's bounds
+  // dividing by N: every chip holds 1/N of every segment, so each slice is split too, at bounds / N.
+  void slice_segment(int i, std::vector<std::string> in, const std::string& why) {
+    const Op& op = g_.ops[size_t(i)];
+    const Layout l = layout(in[0]);
+    const auto bounds_divide = [&](const Op& o) {
+      const int64_t start = o.attrs.value("start", int64_t(-1)), end = o.attrs.value("end", int64_t(-1));
+      const int64_t size = full_shape(in[0])[size_t(l.axis)];
+      return o.type == OpType::slice && o.attrs.value("step", int64_t(1)) == 1 && start >= 0 && end > start &&
+             end <= size && start % n_ == 0 && end % n_ == 0 &&
+             normalised_axis(o, "axis", -1, full_shape(in[0]).size()) == l.axis;
+    };
+    bool ok = l.arrangeable;
+    for (int c : whole(in[0]).consumers) ok = ok && bounds_divide(g_.ops[size_t(c)]);
+    if (!ok) return replicate(i, in, why);
+    nlohmann::json attrs = op.attrs;
+    attrs["start"] = op.attrs["start"].get<int64_t>() / n_;
+    attrs["end"] = op.attrs["end"].get<int64_t>() / n_;
+    ++segment_slices_;
+    emit(i, in, {{Kind::split, l.axis}}, attrs);
   }
 
   // The combine weighs each expert's output by its routing weight and sums: linear in the experts'
@@ -294,7 +342,9 @@ class TensorSplitter {
   std::map<std::string, std::string> whole_of_;  // a split or partial tensor -> its whole version
   std::vector<std::vector<StageOp>> ops_;        // by stage
   std::vector<std::vector<StageCollective>> collectives_;  // after each stage
-  int column_splits_ = 0, row_splits_ = 0, replicated_matmuls_ = 0, gathers_ = 0, reduces_ = 0;
+  std::map<std::string, int> unsplit_;  // op types run whole on every chip because no rule splits them
+  int segment_slices_ = 0;
+  int column_splits_ = 0, row_splits_ = 0, own_rows_ = 0, replicated_matmuls_ = 0, gathers_ = 0, reduces_ = 0;
 };
 
 }  // namespace

@@ -145,6 +145,22 @@ class SystemRun(unittest.TestCase):
         for d in sys["devices"]:
             self.assertEqual(d["macs"], (macs - gate) // 8 + gate)
 
+    def test_tensor_parallel_vit_packed_qkv(self):
+        # ViT-B/16 as torchvision exports it: one packed q|k|v projection sliced into three. On an n300 the
+        # packed columns are cut so that each chip holds half of each slice, so the 12 heads split 6 and 6
+        # with no all_gather, and each of the 12 layers has Megatron's two all_reduces of the 197 x 768
+        # bf16 activations. Per chip: half the MACs but the patch embedding's conv and the 1000-class head,
+        # which every chip runs whole (768 x 768 x 196 and 768 x 1000 MACs).
+        vit = "tests/data/networks/vit_b_16_b1.json"
+        with open(os.path.join(ROOT, vit)) as fh:
+            macs = json.load(fh)["metadata"]["macs"]
+        sys = report("run", "--system", N300, "--trace", vit, "--set", "mapper.parallel=tensor")
+        collectives = [c for st in sys["stages"] for c in st["collectives"]]
+        self.assertEqual([(c["op"], c["bytes_per_chip"]) for c in collectives], [("all_reduce", 197 * 768 * 2)] * 24)
+        whole = 768 * 768 * 196 + 768 * 1000
+        for d in sys["devices"]:
+            self.assertEqual(d["macs"], (macs - whole) // 2 + whole)
+
     def test_expert_parallel_work_follows_the_routing(self):
         # A skewed Switch layer on a T3000: expert e on chip e mod 8, so chip c's expert stage does the
         # MACs of expert c's tokens (two matmuls of d x f per token), from the trace's own routing.
