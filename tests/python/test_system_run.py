@@ -89,9 +89,14 @@ class SystemRun(unittest.TestCase):
                 self.assertEqual(sys["ethernet"], [])
 
     def test_tensor_parallel_mlp(self):
+        for schedule in ("fused", "op_by_op"):
+            with self.subTest(schedule=schedule):
+                self.check_tensor_parallel_mlp("--set", "mapper.schedule=" + schedule)
+
+    def check_tensor_parallel_mlp(self, *schedule):
         rows, d, f = 64, 512, 2048
         whole = mlp_trace(self.path("mlp.json"), rows, d, f)
-        sys = report("run", "--system", N300, "--trace", whole, "--set", "mapper.parallel=tensor")
+        sys = report("run", "--system", N300, "--trace", whole, "--set", "mapper.parallel=tensor", *schedule)
         # Megatron's split: the first matmul by columns, the second by rows, one all_reduce of the output
         # (rows x d in bf16 per chip) and no all_gather.
         stage = sys["stages"][0]
@@ -100,7 +105,7 @@ class SystemRun(unittest.TestCase):
         ar = stage["collectives"][0]
         self.assertEqual(ar["bytes_per_chip"], rows * d * 2)
         # Each chip's share is the MLP with half of f: the same cycles as one chip running that trace.
-        half = report("run", "-c", CHIP, "-t", mlp_trace(self.path("mlp_half.json"), rows, d, f // 2))
+        half = report("run", "-c", CHIP, "-t", mlp_trace(self.path("mlp_half.json"), rows, d, f // 2), *schedule)
         for c in stage["chips"]:
             self.assertEqual(c["cycles"], half["total_cycles"])
             self.assertEqual(c["macs"], rows * d * f // 2 * 2)
