@@ -150,6 +150,20 @@ class SystemRun(unittest.TestCase):
         for d in sys["devices"]:
             self.assertEqual(d["macs"], (macs - gate) // 8 + gate)
 
+    def test_tensor_parallel_dense_llama_decode(self):
+        # A Llama-3-70B decoder layer, one decode step at batch 32 (scripts/gen_dense.py) on a T3000: 64
+        # query and 8 KV heads split 8 ways, every matmul split, so each chip does exactly 1/8 of the MACs;
+        # Megatron's two all_reduces of the 32 x 8192 bf16 hidden state, no all_gather.
+        trace = self.path("llama70b.json")
+        gen("gen_dense.py", trace, "--model", "llama-3-70b", "--tokens", 1, "--batch", 32, "--kv-cache", 128)
+        with open(trace) as fh:
+            macs = json.load(fh)["metadata"]["macs"]
+        sys = report("run", "--system", T3000, "--trace", trace, "--set", "mapper.parallel=tensor")
+        collectives = [c for st in sys["stages"] for c in st["collectives"]]
+        self.assertEqual([(c["op"], c["bytes_per_chip"]) for c in collectives], [("all_reduce", 32 * 8192 * 2)] * 2)
+        for d in sys["devices"]:
+            self.assertEqual(d["macs"] * 8, macs)
+
     def test_tensor_parallel_vit_packed_qkv(self):
         # ViT-B/16 as torchvision exports it: one packed q|k|v projection sliced into three. On an n300 the
         # packed columns are cut so that each chip holds half of each slice, so the 12 heads split 6 and 6
