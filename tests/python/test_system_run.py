@@ -134,6 +134,19 @@ class SystemRun(unittest.TestCase):
         self.assertNotEqual(data["total_cycles"], tensor["total_cycles"])
         self.assertEqual(data["devices"][0]["macs"], 32 * 512 * 2048 * 2)
 
+    def test_set_reaches_the_system_or_the_chips(self):
+        # --set ethernet.* changes the system file (a slower link: a slower all_reduce, the chips as they
+        # were); any other key every chip's config (a faster NoC model: the chips change).
+        whole = mlp_trace(self.path("mlp_set.json"), 64, 512, 2048)
+        base = report("run", "--system", N300, "--trace", whole, "--set", "mapper.parallel=tensor")
+        slow = report("run", "--system", N300, "--trace", whole, "--set", "mapper.parallel=tensor",
+                      "--set", "ethernet.gbytes_per_s=6")
+        ideal = report("run", "--system", N300, "--trace", whole, "--set", "mapper.parallel=tensor",
+                       "--set", "noc.model=ideal")
+        self.assertGreater(slow["collective_cycles"], base["collective_cycles"])
+        self.assertEqual(slow["compute_cycles"], base["compute_cycles"])
+        self.assertNotEqual(ideal["compute_cycles"], base["compute_cycles"])
+
     def test_tensor_parallel_mixtral_decode(self):
         # Mixtral-8x7B decode (batch 32, one new token, 128 cached) on a T3000: q, k, v by heads (32 and 8
         # over 8 chips), the KV cache cut by heads with them, o_proj and every expert's w2 by rows, the
