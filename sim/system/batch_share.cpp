@@ -1,5 +1,7 @@
 // One chip's share of a trace's batch (stage_traces.h): the tensors at 1/N of the batch, and an MoE
 // layer's token counts dealt over the chips.
+#include <algorithm>
+
 #include "sim/base/errors.h"
 #include "sim/system/stage_traces.h"
 
@@ -34,10 +36,18 @@ std::vector<std::vector<int64_t>> deal_rows(const std::vector<int64_t>& counts, 
 
 BatchShare batch_share(const nlohmann::json& trace, const Graph& graph, const std::string& file, int parts, int part,
                        const std::string& over) {
-  // The batch: dimension 0 of the inputs and of everything computed from them, and of a constant combined
-  // element-wise with such a tensor whose dimension 0 is the same (a per-sequence mask or rotary table).
+  // The batch: dimension 0 of the inputs (those that have the largest one; an input of 1 row among inputs
+  // of many is broadcast, like T5's position bias) and of everything computed from them, and of a constant
+  // combined element-wise with such a tensor whose dimension 0 is the same (a per-sequence mask or rotary
+  // table).
+  int64_t batch = 0;
+  for (const Tensor& t : graph.tensors)
+    if (t.kind == TensorKind::input && !t.shape.empty()) batch = std::max(batch, t.shape[0]);
   std::vector<bool> batched(graph.tensors.size(), false), fixed_rows(graph.tensors.size(), false);
-  for (size_t t = 0; t < graph.tensors.size(); ++t) batched[t] = graph.tensors[t].kind == TensorKind::input;
+  for (size_t t = 0; t < graph.tensors.size(); ++t) {
+    const Tensor& x = graph.tensors[t];
+    batched[t] = x.kind == TensorKind::input && (x.shape.empty() || x.shape[0] == batch || batch == 1);
+  }
   for (int pass = 0; pass < 2; ++pass)
     for (const Op& op : graph.ops) {
       bool any = false;

@@ -2,6 +2,7 @@
 // (parallel_split.h). Stage 0 is everything before the experts (attention, the router, the dispatch),
 // stage 1 each chip's experts on the tokens routed to them, stage 2 the combine and what follows; stages
 // 0 and 2 run data-parallel when the batch divides over the chips.
+#include <algorithm>
 #include <map>
 
 #include "sim/base/errors.h"
@@ -72,9 +73,10 @@ SystemWorkload split_expert(const SystemConfig& s, const nlohmann::json& trace, 
   w.stages.resize(3);
   // Before and after the experts: each chip its share of the batch when the batch divides over the chips
   // (the attention data-parallel), otherwise every chip all of it.
-  bool divides = true;
+  int64_t batch = 0;  // as batch_share counts it: the inputs' largest dimension 0
   for (const Tensor& t : graph.tensors)
-    if (t.kind == TensorKind::input) divides = divides && !t.shape.empty() && t.shape[0] % n == 0;
+    if (t.kind == TensorKind::input && !t.shape.empty()) batch = std::max(batch, t.shape[0]);
+  const bool divides = batch > 0 && batch % n == 0;
   const std::string over = "over the " + std::to_string(n) + " chips of " + s.name + " (mapper.parallel=expert)";
   for (int k : {0, 2}) {
     std::map<std::string, std::shared_ptr<const Graph>> alike;

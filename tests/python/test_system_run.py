@@ -287,6 +287,19 @@ class SystemRun(unittest.TestCase):
         self.assertEqual(sent(combine, 1, 0), to_odd)
         self.assertEqual(sent(combine, 0, 1), to_even)
 
+    def test_data_parallel_moe_share_is_the_one_sequence_trace(self):
+        # Switch at batch 2 (balanced routing, 16 rows per expert) on an n300: each chip gets one sequence
+        # and 8 rows per expert, with T5's one-row position bias whole: the trace gen_moe.py writes for
+        # batch 1, run on one chip, takes the same cycles.
+        b2, b1 = self.path("sw2.json"), self.path("sw1.json")
+        gen("gen_moe.py", b2, "--model", "switch-base-8", "--tokens", 64, "--batch", 2)
+        gen("gen_moe.py", b1, "--model", "switch-base-8", "--tokens", 64, "--batch", 1)
+        one = report("run", "-c", CHIP, "-t", b1)
+        sys = report("run", "--system", N300, "--trace", b2)
+        for d in sys["devices"]:
+            self.assertEqual(d["busy_cycles"], one["total_cycles"])
+            self.assertEqual(d["macs"], one["macs"])
+
     def test_data_parallel_moe_deals_the_routed_tokens(self):
         # Mixtral decode, batch 32, data-parallel on a T3000: every chip its 4 sequences with all the
         # weights; the balanced routing (8 rows per expert) deals 1 row per expert to each chip, so each
