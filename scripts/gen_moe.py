@@ -138,9 +138,10 @@ def apply_capacity(assignment, experts, seq_len, capacity):
 
 
 class MoEBlock:
-    def __init__(self, builder, cfg):
+    def __init__(self, builder, cfg, kv_cache=0):
         self.b = builder
         self.cfg = cfg
+        self.kv_cache = kv_cache  # decode: tokens already in the KV cache, which the new tokens also attend to
         self.n = NAMES[cfg["style"]]
 
     def linear(self, name, x, out_features, group=None):
@@ -187,6 +188,14 @@ class MoEBlock:
             sin = b.constant("rope.sin_signed", [bsz, 1, t, hd])
             q = self.rope(a + ".q_rope", q, cos, sin)
             k = self.rope(a + ".k_rope", k, cos, sin)
+        # Decode: the new tokens' keys and values appended to the cache, which the step reads from DRAM.
+        span = t
+        if self.kv_cache:
+            span = t + self.kv_cache
+            k_cache = b.input(a + ".k_cache", [bsz, kvh, self.kv_cache, hd])
+            v_cache = b.input(a + ".v_cache", [bsz, kvh, self.kv_cache, hd])
+            k = b.op("concat", a + ".k_append", [k_cache, k], {"axis": 2})
+            v = b.op("concat", a + ".v_append", [v_cache, v], {"axis": 2})
         # Grouped-query attention without copying K/V: the rep query heads that share a KV head are
         # stacked as rows, so QK^T and PV stay plain batched matmuls over the KV heads.
         if rep > 1:
@@ -194,16 +203,16 @@ class MoEBlock:
         kt = b.op("transpose", a + ".k_transpose", [k], {"perm": [0, 1, 3, 2]})
         s = b.op("matmul", a + ".scores", [q, kt])
         if rep > 1:
-            s = self.reshape(a + ".scores_heads", s, [bsz, h, t, t])
+            s = self.reshape(a + ".scores_heads", s, [bsz, h, t, span])
         if c["style"] == "mixtral":
             s = b.op("mul", a + ".scale", [s, b.constant(a + ".scaling", [1])])
-            s = b.op("add", a + ".causal_mask", [s, b.constant("attention_mask", [bsz, 1, t, t])])
+            s = b.op("add", a + ".causal_mask", [s, b.constant("attention_mask", [bsz, 1, t, span])])
         else:
             # T5: no 1/sqrt(d) scaling; the relative position bias comes in from block 0.
-            s = b.op("add", a + ".position_bias", [s, b.input("position_bias", [1, h, t, t])])
+            s = b.op("add", a + ".position_bias", [s, b.input("position_bias", [1, h, t, span])])
         p = b.op("softmax", a + ".softmax", [s], {"axis": -1})
         if rep > 1:
-            p = self.reshape(a + ".probs_grouped", p, [bsz, kvh, rep * t, t])
+            p = self.reshape(a + ".probs_grouped", p, [bsz, kvh, rep * t, span])
         ctx = b.op("matmul", a + ".pv", [p, v])
         if rep > 1:
             ctx = self.reshape(a + ".pv_heads", ctx, [bsz, h, t, hd])
@@ -273,6 +282,9 @@ def parse_args(argv):
         ap.add_argument(flag, type=int, help=what + " (default from the preset)")
     ap.add_argument("--tokens", type=int, required=True, help="tokens per sequence")
     ap.add_argument("--batch", type=int, default=1, help="sequences (default 1)")
+    ap.add_argument("--kv-cache", type=int, default=0,
+                    help="decode: tokens already in each sequence's KV cache, read from DRAM and attended to with "
+                         "the --tokens new ones (default 0: prefill)")
     ap.add_argument("--routing", choices=ROUTINGS, default="balanced")
     ap.add_argument("--skew", type=float, help="zipf exponent (default 1.0; --routing zipf only)")
     ap.add_argument("--assignment", help="JSON file with each token's experts (--routing list only)")
@@ -314,6 +326,8 @@ def make_config(args):
         raise UsageError("--top-k must not exceed --experts")
     if args.tokens <= 0 or args.batch <= 0:
         raise UsageError("--tokens and --batch must be positive")
+    if args.kv_cache < 0:
+        raise UsageError("--kv-cache must be >= 0")
     if args.skew is not None and args.routing != "zipf":
         raise UsageError("--skew applies to --routing zipf only")
     if args.skew is not None and (args.skew < 0 or not math.isfinite(args.skew)):
@@ -334,7 +348,8 @@ def make_config(args):
 
 
 def default_name(args):
-    return "%s_moe_%d%s" % (args.model.split("-")[0], args.tokens, "_b%d" % args.batch if args.batch > 1 else "")
+    return "%s_moe_%d%s%s" % (args.model.split("-")[0], args.tokens, "_b%d" % args.batch if args.batch > 1 else "",
+                              "_kv%d" % args.kv_cache if args.kv_cache else "")
 
 
 def build_trace(args, cfg):
@@ -353,8 +368,10 @@ def build_trace(args, cfg):
 
     routing = args.routing + ("" if args.routing in ("balanced", "list") else ", seed %d" % args.seed)
     description = "%s MoE block, %d tokens x batch %d, %s routing" % (cfg["label"], args.tokens, args.batch, routing)
+    if args.kv_cache:
+        description += ", decode after %d cached tokens" % args.kv_cache
     b = tracelib.TraceBuilder(args.name or default_name(args), description)
-    MoEBlock(b, cfg).build(args.batch, args.tokens, counts, dropped)
+    MoEBlock(b, cfg, args.kv_cache).build(args.batch, args.tokens, counts, dropped)
     trace = b.to_dict()
     macs, per_type = tracelib.trace_macs(trace)
     b.metadata = {
@@ -368,6 +385,8 @@ def build_trace(args, cfg):
         "macs": macs,
         "params": tracelib.trace_params(trace),
     }
+    if args.kv_cache:
+        b.metadata["kv_cache"] = args.kv_cache
     return b
 
 

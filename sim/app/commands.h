@@ -14,5 +14,6 @@ int system_validate_command(int argc, char** argv);  // tessera validate --syste
 int system_info_command(int argc, char** argv);      // tessera info --system
 int collective_command(int argc, char** argv);       // tessera collective (collectives on a system)
 int system_noc_trace_command(int argc, char** argv); // tessera noc-trace --system (a multi-chip trace)
+int system_run_command(int argc, char** argv);       // tessera run --system (a trace split over the chips)
 
 }  // namespace tessera::app

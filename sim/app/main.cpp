@@ -15,7 +15,8 @@ const char* kUsage =
     "usage: tessera <command> [options]\n"
     "\n"
     "commands:\n"
-    "  run         simulate a workload trace on an architecture config and report cycles\n"
+    "  run         simulate a workload trace on an architecture config (or split over a system's chips:\n"
+    "              --system) and report cycles\n"
     "  validate    check a config (and a trace), or a multi-chip system (--system), without simulating\n"
     "  info        derived figures of a config (peak TFLOPS, SRAM, NoC and DRAM bandwidth) or of a system\n"
     "  trace-info  op counts, MACs, params and tensor bytes of a trace\n"
@@ -27,7 +28,7 @@ const char* kUsage =
     "\n"
     "Run 'tessera <command> --help' for a command's options.\n";
 
-// Whether a validate/info/noc-trace command is about a multi-chip system (--system / -s) rather than a chip.
+// Whether a run/validate/info/noc-trace command is about a multi-chip system (--system / -s) rather than a chip.
 bool names_system(int argc, char** argv) {
   for (int i = 2; i < argc; ++i)
     if (!std::strcmp(argv[i], "--system") || !std::strcmp(argv[i], "-s") || !std::strncmp(argv[i], "--system=", 9))
@@ -53,6 +54,7 @@ extern "C" int sc_main(int argc, char** argv) {
   if ((command == "validate" || command == "info") && names_system(argc, argv))
     return command == "validate" ? system_validate_command(argc - 1, argv + 1) : system_info_command(argc - 1, argv + 1);
   if (command == "noc-trace" && names_system(argc, argv)) return system_noc_trace_command(argc - 1, argv + 1);
+  if (command == "run" && names_system(argc, argv)) return system_run_command(argc - 1, argv + 1);
   if (command == "run") return run_command(argc - 1, argv + 1);
   if (command == "validate") return validate_command(argc - 1, argv + 1);
   if (command == "info") return info_command(argc - 1, argv + 1);

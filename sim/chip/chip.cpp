@@ -126,6 +126,10 @@ void Chip::check_finished() const {
 
 RunResult Chip::run() {
   sc_core::sc_start();
+  return finish();
+}
+
+RunResult Chip::finish() {
   check_finished();
   RunResult r;
   for (const Activity& a : activities_) r.total_cycles = std::max(r.total_cycles, a.end);

@@ -38,6 +38,9 @@ class Chip : public ChipServices {
   // Runs the programs to completion. Throws std::runtime_error naming the stuck engines when some program
   // can never finish (a plan error).
   RunResult run();
+  // What run() does after the simulation: checks and collects this chip's results. For several chips
+  // elaborated together (one per system device) and run by one sc_start().
+  RunResult finish();
 
   // ChipServices
   TileBuffer& buffer(int core, int index) override { return *buffers_[core][index]; }

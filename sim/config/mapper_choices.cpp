@@ -10,6 +10,8 @@ const std::vector<std::pair<Placement, const char*>> kPlacementNames = {
     {Placement::layer_by_layer, "layer_by_layer"}, {Placement::pipelined, "pipelined"}};
 const std::vector<std::pair<Schedule, const char*>> kScheduleNames = {
     {Schedule::fused, "fused"}, {Schedule::op_by_op, "op_by_op"}};
+const std::vector<std::pair<Parallel, const char*>> kParallelNames = {
+    {Parallel::data, "data"}, {Parallel::tensor, "tensor"}, {Parallel::expert, "expert"}, {Parallel::pipeline, "pipeline"}};
 
 template <typename E>
 std::optional<E> find(const std::vector<std::pair<E, const char*>>& names, const std::string& s) {
@@ -40,5 +42,8 @@ std::vector<std::string> placement_names() { return all(kPlacementNames); }
 const char* to_string(Schedule s) { return name_of(kScheduleNames, s); }
 std::optional<Schedule> parse_schedule(const std::string& s) { return find(kScheduleNames, s); }
 std::vector<std::string> schedule_names() { return all(kScheduleNames); }
+const char* to_string(Parallel p) { return name_of(kParallelNames, p); }
+std::optional<Parallel> parse_parallel(const std::string& s) { return find(kParallelNames, s); }
+std::vector<std::string> parallel_names() { return all(kParallelNames); }
 
 }  // namespace tessera

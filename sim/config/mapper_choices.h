@@ -13,15 +13,23 @@ enum class Placement { layer_by_layer, pipelined };
 // could do with a dataflow compiler); op_by_op: one program per op, launched after the one before ends,
 // its tensors in DRAM or L1 between ops (how tt-metal runs a model today). docs/mapping.md.
 enum class Schedule { fused, op_by_op };
+// How `tessera run --system` splits a trace over a system's chips (docs/systems.md): data (batch split,
+// weights replicated), tensor (matmuls split by columns or rows, attention by heads, collectives between),
+// expert (an MoE layer's experts spread over the chips, all_to_all dispatch and combine), pipeline
+// (consecutive layers on consecutive chips, micro-batches streaming through, activations over Ethernet).
+enum class Parallel { data, tensor, expert, pipeline };
 
 const char* to_string(ConvAlgorithm a);
 const char* to_string(Placement p);
 const char* to_string(Schedule s);
+const char* to_string(Parallel p);
 std::optional<ConvAlgorithm> parse_conv_algorithm(const std::string& s);
 std::optional<Placement> parse_placement(const std::string& s);
 std::optional<Schedule> parse_schedule(const std::string& s);
+std::optional<Parallel> parse_parallel(const std::string& s);
 std::vector<std::string> conv_algorithm_names();  // without "auto"
 std::vector<std::string> placement_names();
 std::vector<std::string> schedule_names();
+std::vector<std::string> parallel_names();
 
 }  // namespace tessera

@@ -64,13 +64,15 @@ class Planner {
         // Each sender deals its packets round the destinations in turn, so no link waits for one
         // destination's whole piece before the next starts.
         const auto pieces = split(b, n_);
+        // The bytes chip i sends chip j: an even share, or what the mapper routed there.
+        const auto piece = [&](int i, int j) { return c_.piece_bytes.empty() ? pieces[size_t(j)] : c_.piece_bytes[size_t(i)][size_t(j)]; };
         for (int i = 0; i < n_; ++i)
           for (int k = 0; k < c_.links; ++k) {
             std::vector<std::vector<uint64_t>> per_dest(static_cast<size_t>(n_));
             size_t most = 0;
             for (int j = 0; j < n_; ++j)
-              if (j != i) {
-                per_dest[size_t(j)] = packets(split(pieces[size_t(j)], c_.links)[size_t(k)]);
+              if (j != i && piece(i, j) > 0) {
+                per_dest[size_t(j)] = packets(split(piece(i, j), c_.links)[size_t(k)]);
                 most = std::max(most, per_dest[size_t(j)].size());
               }
             for (size_t p = 0; p < most; ++p)

@@ -24,6 +24,9 @@ struct Collective {
   DataFormat dtype = DataFormat::bf16;
   int packet_bytes = 4352;       // payload per fabric packet
   std::vector<int> devices;      // device ids in collective order; empty: the system's first `chips` devices
+  // all_to_all only, set by the mapper (not in a trace file): bytes from the chip at each position of the
+  // collective order to the chip at each other position; empty: bytes_per_chip / chips to each.
+  std::vector<std::vector<uint64_t>> piece_bytes;
   std::string where;             // "trace.json: /collectives/0" for error messages
 };
 

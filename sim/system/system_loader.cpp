@@ -18,7 +18,8 @@ std::string resolve(const std::string& system_file, const std::string& chip_file
   return (fs::path(system_file).parent_path() / chip_file).lexically_normal().string();
 }
 
-void read_chips(ObjectReader& s, const std::string& file, SystemConfig& out) {
+void read_chips(ObjectReader& s, const std::string& file, const std::vector<std::string>& chip_overrides,
+                SystemConfig& out) {
   std::vector<std::string> names;
   if (s.has("chip") == s.has("chips"))
     throw input_error(file, "/system", "expected exactly one of \"chip\" (one preset for every device) or \"chips\" "
@@ -45,7 +46,7 @@ void read_chips(ObjectReader& s, const std::string& file, SystemConfig& out) {
       throw input_error(file, s.has("chips") ? key + std::to_string(i) : key,
                         "expected an existing chip config file, got \"" + names[i] + "\" (looked for " + path + ")");
     out.chip_files.push_back(path);
-    out.chips.push_back(load_arch_config(path));
+    out.chips.push_back(load_arch_config(path, chip_overrides));
   }
 }
 
@@ -176,7 +177,8 @@ const char* to_string(Routing r) {
   return "?";
 }
 
-SystemConfig load_system_config(const std::string& path, const std::vector<std::string>& overrides) {
+SystemConfig load_system_config(const std::string& path, const std::vector<std::string>& overrides,
+                                const std::vector<std::string>& chip_overrides) {
   const Json config = effective_config_json(path, overrides);
   SystemConfig out;
   out.source_file = path;
@@ -184,7 +186,7 @@ SystemConfig load_system_config(const std::string& path, const std::vector<std::
   top.string("description", "");
   ObjectReader s = top.object("system");
   out.name = s.string("name", fs::path(path).stem().string());
-  read_chips(s, path, out);
+  read_chips(s, path, chip_overrides, out);
   read_devices(s, path, out);
   read_topology(s, path, out);
   s.reject_unknown_keys();

@@ -9,7 +9,9 @@
 
 namespace tessera::system {
 
-// `overrides` are "a.b=value" pairs applied to the system file (as --set does for a chip config).
-SystemConfig load_system_config(const std::string& path, const std::vector<std::string>& overrides = {});
+// `overrides` are "a.b=value" pairs applied to the system file (as --set does for a chip config);
+// `chip_overrides` the same for every chip preset it names (tessera run --system --set mapper.parallel=...).
+SystemConfig load_system_config(const std::string& path, const std::vector<std::string>& overrides = {},
+                                const std::vector<std::string>& chip_overrides = {});
 
 }  // namespace tessera::system
