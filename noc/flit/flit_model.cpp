@@ -58,7 +58,8 @@ class FlitNocModel final : public NocModel {
       std::string name = prefix + (networks.size() > 1 ? "noc" + std::to_string(net) + "." : "") + "router." +
                          std::to_string(g.x(node)) + "_" + std::to_string(g.y(node)) + ".avg_buffered_flits";
       stats.set(name, static_cast<double>(occupancy[r]) / cycles, "flits",
-                "flits buffered in the router's input VCs, averaged over the cycles the NoC simulated");
+                "flits in the router's input VC buffers at the end of a cycle (arrived and not yet crossed the switch), "
+                "averaged over the cycles the NoC simulated");
     }
     stats.set(prefix + "simulated_cycles", static_cast<double>(network_.simulated_cycles()), "cycles",
               "cycles the flit-level NoC stepped (idle cycles are skipped)");

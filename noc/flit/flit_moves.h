@@ -9,10 +9,7 @@ namespace tessera::noc::flit {
 inline void FlitNetwork::activate(int router, uint64_t arrival) {
   if (arrival < wake_[router]) wake_[router] = arrival;
   if (arrival < late_wake_[router]) late_wake_[router] = arrival;
-  if (!router_listed_[router]) {
-    router_listed_[router] = 1;
-    next_active_.push_back(router);
-  }
+  active_bits_[static_cast<size_t>(router) >> 6] |= uint64_t{1} << (router & 63);
 }
 
 inline void FlitNetwork::push_flit(int router, int port, int vc, uint32_t packet, bool head, bool tail,
@@ -40,9 +37,10 @@ inline void FlitNetwork::push_flit(int router, int port, int vc, uint32_t packet
   activate(router, arrival);
 }
 
-inline void FlitNetwork::pop_flit(int router, int port, int vc) {
+inline void FlitNetwork::pop_flit(int router, int port, int vc, uint64_t t) {
   const size_t i = ivc(router, port, vc);
   InputVc& in = in_vc_[i];
+  occupancy_sum_[router] += t - in.front_arrival;
   in.buf_head = static_cast<uint16_t>(in.buf_head + 1 == depth_ ? 0 : in.buf_head + 1);
   if (--in.buf_count == 0) {
     in.front_arrival = kNever;
@@ -85,9 +83,17 @@ inline void FlitNetwork::return_credit(int router, int in_port, int vc, uint64_t
   ++o.credit_count;
 }
 
-inline void FlitNetwork::retire(uint32_t packet, int dst, uint64_t delivered) {
+inline void FlitNetwork::retire(uint32_t packet, int router, uint64_t delivered) {
   const Packet& p = packets_[packet];
-  pending_retire_.push_back(RetiredPacket{p.tag, p.created, p.injected, delivered, p.flits, p.hops, dst});
+  const RetiredPacket retired{p.tag, p.created, p.injected, delivered, p.flits, p.hops, router % nodes_};
+  // Usually the last: routers retire in index order within a cycle, and a later cycle comes later.
+  auto at = pending_retire_.end();
+  while (at != pending_retire_.begin()) {
+    const PendingRetire& before = *(at - 1);
+    if (before.packet.delivered < delivered || (before.packet.delivered == delivered && before.router < router)) break;
+    --at;
+  }
+  pending_retire_.insert(at, PendingRetire{retired, router});
 }
 
 inline void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t) {
@@ -106,7 +112,7 @@ inline void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t)
     ++ejected_flits_;
     if (tail) {
       if (!packets_[packet].multicast) out_vc_[out].busy = 0;
-      retire(packet, r % nodes_, t + to_endpoint_);
+      retire(packet, r, t + to_endpoint_);
       if (packet != flit.packet || !in.split) free_packet(packet);
     }
   } else {
@@ -121,7 +127,7 @@ inline void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t)
   last_progress_ = t;
   if (one_branch) {
     // One branch: the flit leaves the buffer at once and its slot's credit heads upstream.
-    pop_flit(r, in_port, vc);
+    pop_flit(r, in_port, vc, t);
     return_credit(r, in_port, vc, t);
     if (tail) {
       in.state = kIdle;
@@ -138,7 +144,7 @@ inline void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t)
     const Flit& front = buffer_[i * depth_ + in.buf_head];
     const bool front_is_tail = front.tail;
     const uint32_t parent = front.packet;
-    pop_flit(r, in_port, vc);
+    pop_flit(r, in_port, vc, t);
     return_credit(r, in_port, vc, t);
     for (unsigned b = in.branch_mask; b; b &= b - 1) --branches.ahead[__builtin_ctz(b)];
     if (front_is_tail) {

@@ -53,7 +53,7 @@ FlitNetwork::FlitNetwork(const NocConfig& config, FlitOptions options)
     }
   }
   flits_in_router_.assign(routers_, 0);
-  router_listed_.assign(routers_, 0);
+  active_bits_.assign((static_cast<size_t>(routers_) + 63) / 64, 0);
   occupied_.assign(static_cast<size_t>(routers_) * kNumPorts, 0);
   occupied_ports_.assign(routers_, 0);
   wake_.assign(routers_, kNever);
@@ -142,7 +142,7 @@ uint64_t FlitNetwork::next_event_cycle() const {
   const uint64_t next = started_ ? now_ + 1 : now_;
   if (flits_in_routers_ > 0) return next;
   uint64_t best = kNever;
-  if (!pending_retire_.empty()) best = std::max(next, pending_retire_.front().delivered);
+  if (!pending_retire_.empty()) best = std::max(next, pending_retire_.front().packet.delivered);
   for (int s : active_sources_) {
     const Source& src = sources_[s];
     if (src.current != kNone) return next;
@@ -171,8 +171,8 @@ uint64_t FlitNetwork::run_until(uint64_t cycle, bool stop_at_retire) {
     now_ = t;
     started_ = true;
     bool released = false;
-    while (!pending_retire_.empty() && pending_retire_.front().delivered <= t) {
-      retired_.push_back(pending_retire_.front());
+    while (!pending_retire_.empty() && pending_retire_.front().packet.delivered <= t) {
+      retired_.push_back(pending_retire_.front().packet);
       pending_retire_.pop_front();
       released = true;
     }
@@ -184,21 +184,15 @@ uint64_t FlitNetwork::run_until(uint64_t cycle, bool stop_at_retire) {
 void FlitNetwork::step(uint64_t t) {
   ++simulated_cycles_;
   if (flits_in_routers_ > 0 && t - last_progress_ > config_.watchdog_cycles) report_deadlock(t);
-  // Routers that received flits since the last step (an endpoint injecting between steps) join now.
-  active_routers_.insert(active_routers_.end(), next_active_.begin(), next_active_.end());
-  next_active_.clear();
   // Routers only read their own state and write downstream flits and upstream credits that arrive in a
-  // later cycle, so the order in which they are stepped does not matter.
-  for (int r : active_routers_) {
-    if (wake_[r] <= t) step_router(r, t);  // else every flit here is still in a pipeline stage or on a link
-    occupancy_sum_[r] += flits_in_router_[r];
+  // later cycle; a router woken in this cycle by another finds nothing to do before then.
+  for (size_t w = 0; w < active_bits_.size(); ++w) {
+    for (uint64_t bits = active_bits_[w]; bits; bits &= bits - 1) {
+      const int r = static_cast<int>(w * 64) + __builtin_ctzll(bits);
+      if (wake_[r] <= t) step_router(r, t);  // else every flit here is still in a pipeline stage or on a link
+      if (flits_in_router_[r] == 0) active_bits_[w] &= ~(uint64_t{1} << (r & 63));
+    }
   }
-  size_t kept = 0;
-  for (int r : active_routers_) {
-    if (flits_in_router_[r] > 0) active_routers_[kept++] = r;
-    else router_listed_[r] = 0;
-  }
-  active_routers_.resize(kept);
   // The endpoints send at the end of the cycle; their flits reach the routers injection_latency later.
   size_t kept_sources = 0;
   for (size_t i = 0; i < active_sources_.size(); ++i) {
@@ -209,8 +203,6 @@ void FlitNetwork::step(uint64_t t) {
     else src.listed = false;
   }
   active_sources_.resize(kept_sources);
-  active_routers_.insert(active_routers_.end(), next_active_.begin(), next_active_.end());
-  next_active_.clear();
 }
 
 void FlitNetwork::step_source(int source, uint64_t t) {

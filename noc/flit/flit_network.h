@@ -77,7 +77,9 @@ class FlitNetwork {
   const NocCounters& counters() const { return counters_; }
   NocCounters& counters() { return counters_; }
   uint64_t ejected_flits() const { return ejected_flits_; }
-  // Sum over simulated cycles of flits buffered in each router (for average occupancy).
+  // Per router: flit-cycles its input buffers held, each flit counting the cycles from its arrival to the
+  // cycle it crossed the switch (so flits buffered at the end of each cycle, summed over cycles). A flit
+  // counts when it leaves the router, and the figure does not depend on the order routers are stepped in.
   const std::vector<uint64_t>& occupancy_cycles() const { return occupancy_sum_; }
   uint64_t simulated_cycles() const { return simulated_cycles_; }
 
@@ -166,7 +168,7 @@ class FlitNetwork {
     return in.front_arrival + static_cast<uint32_t>(flit.arrival - static_cast<uint32_t>(in.front_arrival));
   }
   void push_flit(int router, int port, int vc, uint32_t packet, bool head, bool tail, uint64_t arrival);
-  void pop_flit(int router, int port, int vc);
+  void pop_flit(int router, int port, int vc, uint64_t t);
   void step(uint64_t t);
   void step_router(int router, uint64_t t);
   void route(int router, int in_port, int vc, uint64_t t);
@@ -209,7 +211,7 @@ class FlitNetwork {
   int credits_when_asked(size_t out_vc) const;
   void absorb_credits(size_t out_vc, uint64_t t);
   void return_credit(int router, int in_port, int vc, uint64_t t);
-  void retire(uint32_t packet, int dst, uint64_t delivered);
+  void retire(uint32_t packet, int router, uint64_t delivered);
   uint32_t new_packet();
   // A destination list for a multicast packet, reused from freed ones when there are any.
   uint32_t new_multicast_list();
@@ -249,8 +251,9 @@ class FlitNetwork {
   std::vector<uint8_t> occupied_ports_;  // per router: input ports with a VC holding flits
   std::vector<uint64_t> wake_;      // next cycle the router can act
   std::vector<uint64_t> late_wake_; // wake-ups asked by others since the router last stepped (kept by its next step)
-  std::vector<uint8_t> router_listed_;
-  std::vector<int> active_routers_, next_active_;
+  // Routers holding flits, a bit each: stepped in index order every cycle, so that what happens within a
+  // cycle (the order of deliveries among them) does not depend on when routers joined.
+  std::vector<uint64_t> active_bits_;
   std::vector<uint64_t> occupancy_sum_;
   std::vector<int> multi_branch_;   // scratch: input VCs of the router being stepped that need several ports
 
@@ -262,7 +265,12 @@ class FlitNetwork {
   std::vector<std::vector<int>> multicast_lists_;
   std::vector<uint32_t> free_lists_;
 
-  std::deque<RetiredPacket> pending_retire_;  // delivered in the future, in cycle order
+  // Delivered in the future, in order of delivery cycle and, within a cycle, of router index.
+  struct PendingRetire {
+    RetiredPacket packet;
+    int router;
+  };
+  std::deque<PendingRetire> pending_retire_;
   std::vector<RetiredPacket> retired_;
 
   NocCounters counters_;

@@ -209,3 +209,24 @@ TEST_CASE("flit model: heavy multicast and unicast traffic drains on every topol
     CHECK(d.size() == id);
   }
 }
+
+TEST_CASE("flit model: buffered flit-cycles of a lone packet are routing + VC allocation per flit and router",
+          "[noc][flit][occupancy]") {
+  // With nothing in the way a flit waits in each router's buffer from its arrival through route computation
+  // and VC allocation (its head's stages; body flits follow one cycle apart) and leaves when it wins the
+  // switch: routing + vc_alloc cycles per flit in every router on its path, 0 in the others.
+  for (const RouterDelays& delays : {RouterDelays{1, 1, 1, 0, 1, 1, 0}, RouterDelays{2, 2, 2, 0, 2, 1, 0}}) {
+    NocConfig c = grid(4, 4, Topology::mesh);
+    c.delays = delays;
+    flit::FlitNetwork net(c);
+    const uint32_t flits = 5;
+    net.enqueue_packet(0, 4, {7}, flits, 10, 0, 0);  // (0,1) -> (3,1): routers 4, 5, 6, 7
+    net.run_until(kNever - 1, false);
+    REQUIRE(net.idle());
+    const std::vector<uint64_t>& occupancy = net.occupancy_cycles();
+    for (int r = 0; r < 16; ++r) {
+      const uint64_t expected = r >= 4 && r <= 7 ? flits * uint64_t(delays.routing + delays.vc_alloc) : 0;
+      CHECK(occupancy[r] == expected);
+    }
+  }
+}
