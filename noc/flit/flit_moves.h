@@ -118,13 +118,14 @@ inline void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t)
   } else {
     --out_vc_[out].credits;
     const int d = neighbor_[static_cast<size_t>(r) * kNumLinkDirections + o];
+    // Counted before the push: a multicast head routed on arrival copies its hops into the child packets.
+    if (flit.head) ++packets_[packet].hops;
     push_flit(d, o, in.out_vc[o], packet, flit.head, flit.tail, t + to_next_router_ + link_latency_);
     const int link = r * kNumLinkDirections + o;  // link_id(): routers are numbered network by network
     counters_.count_link_flit(link, t);
-    if (flit.head) ++packets_[packet].hops;
     if (tail) out_vc_[out].busy = 0;
   }
-  last_progress_ = t;
+  if (t > last_progress_) last_progress_ = t;  // a train move may have moved flits in later cycles
   if (one_branch) {
     // One branch: the flit leaves the buffer at once and its slot's credit heads upstream.
     pop_flit(r, in_port, vc, t);

@@ -28,6 +28,8 @@ FlitNetwork::FlitNetwork(const NocConfig& config, FlitOptions options)
   to_endpoint_ = to_next_router_ + static_cast<uint64_t>(std::max(0, config.ejection_latency));
   injection_latency_ = effective_injection_latency(config);
   credit_latency_ = static_cast<uint64_t>(d.credit) + link_latency_;
+  bulk_window_link_ = options_.trains ? std::min<uint64_t>(to_next_router_ + link_latency_, kLeavingSlots - 1) : 0;
+  bulk_window_idle_source_ = injection_latency_ + static_cast<uint64_t>(d.routing);
 
   const size_t in_vcs = static_cast<size_t>(routers_) * kNumPorts * vcs_;
   const size_t out_vcs = static_cast<size_t>(routers_) * (kNumPorts + 1) * vcs_;
@@ -58,6 +60,7 @@ FlitNetwork::FlitNetwork(const NocConfig& config, FlitOptions options)
   occupied_ports_.assign(routers_, 0);
   wake_.assign(routers_, kNever);
   late_wake_.assign(routers_, kNever);
+  resume_at_.assign(routers_, 0);
   occupancy_sum_.assign(routers_, 0);
   sources_.resize(routers_);
 }
@@ -183,7 +186,7 @@ uint64_t FlitNetwork::run_until(uint64_t cycle, bool stop_at_retire) {
 
 void FlitNetwork::step(uint64_t t) {
   ++simulated_cycles_;
-  if (flits_in_routers_ > 0 && t - last_progress_ > config_.watchdog_cycles) report_deadlock(t);
+  if (flits_in_routers_ > 0 && t > last_progress_ && t - last_progress_ > config_.watchdog_cycles) report_deadlock(t);
   // Routers only read their own state and write downstream flits and upstream credits that arrive in a
   // later cycle; a router woken in this cycle by another finds nothing to do before then.
   for (size_t w = 0; w < active_bits_.size(); ++w) {
@@ -193,6 +196,11 @@ void FlitNetwork::step(uint64_t t) {
       if (flits_in_router_[r] == 0) active_bits_[w] &= ~(uint64_t{1} << (r & 63));
     }
   }
+  // Flits that train moves ejected for this cycle leave the network now.
+  const size_t slot = t & (kLeavingSlots - 1);
+  flits_in_routers_ -= ahead_[slot][0];
+  for (int k = 0; k < 2; ++k) ahead_total_[k] -= ahead_[slot][k];
+  ahead_[slot] = {};
   // The endpoints send at the end of the cycle; their flits reach the routers injection_latency later.
   size_t kept_sources = 0;
   for (size_t i = 0; i < active_sources_.size(); ++i) {
@@ -235,7 +243,7 @@ void FlitNetwork::step_source(int source, uint64_t t) {
   push_flit(source, kInjectPort, s.vc, s.current, s.next_seq == 0, tail, t + injection_latency_);
   ++counters_.flits;
   s.last_sent = t;
-  last_progress_ = t;
+  if (t > last_progress_) last_progress_ = t;
   if (tail) {
     ++counters_.packets;
     out_vc_[o].busy = 0;

@@ -37,6 +37,7 @@ class DeadlockError : public std::runtime_error {
 // Options that exist for tests and for replaying BookSim2 setups.
 struct FlitOptions {
   bool datelines = true;  // false: any VC on any hop, which lets rings deadlock (watchdog tests)
+  bool trains = true;     // false: every flit moved by a step of its own cycle (tests compare the two)
 };
 
 // A packet leaving the network at its destination, reported to whoever measures.
@@ -76,7 +77,10 @@ class FlitNetwork {
   const std::vector<Network>& networks() const { return networks_; }
   const NocCounters& counters() const { return counters_; }
   NocCounters& counters() { return counters_; }
-  uint64_t ejected_flits() const { return ejected_flits_; }
+  // Flits ejected and router-to-router flit-hops so far, up to the last simulated cycle (counters() also
+  // holds the moves of train moves ahead of it, in the cycles they take).
+  uint64_t ejected_flits() const { return ejected_flits_ - ahead_total_[0]; }
+  uint64_t flit_hops() const { return counters_.flit_hops - ahead_total_[1]; }
   // Per router: flit-cycles its input buffers held, each flit counting the cycles from its arrival to the
   // cycle it crossed the switch (so flits buffered at the end of each cycle, summed over cycles). A flit
   // counts when it leaves the router, and the figure does not depend on the order routers are stepped in.
@@ -193,6 +197,10 @@ class FlitNetwork {
   // The same when input VC `vc` of input port `port` is the only one ready.
   bool allocate_switch_one(int router, uint64_t t, int port, int vc, uint64_t& wake);
   void traverse(int router, int in_port, int vc, int out_port, uint64_t t);
+  // When input VC `vc` of port `port` is the only one holding flits and its packet leaves by one port,
+  // moves its flits for the cycles ahead in which nothing else can reach the switch (a train), as the
+  // cycle-by-cycle steps would; returns whether it moved any.
+  bool move_train(int router, uint64_t t, int port, int vc);
   bool branch_flit_ready(size_t input_vc, int branch, uint64_t t, uint64_t& wake) const;
   // Whether branch `o` of input VC `i` (of router `r`; `branches`: its packet has several) can bid for the
   // switch now: its next flit is here and a credit for it is; else lowers `wake` as allocate_switch says.
@@ -233,6 +241,11 @@ class FlitNetwork {
   uint64_t injection_latency_ = 1;
   uint64_t link_latency_ = 1;
   uint64_t credit_latency_ = 1;
+  // Cycles from a router's step in which no flit it does not hold yet can bid for its switch: a flit sent
+  // to it now takes to_next_router_ + link_latency_, one its endpoint injects injection_latency_ (a new
+  // packet's head then needs its route first).
+  uint64_t bulk_window_link_ = 0;
+  uint64_t bulk_window_idle_source_ = 0;
 
   // Input side, per input VC.
   std::vector<Flit> buffer_;       // depth_ slots per input VC, a ring
@@ -251,6 +264,13 @@ class FlitNetwork {
   std::vector<uint8_t> occupied_ports_;  // per router: input ports with a VC holding flits
   std::vector<uint64_t> wake_;      // next cycle the router can act
   std::vector<uint64_t> late_wake_; // wake-ups asked by others since the router last stepped (kept by its next step)
+  std::vector<uint64_t> resume_at_; // first cycle a train move (move_train) has not simulated the router in
+  // Moves that train moves made for later cycles, per cycle (a ring) and in all: [0] ejections, [1] link
+  // hops. flits_in_routers_ counts an ejected flit until its cycle, so that the network steps the same
+  // cycles as with cycle-by-cycle moves, and ejected_flits() and flit_hops() leave them out until then.
+  static constexpr size_t kLeavingSlots = 64;
+  std::array<std::array<uint32_t, 2>, kLeavingSlots> ahead_{};
+  std::array<uint64_t, 2> ahead_total_{};
   // Routers holding flits, a bit each: stepped in index order every cycle, so that what happens within a
   // cycle (the order of deliveries among them) does not depend on when routers joined.
   std::vector<uint64_t> active_bits_;

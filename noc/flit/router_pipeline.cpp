@@ -18,6 +18,26 @@ inline bool positive(int direction) { return direction == kEast || direction == 
 void FlitNetwork::step_router(int r, uint64_t t) {
   const size_t first = ivc(r, 0, 0);
   const uint16_t* occupied = &occupied_[static_cast<size_t>(r) * kNumPorts];
+  if (t < resume_at_[r]) {
+    // A train move simulated this cycle already; what woke the router (a flit or a credit arriving)
+    // waits until it ends.
+    wake_[r] = resume_at_[r];
+    return;
+  }
+  const unsigned ports = occupied_ports_[r];
+  if (ports != 0 && (ports & (ports - 1)) == 0) {
+    // One input port holds flits; one VC of it, whose packet holds its output VC and is ready to cross:
+    // alone in the router, it can move a train of flits at once.
+    const int p = __builtin_ctz(ports);
+    const unsigned vcs = occupied[p];
+    if ((vcs & (vcs - 1)) == 0) {
+      const int vc = __builtin_ctz(vcs);
+      const InputVc& in = in_vc_[first + p * vcs_ + vc];
+      if (in.state == kActive && (in.branch_mask & (in.branch_mask - 1)) == 0 && in.ready <= t &&
+          in.front_arrival <= t && move_train(r, t, p, vc))
+        return;
+    }
+  }
   // VC requests per output port and input port (a bit per input VC), split by dateline class.
   VcRequests lower, upper;  // zeroed when the first request comes
   std::array<uint16_t, kNumPorts> switch_ready{};  // per input port: VCs whose front flit may cross now
@@ -107,6 +127,65 @@ void FlitNetwork::step_router(int r, uint64_t t) {
   late_wake_[r] = kNever;
   if (late > t && late < wake) wake = late;
   wake_[r] = wake;
+}
+
+bool FlitNetwork::move_train(int r, uint64_t t, int p, int vc) {
+  // A flit sent to this router in this cycle or later arrives to_next_router_ + link_latency_ cycles later
+  // at the earliest, and one its endpoint injects injection_latency_ later (a new packet's head then has
+  // its route to compute before it competes). Until `last` no flit this router does not hold yet can bid
+  // for its switch or ask for the output VC this packet releases, so the router would do nothing but move
+  // this VC's flits, one per cycle, each when it has arrived and a credit for it is back. Each move is
+  // made with its own cycle (buffers, credits, deliveries, statistics), exactly as the steps would make
+  // it. Credits the downstream router has not sent yet come back after the ones on their way, so the
+  // train stops where the known credits run out and the next step carries on.
+  const Source& source = sources_[r];
+  const bool source_idle = source.current == kNone || (p == kInjectPort && source.vc == vc);
+  const uint64_t window = std::min(bulk_window_link_, source_idle ? bulk_window_idle_source_ : injection_latency_);
+  if (window < 2) return false;
+  const uint64_t last = t + window - 1;
+  const size_t i = ivc(r, p, vc);
+  const InputVc& in = in_vc_[i];
+  const int o = __builtin_ctz(in.branch_mask);
+  const size_t out = ovc(r, o, in.out_vc[o]);
+  const bool eject = o == kEjectPort;
+  if (!eject && neighbor_[static_cast<size_t>(r) * kNumLinkDirections + o] == r) return false;
+  uint64_t at = t;
+  uint64_t moved = kNever;  // cycle of the last flit moved
+  while (in.buf_count > 0) {
+    uint64_t when = in.front_arrival > at ? in.front_arrival : at;
+    if (!eject) {
+      const OutputVc& ov = out_vc_[out];
+      if (ov.credits <= 0) {
+        if (ov.credit_count == 0) break;
+        const uint64_t back = credit_return_[out * depth_ + ov.credit_head];
+        if (back > when) when = back;
+      }
+    }
+    if (when > last) break;
+    if (!eject) take_credit(out, when);
+    traverse(r, p, vc, o, when);
+    if (when > t) {
+      // Counted as of the cycle it moves in; an ejected flit is in the network until then.
+      ++ahead_[when & (kLeavingSlots - 1)][eject ? 0 : 1];
+      ++ahead_total_[eject ? 0 : 1];
+      if (eject) ++flits_in_routers_;
+    }
+    moved = when;
+    at = when + 1;
+    if (in.state == kIdle) break;  // the tail left
+  }
+  if (moved == kNever) return false;
+  // The grants one-iteration iSLIP gives a lone requester, the same for every flit of the train.
+  const size_t rp = static_cast<size_t>(r) * kNumPorts;
+  sw_grant_rr_[rp + o] = static_cast<uint8_t>(p + 1 == kNumPorts ? 0 : p + 1);
+  sw_accept_rr_[rp + p] = static_cast<uint8_t>(o + 1 == kNumPorts ? 0 : o + 1);
+  sw_input_rr_[rp + p] = static_cast<uint8_t>(vc + 1 == vcs_ ? 0 : vc + 1);
+  // Simulated up to `moved`: the next step is the cycle after, and a wake-up asked for earlier means
+  // nothing now.
+  resume_at_[r] = moved + 1;
+  wake_[r] = moved + 1;
+  late_wake_[r] = kNever;
+  return true;
 }
 
 void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {

@@ -159,7 +159,7 @@ SyntheticResult run_synthetic(const SyntheticSetup& setup) {
   result.avg_hops = measured.packets ? measured.hops / measured.packets : 0;
   result.measured_packets = measured.packets;
   result.simulated_cycles = t;
-  result.flit_hops = net.counters().flit_hops;
+  result.flit_hops = net.flit_hops();
   return result;
 }
 
