@@ -63,9 +63,10 @@ TEST_CASE("timeline keeps every span below the limit and merges above it", "[tim
 
 TEST_CASE("timeline NoC counters show the load the NoC recorded for one transfer", "[timeline][stats]") {
   const ArchConfig config = load_arch_config(TESSERA_SOURCE_DIR "/configs/toy_4x4.json");
-  // toy_4x4: one 4x5 torus (20 links per direction), packet model, routers of 2+2+2+0+2 = 8 cycles, a
-  // 5-cycle injection latency, 32-byte flits. 1024 bytes from (0,1) to (1,1): 33 flits over the one east
-  // link (0,1)->(1,1); the head reaches the router at 5 and leaves it at 13: the link carries [13, 46).
+  // toy_4x4: one 4x5 torus (20 links per direction), flit model, routing 2 + VC allocation 2 cycles before
+  // switch allocation, a 5-cycle injection latency, 32-byte flits. 1024 bytes from (0,1) to (1,1): 33 flits
+  // over the one east link (0,1)->(1,1); the head reaches the router at 5 and wins the switch at 5 + 2 + 2
+  // = 9, the cycle the flit model records a flit on its link: the link carries [9, 42).
   auto noc = noc::make_noc_model(config.noc);
   noc->inject({1, config.node_id({0, 1}), {config.node_id({1, 1})}, 1024}, 0);
   std::vector<noc::Delivery> delivered;
@@ -87,12 +88,12 @@ TEST_CASE("timeline NoC counters show the load the NoC recorded for one transfer
     }
     if (e["name"] == "NoC link utilisation %") all.push_back(e["args"]["all links"].get<double>());
   }
-  // Flits per 16-cycle window: 3, 16, 14, 0; utilisation = flits / (20 links x 16 cycles), and over all
+  // Flits per 16-cycle window: 7, 16, 10, 0; utilisation = flits / (20 links x 16 cycles), and over all
   // 80 links a quarter of that.
   REQUIRE(east.size() == 4);
-  CHECK(east[0] == Approx(100.0 * 3 / 320));
+  CHECK(east[0] == Approx(100.0 * 7 / 320));
   CHECK(east[1] == Approx(100.0 * 16 / 320));
-  CHECK(east[2] == Approx(100.0 * 14 / 320));
+  CHECK(east[2] == Approx(100.0 * 10 / 320));
   CHECK(east[3] == 0);
   REQUIRE(all.size() == 4);
   CHECK(all[1] == Approx(100.0 * 16 / 1280));
