@@ -74,6 +74,7 @@ class Chip : public ChipServices {
   std::unique_ptr<RunInvariants> invariants_;
   std::vector<Activity> activities_;
   uint64_t next_message_id_ = 1;
+  uint64_t last_landed_ = 0;  // cycle the last NoC message landed in its destinations' SRAM
 };
 
 }  // namespace tessera
