@@ -5,9 +5,10 @@ in the two CLIP encoder profiles (Wormhole: 1280x1280, 1280x5120, 5120x1280; Bla
 is 19 rows, so one grid row has all the output and the weight blocks pass down every column of the 8x8
 grid: the time is the column's injector reading each block page by page and forwarding it, plus the hops
 to the last row. None of the preset's figures were fitted to these durations (the RISC-V issue time comes
-from the NoC traces, docs/validation.md). Measured when this was written: +2.8%, -3.7% and +4.1% on
-Wormhole, -10.7%, -1.8% and -6.5% on Blackhole; each must stay within 12%. The worst, 768x768, has the
-smallest blocks (3 tiles wide), where the semaphore handshake of each hop, not modelled, weighs most."""
+from the NoC traces, docs/validation.md). Measured when this was written, on the presets' flit NoC:
++7.4%, +1.7% and +6.7% on Wormhole, -9.8%, +9.7% and +4.3% on Blackhole (on the packet NoC +2.8%, -3.7%,
++4.1%, -10.7%, -1.8%, -6.5%); each must stay within 12%. 768x768 has the smallest blocks (3 tiles
+wide), where the semaphore handshake of each hop, not modelled, weighs most."""
 
 import csv
 import json
