@@ -12,6 +12,9 @@ namespace tessera {
 struct DataMovementEngineConfig {
   // RISC-V cycles from one noc_async_* call to the next when nothing stalls it.
   uint32_t riscv_issue_cycles = 124;
+  // RISC-V cycles per element a kernel writes to L1 in a loop of its own (a store, the index update and
+  // the loop branch on a single-issue in-order core): tt-metal's matmul reader zeroing a tile's padding.
+  uint32_t riscv_store_cycles = 3;
   // Read requests one NIU (one core on one NoC) keeps outstanding; a further read stalls its RISC-V.
   uint32_t niu_read_credits = 64;
   // Payload bytes of a read request, a write acknowledgement and an atomic (header flits only when 0).

@@ -100,16 +100,28 @@ void DmaReader::forward() {
       // Only a kernel at a barrier listens: an event nobody waits for would still cost a delta cycle.
       if (barrier_waiters_) landed_.notify(sc_core::SC_ZERO_TIME);
       if (--packets_left_[read] > 0) return;
-      // The whole read has landed: the tiles are there.
       const DramReadCmd& c = program_.reader[read];
-      for (size_t d = 0; d < c.dst_cores.size(); ++d) chip_.buffer(c.dst_cores[d], c.dst_buffers[d]).push(c.tiles);
-      chip_.record({core_, Engine::reader, c.op, issued_at_[read], chip_.now_cycle()});
-      ++delivered_;
-      --outstanding_;
-      --stream_outstanding_[std::min(c.stream, kStreams - 1)];
-      slot_freed_.notify(sc_core::SC_ZERO_TIME);
+      const uint64_t fill = uint64_t(c.fill_elements) * paged_.store_cycles;
+      if (fill == 0) return deliver(read);
+      // The kernel's RISC-V writes the elements before it pushes the tiles.
+      sc_core::sc_spawn([this, read, fill] {
+        wait(chip_.cycles(fill));
+        deliver(read);
+        // A kernel at a barrier waits for its stream's reads, fill included.
+        if (barrier_waiters_) landed_.notify(sc_core::SC_ZERO_TIME);
+      }, sc_core::sc_gen_unique_name("fill"));
     });
   }
+}
+
+void DmaReader::deliver(size_t read) {
+  const DramReadCmd& c = program_.reader[read];
+  for (size_t d = 0; d < c.dst_cores.size(); ++d) chip_.buffer(c.dst_cores[d], c.dst_buffers[d]).push(c.tiles);
+  chip_.record({core_, Engine::reader, c.op, issued_at_[read], chip_.now_cycle()});
+  ++delivered_;
+  --outstanding_;
+  --stream_outstanding_[std::min(c.stream, kStreams - 1)];
+  slot_freed_.notify(sc_core::SC_ZERO_TIME);
 }
 
 }  // namespace tessera

@@ -20,6 +20,7 @@ struct PagedReads {
   uint32_t issue_cycles = 0;
   uint32_t read_credits = 1;
   int channels = 1;
+  uint32_t store_cycles = 0;  // per element a kernel writes to L1 in a loop of its own (DramReadCmd::fill_elements)
 };
 
 class DmaReader : public sc_core::sc_module {
@@ -40,6 +41,8 @@ class DmaReader : public sc_core::sc_module {
   void issue_pages(size_t read);
   // A read barrier: wait until some page of this core lands.
   void wait_landed();
+  // The read has landed: its tiles are there for the consumers, and its stream may go on.
+  void deliver(size_t read);
 
   struct Packet {
     size_t read;           // index into program_.reader

@@ -413,6 +413,11 @@ class Importer:
                              ("out_subblock_h", "out_subblock_h"), ("out_subblock_w", "out_subblock_w")):
                 if src in v:
                     program[dst] = v[src]
+        elif not text or text == "std::nullopt":
+            # ttnn chose the program itself; its data-movement kernels say which one.
+            kernels = row.get("DATA MOVEMENT KERNEL SOURCE", "")
+            if "reader_bmm_tile_layout_in0_sender" in kernels and "in1_receiver" not in kernels:
+                program = {"kind": "1d_mcast_in0"}
         if "compute_with_storage_grid_size" in v:
             program["grid"] = v["compute_with_storage_grid_size"]
         self.add(row, "matmul", ins, attrs, program, out_mem)

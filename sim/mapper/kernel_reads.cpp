@@ -4,6 +4,11 @@ namespace tessera {
 
 KernelReads kernel_reads(const Op& op) {
   KernelReads r;
+  // The multicast matmul's readers ask for a block, wait for it, then read the next.
+  if (op.type == OpType::matmul && op.program.kind == "1d_mcast_in0") {
+    r.pages_per_barrier = kBarrierPerRead;
+    return r;
+  }
   // Matmul and conv programs with block configs wait once per block they read.
   if (op_class(op.type) == OpClass::matrix && op.program.kind != "default") return r;
   // Normalisation readers wait per block of blk tiles, bounded by the 4 destination registers of fp32

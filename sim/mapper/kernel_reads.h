@@ -10,6 +10,9 @@
 
 namespace tessera {
 
+// pages_per_barrier for a kernel that waits once per read it makes, however many pages it holds.
+constexpr uint32_t kBarrierPerRead = 0xffffffffu;
+
 struct KernelReads {
   uint32_t pages_per_barrier = 0;  // 0: one barrier per read command (a block)
   uint32_t page_bytes = 0;         // 0: the tensor's page

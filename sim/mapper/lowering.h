@@ -21,6 +21,7 @@ struct CoreShare {
   double estimated_cycles = 0; // the slowest pipeline stage's total, for choices
   bool fits = true;            // the working set fits the core's SRAM
   bool whole_output = false;   // the output stays whole in SRAM until written back (never a bounded buffer)
+  int written_token = -1;      // op by op: the buffer that counts the core's output pieces landed in DRAM
 };
 
 // `algorithm` matters for convs only. With `emit` false nothing is added to the plan: the returned share
@@ -33,6 +34,11 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
 // columns core to core (lower_chained_matmul.cpp). Returns every core of the op's grid with its share.
 bool runs_as_chained_matmul(const MapContext& ctx, const Op& op);
 std::vector<std::pair<int, CoreShare>> lower_chained_matmul(MapContext& ctx, int op_index);
+
+// Op by op, a matmul with tt-metal's 1-D multicast-in0 program: the cores split the columns and loop over
+// batches, the in1 reader waiting for each output block's writes (lower_mcast_matmul.cpp).
+bool runs_as_mcast_matmul(const MapContext& ctx, const Op& op);
+std::vector<std::pair<int, CoreShare>> lower_mcast_matmul(MapContext& ctx, int op_index);
 
 // Cycles per output tile an op costs on one core, for choosing partitions (matrix ops: per 32x32 output
 // tile over the whole reduction).

@@ -231,6 +231,7 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
       ctx.hold_sram(core, i, i, share.own_bytes);
       if (op_by_op) programs.add_core(core);
       if (share.whole_output) programs.keep_whole(core, share.out_buffer);
+      if (share.written_token >= 0) programs.use_written_token(core, share.written_token);
       if (!plan.cores[core].compute.empty() && plan.cores[core].compute.back().op == i)
         plan.cores[core].compute.back().last_of_op = true;
       ++ctx.ops_on_core[core];
@@ -248,6 +249,12 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
                                      config.chip.compute_width);
       op_plan.grid_rows = int(shares.size()) / op_plan.grid_cols;
       op_plan.cores = int(shares.size());
+      for (const auto& [core, share] : shares) account(core, share);
+    } else if (runs_as_mcast_matmul(ctx, op)) {
+      op_plan.note = "1-D multicast program: in0 multicast to the cores, which split the columns";
+      const auto shares = lower_mcast_matmul(ctx, i);
+      op_plan.grid_cols = op_plan.cores = int(shares.size());
+      op_plan.grid_rows = 1;
       for (const auto& [core, share] : shares) account(core, share);
     } else {
       std::vector<std::pair<int, Region>> blocks = follow_input(ctx, op);

@@ -102,9 +102,13 @@ void OpPrograms::close() {
         const uint64_t pop = it == freed.end() ? 0 : it->second;
         if (it != freed.end()) freed.erase(it);  // one piece frees a level's tiles
         auto [token, fresh] = tokens.try_emplace(piece.core, -1, 0);
-        if (fresh)
-          token->second.first = ctx_.builder.add_buffer(piece.core, "written:" + ctx_.graph.ops[size_t(launch.op)].name,
-                                                        launch.op, 0, 1);
+        if (fresh) {
+          const auto preset = written_tokens_.find(piece.core);
+          token->second.first = preset != written_tokens_.end()
+                                    ? preset->second
+                                    : ctx_.builder.add_buffer(piece.core, "written:" + ctx_.graph.ops[size_t(launch.op)].name,
+                                                              launch.op, 0, 1);
+        }
         ctx_.builder.stage_to_dram(piece, launch.op, region_bytes(piece.region, ctx_.format_of(tensor)), piece.core,
                                    token->second.first, tensor.name, pop, ctx_.row_page_bytes(tensor));
         ++token->second.second;
@@ -117,6 +121,7 @@ void OpPrograms::close() {
   ops_.clear();
   cores_.clear();
   whole_.clear();
+  written_tokens_.clear();
 }
 
 }  // namespace tessera

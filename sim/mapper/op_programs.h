@@ -28,6 +28,8 @@ class OpPrograms {
   void close();
   // An output buffer the program writes back whole, never bounded to two blocks.
   void keep_whole(int core, int buffer) { whole_.insert({core, buffer}); }
+  // The buffer that counts the core's output pieces landed in DRAM, when the lowering waits on it itself.
+  void use_written_token(int core, int buffer) { written_tokens_[core] = buffer; }
   bool open() const { return !ops_.empty(); }
   int op() const { return ops_.empty() ? -1 : ops_.front(); }
 
@@ -49,6 +51,7 @@ class OpPrograms {
   std::vector<int> ops_;
   std::set<int> cores_;
   std::set<std::pair<int, int>> whole_;
+  std::map<int, int> written_tokens_;  // core -> token buffer the lowering created
 };
 
 }  // namespace tessera

@@ -31,11 +31,11 @@ void PlanBuilder::compute(int core, const ComputeCmd& cmd) {
 
 void PlanBuilder::dram_read(const std::string& key, int op, int core, int buffer, uint64_t bytes, uint64_t tiles,
                             bool reserve, const std::vector<BufferLevel>& waits, int64_t need, int stream,
-                            uint32_t page_bytes) {
+                            uint32_t page_bytes, uint32_t fill_elements) {
   // Cores of one op share a read; different ops never do (each op's buffers fill and drain on its own).
   auto [it, fresh] = reads_.try_emplace(key + "@" + std::to_string(op));
   ReadGroup& g = it->second;
-  if (fresh) g = ReadGroup{op, need, stream, bytes, tiles, reserve, waits, {}, {}, order_++, page_bytes};
+  if (fresh) g = ReadGroup{op, need, stream, bytes, tiles, reserve, waits, {}, {}, order_++, page_bytes, fill_elements};
   g.cores.push_back(core);
   g.buffers.push_back(buffer);
 }
@@ -112,6 +112,7 @@ void PlanBuilder::finish() {
     cmd.dst_cores = g->cores;
     cmd.dst_buffers = g->buffers;
     cmd.channel = pick_channel(g->bytes);
+    cmd.fill_elements = g->fill_elements;
     // Op by op, tensors live in DRAM interleaved in pages of one tile, read as tt-metal's kernels do.
     if (paged)
       cmd.page_bytes = g->page_bytes ? g->page_bytes : uint32_t(std::max<uint64_t>(1, g->bytes / std::max<uint64_t>(g->tiles, 1)));

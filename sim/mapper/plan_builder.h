@@ -33,9 +33,10 @@ class PlanBuilder {
   // `need` orders reads within an op: the reader issues them by (op, need), so a streamed operand's chunk
   // never queues ahead of data an earlier block needs (0 for data every block needs).
   // `page_bytes`: the tensor's DRAM page op by op when it is not one tile (a row-major tensor's row).
+  // `fill_elements`: elements the kernel writes itself once the data is there (DramReadCmd).
   void dram_read(const std::string& key, int op, int core, int buffer, uint64_t bytes, uint64_t tiles,
                  bool reserve, const std::vector<BufferLevel>& waits = {}, int64_t need = 0, int stream = 0,
-                 uint32_t page_bytes = 0);
+                 uint32_t page_bytes = 0, uint32_t fill_elements = 0);
   // An activation piece from the core holding it into a consumer's buffer; returns tiles pushed.
   uint64_t transfer(const HeldPiece& from, const Region& piece, int op, int core, int buffer, uint64_t bytes,
                     uint64_t raw_bytes, bool compressed, const std::string& tensor);
@@ -78,6 +79,7 @@ class PlanBuilder {
     std::vector<int> cores, buffers;
     int order;
     uint32_t page_bytes = 0;
+    uint32_t fill_elements = 0;
   };
   struct SendGroup {
     int64_t program;  // launch ordinal of the program the send belongs to (0: fused schedule)

@@ -53,6 +53,9 @@ struct DramReadCmd {
   // each `pages_per_barrier` pages, and before its first page for every earlier read of its stream, as
   // tt-metal's tile-at-a-time readers do (0: pages stream within the credits, one barrier per command).
   uint32_t pages_per_barrier = 0;
+  // Elements the reading kernel's RISC-V writes itself once the read has landed, before it hands the data
+  // on (tt-metal's matmul reader zeroing the padding of a last K tile); the stream's next read waits too.
+  uint32_t fill_elements = 0;
 };
 
 // One block of work on a core: wait for input levels, then the reshape engine gathers (when there is a

@@ -67,6 +67,7 @@ nlohmann::json Plan::to_json() const {
                                 {"waits", levels_json(r.waits)}});
       if (r.page_bytes) core["reader"].back()["page_bytes"] = r.page_bytes;
       if (r.pages_per_barrier) core["reader"].back()["pages_per_barrier"] = r.pages_per_barrier;
+      if (r.fill_elements) core["reader"].back()["fill_elements"] = r.fill_elements;
     }
     core["compute"] = nlohmann::json::array();
     for (const auto& k : c.compute)

@@ -72,6 +72,16 @@ def make_workloads(tmp):
     gen("gen_yolov6.py", w["conv128"], "--model", "n", "--img", 128)
     w["moe"] = os.path.join(tmp, "switch_moe_16.json")
     gen("gen_moe.py", w["moe"], "--model", "switch-base-8", "--tokens", 16)
+    # tt-metal's 1-D multicast matmul with a K that ends inside a tile (19), every tensor in DRAM.
+    dram = {"buffer": "dram", "layout": "interleaved"}
+    w["mcast_pad"] = os.path.join(tmp, "mcast_pad.json")
+    with open(w["mcast_pad"], "w") as f:
+        json.dump({"format": "tessera-trace", "version": 2, "name": "mcast_pad",
+                   "tensors": [{"name": "a", "shape": [4, 32, 19], "kind": "input", "format": "bf16", "memory": dram},
+                               {"name": "b", "shape": [4, 19, 64], "kind": "input", "format": "bf16", "memory": dram},
+                               {"name": "c", "shape": [4, 32, 64], "format": "bf16", "memory": dram}],
+                   "ops": [{"name": "mm", "type": "matmul", "inputs": ["a", "b"], "outputs": ["c"], "cores": 2,
+                            "program": {"kind": "1d_mcast_in0"}}]}, f)
     return w
 
 
@@ -166,6 +176,8 @@ KNOBS = {
     # The dispatcher runs only op by op: a longer launch and staggered go signals both delay every program.
     # Op by op, DRAM tensors move page by page, one RISC-V call each, within the NIU's read credits.
     "packet_manager.engine.riscv_issue_cycles": (to(2000), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
+    # Op by op, the multicast matmul's reader zeroes the padding of a last K tile itself.
+    "packet_manager.engine.riscv_store_cycles": (to(100), "mcast_pad", ["mapper.schedule=op_by_op"], "cycles_up"),
     "packet_manager.engine.niu_read_credits": (to(1), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
     "dispatch.launch_cycles": (to(5000), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
     "dispatch.go_cycles_per_core": (to(2000), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
