@@ -118,6 +118,22 @@ TEST_CASE("noc-trace: a core answers queued reads back to back and pays its read
   // once per trace would give 3362.)
   const Json spread = replay(reads_at({1000, 2000, 3000, 4000}), flags + " --issue recorded");
   CHECK(spread["predicted_cycles"] == 3512);
+  // Two readers share the source's queue: (2,1) as above and (1,2), whose requests go 11 hops south round the
+  // column (18 + 11 x 9 = 117 cycles) and whose answers are 1 hop south, the same 27-cycle tail. Requests
+  // arrive 1099, 1100 (from (2,1)) and 1117, 1118 (from (1,2)) and are answered in that order from 1249:
+  // (2,1) has its data at 1249 + 2 x 256 + 27 = 1788, (1,2) at 1249 + 4 x 256 + 27 = 2300.
+  Json two = reads_at({1000, 1001});
+  for (Json e : reads_at({1000, 1001})) {
+    e["sx"] = 1, e["sy"] = 2;
+    two.push_back(e);
+  }
+  const Json shared = replay(two, flags + " --issue recorded");
+  CHECK(shared["predicted_cycles"] == 1280);
+  REQUIRE(shared["cores"].size() == 2);
+  for (const Json& c : shared["cores"]) {
+    INFO(c.dump());
+    CHECK(c["finish_cycles"] == (c["y"] == 1 ? 788 : 1300));
+  }
 }
 
 TEST_CASE("noc-trace: silicon traces replay within the calibration error of their measured duration", "[noc_trace]") {
