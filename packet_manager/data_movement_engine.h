@@ -21,7 +21,8 @@ struct DataMovementEngineConfig {
   uint32_t request_bytes = 0;
   // Read data returns in packets of at most this many bytes.
   uint32_t response_packet_bytes = 8192;
-  // Cycles from a read request's arrival at a core to its first response packet (L1 read latency).
+  // Cycles from a read request's arrival at a core to its first response data. It overlaps the answers to
+  // the requests queued ahead of it, so a core kept busy pays it once per busy spell (docs/validation.md).
   uint32_t l1_read_latency_cycles = 8;
   // Rate at which one NIU reads its core's L1 to answer read requests, bytes per cycle; requests queue
   // behind each other at the target. A link-rate figure (32 on Wormhole) makes it a no-op.

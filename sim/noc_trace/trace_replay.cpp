@@ -210,7 +210,8 @@ void Replay::start_read(const NocEvent& e, int tx, int ty, uint64_t bytes) {
     const uint64_t packets = (bytes + chunk - 1) / chunk;
     transfers_[id].pending = static_cast<int>(packets);
     // The data streams out at the DRAM channel's rate, or at the target NIU's L1 read rate, requests
-    // served one after another; a packet leaves so that its tail goes when its last byte has been read.
+    // served one after another, each no earlier than the latency after its arrival (so the latency hides
+    // behind a queue); a packet leaves so that its tail goes when its last byte has been read.
     uint64_t begin;
     double rate;
     if (channel >= 0) {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -82,9 +84,62 @@ TEST_CASE("noc-trace: engine issue spaces a RISC-V's calls by the issue cost and
   CHECK(int64_t(rec["predicted_cycles"]) - int64_t(eng["predicted_cycles"]) == 1000 - 124);
 }
 
+TEST_CASE("noc-trace: a core answers queued reads back to back and pays its read latency once per busy spell",
+          "[noc_trace]") {
+  // Core (2,1) reads 4 x 4096 B from core (1,1) on NoC0; the responder answers at 16 B/cycle (256 cycles a
+  // read) after a 150-cycle latency from a request's arrival to its first data. A request is 1 header flit,
+  // 9 hops east round the ring (2 -> 9 -> 0 -> 1): 5 + 9 x 9 + 8 + 5 = 99 cycles. Each 1024 B response packet
+  // (33 flits) leaves when its last byte is read less its 32 cycles on the link; the last of a read leaves
+  // 256 - 32 cycles after that read's data starts and lands 5 + 9 + 8 + 32 + 5 = 59 cycles later, i.e. 27
+  // cycles after the read's data has all been read. Packets leave every 64 cycles and hold the injection
+  // port 33, so nothing queues in the NoC.
+  const std::string flags = std::string(kPinned) +
+                            " --set packet_manager.engine.niu_response_bytes_per_cycle=16"
+                            " --set packet_manager.engine.l1_read_latency_cycles=150";
+  auto reads_at = [](std::vector<uint64_t> times) {
+    Json t = Json::array();
+    for (uint64_t ts : times) t.push_back(read(1, 1, 4096, ts));
+    t.push_back(event("READ_BARRIER_START", times.back() + 1));
+    t.push_back(event("READ_BARRIER_END", times.back() + 2));
+    for (Json& e : t) e["sx"] = 2;
+    return t;
+  };
+  // Queued: requests arrive from 1099 on, while the first is being answered, so the latency overlaps the
+  // reads ahead of them: data starts at 1099 + 150 = 1249, four reads end at 1249 + 4 x 256 = 2273, the last
+  // packet lands at 2300; predicted = 2300 - 1000 - 20. (Paid per read it would be 1730; not at all, 1130.)
+  // Engine issue (a read every 124 cycles) keeps the queue full, so the same.
+  for (const char* issue : {"recorded", "engine"}) {
+    const Json r = replay(reads_at({1000, 1001, 1002, 1003}), flags + " --issue " + issue);
+    INFO(issue);
+    CHECK(r["predicted_cycles"] == 1280);
+  }
+  // Spread 1000 cycles apart the responder idles between reads and pays the latency each time: the last read,
+  // issued at 4000, lands at 4000 + 99 + 150 + 256 + 27 = 4532; predicted = 4532 - 1000 - 20. (A latency paid
+  // once per trace would give 3362.)
+  const Json spread = replay(reads_at({1000, 2000, 3000, 4000}), flags + " --issue recorded");
+  CHECK(spread["predicted_cycles"] == 3512);
+  // Two readers share the source's queue: (2,1) as above and (1,2), whose requests go 11 hops south round the
+  // column (18 + 11 x 9 = 117 cycles) and whose answers are 1 hop south, the same 27-cycle tail. Requests
+  // arrive 1099, 1100 (from (2,1)) and 1117, 1118 (from (1,2)) and are answered in that order from 1249:
+  // (2,1) has its data at 1249 + 2 x 256 + 27 = 1788, (1,2) at 1249 + 4 x 256 + 27 = 2300.
+  Json two = reads_at({1000, 1001});
+  for (Json e : reads_at({1000, 1001})) {
+    e["sx"] = 1, e["sy"] = 2;
+    two.push_back(e);
+  }
+  const Json shared = replay(two, flags + " --issue recorded");
+  CHECK(shared["predicted_cycles"] == 1280);
+  REQUIRE(shared["cores"].size() == 2);
+  for (const Json& c : shared["cores"]) {
+    INFO(c.dump());
+    CHECK(c["finish_cycles"] == (c["y"] == 1 ? 788 : 1300));
+  }
+}
+
 TEST_CASE("noc-trace: silicon traces replay within the calibration error of their measured duration", "[noc_trace]") {
-  // Two calibration traces and one held out (scripts/validate_noc_traces.py); bound: 8 %, the worst
-  // recorded-mode error over all 24 in docs/validation.md rounded up.
+  // Two calibration traces and one held out (scripts/validate_noc_traces.py); bounds: the issue's 5 % in
+  // recorded mode (all 24 are within it, docs/validation.md), 8 % in engine mode (the worst over all 24,
+  // 7.1 %, rounded up).
   for (const char* name : {"DRAM_TO_1x1_HEIGHT", "2x2_BLOCK_TO_4x4_BLOCK", "DRAM_TO_2x4_HEIGHT"}) {
     const std::string path = std::string("tests/data/silicon/noc_traces/") + name + ".json";
     const double golden = double(golden_of(path));
@@ -93,7 +148,7 @@ TEST_CASE("noc-trace: silicon traces replay within the calibration error of thei
       REQUIRE(r.exit_code == 0);
       const Json j = Json::parse(r.out);
       INFO(name << " " << issue << " predicted " << j["predicted_cycles"] << " golden " << golden);
-      CHECK(std::abs(double(j["predicted_cycles"]) - golden) / golden < 0.08);
+      CHECK(std::abs(double(j["predicted_cycles"]) - golden) / golden < (std::string(issue) == "recorded" ? 0.05 : 0.08));
     }
   }
 }
