@@ -4,10 +4,9 @@ attention matmul in the two CLIP encoder profiles (Wormhole: 20 batches, Blackho
 cores and Q x K^T on one, each cut from the profile and run alone on its chip's preset. Each core loops over
 every batch, its in1 reads waiting for the last batch's output writes to land, and the two-core one's in0
 reader zeroes 13 padding columns of every tile (K = 19). Nothing was fitted to these durations. Measured
-when this was written (flit NoC, first launches): 0.70 and 0.80 of silicon on Wormhole, 0.70 and 0.71 on
-Blackhole (two-core, one-core); the
-in0 multicast's semaphore handshake and the compute kernel's per-batch set-up are not modelled, so the
-model stays under silicon. Each must stay within 0.6-1.1 of its measured duration: the model before the
+when this was written (flit NoC, first launches): 0.70-0.80 of silicon on both chips. The in0 multicast's
+semaphore handshake and the compute kernel's per-batch set-up are not modelled, so the model stays under
+silicon. Each must stay within 0.6-1.1 of its measured duration: the model before the
 batch loop was at 0.28-0.35 for the two-core one and 1.18-1.24 for the one-core one."""
 
 import csv
