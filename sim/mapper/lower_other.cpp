@@ -151,7 +151,7 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
       const uint64_t share_bytes = inputs[i].bytes * uint64_t(b + 1) / uint64_t(blocks) - inputs[i].bytes * uint64_t(b) / uint64_t(blocks);
       cmd.unpack.push_back({share_bytes, inputs[i].compressed || ctx.format_of(ctx.graph.input(op, i)) == DataFormat::bfp2});
     }
-    cmd.pack_bytes = completed * tile_bytes(fo);
+    cmd.pack_bytes += completed * tile_bytes(fo);
     if (op_class(op.type) == OpClass::vector || op_class(op.type) == OpClass::norm) cmd.vector_tiles = here;
     cmd.out_buffer = share.out_buffer;
     cmd.out_tiles = completed;
