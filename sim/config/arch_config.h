@@ -52,6 +52,8 @@ struct MapperConfig {
   // Op by op: an activation stays in its producers' L1 between programs when every core's share of it is
   // at most this fraction of the core's SRAM (0: all go through DRAM), unless the trace puts it in DRAM.
   double l1_tensor_fraction = 0.5;
+  // Op by op: the formats and fidelities of ops whose trace gives none (docs/mapping.md).
+  OpByOpRules op_by_op_rules = OpByOpRules::tt_metal_cnn;
   // How tessera run --system splits the trace over the chips; a one-chip run ignores it.
   Parallel parallel = Parallel::data;
 };

@@ -184,6 +184,7 @@ MapperConfig parse_mapper(ObjectReader r) {
   m.block_tiles = r.uint32_in("block_tiles", 1, 65536, m.block_tiles);
   m.pipeline_stages = r.uint32_in("pipeline_stages", 0, 4096, m.pipeline_stages);
   m.l1_tensor_fraction = r.number_in("l1_tensor_fraction", 0.0, 1.0, m.l1_tensor_fraction);
+  m.op_by_op_rules = *parse_op_by_op_rules(r.one_of("op_by_op_rules", op_by_op_rules_names(), "tt_metal_cnn"));
   m.parallel = *parse_parallel(r.one_of("parallel", parallel_names(), "data"));
   r.reject_unknown_keys();
   return m;

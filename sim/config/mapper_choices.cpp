@@ -12,6 +12,8 @@ const std::vector<std::pair<Schedule, const char*>> kScheduleNames = {
     {Schedule::fused, "fused"}, {Schedule::op_by_op, "op_by_op"}};
 const std::vector<std::pair<Parallel, const char*>> kParallelNames = {
     {Parallel::data, "data"}, {Parallel::tensor, "tensor"}, {Parallel::expert, "expert"}, {Parallel::pipeline, "pipeline"}};
+const std::vector<std::pair<OpByOpRules, const char*>> kOpByOpRulesNames = {
+    {OpByOpRules::trace, "trace"}, {OpByOpRules::tt_metal_cnn, "tt_metal_cnn"}};
 
 template <typename E>
 std::optional<E> find(const std::vector<std::pair<E, const char*>>& names, const std::string& s) {
@@ -45,5 +47,8 @@ std::vector<std::string> schedule_names() { return all(kScheduleNames); }
 const char* to_string(Parallel p) { return name_of(kParallelNames, p); }
 std::optional<Parallel> parse_parallel(const std::string& s) { return find(kParallelNames, s); }
 std::vector<std::string> parallel_names() { return all(kParallelNames); }
+const char* to_string(OpByOpRules r) { return name_of(kOpByOpRulesNames, r); }
+std::optional<OpByOpRules> parse_op_by_op_rules(const std::string& s) { return find(kOpByOpRulesNames, s); }
+std::vector<std::string> op_by_op_rules_names() { return all(kOpByOpRulesNames); }
 
 }  // namespace tessera

@@ -14,17 +14,6 @@ const std::vector<std::string> kEnergyComponents = {
 
 namespace {
 
-// The format the matrix unit multiplies in for an op: the op's own, else its output's, else the default
-// (the mapper's rule in map_context.cpp).
-DataFormat math_format(const ArchConfig& config, const Graph& graph, const Op& op) {
-  if (op.format) return *op.format;
-  if (!op.outputs.empty()) {
-    const Tensor& t = graph.tensors[op.outputs[0]];
-    if (t.format) return *t.format;
-  }
-  return config.mapper.default_format;
-}
-
 // Spreads `total` over buckets in proportion to `weights`; evenly when every weight is zero.
 void spread(double total, const std::vector<double>& weights, std::vector<double>& into) {
   double sum = 0;
@@ -79,7 +68,8 @@ void spread_noc_energy(double total, const RunResult& run, std::vector<double>& 
 
 }  // namespace
 
-EnergyReport compute_energy(const ArchConfig& config, const Graph& graph, const Plan& plan, const RunResult& run) {
+// The plan carries every op's fidelity and format as the mapper chose them; the graph is not needed.
+EnergyReport compute_energy(const ArchConfig& config, const Graph& /*graph*/, const Plan& plan, const RunResult& run) {
   const EnergyConfig& e = config.energy;
   const size_t ops = plan.ops.size(), cores = plan.cores.size();
   EnergyReport r;
@@ -112,12 +102,12 @@ EnergyReport compute_energy(const ArchConfig& config, const Graph& graph, const 
     const int core = int(c);
     for (const ComputeCmd& cmd : prog.compute) {
       if (cmd.macs) {
-        const Op& op = graph.ops[cmd.op];
-        const Fidelity fid = op.fidelity ? *op.fidelity : config.mapper.default_fidelity;
-        const int phases = fidelity_phases(fid);
+        // The fidelity and format the mapper chose for the op (the trace's, the op-by-op rule's or the defaults).
+        const OpPlan& op = plan.ops[size_t(cmd.op)];
+        const int phases = fidelity_phases(op.fidelity);
         n.macs += cmd.macs;
         n.mac_phases += cmd.macs * uint64_t(phases);
-        charge("mac", double(cmd.macs) * phases * e.mac_pj[int(math_format(config, graph, op))], cmd.op, core);
+        charge("mac", double(cmd.macs) * phases * e.mac_pj[int(op.format)], cmd.op, core);
       }
       const double vector_instr = double(cmd.vector_tiles) * e.vector_instructions_per_tile;
       n.vector_instructions += uint64_t(vector_instr);

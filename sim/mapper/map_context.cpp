@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "packet_manager/compression.h"
 #include "packet_manager/reshaper.h"
@@ -9,7 +10,7 @@
 namespace tessera {
 
 MapContext::MapContext(const ArchConfig& c, const Graph& g, Plan& p, const SramDecisions& d)
-    : config(c), graph(g), plan(p), costs(c.core), builder(c, p), decisions(d) {
+    : config(c), graph(g), plan(p), costs(c.core), builder(c, p), decisions(d), formats(choose_formats(c.mapper, g)) {
   core_count = int(plan.cores.size());
   held.resize(graph.tensors.size());
   ops_on_core.assign(plan.cores.size(), 0);
@@ -25,8 +26,11 @@ StageCycles MapContext::price(const ComputeCmd& cmd) const {
 }
 
 DataFormat MapContext::format_of(const Tensor& t) const {
+  // The lowerings pass the graph's own tensors; anything else has no choice recorded.
+  const Tensor* first = graph.tensors.data();
+  if (!std::less<const Tensor*>()(&t, first) && std::less<const Tensor*>()(&t, first + graph.tensors.size()))
+    return formats.tensor_format[size_t(&t - first)];
   if (t.format) return *t.format;
-  if (t.producer >= 0 && graph.ops[t.producer].format) return *graph.ops[t.producer].format;
   return config.mapper.default_format;
 }
 
@@ -35,6 +39,9 @@ DataFormat MapContext::math_format(const Op& op) const {
 }
 
 Fidelity MapContext::fidelity_of(const Op& op) const {
+  const Op* first = graph.ops.data();
+  if (!std::less<const Op*>()(&op, first) && std::less<const Op*>()(&op, first + graph.ops.size()))
+    return formats.op_fidelity[size_t(&op - first)];
   return op.fidelity ? *op.fidelity : config.mapper.default_fidelity;
 }
 

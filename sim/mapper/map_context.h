@@ -9,6 +9,7 @@
 #include "core/compute_costs.h"
 #include "core/compute_pipeline.h"
 #include "sim/config/arch_config.h"
+#include "sim/mapper/op_by_op_rules.h"
 #include "sim/mapper/plan_builder.h"
 #include "sim/workload/graph.h"
 
@@ -81,6 +82,8 @@ class MapContext {
   ComputeCosts costs;
   PlanBuilder builder;
   const SramDecisions& decisions;
+  // Every tensor's format and every op's fidelity (the trace's, the op-by-op rule's, or the defaults).
+  const FormatChoices formats;
   std::vector<Holding> holdings;
   std::vector<uint64_t> spilled_bytes;  // per op: input bytes that came back from DRAM because SRAM was full
   int core_count = 0;

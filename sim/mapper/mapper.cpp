@@ -180,6 +180,9 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
   for (int i = 0; i < int(graph.ops.size()); ++i) {
     const Op& op = graph.ops[i];
     OpPlan op_plan = describe(graph, op);
+    op_plan.fidelity = ctx.fidelity_of(op);
+    op_plan.format = ctx.math_format(op);
+    op_plan.format_rule = ctx.formats.op_rule[size_t(i)];
     const Tensor& y = graph.output(op);
     if (y.elements() == 0) {
       op_plan.note = "skipped: empty output (conditional execution)";

@@ -153,6 +153,9 @@ struct OpPlan {
   uint64_t spilled_bytes = 0;       // bytes sent through DRAM because SRAM was full
   uint64_t weight_bytes = 0;        // bytes read from DRAM for weights
   uint64_t sram_peak_bytes = 0;     // largest per-core resident set of this op
+  Fidelity fidelity = Fidelity::hifi2;   // math fidelity it runs at: the trace's, the op-by-op rule's or the default
+  DataFormat format = DataFormat::bf16;  // format it multiplies in: its own, else its output's
+  std::string format_rule;          // what mapper.op_by_op_rules set on it (empty: nothing)
 };
 
 struct Plan {

@@ -50,7 +50,9 @@ nlohmann::json Plan::to_json() const {
   for (const OpPlan& o : ops) {
     nlohmann::json op = {{"name", o.name}, {"type", o.type}, {"macs", o.macs}, {"executed_macs", o.executed_macs},
                          {"cores", o.cores}, {"grid", {o.grid_rows, o.grid_cols}}, {"output_tiles", o.output_tiles},
-                         {"weight_bytes", o.weight_bytes}, {"sram_peak_bytes", o.sram_peak_bytes}};
+                         {"weight_bytes", o.weight_bytes}, {"sram_peak_bytes", o.sram_peak_bytes},
+                         {"fidelity", to_string(o.fidelity)}, {"format", to_string(o.format)}};
+    if (!o.format_rule.empty()) op["format_rule"] = o.format_rule;
     if (!o.conv_algorithm.empty()) op["conv_algorithm"] = o.conv_algorithm;
     if (!o.note.empty()) op["note"] = o.note;
     j["ops"].push_back(op);

@@ -75,13 +75,10 @@ nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const 
   // Peak at the fidelity of the op that does most of the work: a HiFi4 GEMM is measured against HiFi4's peak.
   Fidelity peak_fidelity = config.mapper.default_fidelity;
   int64_t most = -1;
-  for (size_t i = 0; i < plan.ops.size(); ++i)
-    if (plan.ops[i].macs > most && graph.ops[i].fidelity) {
-      most = plan.ops[i].macs;
-      peak_fidelity = *graph.ops[i].fidelity;
-    } else if (plan.ops[i].macs > most) {
-      most = plan.ops[i].macs;
-      peak_fidelity = config.mapper.default_fidelity;
+  for (const OpPlan& o : plan.ops)
+    if (o.macs > most) {
+      most = o.macs;
+      peak_fidelity = o.fidelity;
     }
   const double peak_flops_per_cycle = costs.peak_flops_per_cycle(peak_fidelity) * cores;
   const double peak_tflops = peak_flops_per_cycle * clock_hz / 1e12;
@@ -107,6 +104,9 @@ nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const 
     uint64_t device = 0;
     for (const Launch& l : plan.launches) device += spans[size_t(l.op)].cycles();
     r["programs"] = plan.launches.size();
+    // The rule that chose formats and fidelities where the trace gives none, when it chose any.
+    if (std::any_of(plan.ops.begin(), plan.ops.end(), [](const OpPlan& o) { return !o.format_rule.empty(); }))
+      r["op_by_op_rules"] = to_string(config.mapper.op_by_op_rules);
     r["device_cycles"] = device;
   }
   r["sram_capacity_bytes"] = plan.sram_capacity_bytes;
@@ -119,8 +119,7 @@ nlohmann::json build_report(const ArchConfig& config, const Graph& graph, const 
     const OpPlan& o = plan.ops[i];
     const OpSpan& s = spans[i];
     const uint64_t cycles = s.cycles();
-    const Fidelity fid = graph.ops[i].fidelity ? *graph.ops[i].fidelity : config.mapper.default_fidelity;
-    const double op_peak = costs.peak_flops_per_cycle(fid) / 2.0 * std::max(o.cores, 1);  // MACs per cycle
+    const double op_peak = costs.peak_flops_per_cycle(o.fidelity) / 2.0 * std::max(o.cores, 1);  // MACs per cycle
     nlohmann::json op = {{"name", o.name}, {"type", o.type}, {"macs", o.macs}, {"executed_macs", o.executed_macs},
                          {"cycles", cycles}, {"start_cycle", s.start == UINT64_MAX ? 0 : s.start},
                          {"end_cycle", s.end}, {"cores", o.cores},

@@ -93,6 +93,9 @@ std::string format_run_summary(const nlohmann::json& r, const SummaryOptions& op
     std::snprintf(line, sizeof line, "schedule    op by op: %zu programs, one after another; device time %.3f ms, dispatch gaps the rest\n",
                   r["programs"].get<size_t>(), device * seconds * 1e3);
     s += line;
+    if (r.contains("op_by_op_rules"))
+      s += "formats     " + r["op_by_op_rules"].get<std::string>() +
+           " rule where the trace gives none (mapper.op_by_op_rules; docs/mapping.md)\n";
   } else if (r.contains("schedule")) {
     s += "schedule    fused: the whole graph as one stream, each op waiting only for the rows it reads\n";
   }

@@ -183,6 +183,8 @@ KNOBS = {
     "dispatch.go_cycles_per_core": (to(2000), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
     # Op by op, activations small enough stay in L1 for the next program; at 0 every one goes through DRAM.
     "mapper.l1_tensor_fraction": (to(0), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
+    # Op by op, `trace` runs the convs at the default HiFi2 in bf16 instead of tt_metal_cnn's LoFi and BFP8.
+    "mapper.op_by_op_rules": (to("trace"), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
     "mapper.default_format": (to("bfp8"), "conv", [], "changes"),
     "mapper.default_fidelity": (to("hifi4"), "conv", [], "cycles_up"),
     # Blocks are whole tile rows: at 64x64 every core's share is one row of tiles, so use 128x128.
