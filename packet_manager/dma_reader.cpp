@@ -49,11 +49,11 @@ void DmaReader::issue(int stream) {
       continue;
     }
     const uint64_t packets = std::max<uint64_t>(1, (cmd.bytes + packet_bytes_ - 1) / packet_bytes_);
-    packets_left_[i] = uint32_t(packets);
+    packets_left_[i] = packets;
     for (uint64_t p = 0; p < packets; ++p) {
       const uint64_t bytes = std::min(packet_bytes_, cmd.bytes - std::min(cmd.bytes, p * packet_bytes_));
       queue_.push_back({i, std::max<uint64_t>(bytes, 1), chip_.dram_read(cmd.channel, std::max<uint64_t>(bytes, 1), cmd.op),
-                        cmd.channel, false});
+                        cmd.channel, 0});
     }
     queued_.notify(sc_core::SC_ZERO_TIME);
   }
@@ -65,22 +65,101 @@ void DmaReader::wait_landed() {
   --barrier_waiters_;
 }
 
+uint64_t pages_per_message(uint64_t page_bytes, uint64_t coalesce_bytes, uint32_t pages_per_barrier) {
+  const uint64_t fit = std::max<uint64_t>(1, coalesce_bytes / std::max<uint64_t>(page_bytes, 1));
+  if (!pages_per_barrier) return fit;
+  const uint64_t groups = fit / pages_per_barrier;
+  return groups >= 2 ? groups * pages_per_barrier : 1;
+}
+
+void DmaReader::wait_messages(size_t read, uint64_t left) {
+  while (packets_left_[read] > left) wait_landed();
+}
+
+uint32_t DmaReader::take_credits(uint64_t pages) {
+  const uint32_t limit = std::max<uint32_t>(paged_.read_credits, 1);
+  const uint32_t credits = uint32_t(std::min<uint64_t>(pages, limit));
+  while (pages_in_flight_ + credits > limit) wait(credit_freed_);
+  pages_in_flight_ += credits;
+  return credits;
+}
+
+void DmaReader::send_pages(size_t read, uint64_t first, uint64_t n, uint32_t credits) {
+  const DramReadCmd& cmd = program_.reader[read];
+  const uint64_t end = std::min(cmd.bytes, (first + n) * cmd.page_bytes);
+  const uint64_t bytes = std::max<uint64_t>(1, end - std::min(end, first * cmd.page_bytes));
+  // Page p lives on channel (channel + p) mod C: the message's pages spread over min(n, C) channels,
+  // each booked for its own pages' bytes; the message leaves when the last of them has produced.
+  const uint64_t channels = uint64_t(std::max(paged_.channels, 1));
+  const int head = int((uint64_t(cmd.channel) + first) % channels);
+  uint64_t ready = 0;
+  for (uint64_t c = 0; c < std::min(n, channels); ++c) {
+    const uint64_t share = n / channels + (c < n % channels ? 1 : 0);
+    const uint64_t share_bytes = std::max<uint64_t>(1, bytes * share / n);
+    ready = std::max(ready, chip_.dram_read(int((uint64_t(head) + c) % channels), share_bytes, cmd.op));
+  }
+  queue_.push_back({read, bytes, ready, head, credits});
+  queued_.notify(sc_core::SC_ZERO_TIME);
+}
+
 void DmaReader::issue_pages(size_t read) {
   const DramReadCmd& cmd = program_.reader[read];
   const uint64_t pages = std::max<uint64_t>(1, (cmd.bytes + cmd.page_bytes - 1) / cmd.page_bytes);
-  packets_left_[read] = uint32_t(pages);
+  const uint64_t per_message = pages_per_message(cmd.page_bytes, paged_.coalesce_bytes, cmd.pages_per_barrier);
+  if (per_message > 1 && pages > 1) return issue_coalesced(read, pages, per_message);
+  packets_left_[read] = pages;
   for (uint64_t p = 0; p < pages; ++p) {
-    while (pages_in_flight_ >= std::max<uint32_t>(paged_.read_credits, 1)) wait(credit_freed_);
-    ++pages_in_flight_;
     // The call programs the NIU (the issue time), then the request goes out.
+    const uint32_t credits = take_credits(1);
     if (paged_.issue_cycles) wait(chip_.cycles(paged_.issue_cycles));
-    const uint64_t bytes = std::max<uint64_t>(1, std::min<uint64_t>(cmd.page_bytes, cmd.bytes - std::min(cmd.bytes, p * cmd.page_bytes)));
-    const int channel = int((uint64_t(cmd.channel) + p) % uint64_t(std::max(paged_.channels, 1)));
-    queue_.push_back({read, bytes, chip_.dram_read(channel, bytes, cmd.op), channel, true});
-    queued_.notify(sc_core::SC_ZERO_TIME);
+    send_pages(read, p, 1, credits);
     // The barrier: the kernel waits until this group's pages (and all before them) have landed.
-    if (cmd.pages_per_barrier && (p + 1) % cmd.pages_per_barrier == 0 && p + 1 < pages)
-      while (packets_left_[read] > pages - (p + 1)) wait_landed();
+    if (cmd.pages_per_barrier && (p + 1) % cmd.pages_per_barrier == 0 && p + 1 < pages) wait_messages(read, pages - (p + 1));
+  }
+}
+
+void DmaReader::issue_coalesced(size_t read, uint64_t pages, uint64_t per_message) {
+  const DramReadCmd& cmd = program_.reader[read];
+  const uint64_t group = cmd.pages_per_barrier;
+  // Messages: without barriers one per packet's worth; with them, the first group's pages one by one
+  // and the rest of the packet's worth as one message.
+  uint64_t messages = 0;
+  for (uint64_t p = 0; p < pages; p += per_message) {
+    const uint64_t n = std::min(per_message, pages - p);
+    messages += group ? std::min(n, group) + (n > group ? 1 : 0) : 1;
+  }
+  packets_left_[read] = messages;
+  for (uint64_t p = 0; p < pages; p += per_message) {
+    const uint64_t n = std::min(per_message, pages - p);
+    if (!group) {
+      const uint32_t credits = take_credits(n);
+      if (paged_.issue_cycles) wait(chip_.cycles(n * paged_.issue_cycles));
+      send_pages(read, p, n, credits);
+      messages -= 1;
+      continue;
+    }
+    const uint64_t head = std::min(n, group);
+    for (uint64_t q = 0; q < head; ++q) {
+      const uint32_t credits = take_credits(1);
+      if (paged_.issue_cycles) wait(chip_.cycles(paged_.issue_cycles));
+      send_pages(read, p + q, 1, credits);
+    }
+    messages -= head;
+    const bool last = p + n >= pages;
+    if (n == head) {
+      if (!last) wait_messages(read, messages);
+      continue;
+    }
+    const uint64_t issued = chip_.now_cycle();
+    wait_messages(read, messages);
+    const uint64_t round_trip = chip_.now_cycle() - issued;
+    // The other groups: each its issue time and a round trip; the last round trip is the message's own.
+    const uint64_t groups = (n - head + group - 1) / group;
+    const uint64_t busy = (n - head) * paged_.issue_cycles + (groups - 1) * round_trip;
+    if (busy) wait(chip_.cycles(busy));
+    send_pages(read, p + head, n - head, take_credits(n - head));
+    messages -= 1;
+    if (!last) wait_messages(read, messages);
   }
 }
 
@@ -92,9 +171,9 @@ void DmaReader::forward() {
     const uint64_t now = chip_.now_cycle();
     if (p.ready_cycle > now) wait(chip_.cycles(p.ready_cycle - now));
     const DramReadCmd& cmd = program_.reader[p.read];
-    chip_.send(chip_.dram_node(p.channel), cmd.dst_cores, p.bytes, [this, read = p.read, page = p.page] {
-      if (page) {
-        --pages_in_flight_;
+    chip_.send(chip_.dram_node(p.channel), cmd.dst_cores, p.bytes, [this, read = p.read, credits = p.credits] {
+      if (credits) {
+        pages_in_flight_ -= credits;
         credit_freed_.notify(sc_core::SC_ZERO_TIME);
       }
       // Only a kernel at a barrier listens: an event nobody waits for would still cost a delta cycle.

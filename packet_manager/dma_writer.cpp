@@ -54,16 +54,26 @@ void DmaWriter::release_staged() {
 uint64_t DmaWriter::write_pages(const SendCmd& cmd) {
   const size_t index = size_t(&cmd - program_.writer.data());
   const uint64_t pages = std::max<uint64_t>(1, ceil_div(cmd.bytes, cmd.page_bytes));
-  packets_left_[index] = uint32_t(pages);
+  // Pages smaller than a packet travel a packet's worth per message, each page still its own write call.
+  const uint64_t per_message = std::max<uint64_t>(1, config_.engine.response_packet_bytes / std::max<uint64_t>(cmd.page_bytes, 1));
+  packets_left_[index] = ceil_div(pages, per_message);
   const uint64_t start = chip_.now_cycle();
-  for (uint64_t p = 0; p < pages; ++p) {
-    // The call programs the NIU (the issue time), then the page goes out.
-    if (config_.engine.riscv_issue_cycles) wait(chip_.cycles(config_.engine.riscv_issue_cycles));
-    const uint64_t bytes = std::max<uint64_t>(1, std::min<uint64_t>(cmd.page_bytes, cmd.bytes - std::min(cmd.bytes, p * cmd.page_bytes)));
-    const int channel = int((uint64_t(cmd.channel) + p) % uint64_t(dram_channels_));
-    chip_.send(chip_.core_node(core_), {-1 - channel}, bytes, [this, index, bytes, channel] {
+  const uint64_t channels = uint64_t(dram_channels_);
+  for (uint64_t p = 0; p < pages; p += per_message) {
+    const uint64_t n = std::min(per_message, pages - p);
+    // The calls program the NIU (the issue time each), then the pages go out.
+    if (config_.engine.riscv_issue_cycles) wait(chip_.cycles(n * config_.engine.riscv_issue_cycles));
+    const uint64_t end = std::min(cmd.bytes, (p + n) * cmd.page_bytes);
+    const uint64_t bytes = std::max<uint64_t>(1, end - std::min(end, p * cmd.page_bytes));
+    const int head = int((uint64_t(cmd.channel) + p) % channels);
+    chip_.send(chip_.core_node(core_), {-1 - head}, bytes, [this, index, bytes, head, n, channels] {
       const SendCmd* c = &program_.writer[index];
-      written_at_[index] = std::max(written_at_[index], chip_.dram_write(channel, bytes, c->op));
+      // Page q goes to channel (head + q) mod C: each channel writes its own pages' bytes.
+      for (uint64_t k = 0; k < std::min(n, channels); ++k) {
+        const uint64_t share = n / channels + (k < n % channels ? 1 : 0);
+        const int channel = int((uint64_t(head) + k) % channels);
+        written_at_[index] = std::max(written_at_[index], chip_.dram_write(channel, std::max<uint64_t>(1, bytes * share / n), c->op));
+      }
       if (--packets_left_[index] == 0 && !c->dst_cores.empty()) notify_at(written_at_[index], c);
     });
   }
@@ -100,7 +110,7 @@ void DmaWriter::run() {
       // Packet by packet, so that the channel writes one packet while the NoC carries the next.
       const size_t index = size_t(&cmd - program_.writer.data());
       const uint64_t packets = std::max<uint64_t>(1, ceil_div(cmd.bytes, packet_bytes_));
-      packets_left_[index] = uint32_t(packets);
+      packets_left_[index] = packets;
       for (uint64_t p = 0; p < packets; ++p) {
         const uint64_t bytes = std::max<uint64_t>(1, std::min(packet_bytes_, cmd.bytes - std::min(cmd.bytes, p * packet_bytes_)));
         chip_.send(chip_.core_node(core_), {-1 - cmd.channel}, bytes, [this, index, bytes] {

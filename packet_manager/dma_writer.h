@@ -29,7 +29,8 @@ class DmaWriter : public sc_core::sc_module {
   void notify_at(uint64_t cycle, const SendCmd* cmd);
   void release_staged();
   // A DRAM write one page per write call, as a tt-metal writer kernel does (SendCmd::page_bytes): each
-  // call costs the RISC-V the engine's issue time; pages go to consecutive channels. Returns the cycles spent.
+  // call costs the RISC-V the engine's issue time; pages go to consecutive channels, those smaller than a
+  // response packet a packet's worth per message. Returns the cycles spent.
   uint64_t write_pages(const SendCmd& cmd);
 
   int core_;
@@ -42,7 +43,7 @@ class DmaWriter : public sc_core::sc_module {
   size_t done_ = 0;
   uint64_t packet_bytes_;
   int dram_channels_;
-  std::vector<uint32_t> packets_left_;  // per DRAM write: packets not yet written
+  std::vector<uint64_t> packets_left_;  // per DRAM write: packets not yet written
   std::vector<uint64_t> written_at_;    // per DRAM write: when its last byte is in DRAM
   std::list<std::pair<uint64_t, const SendCmd*>> staged_;
   sc_core::sc_event staged_event_;

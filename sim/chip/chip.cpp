@@ -43,7 +43,8 @@ Chip::Chip(const ArchConfig& config, const Plan& plan)
                                                          config.core, gathers));
     inbound_.emplace_back(inbound_rate, config.noc.link_bytes_per_cycle);
     const PagedReads paged{config.packet_manager.engine.riscv_issue_cycles, config.packet_manager.engine.niu_read_credits,
-                           int(config.dram.positions.size()), config.packet_manager.engine.riscv_store_cycles};
+                           int(config.dram.positions.size()), config.packet_manager.engine.riscv_store_cycles,
+                           config.packet_manager.engine.response_packet_bytes};
     readers_.push_back(std::make_unique<DmaReader>((name + "_dma_in").c_str(), int(c), program, *this,
                                                    uint64_t(config.noc.max_packet_bytes), 4, paged));
     writers_.push_back(std::make_unique<DmaWriter>((name + "_dma_out").c_str(), int(c), program, *this,

@@ -134,3 +134,71 @@ TEST_CASE("a multicast read is read from DRAM once and lands on every destinatio
   CHECK(chip.cycle_reached(0, 1, 1) == 100 + 42 + kHop);
   CHECK(chip.cycle_reached(1, 1, 1) == 100 + 42 + kHop);
 }
+
+// Paged reads (op by op): pages smaller than a response packet travel a packet's worth per message.
+TEST_CASE("pages per message: a response packet's worth, in whole barrier groups, at least two groups",
+          "[engines][dma_reader][paged]") {
+  CHECK(pages_per_message(14, 2048, 1) == 146);  // 2048 / 14 = 146.3
+  CHECK(pages_per_message(2048, 2048, 1) == 1);  // a tile page: one message per page, as before
+  CHECK(pages_per_message(4096, 2048, 0) == 1);
+  CHECK(pages_per_message(64, 2048, 0) == 32);
+  CHECK(pages_per_message(100, 2048, 3) == 18);  // 20 pages fit: 6 groups of 3
+  CHECK(pages_per_message(1024, 2048, 4) == 1);  // 2 pages fit, less than two groups of 4
+  CHECK(pages_per_message(64, 0, 1) == 1);       // no coalescing configured
+}
+
+// 10 pages of 16 bytes, 10 issue cycles each, no barrier, 64-byte messages: 4 + 4 + 2 pages. Message m
+// leaves the RISC-V after its pages' issue time (40, 80, 100: 10 x 10 in all, as page by page) and books
+// its pages' bytes on the two channels they interleave over: 32 bytes each = 2 cycles after L = 100
+// (ready 142; then 182, the channels busy until 142 and 182 from 180; then 16 bytes: 201). Lands +7.
+TEST_CASE("coalesced pages without barriers: N x issue cycles, the bytes booked on the pages' channels",
+          "[engines][dma_reader][paged]") {
+  DramReadCmd r = read_cmd(160, 1, {0}, {1});
+  r.page_bytes = 16;
+  const CoreProgram p = program_with({kProgress, in("a")}, {r});
+  FakeChip chip(engine_test_config(), {p.buffers}, kHop);
+  DmaReader reader("reader", 0, p, chip, 8192, 4, PagedReads{10, 64, 2, 0, 64});
+  sc_core::sc_start();
+  REQUIRE(chip.sent.size() == 3);
+  CHECK(chip.sent[0].cycle == 142);
+  CHECK(chip.sent[1].cycle == 182);
+  CHECK(chip.sent[2].cycle == 201);
+  CHECK(chip.sent[0].bytes == 64);
+  CHECK(chip.sent[2].bytes == 32);
+  CHECK(chip.dram.bytes_read(0) + chip.dram.bytes_read(1) == 160);
+  CHECK(chip.cycle_reached(0, 1, 1) == 201 + kHop);
+}
+
+// 6 pages of 16 bytes read one page per barrier (issue 10, round trip 10 + 101 + 7 = 118 page by page: the
+// last lands at 6 x 118 = 708), 64-byte messages of 4 pages. Coalesced: page 0 goes alone (lands 118,
+// round trip 108 after its issue); pages 1-3 cost 3 x 10 issue + 2 x 108 round trips (to 364), then go as
+// one message (32 bytes on channel 1: 364 + 100 + 2, lands 473). Page 4 alone (issued 483, lands 591),
+// page 5 after its issue (601 + 101 + 7 = 709): one cycle off the page-by-page 708, because pages 1-3
+// put 32 bytes on one channel (2 DRAM cycles) where a page alone takes 1.
+TEST_CASE("coalesced pages with a barrier per page keep the page-by-page time: issue and round trip each",
+          "[engines][dma_reader][paged]") {
+  DramReadCmd r = read_cmd(96, 1, {0}, {1});
+  r.page_bytes = 16;
+  r.pages_per_barrier = 1;
+  const CoreProgram p = program_with({kProgress, in("a")}, {r});
+  FakeChip chip(engine_test_config(), {p.buffers}, kHop);
+  DmaReader reader("reader", 0, p, chip, 8192, 4, PagedReads{10, 64, 2, 0, 64});
+  sc_core::sc_start();
+  REQUIRE(chip.sent.size() == 4);
+  CHECK(chip.sent[0].cycle == 111);
+  CHECK(chip.sent[1].cycle == 466);
+  CHECK(chip.sent[2].cycle == 584);
+  CHECK(chip.sent[3].cycle == 702);
+  CHECK(chip.cycle_reached(0, 1, 1) == 709);
+}
+
+TEST_CASE("tile pages are not coalesced: one message per page", "[engines][dma_reader][paged]") {
+  DramReadCmd r = read_cmd(4 * 2048, 4, {0}, {1});
+  r.page_bytes = 2048;
+  r.pages_per_barrier = 1;
+  const CoreProgram p = program_with({kProgress, in("a")}, {r});
+  FakeChip chip(engine_test_config(), {p.buffers}, kHop);
+  DmaReader reader("reader", 0, p, chip, 8192, 4, PagedReads{10, 64, 2, 0, 2048});
+  sc_core::sc_start();
+  CHECK(chip.sent.size() == 4);
+}

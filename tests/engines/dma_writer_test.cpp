@@ -125,3 +125,32 @@ TEST_CASE("a send slower to read than to carry enters the NoC ceil(N / read) - c
   CHECK(chip.sent[0].cycle == 20 + 400 - 100);
   CHECK(chip.activities[0].end == 20 + 400);
 }
+
+// Op by op, a DRAM write page by page: 10 pages of 16 bytes, 10 issue cycles each, 64-byte messages of 4,
+// 4 and 2 pages. They leave at 20 + 40, + 80 and + 100 (each page's issue, 10 x 10 in all) from channel 1
+// on; each lands 7 later and writes its pages' bytes on the two channels (32 bytes: 50 + 2; the last
+// message's 16 bytes each: 50 + 1, after the channels' earlier writes end at 159): the readers learn at 178.
+TEST_CASE("a paged DRAM write coalesces small pages and charges each page its issue time", "[engines][dma_writer]") {
+  CoreProgram p;
+  p.buffers = kBuffers;
+  SendCmd s = send_cmd(4, 160, 1);
+  s.to_dram = true;
+  s.channel = 1;
+  s.page_bytes = 16;
+  p.writer = {s};
+  PacketManagerConfig config = pm_config();
+  config.engine.riscv_issue_cycles = 10;
+  config.engine.response_packet_bytes = 64;
+  FakeChip chip(engine_test_config(), {kBuffers, kBuffers}, kHop);
+  DmaWriter writer("writer", 0, p, chip, config, /*sram_read_bytes_per_cycle=*/256, 8192, kLinkBytes, 2);
+  Script producer("producer", [&] { produce_at_20(chip); });
+  sc_core::sc_start();
+  REQUIRE(chip.sent.size() == 3);
+  CHECK(chip.sent[0].cycle == 60);
+  CHECK(chip.sent[1].cycle == 100);
+  CHECK(chip.sent[2].cycle == 120);
+  CHECK(chip.dram.bytes_written(0) + chip.dram.bytes_written(1) == 160);
+  CHECK(chip.cycle_reached(1, 1, 1) == 178);
+  REQUIRE(chip.activities.size() == 1);
+  CHECK(chip.activities[0].end == 120);
+}
