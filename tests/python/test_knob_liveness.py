@@ -140,11 +140,9 @@ KNOBS = {
     "packet_manager.default_density": (to(0.5), "conv", ["packet_manager.compression=true"], "changes"),
     "packet_manager.reshape_engine": (flip, "conv", [], "changes"),
     "packet_manager.engine.l1_read_latency_cycles": (to(500), "conv", [], "cycles_up"),
-    "packet_manager.engine.niu_read_credits": (to(1), "conv", [], "cycles_up"),
     "packet_manager.engine.niu_response_bytes_per_cycle": (to(1), "conv", [], "cycles_up"),
     "packet_manager.engine.request_bytes": (to(64), "conv", [], "changes"),
     "packet_manager.engine.response_packet_bytes": (to(256), "conv", [], "changes"),
-    "packet_manager.engine.riscv_issue_cycles": (to(5000), "conv", [], "cycles_up"),
     "packet_manager.reshape_bytes_per_cycle": (to(1), "conv", [], "cycles_up"),
     "noc.topology": (to("mesh"), "gemm_hifi2", [], "changes"),
     "noc.model": (to("packet"), "gemm_hifi2", [], "changes"),  # the presets' default is flit
