@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "sim/mapper/lowering.h"
+#include "sim/mapper/matmul_block.h"
 
 namespace tessera {
 namespace {
@@ -52,7 +53,7 @@ std::vector<std::pair<int, CoreShare>> lower_chained_matmul(MapContext& ctx, int
   const int64_t k_blocks = ceil_div(k_t, kb_size);
   const DataFormat fa = ctx.format_of(a), fb = ctx.format_of(b), fo = ctx.format_of(ctx.graph.output(op));
   const uint32_t ta = tile_bytes(fa), tb = tile_bytes(fb), to = tile_bytes(fo);
-  const Fidelity fid = ctx.fidelity_of(op);
+  const MatmulFormats formats{fa, fb, fo, ctx.fidelity_of(op)};
   auto core_at = [&](int x, int y) { return y * width + x; };
   auto m_here = [&](int y, int64_t mb) { return block_tiles(y * rows_per, rows_per, mb_size, mb, m_t); };
   auto n_here = [&](int x, int64_t nb) { return block_tiles(x * cols_per, cols_per, nb_size, nb, n_t); };
@@ -161,23 +162,8 @@ std::vector<std::pair<int, CoreShare>> lower_chained_matmul(MapContext& ctx, int
               const int64_t r0 = (y * rows_per + mb * mb_size) * kTileDim, c0 = (x * cols_per + nb * nb_size) * kTileDim;
               const Region block_out{r0, std::min(out.rows, r0 + mh * kTileDim), c0, std::min(out.cols, c0 + nh * kTileDim)};
               const bool last_k = kj == k_blocks - 1;
-              // Partial sums beyond the destination registers go back to SRAM between K blocks.
-              const bool spill = mh * nh > 8 && k_blocks > 1;
-              cmd.unpack = {{in0_tiles * ta, fa == DataFormat::bfp2},
-                            {in1_tiles * tb, fb == DataFormat::bfp2},
-                            {spill && kj > 0 ? uint64_t(mh * nh) * to : 0, false}};
-              cmd.math.kind = MathKind::matmul;
-              cmd.math.fidelity = fid;
-              cmd.math.m_tiles = uint64_t(mh);
-              cmd.math.n_tiles = uint64_t(nh);
-              cmd.math.k_tiles = uint64_t(kh);
-              cmd.math.batches = 1;
-              cmd.math.rows_per_m_tile = uint32_t(std::min<int64_t>(block_out.rows(), kTileDim));
-              cmd.math.live_fraction = 1.0;
-              if (last_k || spill) cmd.pack_bytes = uint64_t(mh * nh) * to;
-              cmd.stream_tiles = uint64_t(mh * nh * kh);
               const int64_t k_elems = std::min<int64_t>(kh * kTileDim, k - kj * kb_size * kTileDim);
-              cmd.macs = uint64_t(block_out.elements() * k_elems);
+              fill_matmul_block(cmd, {mh, nh, kh, kj, k_blocks, block_out, k_elems}, formats);
               s.share.macs += int64_t(cmd.macs);
               if (last_k) {
                 cmd.out_buffer = s.out;

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "sim/mapper/lowering.h"
+#include "sim/mapper/matmul_block.h"
 
 namespace tessera {
 namespace {
@@ -55,7 +56,7 @@ std::vector<std::pair<int, CoreShare>> lower_mcast_matmul(MapContext& ctx, int o
   const int64_t m_blocks = ceil_div(m_t, per_core_m), k_blocks = ceil_div(k_t, kb);
   const DataFormat fa = ctx.format_of(a), fb = ctx.format_of(b), fo = ctx.format_of(y);
   const uint32_t ta = tile_bytes(fa), tb = tile_bytes(fb), to = tile_bytes(fo);
-  const Fidelity fid = ctx.fidelity_of(op);
+  const MatmulFormats formats{fa, fb, fo, ctx.fidelity_of(op)};
   // The writer's barrier is in the loop only when the output goes to DRAM interleaved (a sharded output
   // stays in the cores' L1, and the kernel skips the writes).
   const bool write_barrier = y.memory && y.memory->buffer == BufferType::dram;
@@ -131,23 +132,8 @@ std::vector<std::pair<int, CoreShare>> lower_mcast_matmul(MapContext& ctx, int o
           cmd.waits = {{s.in0, s.in0_level}, {s.in1, s.in1_level}};
           cmd.pops = {{s.in0, in0_tiles}, {s.in1, in1_tiles}};
           if (s.bias >= 0) cmd.waits.push_back({s.bias, s.bias_tiles});
-          // Partial sums beyond the destination registers go back to SRAM between K blocks.
-          const bool spill = mh * nh > 8 && k_blocks > 1;
-          cmd.unpack = {{in0_tiles * ta, fa == DataFormat::bfp2},
-                        {in1_tiles * tb, fb == DataFormat::bfp2},
-                        {spill && kj > 0 ? uint64_t(mh * nh) * to : 0, false}};
-          cmd.math.kind = MathKind::matmul;
-          cmd.math.fidelity = fid;
-          cmd.math.m_tiles = uint64_t(mh);
-          cmd.math.n_tiles = uint64_t(nh);
-          cmd.math.k_tiles = uint64_t(kh);
-          cmd.math.batches = 1;
-          cmd.math.rows_per_m_tile = uint32_t(std::min<int64_t>(r1 - r0, kTileDim));
-          cmd.math.live_fraction = 1.0;
-          if (last_k || spill) cmd.pack_bytes = uint64_t(mh * nh) * to;
-          cmd.stream_tiles = uint64_t(mh * nh * kh);
           const int64_t k_elems = std::min<int64_t>(kh * kTileDim, k - kj * kb * kTileDim);
-          cmd.macs = uint64_t(block_out.elements() * k_elems);
+          fill_matmul_block(cmd, {mh, nh, kh, kj, k_blocks, block_out, k_elems}, formats);
           s.share.macs += int64_t(cmd.macs);
           if (last_k) {
             cmd.out_buffer = s.out;

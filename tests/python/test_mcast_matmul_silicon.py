@@ -10,13 +10,11 @@ silicon. Each must stay within 0.6-1.1 of its measured duration: the model befor
 batch loop was at 0.28-0.35 for the two-core one and 1.18-1.24 for the one-core one."""
 
 import csv
-import json
 import os
-import subprocess
 import tempfile
 import unittest
 
-from test_minimal_matmul_silicon import BINARY, DATA, PROFILES, ROOT, one_op_trace
+from test_minimal_matmul_silicon import DATA, PROFILES, import_profile, one_op_trace, run_alone
 
 
 def first_of_each_attention_matmul(profile):
@@ -34,24 +32,12 @@ class McastMatmulSiliconTest(unittest.TestCase):
     def test_attention_matmuls_within_their_bounds(self):
         with tempfile.TemporaryDirectory() as tmp:
             for profile, preset in PROFILES.items():
-                full = os.path.join(tmp, profile + ".json")
-                subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "ttperf2trace.py"),
-                                os.path.join(DATA, profile + ".csv"), "-o", full], check=True, capture_output=True)
-                with open(full) as f:
-                    trace = json.load(f)
+                trace = import_profile(tmp, profile)
                 ops = first_of_each_attention_matmul(profile)
                 self.assertEqual(sorted(ops), ["1", "2"], profile)
                 for cores, name in ops.items():
-                    cut = one_op_trace(trace, name)
-                    self.assertEqual(cut["ops"][0]["program"]["kind"], "1d_mcast_in0", name)
-                    path = os.path.join(tmp, name.replace("#", "_") + ".json")
-                    with open(path, "w") as f:
-                        json.dump(cut, f)
-                    r = subprocess.run([BINARY, "run", "--config", "configs/%s.json" % preset, "--trace", path,
-                                        "--set", "mapper.schedule=op_by_op", "--json", "--quiet"],
-                                       cwd=ROOT, capture_output=True, text=True)
-                    self.assertEqual(r.returncode, 0, r.stderr)
-                    op = json.loads(r.stdout)["ops"][0]
+                    self.assertEqual(one_op_trace(trace, name)["ops"][0]["program"]["kind"], "1d_mcast_in0", name)
+                    op = run_alone(self, tmp, trace, name, preset)
                     self.assertEqual(op["cores"], int(cores), name)
                     ratio = op["cycles"] / op["measured_cycles"]
                     print("%s on %s: %.2f of measured" % (name, preset, ratio))

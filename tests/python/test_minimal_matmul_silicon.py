@@ -46,26 +46,36 @@ def one_op_trace(trace, name):
     return dict(trace, ops=[op], tensors=tensors)
 
 
+def import_profile(tmp, profile):
+    """The profile imported with scripts/ttperf2trace.py, as a trace dict."""
+    path = os.path.join(tmp, profile + ".json")
+    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "ttperf2trace.py"),
+                    os.path.join(DATA, profile + ".csv"), "-o", path], check=True, capture_output=True)
+    with open(path) as f:
+        return json.load(f)
+
+
+def run_alone(test, tmp, trace, name, preset):
+    """Op `name` cut from the trace and run op by op on the preset: its report entry."""
+    path = os.path.join(tmp, name.replace("#", "_") + ".json")
+    with open(path, "w") as f:
+        json.dump(one_op_trace(trace, name), f)
+    r = subprocess.run([BINARY, "run", "--config", "configs/%s.json" % preset, "--trace", path,
+                        "--set", "mapper.schedule=op_by_op", "--json", "--quiet"],
+                       cwd=ROOT, capture_output=True, text=True)
+    test.assertEqual(r.returncode, 0, r.stderr)
+    return json.loads(r.stdout)["ops"][0]
+
+
 class MinimalMatmulSiliconTest(unittest.TestCase):
     def test_each_shape_within_ten_percent_of_silicon(self):
         with tempfile.TemporaryDirectory() as tmp:
             for profile, preset in PROFILES.items():
-                full = os.path.join(tmp, profile + ".json")
-                subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "ttperf2trace.py"),
-                                os.path.join(DATA, profile + ".csv"), "-o", full], check=True, capture_output=True)
-                with open(full) as f:
-                    trace = json.load(f)
+                trace = import_profile(tmp, profile)
                 shapes = first_of_each_shape(profile)
                 self.assertEqual(len(shapes), 3, profile)
                 for shape, name in shapes.items():
-                    path = os.path.join(tmp, name.replace("#", "_") + ".json")
-                    with open(path, "w") as f:
-                        json.dump(one_op_trace(trace, name), f)
-                    r = subprocess.run([BINARY, "run", "--config", "configs/%s.json" % preset, "--trace", path,
-                                        "--set", "mapper.schedule=op_by_op", "--json", "--quiet"],
-                                       cwd=ROOT, capture_output=True, text=True)
-                    self.assertEqual(r.returncode, 0, r.stderr)
-                    op = json.loads(r.stdout)["ops"][0]
+                    op = run_alone(self, tmp, trace, name, preset)
                     error = op["cycles"] / op["measured_cycles"] - 1
                     self.assertLess(abs(error), 0.12, "%s %s on %s: simulated %d, measured %d cycles" %
                                     (name, "x".join(shape), preset, op["cycles"], op["measured_cycles"]))
