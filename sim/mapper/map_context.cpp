@@ -260,6 +260,7 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
     if (piece.core == core) {
       fetch.parts.push_back({part, {piece.buffer, piece.level}});
       fetch.tiles += uint64_t(region_tiles(part));
+      fetch.local_bytes += region_bytes(part, f);
       // The producer's output stays in SRAM until this op has read it.
       hold_sram(core, piece.step + 1, op_index, region_bytes(part, f), tensor, op_index);
       continue;

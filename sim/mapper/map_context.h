@@ -26,6 +26,7 @@ struct OperandFetch {
   std::vector<OperandPart> parts;
   uint64_t tiles = 0;              // tiles of the operand
   uint64_t bytes = 0;              // bytes that land in the core's SRAM
+  uint64_t local_bytes = 0;        // bytes of the parts this core already holds (read where they are)
   bool compressed = false;         // stored compressed: unpacks at the x1 rate
   double ratio = 1.0;              // raw bytes / stored bytes when compressed
   bool streamed = false;           // parts flow in order through one bounded buffer (see stream_pops)

@@ -12,6 +12,7 @@
 #include "sim/mapper/op_programs.h"
 #include "sim/mapper/partition.h"
 #include "sim/mapper/placement.h"
+#include "sim/mapper/sharded_inputs.h"
 #include "sim/workload/op_shapes.h"
 
 namespace tessera {
@@ -176,6 +177,7 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
   OpPrograms programs(ctx);
   int next_core = 0;  // small ops start where the last one ended, so independent ones can overlap
   const std::vector<CoreGroup> groups = place_ops(ctx);
+  if (op_by_op) hold_sharded_inputs(ctx);
 
   for (int i = 0; i < int(graph.ops.size()); ++i) {
     const Op& op = graph.ops[i];

@@ -30,7 +30,8 @@ bool OpPrograms::stays_in_l1(int tensor) const {
 
 bool OpPrograms::goes_to_dram(int tensor) const {
   const Tensor& t = ctx_.graph.tensors[tensor];
-  if (t.consumers.empty()) return true;
+  // A graph output the trace keeps in L1 (an op cut out of a profile) ends where it was computed.
+  if (t.consumers.empty()) return !(t.memory && t.memory->buffer == BufferType::l1);
   if (stays_in_l1(tensor)) return false;
   return std::any_of(t.consumers.begin(), t.consumers.end(),
                      [&](int c) { return std::find(ops_.begin(), ops_.end(), c) == ops_.end(); });

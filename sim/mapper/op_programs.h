@@ -34,8 +34,8 @@ class OpPrograms {
   int op() const { return ops_.empty() ? -1 : ops_.front(); }
 
  private:
-  // Whether a tensor leaves the program through DRAM: graph outputs and tensors with consumers outside
-  // the program, unless the tensor stays in L1.
+  // Whether a tensor leaves the program through DRAM: graph outputs (unless the trace keeps them in L1)
+  // and tensors with consumers outside the program, unless the tensor stays in L1.
   bool goes_to_dram(int tensor) const;
   // Whether a tensor stays in its producers' L1 for the next programs: never when the trace's memory
   // config puts it in DRAM; else when every holder's share is within mapper.l1_tensor_fraction of its
