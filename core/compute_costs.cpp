@@ -113,6 +113,21 @@ uint64_t ComputeCosts::norm_cycles(uint64_t tiles, bool rms, uint64_t tiles_per_
   return tiles * per_tile + rows * per_row;
 }
 
+// tt-metal's group norm kernel goes group by group, and for each over the tiles the group spans in every
+// tile row: the input masked to the group (a multiply), summed by a multiply into the accumulator, x - mean,
+// masked again, squared into the accumulator, times rstd, then added into the output: five multiplies, a
+// subtract and an add per visit. Per group of the block (counted per visit, as a group spans one tile but
+// for a few straddling two): two scalar reduces and var + eps, rsqrt. Then gamma and beta once per tile.
+uint64_t ComputeCosts::groupnorm_cycles(uint64_t tiles, uint64_t tiles_per_row, uint64_t visits,
+                                        Fidelity fidelity) const {
+  const uint64_t rows = ceil_div(tiles, std::max<uint64_t>(tiles_per_row, 1));
+  const uint64_t add = config_.eltwise_add_cycles_per_tile;
+  const uint64_t mul = eltwise_cycles("mul", 1, fidelity);
+  const uint64_t per_visit = 5 * mul + 2 * add;
+  const uint64_t per_group = 2 * config_.reduce_cycles_per_tile + add + vector_cycles_per_tile("rsqrt");
+  return rows * visits * per_visit + visits * per_group + tiles * (mul + add);
+}
+
 uint64_t ComputeCosts::reduce_cycles(uint64_t input_tiles) const {
   return input_tiles * config_.reduce_cycles_per_tile;
 }
@@ -145,6 +160,7 @@ uint64_t ComputeCosts::math_cycles(const MathWork& w) const {
     case MathKind::softmax: return softmax_cycles(w.tiles, w.tiles_per_row, w.fidelity);
     case MathKind::layernorm: return norm_cycles(w.tiles, false, w.tiles_per_row, w.fidelity);
     case MathKind::rmsnorm: return norm_cycles(w.tiles, true, w.tiles_per_row, w.fidelity);
+    case MathKind::groupnorm: return groupnorm_cycles(w.tiles, w.tiles_per_row, w.window, w.fidelity);
     // Top-k routing: a compare-and-swap pass over every row tile, twice (values and indices).
     case MathKind::topk: return vector_cycles("max", w.tiles * w.tiles_per_row * 2);
     // Weighted sum of expert outputs: a multiply and an accumulate per tile.

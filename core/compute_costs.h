@@ -32,6 +32,8 @@ class ComputeCosts {
   // Row-wise softmax over `tiles` tiles, rows of `tiles_per_row` tiles (the reciprocal runs once per row).
   uint64_t softmax_cycles(uint64_t tiles, uint64_t tiles_per_row = 1, Fidelity fidelity = Fidelity::hifi4) const;
   // Layernorm (rms = false) or RMSNorm over `tiles` tiles, rows of `tiles_per_row` tiles.
+  // Group norm over rows of tiles_per_row tiles, each tile row visited `visits` times (see the .cpp).
+  uint64_t groupnorm_cycles(uint64_t tiles, uint64_t tiles_per_row, uint64_t visits, Fidelity fidelity) const;
   uint64_t norm_cycles(uint64_t tiles, bool rms, uint64_t tiles_per_row = 1,
                        Fidelity fidelity = Fidelity::hifi4) const;
   // Reductions (pool windows, sums) on the matrix unit: `input_tiles` tiles read.

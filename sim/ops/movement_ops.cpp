@@ -2,7 +2,7 @@
 // reshape engine; reshard, move, typecast, pad, halo, embedding and the generic data_movement read their
 // input rows and write the output, moving each byte once (typecast converts the format as its packer writes
 // the output); grid_sample gathers four taps per output and weighs them; cumsum runs down its axis on the
-// vector unit; groupnorm is a layernorm over its groups' statistics.
+// vector unit; groupnorm makes its passes over the tiles once per group.
 #include <algorithm>
 
 #include "sim/ops/op_rules.h"
@@ -79,7 +79,22 @@ void grid_sample_work(const Graph&, const Op& op, const BlockWork& b, ComputeCmd
 // through once as tt-metal's kernel does, whatever the axis.
 void cumsum_work(const Graph&, const Op&, const BlockWork& b, ComputeCmd& cmd) { block_math(cmd, MathKind::vector, b, "max"); }
 
-void groupnorm_work(const Graph&, const Op&, const BlockWork& b, ComputeCmd& cmd) { block_math(cmd, MathKind::layernorm, b); }
+// Group norm goes over the block's tile rows once per group, each time over the tiles the group's channels
+// span (core/compute_costs.cpp counts the math). Each visit unpacks 13 tiles (x and the mask, x and the
+// ones, x - mean and mean, x and the mask again, x twice for the square, x and rstd, x into the output) and
+// packs 5 (masked x, x - mean, masked again, x * rstd, the output); gamma and beta then unpack two tiles
+// and pack one each per tile. The input's one read and the output's one write are the caller's.
+void groupnorm_work(const Graph&, const Op& op, const BlockWork& b, ComputeCmd& cmd) {
+  block_math(cmd, MathKind::groupnorm, b);
+  const uint64_t channels = std::max<uint64_t>(b.tiles_per_row, 1) * kTileDim;
+  const uint64_t groups = std::max<uint64_t>(op.attrs.value("groups", uint64_t(1)), 1);
+  const uint64_t span = std::max<uint64_t>(1, (channels / groups + kTileDim - 1) / kTileDim);
+  cmd.math.window = groups * span;
+  const uint64_t visits = (b.tiles / std::max<uint64_t>(b.tiles_per_row, 1)) * cmd.math.window;
+  const uint64_t tile = tile_bytes(b.out_format);
+  cmd.unpack.push_back({(13 * visits + 4 * b.tiles - b.tiles) * tile, false});
+  cmd.pack_bytes += (5 * visits + 2 * b.tiles - b.tiles) * tile;
+}
 
 }  // namespace
 

@@ -23,6 +23,7 @@ const char* to_string(MathKind kind) {
     case MathKind::softmax: return "softmax";
     case MathKind::layernorm: return "layernorm";
     case MathKind::rmsnorm: return "rmsnorm";
+    case MathKind::groupnorm: return "groupnorm";
     case MathKind::topk: return "topk";
     case MathKind::combine: return "combine";
   }

@@ -27,7 +27,7 @@ struct UnpackRead {
   bool slow = false;
 };
 
-enum class MathKind { none, matmul, eltwise, vector, reduce, softmax, layernorm, rmsnorm, topk, combine };
+enum class MathKind { none, matmul, eltwise, vector, reduce, softmax, layernorm, rmsnorm, groupnorm, topk, combine };
 const char* to_string(MathKind kind);
 
 struct MathWork {
@@ -42,7 +42,9 @@ struct MathWork {
   uint64_t vector_lane_ops = 0;
   // eltwise (add, sub, mul, div) and vector functions (relu, exp, max, ...): `function` over `tiles`
   // output tiles, each reading `window` input tiles (pool windows; 1 otherwise). reduce: `tiles` x
-  // `window` input tiles. softmax, norms, topk: rows of `tiles_per_row` tiles. combine: a weighted sum.
+  // `window` input tiles. softmax, norms, topk: rows of `tiles_per_row` tiles. groupnorm: rows of
+  // `tiles_per_row` tiles, each tile row visited `window` times (its groups x the tiles a group spans).
+  // combine: a weighted sum.
   std::string function;
   uint64_t tiles = 0;
   uint64_t window = 1;
