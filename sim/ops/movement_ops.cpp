@@ -110,6 +110,7 @@ OpRulesTable movement_op_rules() {
   embedding.input_regions = embedding_regions;
   embedding.work = layout_work<ReshapeKind::flatten>;
   grid_sample.input_regions = grid_sample_regions;
+  grid_sample.whole_rows = true;  // a core samples whole sticks (every channel of its points)
   grid_sample.work = grid_sample_work;
   cumsum.work = cumsum_work;
   groupnorm.whole_rows = true;
