@@ -29,12 +29,12 @@ std::string sharded_add_trace(const std::string& buffer) {
          R"(], "ops": [{"name": "add", "type": "add", "inputs": ["a", "b"], "outputs": ["y"], "cores": 4}]})";
 }
 
-nlohmann::json run_add(const std::string& buffer) {
+nlohmann::json run_add(const std::string& buffer, const std::string& extra = "") {
   const std::string dir = tessera::test::fresh_temp_dir("sharded_inputs_" + buffer);
   tessera::test::write_text(dir + "/t.json", sharded_add_trace(buffer));
   const auto r = run_tessera("run --config configs/toy_4x4.json --trace " + dir +
                              "/t.json --set noc.model=ideal --set mapper.schedule=op_by_op"
-                             " --set core.unpack_bytes_per_cycle=1 --json --quiet");
+                             " --set core.unpack_bytes_per_cycle=1 --json --quiet" + extra);
   REQUIRE(r.exit_code == 0);
   return nlohmann::json::parse(r.out);
 }
@@ -63,4 +63,13 @@ TEST_CASE("L1-sharded trace inputs start in their shards and are unpacked where 
   // The same add with DRAM tensors reads both inputs and writes the output: 3 x 4096 x 32 x 2 B.
   const auto dram = run_add("dram");
   CHECK(dram_bytes(dram) == Approx(3.0 * 4096 * 32 * 2).epsilon(0.001));
+}
+
+TEST_CASE("an L1-sharded trace input that does not fit beside its op goes out through DRAM", "[chip][timing]") {
+  // In 240 KiB a core's two 64 KiB input shards do not fit beside the add's own buffers (the unstaged run
+  // peaks at 320 KiB): the SRAM check sends the inputs through DRAM, written out by the add's own program,
+  // as they have no producer op (this once wrote its DRAM traffic to op -1).
+  const auto staged = run_add("l1", " --set core.sram_kib=240");
+  CHECK(dram_bytes(staged) > 0);
+  CHECK(staged["ops"][0]["spilled_bytes"].get<double>() > 0);
 }
