@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "sim/mapper/aliasing.h"
@@ -13,6 +14,7 @@
 #include "sim/mapper/partition.h"
 #include "sim/mapper/placement.h"
 #include "sim/mapper/conv_sharding.h"
+#include "sim/mapper/op_by_op_rules.h"
 #include "sim/mapper/tt_metal_conv_rules.h"
 #include "sim/workload/op_shapes.h"
 
@@ -167,7 +169,9 @@ void write_outputs(MapContext& ctx, int op_index) {
 MappingAttempt map_once(const ArchConfig& config, const Graph& source, const SramDecisions& decisions) {
   // Op by op under tt_metal_cnn, the convs as ttnn runs them (same ops, same order; the MACs stay the
   // source's).
-  const Graph graph = apply_tt_metal_conv_rules(config, source);
+  std::optional<Graph> lowered;
+  if (op_by_op_rules_apply(config.mapper, source)) lowered = apply_tt_metal_conv_rules(config, source);
+  const Graph& graph = lowered ? *lowered : source;
   MappingAttempt attempt;
   Plan& plan = attempt.plan;
   plan.sram_capacity_bytes = config.core.sram_bytes();
