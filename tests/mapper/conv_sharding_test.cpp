@@ -172,3 +172,25 @@ TEST_CASE("conv sharding: the fused schedule keeps the graph's grouped conv", "[
   CHECK(plan.ops[0].executed_macs == 64 * 256 * 9);
   CHECK(plan.ops[0].conv_rule.empty());
 }
+
+TEST_CASE("conv sharding: a profiled conv keeps its cores and is split as its trace's shards", "[mapper][conv_sharding]") {
+  // A version-2 conv, 64 -> 256 channels, that ran height sharded on 4 cores: the rule leaves it alone (no
+  // conv_rule, 4 cores), and the mapper splits its 8 tile rows 4 ways with all 256 channels on each core.
+  // The mapper's own partition would split 2 x 2: per core, 2 row tiles x 18 K tiles of activations and
+  // 8 x 18 of weights (180 tiles) against 4 x 18 and 4 x 18 (144).
+  const std::string dir = test::fresh_temp_dir("conv_sharding_profiled");
+  test::write_text(dir + "/c.json", R"({"format": "tessera-trace", "version": 2, "name": "c",
+    "tensors": [{"name": "x", "shape": [1, 64, 16, 16], "kind": "input"},
+                {"name": "w", "shape": [256, 64, 3, 3], "kind": "weight"},
+                {"name": "y", "shape": [1, 256, 16, 16]}],
+    "ops": [{"name": "c", "type": "conv2d", "inputs": ["x", "w"], "outputs": ["y"], "cores": 4,
+             "program": {"shard_layout": "height", "act_block_h_tiles": 2},
+             "attrs": {"kernel": [3, 3], "stride": [1, 1], "padding": [1, 1]}}]})");
+  const ArchConfig config = load_arch_config("configs/wormhole_n150.json", {"mapper.schedule=op_by_op"});
+  const Plan plan = map_graph(config, read_trace(dir + "/c.json"));
+  const OpPlan& op = plan.ops[0];
+  CHECK(op.conv_rule.empty());
+  CHECK(op.cores == 4);
+  CHECK(op.grid_rows == 4);
+  CHECK(op.grid_cols == 1);
+}
