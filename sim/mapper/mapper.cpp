@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "sim/mapper/aliasing.h"
@@ -12,7 +13,10 @@
 #include "sim/mapper/op_programs.h"
 #include "sim/mapper/partition.h"
 #include "sim/mapper/placement.h"
+#include "sim/mapper/conv_sharding.h"
+#include "sim/mapper/op_by_op_rules.h"
 #include "sim/mapper/sharded_inputs.h"
+#include "sim/mapper/tt_metal_conv_rules.h"
 #include "sim/workload/op_shapes.h"
 
 namespace tessera {
@@ -163,7 +167,12 @@ void write_outputs(MapContext& ctx, int op_index) {
 
 }  // namespace
 
-MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const SramDecisions& decisions) {
+MappingAttempt map_once(const ArchConfig& config, const Graph& source, const SramDecisions& decisions) {
+  // Op by op under tt_metal_cnn, the convs as ttnn runs them (same ops, same order; the MACs stay the
+  // source's).
+  std::optional<Graph> lowered;
+  if (op_by_op_rules_apply(config.mapper, source)) lowered = apply_tt_metal_conv_rules(config, source);
+  const Graph& graph = lowered ? *lowered : source;
   MappingAttempt attempt;
   Plan& plan = attempt.plan;
   plan.sram_capacity_bytes = config.core.sram_bytes();
@@ -181,10 +190,11 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
 
   for (int i = 0; i < int(graph.ops.size()); ++i) {
     const Op& op = graph.ops[i];
-    OpPlan op_plan = describe(graph, op);
+    OpPlan op_plan = describe(source, source.ops[size_t(i)]);
     op_plan.fidelity = ctx.fidelity_of(op);
     op_plan.format = ctx.math_format(op);
     op_plan.format_rule = ctx.formats.op_rule[size_t(i)];
+    op_plan.conv_rule = tt_metal_conv_rule_note(op);
     const Tensor& y = graph.output(op);
     if (y.elements() == 0) {
       op_plan.note = "skipped: empty output (conditional execution)";
@@ -271,15 +281,26 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
           group.count = op.cores > 0 ? std::min(op.cores, ctx.core_count) : ctx.core_count;
           next_core = 0;
         }
-        const Partition part = choose_partition(
-            matrix_shape(y), group.count, needs_whole_rows(ctx.graph, op),
-            [&](int64_t rt, int64_t ct, int r, int c) { return block_cost(ctx, op, rt, ct, r, c); });
-        op_plan.grid_rows = part.rows;
-        op_plan.grid_cols = part.cols;
-        const int used = int(part.blocks.size());
-        if (used >= group.count) next_core = 0;
-        for (int b = 0; b < used; ++b) blocks.emplace_back(group.first + (next_core + b) % group.count, part.blocks[b]);
-        if (used < group.count) next_core = (next_core + used) % group.count;
+        // Op by op, a conv whose trace or rule names its shard layout is split as its shards are.
+        const ShardedSplit sharded = op_by_op && op.type == OpType::conv2d
+                                         ? sharded_split(matrix_shape(y), op.program, group.count,
+                                                         config.chip.compute_width, config.chip.compute_height)
+                                         : ShardedSplit{};
+        if (!sharded.blocks.empty()) {
+          op_plan.grid_rows = sharded.rows;
+          op_plan.grid_cols = sharded.cols;
+          blocks = sharded.blocks;
+        } else {
+          const Partition part = choose_partition(
+              matrix_shape(y), group.count, needs_whole_rows(ctx.graph, op),
+              [&](int64_t rt, int64_t ct, int r, int c) { return block_cost(ctx, op, rt, ct, r, c); });
+          op_plan.grid_rows = part.rows;
+          op_plan.grid_cols = part.cols;
+          const int used = int(part.blocks.size());
+          if (used >= group.count) next_core = 0;
+          for (int b = 0; b < used; ++b) blocks.emplace_back(group.first + (next_core + b) % group.count, part.blocks[b]);
+          if (used < group.count) next_core = (next_core + used) % group.count;
+        }
       } else {
         op_plan.note = "placed where its input is";
       }

@@ -156,6 +156,7 @@ struct OpPlan {
   Fidelity fidelity = Fidelity::hifi2;   // math fidelity it runs at: the trace's, the op-by-op rule's or the default
   DataFormat format = DataFormat::bf16;  // format it multiplies in: its own, else its output's
   std::string format_rule;          // what mapper.op_by_op_rules set on it (empty: nothing)
+  std::string conv_rule;            // the conv sharding and grouped layout tt_metal_cnn gave it (empty: none)
 };
 
 struct Plan {

@@ -53,6 +53,7 @@ nlohmann::json Plan::to_json() const {
                          {"weight_bytes", o.weight_bytes}, {"sram_peak_bytes", o.sram_peak_bytes},
                          {"fidelity", to_string(o.fidelity)}, {"format", to_string(o.format)}};
     if (!o.format_rule.empty()) op["format_rule"] = o.format_rule;
+    if (!o.conv_rule.empty()) op["conv_rule"] = o.conv_rule;
     if (!o.conv_algorithm.empty()) op["conv_algorithm"] = o.conv_algorithm;
     if (!o.note.empty()) op["note"] = o.note;
     j["ops"].push_back(op);

@@ -1,0 +1,20 @@
+#pragma once
+// Op by op under `mapper.op_by_op_rules=tt_metal_cnn`, the convs of a graph as ttnn's conv2d runs them when
+// the model gives no sharding: each conv gets ttnn's auto-sharding (shard layout, core count and grid, block
+// config; conv_sharding.h) where the trace gives none, and a grouped or depthwise conv gets its weights in
+// ttnn's grouped layout: zero outside each group, so the matrix unit reduces over every input channel, a
+// dense conv. The result has the same ops and tensors in the same order (the plan's ops line up with the
+// source graph's); only op attributes, programs and the grouped weights' shapes differ. Sources:
+// docs/mapping.md, "Conv sharding op by op".
+#include "sim/config/arch_config.h"
+#include "sim/workload/graph.h"
+
+namespace tessera {
+
+// What the pass changed on one op, for the plan ("" when nothing).
+std::string tt_metal_conv_rule_note(const Op& op);
+
+// The graph the mapper lowers: the source itself unless op_by_op_rules_apply(config.mapper, graph).
+Graph apply_tt_metal_conv_rules(const ArchConfig& config, const Graph& graph);
+
+}  // namespace tessera
