@@ -56,6 +56,9 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   const Tensor& a = ctx.graph.input(op, 0);
   const Tensor& b = ctx.graph.input(op, 1);
   MatmulShape s = shape_of(ctx.graph, op, out, algo);
+  // A matmul operand the trace leaves in L1 shards is read from the cores holding it, as an activation.
+  if (op.type == OpType::matmul && !ctx.held[size_t(op.inputs[0])].empty()) s.a_resident = true;
+  if (op.type == OpType::matmul && !ctx.held[size_t(op.inputs[1])].empty()) s.b_weight = false;
   // A matmul whose A does not fit beside everything else reads it from DRAM chunk by chunk, as if it were
   // a network input; the producers write it there first.
   const bool a_staged = op.type == OpType::matmul && s.a_resident &&

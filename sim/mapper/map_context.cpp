@@ -67,7 +67,9 @@ BufferLevel MapContext::stage_through_dram(int op_index, int input, int core, co
   uint64_t pieces = 0;
   for (const HeldPiece& piece : held[tensor])
     if (!piece.region.intersect(region).empty()) {
-      builder.stage_to_dram(piece, piece.step, region_bytes(piece.region, format_of(t)), core, token, t.name);
+      // An L1 input (no producing op) is written out by this op's program.
+      builder.stage_to_dram(piece, piece.step >= 0 ? piece.step : op_index, region_bytes(piece.region, format_of(t)), core,
+                            token, t.name);
       ++pieces;
     }
   return {token, pieces};

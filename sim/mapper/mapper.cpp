@@ -8,6 +8,7 @@
 #include "sim/mapper/conv_algorithm.h"
 #include "sim/mapper/input_regions.h"
 #include "sim/mapper/kernel_reads.h"
+#include "sim/mapper/l1_inputs.h"
 #include "sim/mapper/lowering.h"
 #include "sim/mapper/op_programs.h"
 #include "sim/mapper/partition.h"
@@ -172,6 +173,7 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const Sram
     plan.cores.back().buffers.push_back({"launch", -1, 0, 0});
   }
   MapContext ctx(config, graph, plan, decisions);
+  place_l1_inputs(ctx);
   const bool op_by_op = config.mapper.schedule == Schedule::op_by_op;
   OpPrograms programs(ctx);
   int next_core = 0;  // small ops start where the last one ended, so independent ones can overlap
