@@ -416,8 +416,13 @@ class Importer:
         elif not text or text == "std::nullopt":
             # ttnn chose the program itself; its data-movement kernels say which one.
             kernels = row.get("DATA MOVEMENT KERNEL SOURCE", "")
-            if "reader_bmm_tile_layout_in0_sender" in kernels and "in1_receiver" not in kernels:
-                program = {"kind": "1d_mcast_in0"}
+            if "reader_bmm_tile_layout_in0_sender" in kernels:
+                # The reuse programs, which read whole blocks: an in1 receiver means in1 is multicast (along
+                # with in0 when there is an in0 receiver too); without one, in0 is.
+                if "in1_receiver" not in kernels:
+                    program = {"kind": "1d_mcast_in0"}
+                else:
+                    program = {"kind": "2d_mcast" if "in0_receiver" in kernels else "1d_mcast_in1"}
         if "compute_with_storage_grid_size" in v:
             program["grid"] = v["compute_with_storage_grid_size"]
         self.add(row, "matmul", ins, attrs, program, out_mem)

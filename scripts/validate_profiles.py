@@ -7,8 +7,8 @@ the table of docs/validation.md ("Op by op against tt-metal profiles").
     scripts/validate_profiles.py --held-out [--jobs 2]
 
 --held-out runs the held-out OFT front end (never used to set a parameter) one op at a time, each op's
-inputs where the trace puts them (DRAM, or L1 shards as a trace input), because whole it does not fit
-in memory yet (docs/validation.md); ops the mapper cannot fit are listed, not counted.
+inputs where the trace puts them (DRAM, or L1 shards as a trace input), because whole the mapper
+refuses its block-sharded 256-channel convs (SRAM; docs/validation.md); ops the mapper cannot fit are listed, not counted.
 """
 
 import argparse
@@ -24,8 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "tests", "data", "silicon", "ops_perf")
-# Profile -> the preset of its chip. The OFT front end is held out, and whole it does not fit in memory
-# yet (docs/validation.md): --held-out runs it op by op alone.
+# Profile -> the preset of its chip. The OFT front end is held out, and whole its block-sharded convs do
+# not fit SRAM yet (docs/validation.md): --held-out runs it op by op alone.
 PROFILES = {"bh_64core_clip_encoder": "blackhole_p150", "wh_64core_clip_encoder": "wormhole_n150",
             "bh_20core_oft_front_end": "blackhole_p150"}
 DEFAULT = ["bh_64core_clip_encoder", "wh_64core_clip_encoder"]

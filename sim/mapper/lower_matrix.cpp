@@ -56,6 +56,9 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   const Tensor& a = ctx.graph.input(op, 0);
   const Tensor& b = ctx.graph.input(op, 1);
   MatmulShape s = shape_of(ctx.graph, op, out, algo);
+  // A matmul operand the trace leaves in L1 shards is read from the cores holding it, as an activation.
+  if (op.type == OpType::matmul && !ctx.held[size_t(op.inputs[0])].empty()) s.a_resident = true;
+  if (op.type == OpType::matmul && !ctx.held[size_t(op.inputs[1])].empty()) s.b_weight = false;
   // A matmul whose A does not fit beside everything else reads it from DRAM chunk by chunk, as if it were
   // a network input; the producers write it there first.
   const bool a_staged = op.type == OpType::matmul && s.a_resident &&
@@ -105,6 +108,10 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   const uint64_t sram = ctx.config.core.sram_bytes();
   const uint64_t budget = sram > fixed ? (sram - fixed) * 9 / 10 : 0;
   int64_t ms = std::min<int64_t>(m_t, max_block_rows), ns = n_t, kb = std::min<int64_t>(k_t, 8);
+  // When the operands held whole already overflow SRAM, no block size fits: this share's plan is refitted
+  // (inputs staged or streamed) or refused, never run, so it keeps its largest blocks instead of shrinking
+  // to one tile a block (tens of thousands of commands a core, gigabytes over a network's first attempt).
+  const bool resident_overflows = emit && fixed > sram;
   auto working = [&](int64_t m, int64_t n, int64_t k) {
     const uint64_t out_bytes = uint64_t(s.batches * m * n) * to * (k < k_t && m * n > 8 ? 2 : 1);
     const uint64_t a_chunk = (s.gather || !s.a_resident || s.batches > 1) ? 2 * uint64_t(s.batches * m * k) * ta : 0;
@@ -114,7 +121,7 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   auto working_without_b = [&](int64_t m, int64_t n, int64_t k) {
     return working(m, n, k) - (s.b_weight ? 2 * uint64_t(s.batches * k * n) * tb : 0);
   };
-  while (working(ms, ns, kb) > budget && (ms > 1 || ns > 1 || kb > 1)) {
+  while (!resident_overflows && working(ms, ns, kb) > budget && (ms > 1 || ns > 1 || kb > 1)) {
     if (kb > 2) kb = (kb + 1) / 2;
     else if (ms >= ns && ms > 1) ms = (ms + 1) / 2;
     else if (ns > 1) ns = (ns + 1) / 2;
@@ -126,7 +133,7 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   const uint64_t weight_total = uint64_t(s.batches * k_t * n_t) * tb;
   const bool weights_resident = s.b_weight && weight_total + working(ms, ns, kb) <= budget;
   if (fixed + working(ms, ns, kb) > sram) {
-    share.note = "working set exceeds SRAM even at 1x1 tile blocks";
+    share.note = resident_overflows ? "resident operands exceed SRAM" : "working set exceeds SRAM even at 1x1 tile blocks";
     share.fits = false;
   }
   share.own_bytes = working(ms, ns, kb) - (weights_resident ? working(ms, ns, kb) - working_without_b(ms, ns, kb) : 0) +

@@ -113,6 +113,17 @@ class ImportTest(unittest.TestCase):
         self.assertEqual(self.tensor(trace, ps["outputs"][0])["memory"]["shard_grid"], [[0, 0, 3, 3]])
         self.assertEqual(self.tensor(trace, ps["outputs"][0])["memory"]["shard_shape"], [3232, 64])
 
+    def test_matmul_programs_ttnn_chose(self):
+        # program_config nullopt: ttnn picked the program, and the profile's data-movement kernels name it.
+        # Matmul#238592 runs in0_sender_padding with in1_sender_writer and in1_receiver_writer (no in0
+        # receiver): in1 multicast, in0 read by each core, whole blocks at a time.
+        trace = "bh_20core_oft_front_end.csv"
+        self.assertEqual(self.op(trace, "Matmul#238592")["program"], {"kind": "1d_mcast_in1"})
+        # Matmul#180224 has in0 and in1 receivers: both multicast.
+        self.assertEqual(self.op(trace, "Matmul#180224")["program"], {"kind": "2d_mcast"})
+        # CLIP's attention matmul Matmul#18432 has an in0 receiver only (this held before).
+        self.assertEqual(self.op("bh_64core_clip_encoder.csv", "Matmul#18432")["program"]["kind"], "1d_mcast_in0")
+
     def test_clip_ops(self):
         trace = "wh_64core_clip_encoder.csv"
         self.assertEqual(self.traces[trace]["metadata"]["device"], {"arch": "wormhole_b0", "clock_mhz": 1000})
