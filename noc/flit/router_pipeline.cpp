@@ -33,9 +33,21 @@ void FlitNetwork::step_router(int r, uint64_t t) {
     if ((vcs & (vcs - 1)) == 0) {
       const int vc = __builtin_ctz(vcs);
       const InputVc& in = in_vc_[first + p * vcs_ + vc];
-      if (in.state == kActive && (in.branch_mask & (in.branch_mask - 1)) == 0 && in.ready <= t &&
-          in.front_arrival <= t && move_train(r, t, p, vc))
+      if (in.state == kActive) {
+        // What the general case below does with one active VC, without its tables: no VC requests, and
+        // the VC is the lone switch requester once its flit and its pipeline stage are there.
+        const uint64_t when = in.front_arrival > in.ready ? in.front_arrival : in.ready;
+        uint64_t wake = kNever;
+        bool moved = false;
+        if (when > t) {
+          wake = when;
+        } else {
+          if ((in.branch_mask & (in.branch_mask - 1)) == 0 && move_train(r, t, p, vc)) return;
+          moved = allocate_switch_one(r, t, p, vc, wake);
+        }
+        finish_step(r, t, moved, wake);
         return;
+      }
     }
   }
   // VC requests per output port and input port (a bit per input VC), split by dateline class.
@@ -122,6 +134,10 @@ void FlitNetwork::step_router(int r, uint64_t t) {
   // Otherwise nothing here changes until a flit arrives, a stage ends or a credit returns: a VC that waits
   // for an output VC waits for a tail to leave this router, which is a move. Others may have asked for a
   // wake-up while this router stepped (a credit it waits for, sent by a router stepped after it).
+  finish_step(r, t, moved, wake);
+}
+
+void FlitNetwork::finish_step(int r, uint64_t t, bool moved, uint64_t wake) {
   if (moved) wake = t + 1;
   const uint64_t late = late_wake_[r];
   late_wake_[r] = kNever;
