@@ -96,7 +96,7 @@ inline void FlitNetwork::retire(uint32_t packet, int router, uint64_t delivered)
   pending_retire_.insert(at, PendingRetire{retired, router});
 }
 
-inline void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t) {
+__attribute__((always_inline)) inline void FlitNetwork::traverse(int r, int in_port, int vc, int o, uint64_t t) {
   const size_t i = ivc(r, in_port, vc);
   InputVc& in = in_vc_[i];
   // Branches of a multicast move on independently: each has its own place in the buffer.

@@ -175,6 +175,8 @@ class FlitNetwork {
   void pop_flit(int router, int port, int vc, uint64_t t);
   void step(uint64_t t);
   void step_router(int router, uint64_t t);
+  // The end of a router's step: when it may act next (`moved`: a VC was allocated or a flit crossed).
+  void finish_step(int router, uint64_t t, bool moved, uint64_t wake);
   void route(int router, int in_port, int vc, uint64_t t);
   // Returns whether a VC allocated now may bid for the switch in this very cycle; `granted` tells whether
   // any VC was allocated.

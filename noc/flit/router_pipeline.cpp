@@ -33,9 +33,21 @@ void FlitNetwork::step_router(int r, uint64_t t) {
     if ((vcs & (vcs - 1)) == 0) {
       const int vc = __builtin_ctz(vcs);
       const InputVc& in = in_vc_[first + p * vcs_ + vc];
-      if (in.state == kActive && (in.branch_mask & (in.branch_mask - 1)) == 0 && in.ready <= t &&
-          in.front_arrival <= t && move_train(r, t, p, vc))
+      if (in.state == kActive) {
+        // What the general case below does with one active VC, without its tables: no VC requests, and
+        // the VC is the lone switch requester once its flit and its pipeline stage are there.
+        const uint64_t when = in.front_arrival > in.ready ? in.front_arrival : in.ready;
+        uint64_t wake = kNever;
+        bool moved = false;
+        if (when > t) {
+          wake = when;
+        } else {
+          if ((in.branch_mask & (in.branch_mask - 1)) == 0 && move_train(r, t, p, vc)) return;
+          moved = allocate_switch_one(r, t, p, vc, wake);
+        }
+        finish_step(r, t, moved, wake);
         return;
+      }
     }
   }
   // VC requests per output port and input port (a bit per input VC), split by dateline class.
@@ -122,6 +134,10 @@ void FlitNetwork::step_router(int r, uint64_t t) {
   // Otherwise nothing here changes until a flit arrives, a stage ends or a credit returns: a VC that waits
   // for an output VC waits for a tail to leave this router, which is a move. Others may have asked for a
   // wake-up while this router stepped (a credit it waits for, sent by a router stepped after it).
+  finish_step(r, t, moved, wake);
+}
+
+void FlitNetwork::finish_step(int r, uint64_t t, bool moved, uint64_t wake) {
   if (moved) wake = t + 1;
   const uint64_t late = late_wake_[r];
   late_wake_[r] = kNever;
@@ -144,26 +160,65 @@ bool FlitNetwork::move_train(int r, uint64_t t, int p, int vc) {
   if (window < 2) return false;
   const uint64_t last = t + window - 1;
   const size_t i = ivc(r, p, vc);
-  const InputVc& in = in_vc_[i];
+  InputVc& in = in_vc_[i];
   const int o = __builtin_ctz(in.branch_mask);
   const size_t out = ovc(r, o, in.out_vc[o]);
   const bool eject = o == kEjectPort;
-  if (!eject && neighbor_[static_cast<size_t>(r) * kNumLinkDirections + o] == r) return false;
+  const int d = eject ? -1 : neighbor_[static_cast<size_t>(r) * kNumLinkDirections + o];
+  if (d == r) return false;
+  // What every flit of the train shares, looked up once: traverse() for one branch, unrolled here.
+  const Flit* ring = &buffer_[i * depth_];
+  OutputVc& ov = out_vc_[out];
+  const uint64_t* ov_ring = &credit_return_[out * depth_];
+  const int down_vc = in.out_vc[o];
+  const int link = r * kNumLinkDirections + o;
+  const uint64_t hop = to_next_router_ + link_latency_;
+  // Where each flit's credit goes: the upstream router's output VC, or the endpoint's.
+  const int upstream = p == kInjectPort ? -1 : neighbor_[static_cast<size_t>(r) * kNumLinkDirections + opposite(p)];
+  const size_t up_out = upstream < 0 ? ovc(r, kSourcePort, vc) : ovc(upstream, p, vc);
+  const uint64_t up_delay = upstream < 0 ? static_cast<uint64_t>(config_.delays.credit) + injection_latency_ : credit_latency_;
+  OutputVc& up = out_vc_[up_out];
+  uint64_t* up_ring = &credit_return_[up_out * depth_];
   uint64_t at = t;
   uint64_t moved = kNever;  // cycle of the last flit moved
   while (in.buf_count > 0) {
     uint64_t when = in.front_arrival > at ? in.front_arrival : at;
-    if (!eject) {
-      const OutputVc& ov = out_vc_[out];
-      if (ov.credits <= 0) {
-        if (ov.credit_count == 0) break;
-        const uint64_t back = credit_return_[out * depth_ + ov.credit_head];
-        if (back > when) when = back;
-      }
+    if (!eject && ov.credits <= 0) {
+      if (ov.credit_count == 0) break;
+      const uint64_t back = ov_ring[ov.credit_head];
+      if (back > when) when = back;
     }
     if (when > last) break;
-    if (!eject) take_credit(out, when);
-    traverse(r, p, vc, o, when);
+    const Flit flit = ring[in.buf_head];
+    if (eject) {
+      ++ejected_flits_;
+      if (flit.tail) {
+        if (!packets_[flit.packet].multicast) ov.busy = 0;
+        retire(flit.packet, r, when + to_endpoint_);
+        free_packet(flit.packet);
+      }
+    } else {
+      take_credit(out, when);
+      --ov.credits;
+      // Counted before the push: a multicast head routed on arrival copies its hops into the child packets.
+      if (flit.head) ++packets_[flit.packet].hops;
+      push_flit(d, o, down_vc, flit.packet, flit.head, flit.tail, when + hop);
+      counters_.count_link_flit(link, when);
+      if (flit.tail) ov.busy = 0;
+    }
+    if (when > last_progress_) last_progress_ = when;
+    pop_flit(r, p, vc, when);
+    // return_credit(), with the upstream end known.
+    const uint64_t back = when + up_delay;
+    if (upstream >= 0 && up.credits == 0 && up.credit_count == 0 && flits_in_router_[upstream] > 0)
+      activate(upstream, back);
+    up_ring[wrap(static_cast<size_t>(up.credit_head) + up.credit_count)] = back;
+    ++up.credit_count;
+    if (flit.tail) {
+      in.state = kIdle;
+      in.branch_mask = 0;
+      in.split = false;
+    }
     if (when > t) {
       // Counted as of the cycle it moves in; an ejected flit is in the network until then.
       ++ahead_[when & (kLeavingSlots - 1)][eject ? 0 : 1];
