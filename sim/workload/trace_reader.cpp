@@ -137,16 +137,28 @@ bool held_channels_last(const Tensor& t) {
 }
 
 // Whether the device shape alone says a rank-4 tensor is an image held channels-last: [1, 1, >= N*H*W, C]
-// or [N, H, W, C], C padded by less than a tile. An op cut out of a conv net's profile has no conv to say
-// so, but its tensors are still the net's.
+// or [N, H, W, C] (W padded to a tile in tile layout), C padded by less than a tile. An op cut out of a
+// conv net's profile has no conv to say so, but its tensors are still the net's.
 bool device_holds_image(const Tensor& t) {
   if (t.device_shape.size() != 4 || t.shape.size() != 4) return false;
   const auto& s = t.shape;
   const auto& d = t.device_shape;
   const bool channels = d[3] >= s[1] && d[3] < s[1] + 32;
   const bool flat = d[0] == 1 && d[1] == 1 && d[2] >= s[0] * s[2] * s[3];
-  const bool nhwc = d[0] == s[0] && d[1] == s[2] && d[2] == s[3];
+  const bool nhwc = d[0] == s[0] && d[1] == s[2] && d[2] >= s[3] && d[2] < s[3] + 32;
   return channels && (flat || nhwc) && held_channels_last(t);
+}
+
+// A graph without convs holds its rank-4 tensors as images only when every one the device shapes describe
+// is one: an op must not see its input as an image and its output as a matrix.
+bool device_shapes_say_images(const Graph& g) {
+  bool any = false;
+  for (const Tensor& t : g.tensors) {
+    if (t.shape.size() != 4 || t.device_shape.size() != 4) continue;
+    if (!device_holds_image(t)) return false;
+    any = true;
+  }
+  return any;
 }
 
 }  // namespace
@@ -259,8 +271,8 @@ Graph parse_trace(const Json& trace, const std::string& label) {
     has_images = has_images || op.type == OpType::conv2d || op.type == OpType::conv_transpose2d ||
                  op.type == OpType::maxpool2d || op.type == OpType::avgpool2d || op.type == OpType::global_avgpool ||
                  op.type == OpType::upsample || op.type == OpType::halo || op.type == OpType::grid_sample;
-  for (Tensor& t : g.tensors)
-    t.image = (has_images && t.shape.size() == 4 && held_channels_last(t)) || device_holds_image(t);
+  has_images = has_images || device_shapes_say_images(g);
+  for (Tensor& t : g.tensors) t.image = has_images && t.shape.size() == 4 && held_channels_last(t);
 
   // Reorder ops topologically and renumber the tensors' links.
   std::vector<int> order = topological_order(g, label, g.version >= 2);

@@ -112,6 +112,28 @@ TEST_CASE("a device shape decides whether a rank-4 tensor of a conv net is an im
   CHECK(g.tensors[g.tensor_index.at("w")].image);    // no device shape: the version-1 rule
 }
 
+// An op cut out of a conv net's profile (no conv left in the graph) still holds its tensors channels-last
+// when the device shapes say so, all of them or none: a tilize must not see its input as an image and its
+// output as a matrix.
+Json one_op_trace(const std::vector<int64_t>& out_device) {
+  Json t = {{"format", "tessera-trace"}, {"version", 2}, {"name", "cut"}, {"tensors", Json::array()}, {"ops", Json::array()}};
+  t["tensors"].push_back({{"name", "a"}, {"shape", {1, 256, 7, 100}}, {"device_shape", {1, 7, 100, 256}}, {"kind", "input"}});
+  t["tensors"].push_back({{"name", "y"}, {"shape", {1, 256, 7, 100}}, {"device_shape", out_device}});
+  t["ops"].push_back({{"name", "t"}, {"type", "tilize"}, {"inputs", {"a"}}, {"outputs", {"y"}}});
+  return t;
+}
+
+TEST_CASE("a conv-free graph's tensors are images when every device shape says so", "[trace][v2]") {
+  // [N, H, W, C] on the device, W padded to a tile (100 -> 128): both images, rows 7 x 100, columns 256.
+  const Graph images = parse_trace(one_op_trace({1, 7, 128, 256}), "t.json");
+  CHECK(images.tensors[images.tensor_index.at("a")].image);
+  CHECK(images.tensors[images.tensor_index.at("y")].image);
+  // An output whose device shape is its own NCHW shape: neither is an image.
+  const Graph mixed = parse_trace(one_op_trace({1, 256, 32, 100}), "t.json");
+  CHECK(!mixed.tensors[mixed.tensor_index.at("a")].image);
+  CHECK(!mixed.tensors[mixed.tensor_index.at("y")].image);
+}
+
 TEST_CASE("version 2 keeps the trace's op order when it is topological", "[trace][v2]") {
   // Two chains a->b and c->d listed a, c, b, d: version 1 runs ready ops first come first served (a, c,
   // then b, d as they become ready); version 2 keeps the listed order, which is already topological.
