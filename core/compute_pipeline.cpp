@@ -12,7 +12,8 @@ StageCycles price_block(const ComputeCmd& cmd, const ComputeCosts& costs, bool c
   return c;
 }
 
-StageTimes schedule_block(const StageCycles& c, uint64_t stream_tiles, StageSpan reshape, const StageTimes& prev) {
+StageTimes schedule_block(const StageCycles& c, uint64_t stream_tiles, StageSpan reshape, const StageTimes& prev,
+                          bool whole_gather) {
   const uint64_t tiles = std::max<uint64_t>(stream_tiles, 1);
   StageTimes t;
   t.reshape_start = reshape.start;
@@ -24,7 +25,8 @@ StageTimes schedule_block(const StageCycles& c, uint64_t stream_tiles, StageSpan
     start = std::max(up_start + up_len / tiles, own_prev_end);
     end = std::max(start + len, up_end + (len + tiles - 1) / tiles);
   };
-  stage(t.reshape_start, t.reshape_end, reshape_len, prev.unpack_end, c.unpack, t.unpack_start, t.unpack_end);
+  if (whole_gather) stage(t.reshape_end, t.reshape_end, 0, prev.unpack_end, c.unpack, t.unpack_start, t.unpack_end);
+  else stage(t.reshape_start, t.reshape_end, reshape_len, prev.unpack_end, c.unpack, t.unpack_start, t.unpack_end);
   stage(t.unpack_start, t.unpack_end, c.unpack, prev.math_end, c.math, t.math_start, t.math_end);
   stage(t.math_start, t.math_end, c.math, prev.pack_end, c.pack, t.pack_start, t.pack_end);
   return t;
@@ -58,9 +60,11 @@ void ComputePipeline::run() {
     if (cmd.launches_kernel) ready = std::max(ready, clocks.pack_end) + costs_.kernel_launch_cycles();
     const StageCycles cycles = price_block(cmd, costs_, gathers_ == nullptr);
     // Every block passes the reshape stage in order, so a block never overtakes an earlier gather.
-    const StageSpan reshape = gathers_ ? gathers_->gather(cmd.op, cmd.reshape, ready)
+    // A gather into a one-block buffer starts once the block before it has been multiplied.
+    const uint64_t gather_ready = cmd.reshape.single_buffered ? std::max(ready, clocks.math_end) : ready;
+    const StageSpan reshape = gathers_ ? gathers_->gather(cmd.op, cmd.reshape, gather_ready)
                                        : StageSpan{std::max(ready, clocks.reshape_end), std::max(ready, clocks.reshape_end)};
-    const StageTimes t = schedule_block(cycles, cmd.stream_tiles, reshape, clocks);
+    const StageTimes t = schedule_block(cycles, cmd.stream_tiles, reshape, clocks, cmd.reshape.whole_block);
     clocks = t;
     // A stage is busy for its own cycles, at the end of its span (before that it trails the stage ahead).
     auto busy = [&](Engine e, uint64_t end, uint64_t n) {

@@ -37,9 +37,10 @@ StageCycles price_block(const ComputeCmd& cmd, const ComputeCosts& costs, bool c
 // Advances the stage clocks by one block whose reshape stage ran over `reshape` (it becomes ready at
 // reshape.start). Stages stream tile by tile: a stage may start one tile after the stage before it starts,
 // and ends no earlier than one tile after the stage before it ends. `previous` holds the stage clocks
-// after the previous block.
+// after the previous block. With `whole_gather` the unpackers wait for the whole reshape instead (a kernel
+// that waits for its whole gathered block before it starts on it).
 StageTimes schedule_block(const StageCycles& cycles, uint64_t stream_tiles, StageSpan reshape,
-                          const StageTimes& previous);
+                          const StageTimes& previous, bool whole_gather = false);
 
 class ComputePipeline : public sc_core::sc_module {
  public:

@@ -15,6 +15,11 @@ struct DataMovementEngineConfig {
   // RISC-V cycles per element a kernel writes to L1 in a loop of its own (a store, the index update and
   // the loop branch on a single-issue in-order core): tt-metal's matmul reader zeroing a tile's padding.
   uint32_t riscv_store_cycles = 3;
+  // RISC-V cycles per read of one packet from the core's own L1 once its NoC state is set (tt-metal's
+  // noc_async_read_one_packet_with_state in a loop): the poll of the command buffer, two address writes and
+  // the command, the issued-reads count, the loop's index arithmetic and branch, about 13 instructions on a
+  // single-issue in-order core. Counted from the kernel's loop, not measured.
+  uint32_t riscv_local_read_cycles = 13;
   // Read requests one NIU (one core on one NoC) keeps outstanding; a further read stalls its RISC-V.
   uint32_t niu_read_credits = 64;
   // Payload bytes of a read request, a write acknowledgement and an atomic (header flits only when 0).

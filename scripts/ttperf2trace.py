@@ -360,6 +360,8 @@ class Importer:
             program["weights_block_w_tiles"] = pc["per_core_out_matrix_width_ntile"]
         if "grid_size" in pc:
             program["grid"] = pc["grid_size"]
+        if a.get("enable_act_double_buffer", "false").lower() == "true":
+            program["act_double_buffer"] = True
         if out_mem and out_mem["layout"] != "interleaved":
             program["shard_layout"] = out_mem["layout"].replace("_sharded", "")
         # The input is the halo's output: already padded, so the conv itself pads nothing.

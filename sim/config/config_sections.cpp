@@ -114,6 +114,7 @@ PacketManagerConfig parse_packet_manager(ObjectReader r) {
     DataMovementEngineConfig& d = p.engine;
     d.riscv_issue_cycles = e.uint32_in("riscv_issue_cycles", 0, kMaxLatencyCycles, d.riscv_issue_cycles);
     d.riscv_store_cycles = e.uint32_in("riscv_store_cycles", 0, kMaxLatencyCycles, d.riscv_store_cycles);
+    d.riscv_local_read_cycles = e.uint32_in("riscv_local_read_cycles", 0, kMaxLatencyCycles, d.riscv_local_read_cycles);
     d.niu_read_credits = e.uint32_in("niu_read_credits", 1, 65536, d.niu_read_credits);
     d.request_bytes = e.uint32_in("request_bytes", 0, 1u << 20, d.request_bytes);
     d.response_packet_bytes = e.uint32_in("response_packet_bytes", 1, 1u << 20, d.response_packet_bytes);

@@ -5,7 +5,8 @@ namespace tessera {
 namespace {
 const std::vector<std::pair<ConvAlgorithm, const char*>> kConvNames = {
     {ConvAlgorithm::im2col, "im2col"}, {ConvAlgorithm::winograd2, "winograd2"},
-    {ConvAlgorithm::winograd4, "winograd4"}, {ConvAlgorithm::direct, "direct"}};
+    {ConvAlgorithm::winograd4, "winograd4"}, {ConvAlgorithm::direct, "direct"},
+    {ConvAlgorithm::sliding_window, "sliding_window"}};
 const std::vector<std::pair<Placement, const char*>> kPlacementNames = {
     {Placement::layer_by_layer, "layer_by_layer"}, {Placement::pipelined, "pipelined"}};
 const std::vector<std::pair<Schedule, const char*>> kScheduleNames = {

@@ -7,7 +7,7 @@
 
 namespace tessera {
 
-enum class ConvAlgorithm { im2col, winograd2, winograd4, direct };
+enum class ConvAlgorithm { im2col, winograd2, winograd4, direct, sliding_window };
 enum class Placement { layer_by_layer, pipelined };
 // fused: the whole graph as one stream, each op waiting only for the rows it reads (what the architecture
 // could do with a dataflow compiler); op_by_op: one program per op, launched after the one before ends,

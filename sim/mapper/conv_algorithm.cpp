@@ -13,6 +13,8 @@ const std::vector<ConvStrategy>& conv_strategies() {
 }
 
 const ConvStrategy& conv_strategy(ConvAlgorithm a) {
+  static const ConvStrategy sliding_window = sliding_window_strategy();
+  if (a == ConvAlgorithm::sliding_window) return sliding_window;
   for (const ConvStrategy& s : conv_strategies())
     if (s.id == a) return s;
   throw std::logic_error(std::string("no conv strategy registered for ") + to_string(a));

@@ -2,7 +2,7 @@
 // Conv lowerings the mapper can choose, each a strategy in its own file under sim/mapper/conv/ and
 // registered here by name: im2col + matmul (the reshape engine gathers patches), Winograd F(2x2,3x3) and
 // F(4x4,3x3) (transforms on the vector unit, batched matmuls on the matrix unit, filters transformed
-// offline) and direct (shifted 1x1 matmuls accumulated in place). Costs follow docs/mapping.md.
+// offline), direct (shifted 1x1 matmuls accumulated in place) and tt-metal's sliding window. Costs follow docs/mapping.md.
 #include <string>
 #include <vector>
 
@@ -34,5 +34,8 @@ ConvStrategy im2col_strategy();
 ConvStrategy direct_strategy();
 ConvStrategy winograd2_strategy();
 ConvStrategy winograd4_strategy();
+// tt-metal's conv2d program: what op by op runs (never chosen by `auto`, which asks what the hardware
+// could do with a compiler of its own).
+ConvStrategy sliding_window_strategy();
 
 }  // namespace tessera

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 #include <utility>
 
 #include "sim/mapper/partition.h"
+#include "sim/mapper/shard_layout.h"
 
 namespace tessera {
 namespace {
@@ -173,6 +175,22 @@ ShardedSplit sharded_split(MatrixShape out, const ProgramConfig& program, int co
       const int core = rectangle ? int(r) * compute_width + int(c) : int(r * col_ranges.size() + c);
       split.blocks.push_back({core, {row_ranges[r].first, row_ranges[r].second, col_ranges[c].first, col_ranges[c].second}});
     }
+  return split;
+}
+
+ShardedSplit sharded_split(const Tensor& out, int compute_width, int compute_height) {
+  ShardedSplit split;
+  if (!out.memory || out.memory->buffer != BufferType::l1) return split;
+  const std::vector<Shard> shards = tensor_shards(out, *out.memory, compute_width, compute_height);
+  std::set<int64_t> row_starts, col_starts;
+  for (const auto& [core, region] : shards) {
+    if (region.empty()) continue;
+    split.blocks.push_back({core, region});
+    row_starts.insert(region.r0);
+    col_starts.insert(region.c0);
+  }
+  split.rows = std::max<int>(1, int(row_starts.size()));
+  split.cols = std::max<int>(1, int(col_starts.size()));
   return split;
 }
 

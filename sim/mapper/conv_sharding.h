@@ -47,6 +47,9 @@ struct ShardedSplit {
 };
 ShardedSplit sharded_split(MatrixShape out, const ProgramConfig& program, int cores, int compute_width,
                            int compute_height);
+// The split of an output whose memory config the trace gives as L1 shards: each shard's region on the core
+// that holds it (shard_layout.h), so the next op finds its shard where tt-metal put it. Empty otherwise.
+ShardedSplit sharded_split(const Tensor& out, int compute_width, int compute_height);
 
 // ttnn's divisor searches, exposed for the tests: the largest d <= start dividing n (and m), and the largest
 // d <= start whose padding of n up to a multiple of d is less than one share (n rounded up over d).

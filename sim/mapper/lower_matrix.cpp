@@ -35,7 +35,16 @@ MatmulShape shape_of(const Graph& g, const Op& op, const Region& out, ConvAlgori
     s.gather = true;
     return s;
   }
-  return conv_strategy(algo).shape(c, out);
+  s = conv_strategy(algo).shape(c, out);
+  // A height-sharded tt-metal conv's weights give each kernel row as many K tiles as its activation block
+  // is wide, when that block is one kernel row rather than the whole reduction (block- and width-sharded
+  // convs' blocks are a core's channel slice of it).
+  const int64_t row_tiles = op.program.act_block_w_tiles;
+  if (algo == ConvAlgorithm::sliding_window && row_tiles > 0 && op.program.shard_layout == "height") {
+    const int64_t k = cg * c.kh * c.kw;
+    s.k_t = std::max(ceil_div(k, kTileDim), row_tiles * kTileDim >= k ? row_tiles : c.kh * row_tiles);
+  }
+  return s;
 }
 
 // Output block (mi, ni) of a core's share: `ms` tile rows of A a block, `ns` tile columns. When A's rows are
@@ -228,6 +237,10 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
           cmd.reshape.kind = ReshapeKind::im2col;
           cmd.reshape.bytes = a_bytes;
           if (a_res.compressed) cmd.reshape.compressed_bytes = uint64_t(std::ceil(a_bytes / a_res.ratio));
+          // The sliding window's reader: its reads per pixel, for the kernel rows this K chunk covers.
+          cmd.reshape.reads = uint64_t(ceil_div(rows_here * int64_t(s.reads_per_row) * k_here, k_t));
+          cmd.reshape.single_buffered = s.tilizes_patches && !op.program.act_double_buffer;
+          cmd.reshape.whole_block = s.tilizes_patches;
         }
         // Partial sums that do not fit the destination registers go back to SRAM between chunks.
         const bool spill_partials = s.batches * m_here * n_here > 8 && k_chunks > 1;
@@ -255,6 +268,12 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
         }
         if (last_k || spill_partials)
           cmd.pack_bytes = uint64_t(last_k && s.batches > 1 ? region_tiles(block_out) : s.batches * m_here * n_here) * to;
+        // The compute kernel tilizes the row-major patches before it multiplies them: each is unpacked and
+        // packed once more (the math thread's copy is negligible beside the products).
+        if (s.tilizes_patches) {
+          cmd.unpack.push_back({a_bytes, false});
+          cmd.pack_bytes += a_chunk_tiles * ta;
+        }
         cmd.stream_tiles = uint64_t(s.batches * m_here * n_here * k_here);
         cmd.macs = uint64_t(macs_left / (blocks_total - block_index));
         macs_left -= int64_t(cmd.macs);

@@ -102,6 +102,11 @@ ConvChoice choose_conv_algorithm(MapContext& ctx, int op_index, const std::vecto
   ConvChoice choice;
   if (op.type != OpType::conv2d) return choice;
   const ConvGeometry geometry = conv_geometry(ctx.graph, op);
+  // Op by op, a conv is tt-metal's conv2d program, unless the config names an algorithm.
+  if (!ctx.config.mapper.conv_algorithm && ctx.config.mapper.schedule == Schedule::op_by_op) {
+    choice.algorithm = ConvAlgorithm::sliding_window;
+    return choice;
+  }
   if (ctx.config.mapper.conv_algorithm) {
     const ConvStrategy& wanted = conv_strategy(*ctx.config.mapper.conv_algorithm);
     choice.algorithm = wanted.id;
@@ -282,10 +287,14 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& source, const Sra
           next_core = 0;
         }
         // Op by op, a conv whose trace or rule names its shard layout is split as its shards are.
-        const ShardedSplit sharded = op_by_op && op.type == OpType::conv2d
-                                         ? sharded_split(matrix_shape(y), op.program, group.count,
-                                                         config.chip.compute_width, config.chip.compute_height)
-                                         : ShardedSplit{};
+        // An output the trace names as L1 shards is split as those shards lie, where the next op reads them.
+        ShardedSplit sharded;
+        if (op_by_op && op.type == OpType::conv2d) {
+          sharded = sharded_split(y, config.chip.compute_width, config.chip.compute_height);
+          if (sharded.blocks.empty())
+            sharded = sharded_split(matrix_shape(y), op.program, group.count, config.chip.compute_width,
+                                    config.chip.compute_height);
+        }
         if (!sharded.blocks.empty()) {
           op_plan.grid_rows = sharded.rows;
           op_plan.grid_cols = sharded.cols;

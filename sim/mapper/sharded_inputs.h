@@ -6,7 +6,7 @@
 namespace tessera {
 
 // Gives each L1-sharded trace input one held piece per shard, on the core that runs that shard: shard i
-// (in the shard orientation's order) on core i, as op-by-op programs take the first cores of the grid.
+// on the core tt-metal places it on (shard_layout.h).
 // The pieces are there from the start (level 0) and take SRAM until their last reader is done.
 void hold_sharded_inputs(MapContext& ctx);
 

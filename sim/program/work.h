@@ -19,6 +19,15 @@ struct ReshapeWork {
   ReshapeKind kind = ReshapeKind::flatten;
   uint64_t bytes = 0;             // bytes of reshaped data produced (0: the block has no reshape)
   uint64_t compressed_bytes = 0;  // compressed input the gather decompresses on the way (0: none)
+  // A gather made of separate reads (tt-metal's conv reader: one per kernel row of each output pixel), each
+  // costing the reading RISC-V its call (0: the bytes stream).
+  uint64_t reads = 0;
+  // The gathered block goes into a buffer that holds one block: the gather waits until the block before it
+  // has been consumed (tt-metal's activation buffer without double buffering).
+  bool single_buffered = false;
+  // The compute kernel starts on the block once all of it is gathered (it waits for the whole block in its
+  // buffer) rather than a tile behind the gather.
+  bool whole_block = false;
 };
 
 // One operand's bytes through the unpackers. Compressed data and BFP2 unpack at the slower x1 rate.

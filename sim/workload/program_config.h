@@ -15,6 +15,8 @@ struct ProgramConfig {
   int64_t out_subblock_h_tiles = 0, out_subblock_w_tiles = 0;
   int64_t weights_block_w_tiles = 0;
   std::string shard_layout;
+  // conv2d: the activation buffer holds two blocks, so the reader gathers the next while compute multiplies.
+  bool act_double_buffer = false;
   // matmul: the kind ("1d_mcast_in0", "1d_mcast_in1", "2d_mcast", "dram_sharded", "minimal", "default"),
   // the K tiles per block, the per-core output tiles, the output subblock, and the minimal matmul's blocks.
   std::string kind;

@@ -61,7 +61,7 @@ std::vector<std::string> program_keys(OpType t) {
   switch (t) {
     case OpType::conv2d:
       return {"act_block_h_tiles", "act_block_w_tiles", "out_subblock_h_tiles", "out_subblock_w_tiles",
-              "weights_block_w_tiles", "shard_layout", "grid"};
+              "weights_block_w_tiles", "shard_layout", "act_double_buffer", "grid"};
     case OpType::matmul:
       return {"kind", "in0_block_w", "per_core_m", "per_core_n", "out_subblock_h", "out_subblock_w", "m_block",
               "n_block", "grid"};
@@ -85,6 +85,8 @@ ProgramConfig program_config(ObjectReader p, const std::vector<std::string>& all
         p.fail("grid", "[x, y], each an integer in [1, 1024]", g);
       c.grid_x = int(x);
       c.grid_y = int(y);
+    } else if (key == "act_double_buffer") {
+      c.act_double_buffer = p.boolean(key, false);
     } else if (key == "shard_layout") {
       c.shard_layout = p.one_of(key, {"height", "width", "block"}, "");
     } else if (key == "kind") {

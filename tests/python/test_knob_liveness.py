@@ -176,6 +176,8 @@ KNOBS = {
     "packet_manager.engine.riscv_issue_cycles": (to(2000), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
     # Op by op, the multicast matmul's reader zeroes the padding of a last K tile itself.
     "packet_manager.engine.riscv_store_cycles": (to(100), "mcast_pad", ["mapper.schedule=op_by_op"], "cycles_up"),
+    # Op by op, the conv's reader gathers each output pixel's window one kernel row (one local read) at a time.
+    "packet_manager.engine.riscv_local_read_cycles": (to(2000), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
     "packet_manager.engine.niu_read_credits": (to(1), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
     "dispatch.launch_cycles": (to(5000), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
     "dispatch.go_cycles_per_core": (to(2000), "conv", ["mapper.schedule=op_by_op"], "cycles_up"),
