@@ -5,6 +5,7 @@
 
 #include "sim/mapper/input_regions.h"
 #include "sim/mapper/lowering.h"
+#include "sim/mapper/op_by_op_rules.h"
 #include "sim/ops/op_rules.h"
 
 namespace tessera {
@@ -48,6 +49,23 @@ std::vector<Region> input_regions(const MapContext& ctx, const Op& op, const Reg
     regions[i] = Region{r0, std::min(r1, mi.rows), c0, std::min(c1, mi.cols)};
   }
   return regions;
+}
+
+// Op by op under tt_metal_cnn, a conv net's residual add runs in place (ttnn.add_, as tt-metal's ResNet-50
+// demo writes it): when the core holds all of an input's share itself, in the output's format, and no later
+// op reads that input, the sum overwrites it and takes no SRAM of its own.
+bool runs_in_place(const MapContext& ctx, int op_index, const std::vector<OperandFetch>& inputs, const Region& out) {
+  const Op& op = ctx.graph.ops[size_t(op_index)];
+  if (op.type != OpType::add || !op_by_op_rules_apply(ctx.config.mapper, ctx.graph)) return false;
+  const DataFormat fo = ctx.format_of(ctx.graph.output(op));
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Tensor& x = ctx.graph.input(op, i);
+    const bool last_reader = !x.consumers.empty() && *std::max_element(x.consumers.begin(), x.consumers.end()) == op_index;
+    if (last_reader && x.kind == TensorKind::activation && ctx.format_of(x) == fo && inputs[i].bytes == 0 &&
+        inputs[i].local_bytes == region_bytes(out, fo) && matrix_shape(x).rows == matrix_shape(ctx.graph.output(op)).rows)
+      return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -122,7 +140,7 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
   share.out_buffer = ctx.builder.add_buffer(core, "out:" + op.name, op_index, 0, tile_bytes(fo));
   const uint64_t tiles = uint64_t(region_tiles(out));
   const uint64_t tiles_per_row = uint64_t(col_tiles);
-  share.own_bytes = tiles * tile_bytes(fo);
+  share.own_bytes = runs_in_place(ctx, op_index, inputs, out) ? 0 : tiles * tile_bytes(fo);
 
   uint64_t level = 0;
   int64_t finished_rows = out.r0;  // output rows whose tiles have been pushed

@@ -275,8 +275,10 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
     fetch.parts.push_back({part, {buffer, tiles}});
     fetch.tiles += tiles;
     fetch.bytes += bytes;
-    // The data arrives as soon as its producer has it and stays until this op is done.
-    hold_sram(core, piece.step, op_index, bytes, tensor, op_index);
+    // The data arrives as soon as its producer has it and stays until this op is done; op by op, the send
+    // waits for this op's program to launch here, so it takes SRAM only from then on.
+    const int arrives = config.mapper.schedule == Schedule::op_by_op ? op_index : piece.step;
+    hold_sram(core, arrives, op_index, bytes, tensor, op_index);
   }
   fetch.compressed = compress;
   if (compress) fetch.ratio = compression_ratio(f, density, config.packet_manager.compression_row_datums);
