@@ -34,6 +34,15 @@ Collective make(CollectiveOp op, int chips, Topology1d topology, int links, uint
   return c;
 }
 
+// The system with the CCL kernels' own costs switched off (no launch, no worker handshake, no step
+// semaphores): pure data movement, which the closed forms below bound. The kernel costs have their own
+// cases at the end.
+SystemConfig data_movement_only(const std::string& file, std::vector<std::string> sets = {}) {
+  for (const char* set : {"ccl.op_launch_ns=0", "ccl.worker_handshake=false", "ccl.step_semaphores=false"})
+    sets.push_back(set);
+  return load_system_config(kSystems + file, sets);
+}
+
 CollectiveRun run(const SystemConfig& s, const Collective& c) { return simulate_collective(s, plan_collective(s, c), c.dtype); }
 
 // One 1-D packet on the wire, in cycles: (payload + 48 B fabric header + 50 B framing) / line rate.
@@ -52,7 +61,7 @@ double noc_bound(const SystemConfig& s, uint64_t bytes) {
 }  // namespace
 
 TEST_CASE("send_recv over one link: packets back to back, then one flight", "[system][collective]") {
-  const SystemConfig s = load_system_config(kSystems + "n300.json");
+  const SystemConfig s = data_movement_only("n300.json");
   const uint64_t packets = 64;
   const CollectiveRun r = run(s, make(CollectiveOp::send_recv, 2, Topology1d::line, 1, packets * kPacket));
   // 16 receiver slots outlast one credit's round trip, so the link never waits: P packets' wire time,
@@ -66,7 +75,7 @@ TEST_CASE("send_recv over one link: packets back to back, then one flight", "[sy
 }
 
 TEST_CASE("one receiver slot: every packet waits for its credit's round trip", "[system][collective]") {
-  const SystemConfig s = load_system_config(kSystems + "n300.json", {"ethernet.receiver_slots=1"});
+  const SystemConfig s = data_movement_only("n300.json", {"ethernet.receiver_slots=1"});
   const uint64_t packets = 32;
   const CollectiveRun r = run(s, make(CollectiveOp::send_recv, 2, Topology1d::line, 1, packets * kPacket));
   // Per packet: on the wire, one hop to the far router, its NoC write out, the credit's hop back.
@@ -76,7 +85,7 @@ TEST_CASE("one receiver slot: every packet waits for its credit's round trip", "
 }
 
 TEST_CASE("line all_gather: the last link carries N-1 buffers; two links halve it", "[system][collective]") {
-  const SystemConfig s = load_system_config(kSystems + "t3000.json");
+  const SystemConfig s = data_movement_only("t3000.json");
   const int n = 4;
   const uint64_t packets = 40;  // per chip and link
   const CollectiveRun one = run(s, make(CollectiveOp::all_gather, n, Topology1d::line, 1, packets * kPacket));
@@ -98,7 +107,7 @@ TEST_CASE("line all_gather: the last link carries N-1 buffers; two links halve i
 }
 
 TEST_CASE("ring all_gather sends both ways: the busiest direction carries ceil((N-1)/2) buffers", "[system][collective]") {
-  const SystemConfig s = load_system_config(kSystems + "quietbox2.json");
+  const SystemConfig s = data_movement_only("quietbox2.json");
   const int n = 4;
   const uint64_t packets = 40;
   const CollectiveRun r = run(s, make(CollectiveOp::all_gather, n, Topology1d::ring, 1, packets * kPacket));
@@ -111,7 +120,7 @@ TEST_CASE("ring all_gather sends both ways: the busiest direction carries ceil((
 }
 
 TEST_CASE("line reduce_scatter: (N-1)/N of the buffer on the first link, every hop reduced", "[system][collective]") {
-  const SystemConfig s = load_system_config(kSystems + "t3000.json");
+  const SystemConfig s = data_movement_only("t3000.json");
   const int n = 4;
   const uint64_t slice_packets = 20;  // each slice B/N is whole packets
   const CollectiveRun r =
@@ -129,7 +138,7 @@ TEST_CASE("line reduce_scatter: (N-1)/N of the buffer on the first link, every h
 }
 
 TEST_CASE("all_reduce is a reduce_scatter and then an all_gather of the slices", "[system][collective]") {
-  const SystemConfig s = load_system_config(kSystems + "t3000.json");
+  const SystemConfig s = data_movement_only("t3000.json");
   const int n = 4;
   const uint64_t b = n * 20 * kPacket;
   const auto rs = run(s, make(CollectiveOp::reduce_scatter, n, Topology1d::line, 1, b));
@@ -145,7 +154,7 @@ TEST_CASE("all_reduce is a reduce_scatter and then an all_gather of the slices",
 }
 
 TEST_CASE("line all_to_all: the middle link carries floor(N/2) ceil(N/2) / N of the buffer", "[system][collective]") {
-  const SystemConfig s = load_system_config(kSystems + "t3000.json");
+  const SystemConfig s = data_movement_only("t3000.json");
   const int n = 4;
   const uint64_t piece_packets = 30;  // B/N per destination
   const auto r = run(s, make(CollectiveOp::all_to_all, n, Topology1d::line, 1, n * piece_packets * kPacket));
@@ -156,7 +165,7 @@ TEST_CASE("line all_to_all: the middle link carries floor(N/2) ceil(N/2) / N of 
 }
 
 TEST_CASE("ring all_to_all through several chips finishes: the dateline breaks the buffer cycle", "[system][collective]") {
-  const SystemConfig s = load_system_config(kSystems + "t3000.json");
+  const SystemConfig s = data_movement_only("t3000.json");
   const int n = 8;
   const uint64_t piece_packets = 4;
   const auto r = run(s, make(CollectiveOp::all_to_all, n, Topology1d::ring, 1, n * piece_packets * kPacket));
