@@ -93,6 +93,10 @@ class CollectiveSim {
     r.clock_ghz = s_.chips[0].chip.clock_ghz;
     r.transfers = plan_.transfers.size();
     r.reduce_cycles = reduce_cycles_;
+    r.ops = plan_.ops;
+    r.launch_cycles = uint64_t(plan_.ops) * launch_;
+    for (const Transfer& tr : plan_.transfers) r.semaphores += tr.semaphore;
+    r.slot_wait_cycles = slot_wait_cycles_;
     for (const Direction& d : dirs_)
       if (d.use.packets) r.links.push_back(d.use);
     return r;
@@ -165,8 +169,10 @@ class CollectiveSim {
     const int t = w.queue.front();
     w.queue.pop_front();
     const Transfer& tr = plan_.transfers[size_t(t)];
-    acquire_sender_slot(dir_of(tr.hops[0]), kLocal, [this, t, chip, core] {
+    const uint64_t spin_from = std::max(now_, w.free_at);
+    acquire_sender_slot(dir_of(tr.hops[0]), kLocal, [this, t, chip, core, spin_from] {
       Worker& wk = workers_[{chip, core.y * 4096 + core.x}];
+      if (now_ > spin_from) slot_wait_cycles_ += now_ - spin_from;
       const uint64_t issue = s_.chips[size_t(chip)].packet_manager.engine.riscv_issue_cycles;
       const int calls = plan_.transfers[size_t(t)].semaphore ? 2 : 3;
       const uint64_t begin = std::max(now_, wk.free_at);
@@ -390,7 +396,7 @@ class CollectiveSim {
   uint64_t seq_ = 0, next_message_ = 1, now_ = 0, last_ = 0, reduce_cycles_ = 0;
   size_t done_ = 0;
   double bytes_per_cycle_ = 1, latency_ = 0;
-  uint64_t launch_ = 0;
+  uint64_t launch_ = 0, slot_wait_cycles_ = 0;
   std::vector<size_t> op_left_;  // per op, its transfers not done yet
   int header_ = 0;
 };

@@ -37,6 +37,10 @@ struct CollectiveRun {
   double clock_ghz = 1;
   uint64_t transfers = 0;
   uint64_t reduce_cycles = 0; // summed over the receiving cores
+  int ops = 1;                // programs run one after another (all_reduce: 2)
+  uint64_t launch_cycles = 0; // each op's launch (ccl.op_launch_ns), summed over the ops
+  uint64_t semaphores = 0;    // semaphore increments among the transfers
+  uint64_t slot_wait_cycles = 0;  // summed over the sending cores: spinning for a free sender slot
   std::vector<LinkDirectionUse> links;  // every direction that carried a packet, by link then direction
 };
 
