@@ -23,6 +23,12 @@ WH_ETHERNET = {"gbytes_per_s": 12.5, "latency_1d_ns": 711, "latency_2d_ns": 874,
                "fabric_header_1d_bytes": 48, "fabric_header_2d_bytes": 80, "max_payload_bytes": 7616,
                "sender_slots": 8, "receiver_slots": 16}
 BH_ETHERNET = dict(WH_ETHERNET, gbytes_per_s=25.0, latency_1d_ns=515, latency_2d_ns=619, max_payload_bytes=15232)
+# What the CCL kernels cost besides moving packets (docs/systems.md, "Kernel costs"): op_launch_ns is
+# calibrated on the 2-chip all_gather of 4 KiB per arch (held out: the 8-chip all_reduce rows); the
+# packets per semaphore are tt-metal's chunks_per_sync defaults.
+WH_CCL = {"op_launch_ns": 5430, "worker_handshake": True, "step_semaphores": True,
+          "reduce_packets_per_sync_line": 20, "reduce_packets_per_sync_ring": 80, "gather_packets_per_sync": 160}
+BH_CCL = dict(WH_CCL, op_launch_ns=3250)
 
 
 def port(dev, chan, eth):
@@ -71,7 +77,7 @@ def t3000_links():
 def system(name, description, chip, devices, routing, wrap, ethernet, links):
     return {"description": description,
             "system": {"name": name, "chip": chip, "devices": devices, "routing": routing, "wrap": wrap},
-            "ethernet": ethernet, "links": links}
+            "ethernet": ethernet, "ccl": WH_CCL if ethernet is WH_ETHERNET else BH_CCL, "links": links}
 
 
 def main():
@@ -114,9 +120,10 @@ def main():
         # Lists on one line and one link per line keep the files short and diffable.
         sys_part = ",\n".join(f"    {json.dumps(k)}: {json.dumps(v)}" for k, v in body["system"].items())
         eth_part = ",\n".join(f"    {json.dumps(k)}: {json.dumps(v)}" for k, v in body["ethernet"].items())
+        ccl_part = ",\n".join(f"    {json.dumps(k)}: {json.dumps(v)}" for k, v in body["ccl"].items())
         links = ",\n".join("    " + json.dumps(l) for l in body["links"])
         text = (f'{{\n  "description": {json.dumps(body["description"])},\n  "system": {{\n{sys_part}\n  }},\n'
-                f'  "ethernet": {{\n{eth_part}\n  }},\n  "links": [\n{links}\n  ]\n}}\n')
+                f'  "ethernet": {{\n{eth_part}\n  }},\n  "ccl": {{\n{ccl_part}\n  }},\n  "links": [\n{links}\n  ]\n}}\n')
         with open(f"configs/systems/{name}.json", "w") as f:
             f.write(text)
 

@@ -128,6 +128,8 @@ int collective_command(int argc, char** argv) {
                                     {"us", f.seconds * 1e6}, {"algbw_gbps", f.algbw_gbps},
                                     {"busbw_gbps", f.busbw_gbps}, {"per_link_gbps", f.per_link_gbps},
                                     {"packets", run.transfers}, {"reduce_cycles", run.reduce_cycles},
+                                    {"ops", run.ops}, {"launch_cycles", run.launch_cycles},
+                                    {"semaphores", run.semaphores}, {"slot_wait_cycles", run.slot_wait_cycles},
                                     {"ethernet", links}});
     }
     out["total_cycles"] = total;
@@ -148,6 +150,11 @@ int collective_command(int argc, char** argv) {
       for (const auto& l : c["ethernet"]) busiest = std::max(busiest, l["utilisation"].get<double>());
       std::printf("  %zu link directions used, busiest %.1f%% busy; %llu packets\n", c["ethernet"].size(),
                   100 * busiest, (unsigned long long)c["packets"].get<uint64_t>());
+      std::printf("  kernel costs: %d op%s, %llu cycles of launch; %llu semaphores; workers spun %llu cycles for sender slots\n",
+                  c["ops"].get<int>(), c["ops"].get<int>() > 1 ? "s" : "",
+                  (unsigned long long)c["launch_cycles"].get<uint64_t>(),
+                  (unsigned long long)c["semaphores"].get<uint64_t>(),
+                  (unsigned long long)c["slot_wait_cycles"].get<uint64_t>());
     }
     return 0;
   });

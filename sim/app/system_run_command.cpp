@@ -20,7 +20,7 @@ namespace {
 
 // --set keys of the system file itself; every other key is a chip config key, applied to each chip.
 bool system_key(const std::string& kv) {
-  for (const char* prefix : {"system.", "ethernet.", "links", "description"})
+  for (const char* prefix : {"system.", "ethernet.", "ccl.", "links", "description"})
     if (kv.rfind(prefix, 0) == 0) return true;
   return false;
 }

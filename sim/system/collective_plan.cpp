@@ -22,6 +22,7 @@ class Planner {
   Planner(const SystemConfig& s, const Collective& c) : s_(s), c_(c) {
     n_ = c.chips;
     ring_ = c.topology == Topology1d::ring;
+    sems_ = s.ccl.step_semaphores;
     if (c.packet_bytes > s.ethernet.max_payload_bytes)
       throw InputError(c.where + "/packet_bytes: expected at most the fabric's largest payload, " +
                        std::to_string(s.ethernet.max_payload_bytes) + " B (" + s.source_file + ": /ethernet/max_payload_bytes), got " +
@@ -53,11 +54,15 @@ class Planner {
         break;
       case CollectiveOp::reduce_scatter: reduce_scatter(); break;
       case CollectiveOp::all_reduce: {
-        const auto owners = reduce_scatter();
+        // tt-metal's all_reduce is a composite of two ops, reduce_scatter_minimal_async and then
+        // all_gather_async: the gather is a program of its own, launched once the reduce_scatter has ended.
+        reduce_scatter();
+        const size_t first_of_gather = plan_.transfers.size();
         const auto slices = split(b, n_);
         for (int c = 0; c < n_; ++c)
-          for (int k = 0; k < c_.links; ++k)
-            gather(c, k, split(slices[size_t(c)], c_.links)[size_t(k)], owners[size_t(c)][size_t(k)]);
+          for (int k = 0; k < c_.links; ++k) gather(c, k, split(slices[size_t(c)], c_.links)[size_t(k)], {});
+        for (size_t t = first_of_gather; t < plan_.transfers.size(); ++t) plan_.transfers[t].op = 1;
+        plan_.ops = 2;
         break;
       }
       case CollectiveOp::all_to_all: {
@@ -75,15 +80,20 @@ class Planner {
                 per_dest[size_t(j)] = packets(split(piece(i, j), c_.links)[size_t(k)]);
                 most = std::max(most, per_dest[size_t(j)].size());
               }
+            std::vector<std::vector<int>> sent(static_cast<size_t>(n_));
             for (size_t p = 0; p < most; ++p)
               for (int j = 0; j < n_; ++j)
-                if (p < per_dest[size_t(j)].size()) routed(i, j, k, per_dest[size_t(j)][p]);
+                if (p < per_dest[size_t(j)].size()) sent[size_t(j)].push_back(routed(i, j, k, per_dest[size_t(j)][p]));
+            for (int j = 0; j < n_; ++j) final_semaphore(i, j, k, sent[size_t(j)]);
           }
         break;
       }
       case CollectiveOp::send_recv:
-        for (int k = 0; k < c_.links; ++k)
-          for (uint64_t p : packets(split(b, c_.links)[size_t(k)])) routed(0, n_ - 1, k, p);
+        for (int k = 0; k < c_.links; ++k) {
+          std::vector<int> sent;
+          for (uint64_t p : packets(split(b, c_.links)[size_t(k)])) sent.push_back(routed(0, n_ - 1, k, p));
+          final_semaphore(0, n_ - 1, k, sent);
+        }
         break;
     }
     for (const Transfer& t : plan_.transfers) plan_.payload_bytes += t.bytes;
@@ -170,29 +180,63 @@ class Planner {
                std::move(deps));
   }
 
+  // A semaphore increment from chip `from` to its neighbour `from + step`, sent after the chunk `chunk`.
+  int semaphore_hop(int from, int step, int k, std::vector<int> chunk) {
+    const int t = neighbour_hop(from, step, k, 0, false, {});
+    plan_.transfers[size_t(t)].semaphore = true;
+    plan_.transfers[size_t(t)].after = std::move(chunk);
+    return t;
+  }
+
+  // A share's packets, `per_sync` at a time: the kernels signal once per so many packets (tt-metal's
+  // chunks_per_sync), or, without step semaphores, one packet at a time (each waits for its own previous hop).
+  std::vector<std::vector<size_t>> chunks(size_t packets, int per_sync) const {
+    const size_t size = sems_ ? size_t(std::max(1, per_sync)) : 1;
+    std::vector<std::vector<size_t>> out;
+    for (size_t p = 0; p < packets; ++p) {
+      if (p % size == 0) out.emplace_back();
+      out.back().push_back(p);
+    }
+    return out;
+  }
+
+  // The packets `ps` relayed `hops` hops from chip `from` in direction `step`, a chunk at a time: a chunk's
+  // next hop waits for the chunk and the semaphore that follows it (with step semaphores) or, packet by
+  // packet, for its own previous hop. Returns what the last chip waits for.
+  std::vector<int> relay(int from, int step, int hops, int k, const std::vector<uint64_t>& ps, bool reduce,
+                         const std::vector<int>& first_deps, int per_sync) {
+    const auto groups = chunks(ps.size(), per_sync);
+    std::vector<std::vector<int>> done(groups.size());  // per chunk: what its next hop waits for
+    for (int h = 0; h < hops; ++h) {
+      const int at_chip = from + step * h;
+      for (size_t g = 0; g < groups.size(); ++g) {
+        std::vector<int> sent;
+        for (size_t p : groups[g])
+          sent.push_back(neighbour_hop(at_chip, step, k, ps[p], reduce, h == 0 ? first_deps : done[g]));
+        // The next hop also waits for the chunk's own packets: landed, and reduced into the running sum.
+        if (sems_) sent.push_back(semaphore_hop(at_chip, step, k, sent));
+        done[g] = sent;
+      }
+    }
+    std::vector<int> last;
+    for (const auto& d : done) last.insert(last.end(), d.begin(), d.end());
+    return last;
+  }
+
   // Chip i's `bytes` on link k relayed to every other chip; each packet's first hop waits for `first_deps`.
   void gather(int i, int k, uint64_t bytes, const std::vector<int>& first_deps) {
     const int forward = ring_ ? n_ / 2 : n_ - 1 - i;
     const int backward = ring_ ? n_ - 1 - n_ / 2 : i;
-    for (uint64_t p : packets(bytes))
-      for (const auto& [step, hops] : {std::pair{+1, forward}, std::pair{-1, backward}}) {
-        int prev = -1;
-        for (int h = 0; h < hops; ++h)
-          prev = neighbour_hop(i + step * h, step, k, p, false, prev < 0 ? first_deps : std::vector<int>{prev});
-      }
+    const auto ps = packets(bytes);
+    for (const auto& [step, hops] : {std::pair{+1, forward}, std::pair{-1, backward}})
+      relay(i, step, hops, k, ps, false, first_deps, s_.ccl.gather_packets_per_sync);
   }
 
   // A running sum of `bytes` along `chips` (consecutive neighbours), each receiver adding its own part.
-  // Returns the packets' last transfers (into the chain's last chip).
+  // Returns what the chain's last chip waits for.
   std::vector<int> sum_chain(int start, int step, int length, int k, uint64_t bytes) {
-    std::vector<int> last;
-    for (uint64_t p : packets(bytes)) {
-      int prev = -1;
-      for (int h = 0; h < length; ++h)
-        prev = neighbour_hop(start + step * h, step, k, p, true, prev < 0 ? std::vector<int>{} : std::vector<int>{prev});
-      if (prev >= 0) last.push_back(prev);
-    }
-    return last;
+    return relay(start, step, length, k, packets(bytes), true, {},
+                 ring_ ? s_.ccl.reduce_packets_per_sync_ring : s_.ccl.reduce_packets_per_sync_line);
   }
 
   // Per slice c and link k: the transfers that complete c's sum on its owner chip.
@@ -220,7 +264,7 @@ class Planner {
 
   // One packet of chip i on plane k to chip j through the fabric: along the chain (a ring the shorter way),
   // or, for two named devices that are not neighbours, dimension order through the grid.
-  void routed(int i, int j, int k, uint64_t packet) {
+  int routed(int i, int j, int k, uint64_t packet, std::vector<int> deps = {}, bool semaphore = false) {
     std::vector<Hop> hops;
     int dir = 0;
     if (plan_.two_d) {
@@ -232,7 +276,16 @@ class Planner {
       dir = step > 0 ? 0 : 1;
       for (int h = 0; h < std::abs(ahead); ++h) hops.push_back(hop_between(s_, dev(i + step * h), dev(i + step * (h + 1)), k, c_.where));
     }
-    add(i, j, k, dir, packet, hops, false, {});
+    const int t = add(i, j, k, dir, packet, hops, false, std::move(deps));
+    plan_.transfers[size_t(t)].semaphore = semaphore;
+    return t;
+  }
+
+  // With step semaphores, a routed share ends with an increment at its destination, sent after it.
+  void final_semaphore(int i, int j, int k, std::vector<int> share) {
+    if (!sems_ || share.empty()) return;
+    const int t = routed(i, j, k, 0, {}, true);
+    plan_.transfers[size_t(t)].after = std::move(share);
   }
 
   const SystemConfig& s_;
@@ -241,6 +294,7 @@ class Planner {
   std::set<std::pair<int, int>> taken_;                   // (chip, core) already a worker
   int n_ = 0;
   bool ring_ = false;
+  bool sems_ = false;  // the system's ccl.step_semaphores
   CollectivePlan plan_;
 };
 

@@ -9,10 +9,15 @@
 //  reduce_scatter  chip c ends with the sum of everyone's slice c (bytes/N). Line: the chips left of c
 //                  pass a running sum rightwards to c, those right of c leftwards. Ring: half of slice c
 //                  goes forward round the ring from c+1, half backward from c-1, N-1 hops each.
-//  all_reduce      reduce_scatter, then all_gather of the reduced slices; a slice's gather waits for its
-//                  reduction on that link.
+//  all_reduce      reduce_scatter, then all_gather of the reduced slices, as two ops (tt-metal's composite):
+//                  the gather starts, after its own launch, once every transfer of the reduce_scatter is done.
 //  all_to_all      each chip sends bytes/N to each other chip, routed through the fabric (no relay).
 //  send_recv       the first chip sends its buffer to the last one, routed through the fabric.
+//
+// With the system's ccl.step_semaphores, a share moves in chunks (ccl.*_packets_per_sync packets); the
+// sending kernel follows each chunk with a semaphore increment (in program order, so the fabric delivers it
+// after the chunk's data), and the chunk's next hop waits for it: the receiving kernel learns that data has
+// arrived only from the semaphore. A routed share (all_to_all, send_recv) ends with one.
 #include <cstdint>
 #include <vector>
 
@@ -30,12 +35,16 @@ struct Transfer {
   std::vector<Hop> hops;      // at least one
   int dateline_hop = -1;      // the first hop that crosses a ring's dateline (then virtual channel 1)
   bool reduce = false;        // the receiving core adds it into its partial result
+  bool semaphore = false;     // a semaphore increment: a header-only fabric packet, an atomic at the far core
   std::vector<int> deps;      // transfers that must be done (delivered, and reduced) before this one starts
+  std::vector<int> after;     // transfers its sending core must have taken up first (program order)
+  int op = 0;                 // which op of the collective it belongs to: op k starts when op k-1 has ended
 };
 
 struct CollectivePlan {
   std::vector<int> devices;   // the chips, in collective order
   bool two_d = false;         // TT-Fabric 2-D mode (its latency and header); 1-D collectives use 1-D
+  int ops = 1;                // programs the collective runs, one after another, each with its launch
   uint64_t payload_bytes = 0; // sum of the transfers' bytes (the traffic, counted once per hop in the stats)
   std::vector<Transfer> transfers;
 };

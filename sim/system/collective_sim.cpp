@@ -24,6 +24,17 @@ using Task = std::function<void()>;
 // other all the way round.
 enum Channel { kLocal = 0, kForwarded = 1, kChannels = 3 };  // kForwarded + vc
 
+// One 32-bit word written over the NoC: the worker's slot-pointer update, the router's credit back to the
+// worker, a semaphore's atomic increment (tt-metal's noc_inline_dw_write / atomic).
+constexpr uint64_t kPointerBytes = 4;
+
+// A worker core's data-movement RISC-V as the fabric sees it: one packet at a time.
+struct Worker {
+  std::deque<int> queue;     // transfers ready to send, in the order they became ready
+  bool busy = false;
+  uint64_t free_at = 0;      // when its last calls' issue time is over
+};
+
 // One direction of one link: its serializer, the far receiver channels' credits (per virtual channel),
 // the near sender channels' slots and the packets queued in them.
 struct Direction {
@@ -41,7 +52,8 @@ class CollectiveSim {
  public:
   CollectiveSim(const SystemConfig& s, const CollectivePlan& plan, DataFormat dtype)
       : s_(s), plan_(plan), dtype_(dtype), nocs_(size_t(s.num_chips())), reached_(size_t(s.num_chips()), 0),
-        dirs_(2 * s.links.size()), waiting_(plan.transfers.size(), 0), dependents_(plan.transfers.size()) {
+        dirs_(2 * s.links.size()), waiting_(plan.transfers.size(), 0), dependents_(plan.transfers.size()),
+        followers_(plan.transfers.size()) {
     const EthernetParams& e = s.ethernet;
     const double ghz = s.chips[0].chip.clock_ghz;
     bytes_per_cycle_ = e.gbytes_per_s / ghz;
@@ -53,16 +65,25 @@ class CollectiveSim {
       dirs_[d].use.link = int(d / 2);
       dirs_[d].use.a_to_b = d % 2 == 0;
     }
-    for (size_t t = 0; t < plan.transfers.size(); ++t)
+    for (size_t t = 0; t < plan.transfers.size(); ++t) {
       for (int dep : plan.transfers[t].deps) {
         ++waiting_[t];
         dependents_[size_t(dep)].push_back(int(t));
       }
+      for (int dep : plan.transfers[t].after) {
+        ++waiting_[t];
+        followers_[size_t(dep)].push_back(int(t));
+      }
+    }
   }
 
   CollectiveRun run() {
-    for (size_t t = 0; t < plan_.transfers.size(); ++t)
-      if (waiting_[t] == 0) at(0, [this, t] { start(int(t)); });
+    // Each op's launch: nothing of it moves until its kernels have started, and an op's kernels start
+    // once the op before has ended.
+    launch_ = uint64_t(std::ceil(s_.ccl.op_launch_ns * s_.chips[0].chip.clock_ghz));
+    op_left_.assign(size_t(plan_.ops), 0);
+    for (const Transfer& tr : plan_.transfers) ++op_left_[size_t(tr.op)];
+    launch_op(0, 0);
     loop();
     if (done_ != plan_.transfers.size())
       throw std::logic_error("collective stopped with " + std::to_string(plan_.transfers.size() - done_) +
@@ -72,6 +93,10 @@ class CollectiveSim {
     r.clock_ghz = s_.chips[0].chip.clock_ghz;
     r.transfers = plan_.transfers.size();
     r.reduce_cycles = reduce_cycles_;
+    r.ops = plan_.ops;
+    r.launch_cycles = uint64_t(plan_.ops) * launch_;
+    for (const Transfer& tr : plan_.transfers) r.semaphores += tr.semaphore;
+    r.slot_wait_cycles = slot_wait_cycles_;
     for (const Direction& d : dirs_)
       if (d.use.packets) r.links.push_back(d.use);
     return r;
@@ -110,13 +135,68 @@ class CollectiveSim {
     noc(chip).inject(m, std::max(now_, reached_[size_t(chip)]));
   }
 
+  // Hands transfer t to its sending core; what follows it in the core's program is handed over next.
   void start(int t) {
+    take_up(t);
+    for (int next : followers_[size_t(t)])
+      if (--waiting_[size_t(next)] == 0) start(next);
+  }
+
+  void take_up(int t) {
     const Transfer& tr = plan_.transfers[size_t(t)];
+    if (s_.ccl.worker_handshake) {
+      Worker& w = workers_[{tr.src_chip, tr.src_core.y * 4096 + tr.src_core.x}];
+      w.queue.push_back(t);
+      if (!w.busy) worker_next(tr.src_chip, tr.src_core);
+      return;
+    }
     const Hop& h = tr.hops[0];
     acquire_sender_slot(dir_of(h), kLocal, [this, t, &tr, &h] {
       noc_write(tr.src_chip, tr.src_core, near_port(h).core, tr.bytes + uint64_t(header_), false,
                 [this, t] { enqueue(t, 0, kLocal); });
     });
+  }
+
+  // The worker's side of one fabric packet, packets one at a time in the order they became ready: it spins
+  // until its local count of the router's free sender slots is non-zero, then makes one RISC-V call each
+  // for the payload, the header and the slot-pointer update (a semaphore has no payload), and flushes
+  // (its next packet waits until these writes have landed). The router takes the packet once the pointer
+  // update has landed; the pointer is written after the data, so the data is there by then.
+  void worker_next(int chip, GridPos core) {
+    Worker& w = workers_[{chip, core.y * 4096 + core.x}];
+    if (w.queue.empty()) { w.busy = false; return; }
+    w.busy = true;
+    const int t = w.queue.front();
+    w.queue.pop_front();
+    const Transfer& tr = plan_.transfers[size_t(t)];
+    const uint64_t spin_from = std::max(now_, w.free_at);
+    acquire_sender_slot(dir_of(tr.hops[0]), kLocal, [this, t, chip, core, spin_from] {
+      Worker& wk = workers_[{chip, core.y * 4096 + core.x}];
+      if (now_ > spin_from) slot_wait_cycles_ += now_ - spin_from;
+      const uint64_t issue = s_.chips[size_t(chip)].packet_manager.engine.riscv_issue_cycles;
+      const int calls = plan_.transfers[size_t(t)].semaphore ? 2 : 3;
+      const uint64_t begin = std::max(now_, wk.free_at);
+      wk.free_at = begin + uint64_t(calls) * issue;
+      at(begin, [this, t, chip, core, calls, issue] {
+        const Transfer& tr = plan_.transfers[size_t(t)];
+        const GridPos eth = near_port(tr.hops[0]).core;
+        auto pending = std::make_shared<int>(2);  // the data and the pointer update, both landed
+        auto landed_one = [this, t, pending] { if (--*pending == 0) enqueue(t, 0, kLocal); };
+        noc_write(chip, core, eth, tr.bytes + uint64_t(header_), false, [this, chip, core, landed_one] {
+          landed_one();
+          flushed(chip, core);
+        });
+        at(now_ + uint64_t(calls - 1) * issue, [this, chip, core, eth, landed_one] {
+          noc_write(chip, core, eth, kPointerBytes, false, landed_one);
+        });
+      });
+    });
+  }
+
+  // The worker's flush has returned: its next packet may start once its calls' issue time is over.
+  void flushed(int chip, GridPos core) {
+    Worker& w = workers_[{chip, core.y * 4096 + core.x}];
+    at(std::max(now_, w.free_at), [this, chip, core] { worker_next(chip, core); });
   }
 
   void acquire_sender_slot(size_t d, int channel, Task then) {
@@ -182,7 +262,16 @@ class CollectiveSim {
       dir.use.payload_bytes += tr.bytes;
       dir.use.wire_bytes += wire;
       dir.use.busy_cycles += sent - begin;
-      at(uint64_t(std::ceil(sent)), [this, d, channel] { release_sender_slot(d, channel); });
+      if (channel == kLocal && s_.ccl.worker_handshake) {
+        // The router tells the worker a slot is free by writing the worker's copy of its free-slot count.
+        at(uint64_t(std::ceil(sent)), [this, d, t = t] {
+          const Transfer& w = plan_.transfers[size_t(t)];
+          noc_write(w.src_chip, near_port(w.hops[0]).core, w.src_core, kPointerBytes, false,
+                    [this, d] { release_sender_slot(d, kLocal); });
+        });
+      } else {
+        at(uint64_t(std::ceil(sent)), [this, d, channel] { release_sender_slot(d, channel); });
+      }
       at(uint64_t(std::ceil(sent + latency_)), [this, t = t, hop = hop] { arrive(t, hop); });
     }
   }
@@ -206,7 +295,8 @@ class CollectiveSim {
       return;
     }
     const int vc = vc_of(tr, hop);
-    noc_write(chip, in, tr.dst_core, tr.bytes, true, [this, t, d, vc] {
+    // A semaphore's last hop is the router's atomic increment at the destination core.
+    noc_write(chip, in, tr.dst_core, tr.semaphore ? kPointerBytes : tr.bytes, true, [this, t, d, vc] {
       free_receiver_slot(d, vc);
       landed(t);
     });
@@ -235,7 +325,16 @@ class CollectiveSim {
     at(free_at, [this, t] { finish(t); });
   }
 
+  // Starts op `op` at `begin` + its launch; an op with no transfers ends at once.
+  void launch_op(int op, uint64_t begin) {
+    if (op >= plan_.ops) return;
+    if (op_left_[size_t(op)] == 0) { launch_op(op + 1, begin + launch_); return; }
+    for (size_t t = 0; t < plan_.transfers.size(); ++t)
+      if (plan_.transfers[t].op == op && waiting_[t] == 0) at(begin + launch_, [this, t] { start(int(t)); });
+  }
+
   void finish(int t) {
+    if (--op_left_[size_t(plan_.transfers[size_t(t)].op)] == 0) launch_op(plan_.transfers[size_t(t)].op + 1, now_);
     ++done_;
     last_ = std::max(last_, now_);
     for (int next : dependents_[size_t(t)])
@@ -288,13 +387,17 @@ class CollectiveSim {
   std::vector<Direction> dirs_;
   std::vector<int> waiting_;
   std::vector<std::vector<int>> dependents_;
+  std::vector<std::vector<int>> followers_;  // per transfer: those that follow it in its core's program
   std::map<uint64_t, Task> on_delivery_;
   std::map<uint64_t, Task> tasks_;
   std::priority_queue<std::pair<uint64_t, uint64_t>, std::vector<std::pair<uint64_t, uint64_t>>, std::greater<>> queue_;
   std::map<std::pair<int, int>, uint64_t> core_free_;
+  std::map<std::pair<int, int>, Worker> workers_;  // (chip, core) -> its sending RISC-V
   uint64_t seq_ = 0, next_message_ = 1, now_ = 0, last_ = 0, reduce_cycles_ = 0;
   size_t done_ = 0;
   double bytes_per_cycle_ = 1, latency_ = 0;
+  uint64_t launch_ = 0, slot_wait_cycles_ = 0;
+  std::vector<size_t> op_left_;  // per op, its transfers not done yet
   int header_ = 0;
 };
 

@@ -13,6 +13,11 @@
 // (NoC1 on a two-NoC chip). The receiver slot frees when that NoC write lands; its credit is back at the
 // sender one hop latency later. A reduced packet then occupies the destination core's vector path
 // (unpack two operands, add on the matrix unit, pack: core/compute_costs) before it counts as arrived.
+//
+// With the system's ccl.worker_handshake the sending core's side is modelled as tt-metal's worker-to-router
+// adapter does it (collective_sim.cpp, worker_next): slot credits the router writes back over the NoC,
+// three RISC-V calls per packet, a flush. Each op of the plan starts ccl.op_launch_ns after the one before
+// it has ended.
 #include <cstdint>
 #include <vector>
 
@@ -33,10 +38,14 @@ struct LinkDirectionUse {
 };
 
 struct CollectiveRun {
-  uint64_t cycles = 0;        // from the first packet's start to the last packet's arrival (and reduction)
+  uint64_t cycles = 0;        // from the op's start (its launch first) to the last packet's arrival (and reduction)
   double clock_ghz = 1;
   uint64_t transfers = 0;
   uint64_t reduce_cycles = 0; // summed over the receiving cores
+  int ops = 1;                // programs run one after another (all_reduce: 2)
+  uint64_t launch_cycles = 0; // each op's launch (ccl.op_launch_ns), summed over the ops
+  uint64_t semaphores = 0;    // semaphore increments among the transfers
+  uint64_t slot_wait_cycles = 0;  // summed over the sending cores: spinning for a free sender slot
   std::vector<LinkDirectionUse> links;  // every direction that carried a packet, by link then direction
 };
 

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 #include "sim/base/errors.h"
 #include "sim/config/config_loader.h"
@@ -11,6 +12,8 @@
 
 namespace tessera::system {
 namespace {
+
+constexpr int kSlotPointerBytes = 4;  // noc_inline_dw_write: one 32-bit word
 
 int int_field(const Json& e, const char* key, const std::string& file, const std::string& at) {
   int64_t v = -1;
@@ -57,7 +60,9 @@ Json local_leg(const Json& e, int device, const SystemConfig& s, const std::stri
   w["dx"] = eth.x;
   w["dy"] = eth.y;
   if (first.contains("noc")) w["noc"] = first["noc"];
-  w["num_bytes"] = e.value("num_bytes", 0) + s.ethernet.fabric_header_1d_bytes;
+  // The payload only: the worker writes the packet header with a call of its own, which the trace holds
+  // as the 32 B WRITE_ to the same Ethernet core that follows.
+  w["num_bytes"] = e.value("num_bytes", 0);
   return w;
 }
 
@@ -70,6 +75,9 @@ FabricTrace read_fabric_trace(const std::string& path, const SystemConfig& s) {
   out.file = path;
   std::map<int, Json> per_device;
   std::map<int, DeviceTrace> stats;
+  // Per issuing RISC-V (device, x, y, proc): the Ethernet core its last fabric write went to, until the
+  // header write that follows it has been seen.
+  std::map<std::tuple<int, int, int, std::string>, GridPos> awaiting_header;
   for (size_t i = 0; i < doc.size(); ++i) {
     const Json& e = doc[i];
     const std::string at = "[" + std::to_string(i) + "]";
@@ -88,13 +96,29 @@ FabricTrace read_fabric_trace(const std::string& path, const SystemConfig& s) {
       if (type != "FABRIC_UNICAST_WRITE")
         throw input_error(path, at + ".type", "expected FABRIC_UNICAST_WRITE (the only fabric event replayed), got " + type);
       local = local_leg(e, device, s, path, at);
+      awaiting_header[{device, e.value("sx", -1), e.value("sy", -1), e.value("proc", "")}] =
+          GridPos{local["dx"].get<int>(), local["dy"].get<int>()};
       stats[device].fabric_writes += 1;
       stats[device].fabric_bytes += e.value("num_bytes", uint64_t(0));
     } else if (type == "WRITE_") {
       local["type"] = "WRITE";
     }
     for (const char* key : {"src_device_id", "dst_device_id", "fabric_send"}) local.erase(key);
-    per_device[device].push_back(std::move(local));
+    // After the header, the worker bumps the router's slot pointer, one 32-bit inline write that tt-metal's
+    // NoC tracer does not record (tt-metal's worker-to-fabric adapter: payload, header, pointer update).
+    const auto issuer = std::make_tuple(device, e.value("sx", -1), e.value("sy", -1), e.value("proc", ""));
+    const auto pending = awaiting_header.find(issuer);
+    const bool header = type == "WRITE_" && pending != awaiting_header.end() && local.contains("dx") &&
+                        local.contains("dy") && local["dx"] == pending->second.x && local["dy"] == pending->second.y;
+    per_device[device].push_back(local);
+    if (header) {
+      Json pointer = local;
+      pointer["type"] = "WRITE_INLINE";
+      pointer["num_bytes"] = kSlotPointerBytes;
+      per_device[device].push_back(std::move(pointer));
+      awaiting_header.erase(pending);
+      stats[device].slot_pointer_writes += 1;
+    }
   }
   if (per_device.empty()) throw input_error(path, "", "expected events with src_device_id (a multi-chip trace)");
   for (auto& [device, events] : per_device) {

@@ -6,7 +6,9 @@
 //
 // A FABRIC_UNICAST_WRITE becomes, on its sending device, the NoC write it makes there: from the sending
 // core into the first Ethernet core of its path (payload + the 1-D fabric header), on the path's first
-// NoC. The rest of its journey (Ethernet hops, the routers' NoC writes on the far devices) is done by
+// NoC (the payload: the header is the trace's own 32 B WRITE_ to the same Ethernet core that follows,
+// and after it the worker's slot-pointer update, an inline write the tracer does not record, is added).
+// The rest of its journey (Ethernet hops, the routers' NoC writes on the far devices) is done by
 // the routers' RISC-Vs, whose events the trace does not hold, so it adds to no device's measured span.
 // WRITE_ (a unicast write as tt-metal's fabric kernels name it) replays as WRITE.
 #include <string>
@@ -22,6 +24,7 @@ struct DeviceTrace {
   noc_trace::NocTrace trace;
   int fabric_writes = 0;       // FABRIC_UNICAST_WRITEs this device sent
   uint64_t fabric_bytes = 0;   // their payload
+  int slot_pointer_writes = 0; // router slot-pointer updates added after the fabric writes' headers
 };
 
 struct FabricTrace {

@@ -42,6 +42,27 @@ struct EthernetParams {
   int receiver_slots = 16;           // packets the receiver channel buffers: the sender's credits
 };
 
+// What the CCL kernels do besides moving packets (docs/systems.md, "Kernel costs"). Each part can be
+// switched off, which leaves the pure data movement the closed forms of tests/system bound.
+struct CclParams {
+  // From the op's start to its workers' first fabric call: program dispatch, kernel start-up, opening the
+  // fabric connections. Not derived: calibrated on the 2-chip all_gather of the smallest message.
+  double op_launch_ns = 0;
+  // The worker's side of each fabric packet (tt-metal's worker-to-router adapter): wait for a free slot of
+  // the router's sender channel (a credit the router writes back over the NoC once it has sent a packet),
+  // write the payload, the header and the slot pointer (one RISC-V call each), then flush.
+  bool worker_handshake = true;
+  // A chip's share moves hop by hop in chunks; after each chunk has landed, the sender increments a
+  // semaphore on the receiver (a header-only fabric packet), and the receiver forwards (or ends) the chunk
+  // only after that. False: packet-by-packet relays with no handshake.
+  bool step_semaphores = true;
+  // Packets per chunk: tt-metal's chunks_per_sync defaults (reduce_scatter_minimal_async: 20 on a line, 80
+  // on a ring; all_gather_async: 160 at most).
+  int reduce_packets_per_sync_line = 20;
+  int reduce_packets_per_sync_ring = 80;
+  int gather_packets_per_sync = 160;
+};
+
 struct SystemConfig {
   std::string name;
   std::string source_file;
@@ -53,6 +74,7 @@ struct SystemConfig {
   bool wrap_x = false, wrap_y = false;  // ring links close each row / each column
   Routing routing = Routing::line;
   EthernetParams ethernet;
+  CclParams ccl;
   std::vector<EthLink> links;
 
   int num_chips() const { return int(chips.size()); }

@@ -132,6 +132,18 @@ EthernetParams read_ethernet(ObjectReader e) {
   return p;
 }
 
+CclParams read_ccl(ObjectReader c) {
+  CclParams p;
+  p.op_launch_ns = c.number_in("op_launch_ns", 0, 1e9, p.op_launch_ns);
+  p.worker_handshake = c.boolean("worker_handshake", p.worker_handshake);
+  p.step_semaphores = c.boolean("step_semaphores", p.step_semaphores);
+  p.reduce_packets_per_sync_line = c.int_in("reduce_packets_per_sync_line", 1, 1 << 20, p.reduce_packets_per_sync_line);
+  p.reduce_packets_per_sync_ring = c.int_in("reduce_packets_per_sync_ring", 1, 1 << 20, p.reduce_packets_per_sync_ring);
+  p.gather_packets_per_sync = c.int_in("gather_packets_per_sync", 1, 1 << 20, p.gather_packets_per_sync);
+  c.reject_unknown_keys();
+  return p;
+}
+
 // A port written [device, x, y]: the device id and the Ethernet core's NoC position.
 Port read_port(const Json& v, const std::string& file, const std::string& at, const SystemConfig& sys) {
   if (!v.is_array() || v.size() != 3)
@@ -192,6 +204,7 @@ SystemConfig load_system_config(const std::string& path, const std::vector<std::
   s.reject_unknown_keys();
   out.ethernet = read_ethernet(top.has("ethernet") ? top.object("ethernet")
                                                    : ObjectReader(Json::object(), path, "/ethernet", "docs/systems.md"));
+  out.ccl = read_ccl(top.has("ccl") ? top.object("ccl") : ObjectReader(Json::object(), path, "/ccl", "docs/systems.md"));
   read_links(top.required_value("links"), path, out);
   top.reject_unknown_keys();
   check_system_config(out);

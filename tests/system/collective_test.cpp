@@ -34,6 +34,15 @@ Collective make(CollectiveOp op, int chips, Topology1d topology, int links, uint
   return c;
 }
 
+// The system with the CCL kernels' own costs switched off (no launch, no worker handshake, no step
+// semaphores): pure data movement, which the closed forms below bound. The kernel costs have their own
+// cases at the end.
+SystemConfig data_movement_only(const std::string& file, std::vector<std::string> sets = {}) {
+  for (const char* set : {"ccl.op_launch_ns=0", "ccl.worker_handshake=false", "ccl.step_semaphores=false"})
+    sets.push_back(set);
+  return load_system_config(kSystems + file, sets);
+}
+
 CollectiveRun run(const SystemConfig& s, const Collective& c) { return simulate_collective(s, plan_collective(s, c), c.dtype); }
 
 // One 1-D packet on the wire, in cycles: (payload + 48 B fabric header + 50 B framing) / line rate.
@@ -52,7 +61,7 @@ double noc_bound(const SystemConfig& s, uint64_t bytes) {
 }  // namespace
 
 TEST_CASE("send_recv over one link: packets back to back, then one flight", "[system][collective]") {
-  const SystemConfig s = load_system_config(kSystems + "n300.json");
+  const SystemConfig s = data_movement_only("n300.json");
   const uint64_t packets = 64;
   const CollectiveRun r = run(s, make(CollectiveOp::send_recv, 2, Topology1d::line, 1, packets * kPacket));
   // 16 receiver slots outlast one credit's round trip, so the link never waits: P packets' wire time,
@@ -66,7 +75,7 @@ TEST_CASE("send_recv over one link: packets back to back, then one flight", "[sy
 }
 
 TEST_CASE("one receiver slot: every packet waits for its credit's round trip", "[system][collective]") {
-  const SystemConfig s = load_system_config(kSystems + "n300.json", {"ethernet.receiver_slots=1"});
+  const SystemConfig s = data_movement_only("n300.json", {"ethernet.receiver_slots=1"});
   const uint64_t packets = 32;
   const CollectiveRun r = run(s, make(CollectiveOp::send_recv, 2, Topology1d::line, 1, packets * kPacket));
   // Per packet: on the wire, one hop to the far router, its NoC write out, the credit's hop back.
@@ -76,7 +85,7 @@ TEST_CASE("one receiver slot: every packet waits for its credit's round trip", "
 }
 
 TEST_CASE("line all_gather: the last link carries N-1 buffers; two links halve it", "[system][collective]") {
-  const SystemConfig s = load_system_config(kSystems + "t3000.json");
+  const SystemConfig s = data_movement_only("t3000.json");
   const int n = 4;
   const uint64_t packets = 40;  // per chip and link
   const CollectiveRun one = run(s, make(CollectiveOp::all_gather, n, Topology1d::line, 1, packets * kPacket));
@@ -98,7 +107,7 @@ TEST_CASE("line all_gather: the last link carries N-1 buffers; two links halve i
 }
 
 TEST_CASE("ring all_gather sends both ways: the busiest direction carries ceil((N-1)/2) buffers", "[system][collective]") {
-  const SystemConfig s = load_system_config(kSystems + "quietbox2.json");
+  const SystemConfig s = data_movement_only("quietbox2.json");
   const int n = 4;
   const uint64_t packets = 40;
   const CollectiveRun r = run(s, make(CollectiveOp::all_gather, n, Topology1d::ring, 1, packets * kPacket));
@@ -111,7 +120,7 @@ TEST_CASE("ring all_gather sends both ways: the busiest direction carries ceil((
 }
 
 TEST_CASE("line reduce_scatter: (N-1)/N of the buffer on the first link, every hop reduced", "[system][collective]") {
-  const SystemConfig s = load_system_config(kSystems + "t3000.json");
+  const SystemConfig s = data_movement_only("t3000.json");
   const int n = 4;
   const uint64_t slice_packets = 20;  // each slice B/N is whole packets
   const CollectiveRun r =
@@ -129,7 +138,7 @@ TEST_CASE("line reduce_scatter: (N-1)/N of the buffer on the first link, every h
 }
 
 TEST_CASE("all_reduce is a reduce_scatter and then an all_gather of the slices", "[system][collective]") {
-  const SystemConfig s = load_system_config(kSystems + "t3000.json");
+  const SystemConfig s = data_movement_only("t3000.json");
   const int n = 4;
   const uint64_t b = n * 20 * kPacket;
   const auto rs = run(s, make(CollectiveOp::reduce_scatter, n, Topology1d::line, 1, b));
@@ -145,7 +154,7 @@ TEST_CASE("all_reduce is a reduce_scatter and then an all_gather of the slices",
 }
 
 TEST_CASE("line all_to_all: the middle link carries floor(N/2) ceil(N/2) / N of the buffer", "[system][collective]") {
-  const SystemConfig s = load_system_config(kSystems + "t3000.json");
+  const SystemConfig s = data_movement_only("t3000.json");
   const int n = 4;
   const uint64_t piece_packets = 30;  // B/N per destination
   const auto r = run(s, make(CollectiveOp::all_to_all, n, Topology1d::line, 1, n * piece_packets * kPacket));
@@ -156,7 +165,7 @@ TEST_CASE("line all_to_all: the middle link carries floor(N/2) ceil(N/2) / N of 
 }
 
 TEST_CASE("ring all_to_all through several chips finishes: the dateline breaks the buffer cycle", "[system][collective]") {
-  const SystemConfig s = load_system_config(kSystems + "t3000.json");
+  const SystemConfig s = data_movement_only("t3000.json");
   const int n = 8;
   const uint64_t piece_packets = 4;
   const auto r = run(s, make(CollectiveOp::all_to_all, n, Topology1d::ring, 1, n * piece_packets * kPacket));
@@ -251,4 +260,92 @@ TEST_CASE("every Ethernet knob of a system moves a collective the way its doc sa
   }
   // The 1-D knobs leave a 2-D route alone.
   CHECK(cycles("t3000.json", {"ethernet.latency_1d_ns=5000"}, true) == base_2d);
+}
+
+// The CCL kernels' own costs (docs/systems.md, "Kernel costs"), each against a figure derived by hand.
+
+TEST_CASE("op launch: every op starts its launch after the one before; all_reduce is two ops", "[system][ccl]") {
+  // With the launch at L ns, the whole run shifts by L cycles at 1 GHz (Wormhole) per op, exactly.
+  auto cycles = [](CollectiveOp op, const char* launch) {
+    const SystemConfig s = load_system_config(kSystems + "t3000.json", {std::string("ccl.op_launch_ns=") + launch});
+    return run(s, make(op, 4, Topology1d::line, 1, 4 * 8 * kPacket)).cycles;
+  };
+  CHECK(cycles(CollectiveOp::all_gather, "5000") - cycles(CollectiveOp::all_gather, "0") == 5000);
+  CHECK(cycles(CollectiveOp::reduce_scatter, "5000") - cycles(CollectiveOp::reduce_scatter, "0") == 5000);
+  // tt-metal's all_reduce: a reduce_scatter op, then an all_gather op, each launched.
+  CHECK(cycles(CollectiveOp::all_reduce, "5000") - cycles(CollectiveOp::all_reduce, "0") == 10000);
+}
+
+TEST_CASE("worker handshake: three RISC-V calls per packet, and a credit back before a slot is reused", "[system][ccl]") {
+  // n300, 4352 B packets: the wire takes w = 4450 / 12.5 = 356 cycles; the worker's three calls (payload,
+  // header, slot pointer) at 124 cycles each take 372, so the worker, not the link, sets the pace: packet
+  // P's pointer update leaves at (P-1) 372 + 248, then the packet crosses the wire and one hop.
+  const double issue = 124, w = wire_cycles(data_movement_only("n300.json"), kPacket);
+  const uint64_t packets = 128;
+  const auto cycles = [&](std::vector<std::string> sets) {
+    for (const char* set : {"ccl.op_launch_ns=0", "ccl.step_semaphores=false"}) sets.push_back(set);
+    return double(run(load_system_config(kSystems + "n300.json", sets),
+                      make(CollectiveOp::send_recv, 2, Topology1d::line, 1, packets * kPacket)).cycles);
+  };
+  const SystemConfig s = data_movement_only("n300.json");
+  const double t = cycles({});
+  CHECK(t >= (packets - 1) * 3 * issue + 2 * issue + w + hop_latency(s));
+  // Each packet costs the worker at most its three calls or its flush (the payload's NoC write), the
+  // last one its wire time, hop and NoC writes.
+  CHECK(t <= packets * std::max(3 * issue, noc_bound(s, kPacket)) + w + hop_latency(s) + 3 * noc_bound(s, kPacket));
+  // One sender slot: the worker reuses it only after the router has sent the packet (w after the pointer
+  // update, its second call after the payload's) and written the credit back, so each packet takes at least
+  // two calls and a wire time: 2 x 124 + 356 = 604 cycles, more than the 372 of the calls alone.
+  CHECK(cycles({"ethernet.sender_slots=1"}) >= packets * (2 * issue + w));
+}
+
+TEST_CASE("step semaphores: one header-only packet after every chunk of a share, on every hop", "[system][ccl]") {
+  const SystemConfig s = load_system_config(kSystems + "t3000.json", {"ccl.op_launch_ns=0"});
+  // send_recv of 64 packets: one semaphore at the end, 48 B header + 50 B framing on the wire.
+  const uint64_t packets = 64;
+  const CollectiveRun one = run(s, make(CollectiveOp::send_recv, 2, Topology1d::line, 1, packets * kPacket));
+  REQUIRE(one.links.size() == 1);
+  CHECK(one.links[0].packets == packets + 1);
+  CHECK(one.links[0].wire_bytes == packets * (kPacket + 48 + 50) + 48 + 50);
+  // Line all_gather on 4 chips, 40 packets per chip (one chunk: at most 160 per semaphore): the link
+  // direction from chip 2 to chip 3 carries the buffers of chips 0, 1, 2, each followed by its semaphore.
+  const CollectiveRun ag = run(s, make(CollectiveOp::all_gather, 4, Topology1d::line, 1, 40 * kPacket));
+  uint64_t most = 0;
+  for (const auto& l : ag.links) most = std::max(most, l.packets);
+  CHECK(most == 3 * 40 + 3);
+  // With 10 packets per semaphore the same buffers are 4 chunks each: 12 semaphores on that direction.
+  const SystemConfig chunked = load_system_config(kSystems + "t3000.json", {"ccl.gather_packets_per_sync=10"});
+  const CollectiveRun ag10 = run(chunked, make(CollectiveOp::all_gather, 4, Topology1d::line, 1, 40 * kPacket));
+  most = 0;
+  for (const auto& l : ag10.links) most = std::max(most, l.packets);
+  CHECK(most == 3 * 40 + 12);
+}
+
+TEST_CASE("every ccl knob of a system moves a collective the way its doc says", "[system][ccl]") {
+  // A 4-chip line reduce_scatter of 2 packets per slice, and its ring twin on a closed T3000 row.
+  auto rs = [](const std::vector<std::string>& sets, Topology1d topology) {
+    const SystemConfig s = load_system_config(kSystems + "t3000.json", sets);
+    const int n = topology == Topology1d::ring ? 8 : 4;
+    return run(s, make(CollectiveOp::reduce_scatter, n, topology, 1, uint64_t(n) * 4 * kPacket));
+  };
+  auto packets = [](const CollectiveRun& r) {
+    uint64_t p = 0;
+    for (const auto& l : r.links) p += l.packets;
+    return p;
+  };
+  const auto line = rs({}, Topology1d::line), ring = rs({}, Topology1d::ring);
+  // A longer launch, no handshake (cheaper), no semaphores (fewer packets).
+  CHECK(rs({"ccl.op_launch_ns=20000"}, Topology1d::line).cycles > line.cycles);
+  CHECK(rs({"ccl.worker_handshake=false"}, Topology1d::line).cycles < line.cycles);
+  CHECK(packets(rs({"ccl.step_semaphores=false"}, Topology1d::line)) < packets(line));
+  // Smaller chunks: more semaphores, each knob on its own topology only.
+  CHECK(packets(rs({"ccl.reduce_packets_per_sync_line=1"}, Topology1d::line)) > packets(line));
+  CHECK(packets(rs({"ccl.reduce_packets_per_sync_line=1"}, Topology1d::ring)) == packets(ring));
+  CHECK(packets(rs({"ccl.reduce_packets_per_sync_ring=1"}, Topology1d::ring)) > packets(ring));
+  CHECK(packets(rs({"ccl.reduce_packets_per_sync_ring=1"}, Topology1d::line)) == packets(line));
+  // The gathers' knob leaves a reduce_scatter alone (its own case above counts a gather's semaphores).
+  CHECK(packets(rs({"ccl.gather_packets_per_sync=1"}, Topology1d::line)) == packets(line));
+  // A bad value names the file and the key.
+  CHECK_THROWS_WITH(load_system_config(kSystems + "t3000.json", {"ccl.reduce_packets_per_sync_line=0"}),
+                    Catch::Contains("/ccl/reduce_packets_per_sync_line"));
 }

@@ -58,16 +58,37 @@ TEST_CASE("the line-4 trace splits into its four devices with each one's measure
   CHECK(out["golden_cycles"].get<uint64_t>() == longest);
 }
 
-TEST_CASE("a fabric write's local leg goes into the Ethernet core its path leaves from", "[system][fabric_trace]") {
+TEST_CASE("a fabric write's local leg: payload, the trace's header, then the slot-pointer update", "[system][fabric_trace]") {
   const SystemConfig s = load_system_config(kT3000);
   const FabricTrace t = read_fabric_trace(kTrace, s);
-  for (const DeviceTrace& d : t.devices)
-    for (const auto& e : d.trace.events)
-      if (e.action == noc_trace::Action::write && e.num_bytes == 1088 + 48) {
-        // Every such write targets one of the device's Ethernet cores.
-        const auto& eth = s.chips[size_t(d.device)].chip.ethernet_positions;
-        CHECK(std::find(eth.begin(), eth.end(), GridPos{e.dx, e.dy}) != eth.end());
-      }
+  int pointers = 0;
+  for (const DeviceTrace& d : t.devices) {
+    const auto& eth = s.chips[size_t(d.device)].chip.ethernet_positions;
+    const auto& ev = d.trace.events;
+    int payloads = 0, inline_writes = 0;
+    for (size_t i = 0; i < ev.size(); ++i) {
+      // The payload alone (the header is a write of its own, not added to it) into an Ethernet core.
+      CHECK(ev[i].num_bytes != 1088 + 48);
+      if (ev[i].action == noc_trace::Action::write && ev[i].num_bytes == 1088 &&
+          std::find(eth.begin(), eth.end(), GridPos{ev[i].dx, ev[i].dy}) != eth.end())
+        ++payloads;
+      if (ev[i].type != "WRITE_INLINE") continue;
+      // The slot-pointer update (4 B, untraced) right after the 32 B header write to the same Ethernet core.
+      ++inline_writes;
+      REQUIRE(i > 0);
+      CHECK(ev[i].num_bytes == 4);
+      CHECK(ev[i - 1].type == "WRITE");
+      CHECK(ev[i - 1].num_bytes == 32);
+      CHECK(ev[i - 1].dx == ev[i].dx);
+      CHECK(ev[i - 1].dy == ev[i].dy);
+      CHECK(std::find(eth.begin(), eth.end(), GridPos{ev[i].dx, ev[i].dy}) != eth.end());
+    }
+    CHECK(payloads >= d.fabric_writes);
+    CHECK(inline_writes == d.fabric_writes);
+    CHECK(d.slot_pointer_writes == d.fabric_writes);
+    pointers += inline_writes;
+  }
+  CHECK(pointers == 60);  // one per fabric write of the trace
 }
 
 TEST_CASE("multi-chip traces and topologies that do not fit the system are refused", "[system][fabric_trace]") {

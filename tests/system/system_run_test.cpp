@@ -52,5 +52,10 @@ TEST_CASE("tessera run --system: every mode composes its stages and collectives 
       last_end = st["end_cycle"];
     }
     CHECK(run_tessera("run " + args + " --json -q").out == r.dump(2) + "\n");
+    // The system's ccl keys are the system's: a longer op launch lengthens a run that has collectives.
+    if (c.mode == "tensor") {
+      const nlohmann::json slow = system_run(args + " --set ccl.op_launch_ns=100000");
+      CHECK(slow["collective_cycles"].get<uint64_t>() > r["collective_cycles"].get<uint64_t>());
+    }
   }
 }
