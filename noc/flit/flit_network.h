@@ -203,6 +203,9 @@ class FlitNetwork {
   // moves its flits for the cycles ahead in which nothing else can reach the switch (a train), as the
   // cycle-by-cycle steps would; returns whether it moved any.
   bool move_train(int router, uint64_t t, int port, int vc);
+  // Cycles from now, at least bulk_window_link_, in which no flit can reach `router` by a link (capped
+  // below the ring of moves ahead).
+  uint64_t link_window(int router) const;
   bool branch_flit_ready(size_t input_vc, int branch, uint64_t t, uint64_t& wake) const;
   // Whether branch `o` of input VC `i` (of router `r`; `branches`: its packet has several) can bid for the
   // switch now: its next flit is here and a credit for it is; else lowers `wake` as allocate_switch says.

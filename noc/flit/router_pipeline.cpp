@@ -156,7 +156,8 @@ bool FlitNetwork::move_train(int r, uint64_t t, int p, int vc) {
   // train stops where the known credits run out and the next step carries on.
   const Source& source = sources_[r];
   const bool source_idle = source.current == kNone || (p == kInjectPort && source.vc == vc);
-  const uint64_t window = std::min(bulk_window_link_, source_idle ? bulk_window_idle_source_ : injection_latency_);
+  uint64_t window = source_idle ? bulk_window_idle_source_ : injection_latency_;
+  if (window > bulk_window_link_) window = options_.trains ? std::min(window, link_window(r)) : bulk_window_link_;
   if (window < 2) return false;
   const uint64_t last = t + window - 1;
   const size_t i = ivc(r, p, vc);
@@ -241,6 +242,26 @@ bool FlitNetwork::move_train(int r, uint64_t t, int p, int vc) {
   wake_[r] = moved + 1;
   late_wake_[r] = kNever;
   return true;
+}
+
+uint64_t FlitNetwork::link_window(int r) const {
+  // A flit reaches this router by a link from an upstream router u. When u holds flits, one may leave it
+  // now and arrive to_next_router_ + link_latency_ later. When u holds none (its buffers include the flits
+  // on their way to it), a flit must first reach u, from u's endpoint (injection_latency_ at the earliest,
+  // plus the route stage when u's endpoint is between packets, as for this router's) or from a router
+  // upstream of u (a hop), and then make the hop to here.
+  const uint64_t hop = bulk_window_link_;
+  uint64_t window = kLeavingSlots - 1;
+  for (int q = 0; q < kNumLinkDirections; ++q) {
+    const int u = neighbor_[static_cast<size_t>(r) * kNumLinkDirections + opposite(q)];
+    if (u < 0) continue;
+    if (flits_in_router_[u] > 0) return hop;
+    uint64_t into_u = sources_[u].current == kNone ? bulk_window_idle_source_ : injection_latency_;
+    for (int w = 0; w < kNumLinkDirections && into_u > hop; ++w)
+      if (neighbor_[static_cast<size_t>(u) * kNumLinkDirections + opposite(w)] >= 0) into_u = hop;
+    window = std::min(window, into_u + hop);
+  }
+  return window;
 }
 
 void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {
