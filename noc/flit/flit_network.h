@@ -203,6 +203,8 @@ class FlitNetwork {
   // moves its flits for the cycles ahead in which nothing else can reach the switch (a train), as the
   // cycle-by-cycle steps would; returns whether it moved any.
   bool move_train(int router, uint64_t t, int port, int vc);
+  // move_train for a packet with several branches, up to cycle `last` (multicast_train.cpp).
+  bool move_multicast_train(int router, uint64_t t, int port, int vc, uint64_t last);
   // Cycles from now, at least bulk_window_link_, in which no flit can reach `router` by a link (capped
   // below the ring of moves ahead).
   uint64_t link_window(int router) const;

@@ -42,7 +42,7 @@ void FlitNetwork::step_router(int r, uint64_t t) {
         if (when > t) {
           wake = when;
         } else {
-          if ((in.branch_mask & (in.branch_mask - 1)) == 0 && move_train(r, t, p, vc)) return;
+          if (move_train(r, t, p, vc)) return;
           moved = allocate_switch_one(r, t, p, vc, wake);
         }
         finish_step(r, t, moved, wake);
@@ -162,6 +162,7 @@ bool FlitNetwork::move_train(int r, uint64_t t, int p, int vc) {
   const uint64_t last = t + window - 1;
   const size_t i = ivc(r, p, vc);
   InputVc& in = in_vc_[i];
+  if (in.branch_mask & (in.branch_mask - 1)) return move_multicast_train(r, t, p, vc, last);
   const int o = __builtin_ctz(in.branch_mask);
   const size_t out = ovc(r, o, in.out_vc[o]);
   const bool eject = o == kEjectPort;
