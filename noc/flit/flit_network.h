@@ -182,6 +182,9 @@ class FlitNetwork {
   // any VC was allocated.
   bool allocate_vcs(int router, uint64_t t, unsigned asked, VcRequests& lower, VcRequests& upper,
                     const std::vector<int>& multi_branch, bool& granted);
+  // allocate_vcs for input VC `vc` of port `port` alone, routed to one port; returns whether it got its
+  // output VC.
+  bool allocate_vc_one(int router, uint64_t t, int port, int vc);
   int pick_requester(const std::array<uint16_t, kNumPorts>& requests, int start) const;
   // Whether output `port` of `router` has a VC that is not held and that a packet of this dateline class
   // may take (the rule allocate_vcs applies).

@@ -48,6 +48,17 @@ void FlitNetwork::step_router(int r, uint64_t t) {
         finish_step(r, t, moved, wake);
         return;
       }
+      if (in.state == kVcAlloc && config_.delays.vc_alloc > 0 && in.pending_va != 0 &&
+          (in.pending_va & (in.pending_va - 1)) == 0) {
+        // The same for one routed VC waiting for the output VC of the one port it leaves by: the lone
+        // requester of VC allocation (with no zero-cycle stage, nothing may cross in this cycle).
+        if (in.ready > t) {
+          finish_step(r, t, false, in.ready);
+        } else {
+          finish_step(r, t, allocate_vc_one(r, t, p, vc), kNever);
+        }
+        return;
+      }
     }
   }
   // VC requests per output port and input port (a bit per input VC), split by dateline class.
