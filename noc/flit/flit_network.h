@@ -182,6 +182,9 @@ class FlitNetwork {
   // any VC was allocated.
   bool allocate_vcs(int router, uint64_t t, unsigned asked, VcRequests& lower, VcRequests& upper,
                     const std::vector<int>& multi_branch, bool& granted);
+  // allocate_vcs for input VC `vc` of port `port` alone, routed to one port; returns whether it got its
+  // output VC.
+  bool allocate_vc_one(int router, uint64_t t, int port, int vc);
   int pick_requester(const std::array<uint16_t, kNumPorts>& requests, int start) const;
   // Whether output `port` of `router` has a VC that is not held and that a packet of this dateline class
   // may take (the rule allocate_vcs applies).
@@ -203,6 +206,11 @@ class FlitNetwork {
   // moves its flits for the cycles ahead in which nothing else can reach the switch (a train), as the
   // cycle-by-cycle steps would; returns whether it moved any.
   bool move_train(int router, uint64_t t, int port, int vc);
+  // move_train for a packet with several branches, up to cycle `last` (multicast_train.cpp).
+  bool move_multicast_train(int router, uint64_t t, int port, int vc, uint64_t last);
+  // Cycles from now, at least bulk_window_link_, in which no flit can reach `router` by a link (capped
+  // below the ring of moves ahead).
+  uint64_t link_window(int router) const;
   bool branch_flit_ready(size_t input_vc, int branch, uint64_t t, uint64_t& wake) const;
   // Whether branch `o` of input VC `i` (of router `r`; `branches`: its packet has several) can bid for the
   // switch now: its next flit is here and a credit for it is; else lowers `wake` as allocate_switch says.

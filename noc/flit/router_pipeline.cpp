@@ -42,10 +42,21 @@ void FlitNetwork::step_router(int r, uint64_t t) {
         if (when > t) {
           wake = when;
         } else {
-          if ((in.branch_mask & (in.branch_mask - 1)) == 0 && move_train(r, t, p, vc)) return;
+          if (move_train(r, t, p, vc)) return;
           moved = allocate_switch_one(r, t, p, vc, wake);
         }
         finish_step(r, t, moved, wake);
+        return;
+      }
+      if (in.state == kVcAlloc && config_.delays.vc_alloc > 0 && in.pending_va != 0 &&
+          (in.pending_va & (in.pending_va - 1)) == 0) {
+        // The same for one routed VC waiting for the output VC of the one port it leaves by: the lone
+        // requester of VC allocation (with no zero-cycle stage, nothing may cross in this cycle).
+        if (in.ready > t) {
+          finish_step(r, t, false, in.ready);
+        } else {
+          finish_step(r, t, allocate_vc_one(r, t, p, vc), kNever);
+        }
         return;
       }
     }
@@ -156,80 +167,145 @@ bool FlitNetwork::move_train(int r, uint64_t t, int p, int vc) {
   // train stops where the known credits run out and the next step carries on.
   const Source& source = sources_[r];
   const bool source_idle = source.current == kNone || (p == kInjectPort && source.vc == vc);
-  const uint64_t window = std::min(bulk_window_link_, source_idle ? bulk_window_idle_source_ : injection_latency_);
+  uint64_t window = source_idle ? bulk_window_idle_source_ : injection_latency_;
+  if (window > bulk_window_link_) window = options_.trains ? std::min(window, link_window(r)) : bulk_window_link_;
   if (window < 2) return false;
   const uint64_t last = t + window - 1;
   const size_t i = ivc(r, p, vc);
   InputVc& in = in_vc_[i];
+  if (in.branch_mask & (in.branch_mask - 1)) return move_multicast_train(r, t, p, vc, last);
   const int o = __builtin_ctz(in.branch_mask);
   const size_t out = ovc(r, o, in.out_vc[o]);
   const bool eject = o == kEjectPort;
   const int d = eject ? -1 : neighbor_[static_cast<size_t>(r) * kNumLinkDirections + o];
   if (d == r) return false;
+  // Where each flit's credit goes: the upstream router's output VC, or the endpoint's.
+  const int upstream = p == kInjectPort ? -1 : neighbor_[static_cast<size_t>(r) * kNumLinkDirections + opposite(p)];
+  if (upstream == r) return false;  // a ring of one router: its credits would feed this train
   // What every flit of the train shares, looked up once: traverse() for one branch, unrolled here.
   const Flit* ring = &buffer_[i * depth_];
   OutputVc& ov = out_vc_[out];
   const uint64_t* ov_ring = &credit_return_[out * depth_];
   const int down_vc = in.out_vc[o];
+  const size_t down = eject ? 0 : ivc(d, o, down_vc);
+  Flit* down_ring = &buffer_[down * depth_];
   const int link = r * kNumLinkDirections + o;
   const uint64_t hop = to_next_router_ + link_latency_;
-  // Where each flit's credit goes: the upstream router's output VC, or the endpoint's.
-  const int upstream = p == kInjectPort ? -1 : neighbor_[static_cast<size_t>(r) * kNumLinkDirections + opposite(p)];
   const size_t up_out = upstream < 0 ? ovc(r, kSourcePort, vc) : ovc(upstream, p, vc);
   const uint64_t up_delay = upstream < 0 ? static_cast<uint64_t>(config_.delays.credit) + injection_latency_ : credit_latency_;
   OutputVc& up = out_vc_[up_out];
   uint64_t* up_ring = &credit_return_[up_out * depth_];
+  // The buffer's and the credit rings' positions in locals, written back once: nothing but this train
+  // reads them until it ends (the downstream router and the upstream one act in later steps).
+  uint16_t head = in.buf_head;
+  uint16_t count = in.buf_count;
+  uint64_t front = in.front_arrival;
+  int credits = ov.credits;
+  uint16_t credit_head = ov.credit_head, credit_count = ov.credit_count;
+  uint16_t up_count = up.credit_count;
+  const uint16_t up_head = up.credit_head;
+  uint64_t occupancy = 0;  // flit-cycles the moved flits spent in this buffer
+  uint32_t n = 0;          // flits moved
+  uint32_t later = 0;      // of which in cycles after t
+  bool tail = false;
   uint64_t at = t;
   uint64_t moved = kNever;  // cycle of the last flit moved
-  while (in.buf_count > 0) {
-    uint64_t when = in.front_arrival > at ? in.front_arrival : at;
-    if (!eject && ov.credits <= 0) {
-      if (ov.credit_count == 0) break;
-      const uint64_t back = ov_ring[ov.credit_head];
+  while (count > 0) {
+    uint64_t when = front > at ? front : at;
+    if (!eject && credits <= 0) {
+      if (credit_count == 0) break;
+      const uint64_t back = ov_ring[credit_head];
       if (back > when) when = back;
     }
     if (when > last) break;
-    const Flit flit = ring[in.buf_head];
+    const Flit flit = ring[head];
+    tail = flit.tail;
     if (eject) {
-      ++ejected_flits_;
-      if (flit.tail) {
+      if (tail) {
         if (!packets_[flit.packet].multicast) ov.busy = 0;
         retire(flit.packet, r, when + to_endpoint_);
         free_packet(flit.packet);
       }
     } else {
-      take_credit(out, when);
-      --ov.credits;
+      // take_credit(): credits come back lazily, when none is at hand.
+      while (credits <= 0 && credit_count > 0 && ov_ring[credit_head] <= when) {
+        ++credits;
+        credit_head = static_cast<uint16_t>(credit_head + 1 == depth_ ? 0 : credit_head + 1);
+        --credit_count;
+      }
+      --credits;
       // Counted before the push: a multicast head routed on arrival copies its hops into the child packets.
       if (flit.head) ++packets_[flit.packet].hops;
-      push_flit(d, o, down_vc, flit.packet, flit.head, flit.tail, when + hop);
+      const uint64_t arrival = when + hop;
+      if (n == 0) {
+        push_flit(d, o, down_vc, flit.packet, flit.head, tail, arrival);
+      } else {
+        // push_flit() into a buffer this train has made non-empty: the flit's slot, and the wake-up of the
+        // second flit (later ones arrive later still).
+        InputVc& dn = in_vc_[down];
+        if (arrival - dn.front_arrival > 0xffffffffu)
+          throw std::overflow_error("flit NoC: a flit arrives 2^32 cycles or more after the front flit of its buffer");
+        down_ring[wrap(static_cast<size_t>(dn.buf_head) + dn.buf_count)] = Flit{flit.packet, flit.head, tail, static_cast<uint32_t>(arrival)};
+        ++dn.buf_count;
+        if (n == 1) activate(d, arrival);
+      }
       counters_.count_link_flit(link, when);
-      if (flit.tail) ov.busy = 0;
+      if (tail) ov.busy = 0;
     }
-    if (when > last_progress_) last_progress_ = when;
-    pop_flit(r, p, vc, when);
-    // return_credit(), with the upstream end known.
+    // pop_flit().
+    occupancy += when - front;
+    head = static_cast<uint16_t>(head + 1 == depth_ ? 0 : head + 1);
+    if (--count > 0) front += static_cast<uint32_t>(ring[head].arrival - static_cast<uint32_t>(front));
+    // return_credit(), with the upstream end known: an upstream router with no credit at hand or on the
+    // way may be asleep waiting for this one.
     const uint64_t back = when + up_delay;
-    if (upstream >= 0 && up.credits == 0 && up.credit_count == 0 && flits_in_router_[upstream] > 0)
-      activate(upstream, back);
-    up_ring[wrap(static_cast<size_t>(up.credit_head) + up.credit_count)] = back;
-    ++up.credit_count;
-    if (flit.tail) {
-      in.state = kIdle;
-      in.branch_mask = 0;
-      in.split = false;
-    }
+    if (upstream >= 0 && up.credits == 0 && up_count == 0 && flits_in_router_[upstream] > 0) activate(upstream, back);
+    up_ring[wrap(static_cast<size_t>(up_head) + up_count)] = back;
+    ++up_count;
     if (when > t) {
       // Counted as of the cycle it moves in; an ejected flit is in the network until then.
       ++ahead_[when & (kLeavingSlots - 1)][eject ? 0 : 1];
-      ++ahead_total_[eject ? 0 : 1];
-      if (eject) ++flits_in_routers_;
+      ++later;
     }
+    ++n;
     moved = when;
     at = when + 1;
-    if (in.state == kIdle) break;  // the tail left
+    if (tail) break;
   }
   if (moved == kNever) return false;
+  // Write back what the flits changed, as their pushes, pops and credits would have one by one.
+  if (!eject) {
+    ov.credits = static_cast<int16_t>(credits);
+    ov.credit_head = credit_head;
+    ov.credit_count = credit_count;
+    ov.last_asked = moved;
+    flits_in_router_[d] += n - 1;  // the first by push_flit()
+    flits_in_routers_ += n - 1;
+  } else {
+    ejected_flits_ += n;
+  }
+  ahead_total_[eject ? 0 : 1] += later;
+  if (eject) flits_in_routers_ += later;
+  flits_in_router_[r] -= n;
+  flits_in_routers_ -= n;
+  up.credit_count = up_count;
+  occupancy_sum_[r] += occupancy;
+  if (moved > last_progress_) last_progress_ = moved;
+  in.buf_head = head;
+  in.buf_count = count;
+  if (count == 0) {
+    in.front_arrival = kNever;
+    uint16_t& vcs = occupied_[static_cast<size_t>(r) * kNumPorts + p];
+    vcs &= static_cast<uint16_t>(~(1u << vc));
+    if (!vcs) occupied_ports_[r] &= static_cast<uint8_t>(~(1u << p));
+  } else {
+    in.front_arrival = front;
+  }
+  if (tail) {
+    in.state = kIdle;
+    in.branch_mask = 0;
+    in.split = false;
+  }
   // The grants one-iteration iSLIP gives a lone requester, the same for every flit of the train.
   const size_t rp = static_cast<size_t>(r) * kNumPorts;
   sw_grant_rr_[rp + o] = static_cast<uint8_t>(p + 1 == kNumPorts ? 0 : p + 1);
@@ -241,6 +317,26 @@ bool FlitNetwork::move_train(int r, uint64_t t, int p, int vc) {
   wake_[r] = moved + 1;
   late_wake_[r] = kNever;
   return true;
+}
+
+uint64_t FlitNetwork::link_window(int r) const {
+  // A flit reaches this router by a link from an upstream router u. When u holds flits, one may leave it
+  // now and arrive to_next_router_ + link_latency_ later. When u holds none (its buffers include the flits
+  // on their way to it), a flit must first reach u, from u's endpoint (injection_latency_ at the earliest,
+  // plus the route stage when u's endpoint is between packets, as for this router's) or from a router
+  // upstream of u (a hop), and then make the hop to here.
+  const uint64_t hop = bulk_window_link_;
+  uint64_t window = kLeavingSlots - 1;
+  for (int q = 0; q < kNumLinkDirections; ++q) {
+    const int u = neighbor_[static_cast<size_t>(r) * kNumLinkDirections + opposite(q)];
+    if (u < 0) continue;
+    if (flits_in_router_[u] > 0) return hop;
+    uint64_t into_u = sources_[u].current == kNone ? bulk_window_idle_source_ : injection_latency_;
+    for (int w = 0; w < kNumLinkDirections && into_u > hop; ++w)
+      if (neighbor_[static_cast<size_t>(u) * kNumLinkDirections + opposite(w)] >= 0) into_u = hop;
+    window = std::min(window, into_u + hop);
+  }
+  return window;
 }
 
 void FlitNetwork::route(int r, int in_port, int vc, uint64_t t) {

@@ -104,6 +104,37 @@ bool FlitNetwork::allocate_vcs(int r, uint64_t t, unsigned asked, VcRequests& lo
   return activated_now;
 }
 
+bool FlitNetwork::allocate_vc_one(int r, uint64_t t, int p, int vc) {
+  // allocate_vcs with one requester and one port: every free output VC of its class grants it (whatever
+  // the grant pointers), and it accepts the first at or after its own pointer.
+  const int k = p * vcs_ + vc;
+  const size_t i = ivc(r, 0, 0) + static_cast<size_t>(k);
+  InputVc& in = in_vc_[i];
+  const int o = __builtin_ctz(in.pending_va);
+  int lo = 0, hi = vcs_;
+  if (classes_ && o != kEjectPort) (((in.class1_mask >> o) & 1u) ? lo : hi) = vcs_ / 2;
+  const int pointer = va_accept_rr_[i];
+  int best = -1, best_distance = vcs_;
+  for (int ov = lo; ov < hi; ++ov) {
+    if (out_vc_[ovc(r, o, ov)].busy) continue;
+    const int distance = ov >= pointer ? ov - pointer : ov - pointer + vcs_;
+    if (distance < best_distance) {
+      best = ov;
+      best_distance = distance;
+    }
+  }
+  if (best < 0) return false;  // none free: a tail leaving this router frees one, which is a move
+  OutputVc& out = out_vc_[ovc(r, o, best)];
+  in.out_vc[o] = static_cast<int8_t>(best);
+  in.pending_va = 0;
+  out.busy = 1;
+  out.va_grant_rr = static_cast<uint8_t>(k + 1 == kNumPorts * vcs_ ? 0 : k + 1);
+  va_accept_rr_[i] = static_cast<uint8_t>(best + 1 == vcs_ ? 0 : best + 1);
+  in.state = kActive;
+  in.ready = t + static_cast<uint64_t>(config_.delays.vc_alloc);
+  return true;
+}
+
 int FlitNetwork::pick_requester(const std::array<uint16_t, kNumPorts>& requests, int start) const {
   // Input VCs are numbered port * vcs_ + vc; the first requester at or after `start`, wrapping round.
   const int p0 = start / vcs_, v0 = start - p0 * vcs_;
