@@ -145,6 +145,68 @@ uint64_t ComputeCosts::pack_cycles(uint64_t bytes) const {
 
 uint64_t ComputeCosts::kernel_launch_cycles() const { return config_.kernel_launch_cycles; }
 
+// The steps follow tt-metal's compute kernels (ttnn's eltwise binary and unary, softmax, layernorm, group
+// norm, tilize and untilize kernels): a tile call is one tile taken from a circular buffer, through one
+// LLK call into Dst and packed out, the unpack, math and pack threads handing it on through semaphores; a
+// pass is a full LLK init with its data-format reconfiguration, which cannot overlap the pass before it
+// when it reads what that pass packed (the threads drain). The short re-inits a kernel makes inside a
+// loop (the norms' per-Dst-block x_hat, gamma and beta) are not passes. W = tiles per row, R = rows.
+KernelSteps ComputeCosts::kernel_steps(const MathWork& w, const ReshapeWork& reshape, uint64_t stream_tiles,
+                                       bool launches_kernel) const {
+  KernelSteps s;
+  const uint64_t width = std::max<uint64_t>(w.tiles_per_row, 1);
+  const uint64_t rows = ceil_div(w.tiles, width);
+  switch (w.kind) {
+    case MathKind::none:
+      // Tilize and untilize run on the compute kernel, one call per tile; other layout changes do not.
+      if (reshape.bytes && (reshape.kind == ReshapeKind::tilize || reshape.kind == ReshapeKind::untilize))
+        s.tile_calls = stream_tiles;
+      break;
+    // The matrix unit's blocked kernel hands on one output sub-block per k-block, not a tile per call;
+    // its costs are the tile products' (not charged here).
+    case MathKind::matmul: break;
+    case MathKind::eltwise: s.tile_calls = w.tiles; break;
+    case MathKind::vector:
+    case MathKind::reduce: s.tile_calls = w.tiles * w.window; break;
+    // Numerically stable softmax, per row: max reduce (W calls, one packed max), x - max with exp (W),
+    // sum reduce with its reciprocal (W, one packed 1/sum), x * 1/sum (W): four passes.
+    case MathKind::softmax:
+      s.tile_calls = 4 * w.tiles + 2 * rows;
+      s.passes = 4 * rows;
+      break;
+    // Layernorm, per row: mean reduce, x - mean, square, variance reduce (W calls and a pass each),
+    // var + eps with sqrt and reciprocal (one call, one pass), then x_hat, * gamma, + beta (W calls each).
+    case MathKind::layernorm:
+      s.tile_calls = 7 * w.tiles + 3 * rows;
+      s.passes = 5 * rows;
+      break;
+    // RMSNorm: square, reduce, + eps with rsqrt (three passes), then x_hat and * gamma.
+    case MathKind::rmsnorm:
+      s.tile_calls = 4 * w.tiles + 2 * rows;
+      s.passes = 3 * rows;
+      break;
+    // Group norm: seven calls a tile per visit (groupnorm_cycles), three a group, gamma and beta a tile;
+    // seven passes a group and the two of gamma and beta.
+    case MathKind::groupnorm:
+      s.tile_calls = 7 * rows * w.window + 3 * w.window + 2 * w.tiles;
+      s.passes = 7 * w.window + 2;
+      break;
+    case MathKind::topk: s.tile_calls = 2 * w.tiles * width; break;
+    case MathKind::combine: s.tile_calls = 2 * w.tiles; break;
+  }
+  // The kernel's start-up is kernel_launch_cycles (the pipeline's); what it fills before its first call is
+  // the fill's.
+  if (launches_kernel) s.filled_bytes = w.filled_tile_bytes;
+  return s;
+}
+
+uint64_t ComputeCosts::kernel_step_cycles(const KernelSteps& s) const {
+  // One word stored at a time, as a RISC-V core stores to L1.
+  const uint64_t fill = ceil_div(s.filled_bytes, std::max<uint64_t>(config_.riscv_l1_store_bytes, 1)) *
+                        config_.riscv_l1_store_cycles;
+  return s.tile_calls * config_.llk_tile_cycles + s.passes * config_.llk_pass_cycles + fill;
+}
+
 uint64_t ComputeCosts::math_cycles(const MathWork& w) const {
   switch (w.kind) {
     case MathKind::none: return 0;

@@ -16,6 +16,15 @@ namespace tessera {
 // The config's vector_cycles_per_tile is merged over these.
 std::map<std::string, uint32_t> default_vector_cycles_per_tile();
 
+// What a block asks of the compute kernel's threads besides the engines' work: tiles through LLK calls
+// (each with its circular-buffer and Dst handshakes) and passes (an LLK init with its data-format
+// reconfiguration; a dependent pass waits for the one before to drain through L1).
+struct KernelSteps {
+  uint64_t tile_calls = 0;
+  uint64_t passes = 0;
+  uint64_t filled_bytes = 0;  // operand tiles a RISC-V fills word by word before the first call
+};
+
 class ComputeCosts {
  public:
   explicit ComputeCosts(const CoreConfig& config);
@@ -45,6 +54,14 @@ class ComputeCosts {
   // faster than the SRAM write port takes (core.sram_write_bytes_per_cycle).
   uint64_t pack_cycles(uint64_t bytes) const;
   uint64_t kernel_launch_cycles() const;
+  // The steps of tt-metal's compute kernel for a block of `work` (see the .cpp for each kind's passes).
+  // `stream_tiles` counts the tiles of a layout change (tilize, untilize: one LLK call per tile);
+  // `launches_kernel` adds the kernel's own first pass (its hardware start-up and first init).
+  KernelSteps kernel_steps(const MathWork& work, const ReshapeWork& reshape, uint64_t stream_tiles,
+                           bool launches_kernel) const;
+  // Cycles the math thread spends on those steps: tile calls x llk_tile_cycles + passes x llk_pass_cycles
+  // + the filled bytes at one riscv_l1_store_bytes word per riscv_l1_store_cycles.
+  uint64_t kernel_step_cycles(const KernelSteps& steps) const;
 
   // The engines' prices for one block's work, as the compute pipeline charges them.
   uint64_t math_cycles(const MathWork& work) const;

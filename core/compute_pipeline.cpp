@@ -8,6 +8,9 @@ StageCycles price_block(const ComputeCmd& cmd, const ComputeCosts& costs, bool c
   StageCycles c;
   c.unpack = costs.unpack_cycles(cmd.unpack);
   c.math = costs.math_cycles(cmd.math) + (core_gathers ? costs.reshape_cycles(cmd.reshape) : 0);
+  // The math thread holds Dst between the unpacker's hand-over and the packer's, so the kernel's tile
+  // handshakes and pass set-ups sit on its time.
+  c.math += costs.kernel_step_cycles(costs.kernel_steps(cmd.math, cmd.reshape, cmd.stream_tiles, cmd.launches_kernel));
   c.pack = costs.pack_cycles(cmd.pack_bytes);
   return c;
 }

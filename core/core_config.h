@@ -31,6 +31,13 @@ struct CoreConfig {
   uint32_t pack_bytes_per_cycle = 64;
   // Cost for the control cores to start one kernel (one op) on a core.
   uint32_t kernel_launch_cycles = 400;
+  // The compute kernel's own synchronisation (docs/core.md, "Compute kernel steps"): each tile through one
+  // LLK call costs llk_tile_cycles of circular-buffer and Dst handshakes between the unpack, math and pack
+  // threads; each pass (an LLK init with its data-format reconfiguration, draining the threads before the
+  // next dependent pass) costs llk_pass_cycles. Defaults: the Wormhole values, set from the CLIP
+  // profile's layernorm (tile calls) and softmax (passes) rows.
+  uint32_t llk_tile_cycles = 20;
+  uint32_t llk_pass_cycles = 2500;
   // L1 copy rates for data-movement work done by the core itself (reshapes without a reshape engine):
   // the mover copies l1_mover_bytes per l1_mover_cycles; a RISC-V core stores one word per store cycles.
   uint32_t l1_mover_bytes = 128;

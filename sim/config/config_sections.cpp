@@ -87,6 +87,8 @@ CoreConfig parse_core(ObjectReader r) {
       r.uint32_in("unpack_compressed_bytes_per_cycle", 1, kMaxBytesPerCycle, c.unpack_compressed_bytes_per_cycle);
   c.pack_bytes_per_cycle = r.uint32_in("pack_bytes_per_cycle", 1, kMaxBytesPerCycle, c.pack_bytes_per_cycle);
   c.kernel_launch_cycles = r.uint32_in("kernel_launch_cycles", 0, kMaxLatencyCycles, c.kernel_launch_cycles);
+  c.llk_tile_cycles = r.uint32_in("llk_tile_cycles", 0, kMaxCyclesPerTile, c.llk_tile_cycles);
+  c.llk_pass_cycles = r.uint32_in("llk_pass_cycles", 0, kMaxLatencyCycles, c.llk_pass_cycles);
   c.l1_mover_bytes = r.uint32_in("l1_mover_bytes", 1, kMaxBytesPerCycle, c.l1_mover_bytes);
   c.l1_mover_cycles = r.uint32_in("l1_mover_cycles", 1, kMaxCyclesPerTile, c.l1_mover_cycles);
   c.riscv_l1_store_bytes = r.uint32_in("riscv_l1_store_bytes", 1, kMaxBytesPerCycle, c.riscv_l1_store_bytes);

@@ -6,8 +6,12 @@
 namespace tessera {
 namespace {
 
-void binary_work(const Graph&, const Op& op, const BlockWork& b, ComputeCmd& cmd) {
+// A scalar operand (one element) is broadcast into a whole tile by the kernel's data-movement core, word
+// by word, before the first tile call can read it.
+void binary_work(const Graph& g, const Op& op, const BlockWork& b, ComputeCmd& cmd) {
   block_math(cmd, MathKind::eltwise, b, to_string(op.type));
+  for (size_t i = 0; i < op.inputs.size(); ++i)
+    if (g.input(op, i).elements() == 1) cmd.math.filled_tile_bytes += tile_bytes(b.out_format);
 }
 // erf has no vector-unit price of its own yet: its usual approximation (Abramowitz-Stegun 7.1.26: a
 // reciprocal, a degree-5 polynomial and an exp) costs about what tanh does (an exp and a reciprocal).

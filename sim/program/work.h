@@ -58,6 +58,9 @@ struct MathWork {
   uint64_t tiles = 0;
   uint64_t window = 1;
   uint64_t tiles_per_row = 1;
+  // Bytes of operand tiles a RISC-V core writes word by word before the kernel's first tile call (a
+  // scalar operand broadcast into a whole tile, as tt-metal's binary kernels with a scalar do).
+  uint64_t filled_tile_bytes = 0;
 };
 
 }  // namespace tessera

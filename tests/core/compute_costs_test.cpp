@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/compute_costs.h"
+#include "core/compute_pipeline.h"
 
 using namespace tessera;
 
@@ -117,4 +118,91 @@ TEST_CASE("reduction unpack pack and kernel launch rates", "[core][compute]") {
   CHECK(costs.pack_cycles(2048) == 32);
   CHECK(costs.pack_cycles(100) == 2);
   CHECK(costs.kernel_launch_cycles() == 400);
+}
+
+// The compute kernel's steps (docs/core.md, "Compute kernel steps"), counted by hand from tt-metal's
+// kernels: a tile call per tile per LLK call, a full pass per init with its reconfiguration.
+TEST_CASE("compute kernel steps: tile handshakes, passes and a scalar tile's fill", "[core][compute][llk]") {
+  CoreConfig config;
+  config.llk_tile_cycles = 20;
+  config.llk_pass_cycles = 2500;
+  const ComputeCosts costs{config};
+  auto work = [](MathKind kind, uint64_t tiles, uint64_t per_row = 1, std::string fn = {}) {
+    MathWork w;
+    w.kind = kind;
+    w.tiles = tiles;
+    w.tiles_per_row = per_row;
+    w.function = std::move(fn);
+    w.fidelity = Fidelity::hifi4;
+    return w;
+  };
+  const ReshapeWork none;
+
+  // N tiles through a unary op: N calls, no pass beyond the kernel's start (kernel_launch_cycles).
+  const KernelSteps unary = costs.kernel_steps(work(MathKind::vector, 3, 1, "relu"), none, 3, true);
+  CHECK(unary.tile_calls == 3);
+  CHECK(unary.passes == 0);
+  CHECK(costs.kernel_step_cycles(unary) == 3 * 20);
+
+  // Softmax, one row of 4 tiles: max, x - max and exp, sum and 1/sum, x * 1/sum = 4 x 4 calls + the packed
+  // max and 1/sum = 18 calls, 4 passes: 18 x 20 + 4 x 2500 = 10360. Two rows of one tile: 2 x (4 + 2) = 12
+  // calls, 8 passes.
+  CHECK(costs.kernel_step_cycles(costs.kernel_steps(work(MathKind::softmax, 4, 4), none, 4, false)) == 10360);
+  const KernelSteps two_rows = costs.kernel_steps(work(MathKind::softmax, 2, 1), none, 2, false);
+  CHECK(two_rows.tile_calls == 12);
+  CHECK(two_rows.passes == 8);
+
+  // Layernorm, one row of 40 tiles (CLIP's hidden 1280): 7 x 40 + 3 = 283 calls, 5 passes = 18160.
+  CHECK(costs.kernel_step_cycles(costs.kernel_steps(work(MathKind::layernorm, 40, 40), none, 40, false)) ==
+        283 * 20 + 5 * 2500);
+  // RMSNorm, one row of 8 tiles: 4 x 8 + 2 = 34 calls, 3 passes.
+  const KernelSteps rms = costs.kernel_steps(work(MathKind::rmsnorm, 8, 8), none, 8, false);
+  CHECK(rms.tile_calls == 34);
+  CHECK(rms.passes == 3);
+
+  // Tilize runs on the compute kernel, a call per tile; a flatten does not; the matmul's blocked kernel is
+  // not charged per tile.
+  ReshapeWork tilize;
+  tilize.kind = ReshapeKind::tilize;
+  tilize.bytes = 6 * 2048;
+  CHECK(costs.kernel_steps(MathWork{}, tilize, 6, true).tile_calls == 6);
+  ReshapeWork flatten = tilize;
+  flatten.kind = ReshapeKind::flatten;
+  CHECK(costs.kernel_step_cycles(costs.kernel_steps(MathWork{}, flatten, 6, true)) == 0);
+  MathWork mm = work(MathKind::matmul, 0);
+  mm.m_tiles = mm.n_tiles = mm.k_tiles = 4;
+  CHECK(costs.kernel_step_cycles(costs.kernel_steps(mm, none, 64, true)) == 0);
+
+  // A scalar operand's bf16 tile filled before the first call: 2048 B / 4 B a store x 5 cycles = 2560,
+  // once per kernel (the first block only).
+  MathWork scalar_mul = work(MathKind::eltwise, 1, 1, "mul");
+  scalar_mul.filled_tile_bytes = 2048;
+  CHECK(costs.kernel_step_cycles(costs.kernel_steps(scalar_mul, none, 1, true)) == 2560 + 20);
+  CHECK(costs.kernel_step_cycles(costs.kernel_steps(scalar_mul, none, 1, false)) == 20);
+
+  // Off: both rates 0 charge nothing.
+  CoreConfig off = config;
+  off.llk_tile_cycles = off.llk_pass_cycles = 0;
+  CHECK(ComputeCosts{off}.kernel_step_cycles(ComputeCosts{off}.kernel_steps(work(MathKind::softmax, 4, 4), none, 4, true)) == 0);
+}
+
+TEST_CASE("the math stage carries the kernel's steps", "[core][compute][llk]") {
+  CoreConfig config;
+  config.llk_tile_cycles = 20;
+  config.llk_pass_cycles = 2500;
+  const ComputeCosts costs{config};
+  ComputeCmd cmd;
+  cmd.math.kind = MathKind::vector;
+  cmd.math.function = "relu";
+  cmd.math.tiles = 3;
+  cmd.stream_tiles = 3;
+  cmd.launches_kernel = true;
+  // relu: 5 instructions a row x 32 rows = 160 cycles a tile; 3 tiles 480, plus 3 handshakes of 20.
+  CHECK(price_block(cmd, costs, false).math == 3 * 160 + 3 * 20);
+  // Softmax over one tile at HiFi4: 2 reduces (16) + sub (8) + exp (672) + mul (4 x 8) + recip (448) = 1192,
+  // plus 6 calls x 20 and 4 passes x 2500.
+  cmd.math.kind = MathKind::softmax;
+  cmd.math.tiles = 1;
+  cmd.math.fidelity = Fidelity::hifi4;
+  CHECK(price_block(cmd, costs, false).math == 1192 + 6 * 20 + 4 * 2500);
 }

@@ -128,6 +128,10 @@ KNOBS = {
     "core.unpack_compressed_bytes_per_cycle": (to(1), "conv", COMPRESS, "cycles_up"),
     "core.pack_bytes_per_cycle": (to(1), "gemm_hifi2", [], "cycles_up"),
     "core.kernel_launch_cycles": (double, "gemm_hifi2", [], "cycles_up"),
+    # The compute kernel's steps (docs/core.md): tile handshakes of the convs' element-wise ops, the passes
+    # of the MoE block's softmax and RMSNorms.
+    "core.llk_tile_cycles": (to(2000), "conv", [], "cycles_up"),
+    "core.llk_pass_cycles": (to(100000), "moe", [], "cycles_up"),
     "core.sram_kib": (to(64), "gemm_hifi2", [], "plan"),
     "packet_manager.dma_read_bytes_per_cycle": (to(1), "conv", [], "cycles_up"),
     "packet_manager.dma_write_bytes_per_cycle": (to(1), "conv", [], "cycles_up"),
