@@ -30,6 +30,10 @@ void DmaReader::issue(int stream) {
       TileBuffer& b = chip_.buffer(core_, w.buffer);
       while (!b.reached(w.tiles)) wait(b.changed());
     }
+    for (const auto& [core, w] : cmd.dst_waits) {
+      TileBuffer& b = chip_.buffer(core, w.buffer);
+      while (!b.reached(w.tiles)) wait(b.changed());
+    }
     if (cmd.reserve) {
       // Streamed data: wait for the consumers to free room on every destination.
       for (size_t d = 0; d < cmd.dst_cores.size(); ++d) {

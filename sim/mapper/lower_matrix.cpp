@@ -194,9 +194,9 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
         const uint64_t a_chunk_bytes = uint64_t(std::ceil(a_chunk_tiles * ta * a_live));
         if (!s.a_resident && emit && a_chunk_bytes > 0) {  // an all-zero chunk is neither read nor waited for
           // A streams from DRAM: each chunk once per sub-block that needs it.
-          ctx.builder.dram_read(a.name + "|" + std::to_string(out.r0) + "|" + std::to_string(mi) + "|" +
-                                    std::to_string(ni) + "|" + std::to_string(kj),
-                                op_index, core, a_stream, a_chunk_bytes, a_chunk_tiles, true, a_gate,
+          const std::string key = a.name + "|" + std::to_string(out.r0) + "|" + std::to_string(mi) + "|" +
+                                  std::to_string(ni) + "|" + std::to_string(kj);
+          ctx.builder.dram_read(key, op_index, core, a_stream, a_chunk_bytes, a_chunk_tiles, true, a_gate,
                                 2 * int64_t(cmds.size()), /*stream=*/1);
           a_level += a_chunk_tiles;
           cmd.waits.push_back({a_stream, a_level});
@@ -204,14 +204,14 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
         }
         if (s.b_weight && (!weights_resident || mi == 0)) {
           // The same weight chunk serves every core with the same output columns: one multicast read.
-          if (emit)
+          if (emit) {
             // Cores that block differently (their SRAM budgets differ) read different chunks: the key says so.
-            ctx.builder.dram_read(b.name + "|" + to_string(algo) + "|" + std::to_string(out.c0) + "|" +
-                                      std::to_string(ns) + "x" + std::to_string(kb) + "|" +
-                                      std::to_string(ni) + "|" + std::to_string(kj) +
-                                      (weights_resident ? "" : "|" + std::to_string(mi)),
-                                  op_index, core, b_stream, b_chunk_tiles * tb, b_chunk_tiles, !weights_resident,
+            const std::string key = b.name + "|" + to_string(algo) + "|" + std::to_string(out.c0) + "|" +
+                                    std::to_string(ns) + "x" + std::to_string(kb) + "|" + std::to_string(ni) + "|" +
+                                    std::to_string(kj) + (weights_resident ? "" : "|" + std::to_string(mi));
+            ctx.builder.dram_read(key, op_index, core, b_stream, b_chunk_tiles * tb, b_chunk_tiles, !weights_resident,
                                   ctx.prefetch_gate(core, op_index), 2 * int64_t(cmds.size()) + 1, /*stream=*/2);
+          }
           share.weight_bytes += b_chunk_tiles * tb;
         }
         if (s.b_weight && emit) {
@@ -307,6 +307,16 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
     }
   }
   share.out_tiles = out_level;
+  // The weights and a streamed A are read through the core's prefetch gate, so they may land steps before
+  // this op's own (share.own_bytes counts them from its step on): hold what their buffers can take from the
+  // first step the gate opens.
+  if (emit) {
+    const uint64_t early = (b_stream >= 0 ? (weights_resident ? weight_total : uint64_t(2 * s.batches * kb * ns) * tb) : 0) +
+                           (a_stream >= 0 ? uint64_t(2 * ms * kb) * ta : 0);
+    const int from = ctx.first_read_step(core, op_index);
+    if (early > 0 && from < op_index)
+      ctx.hold_sram(core, from, op_index - 1, early, op.inputs[b_stream >= 0 ? 1 : 0], op_index, /*prefetched=*/true);
+  }
   // What the choice of algorithm weighs first: the slowest pipeline stage (the weights' DRAM time is
   // added by the caller, who knows how many cores share each weight read).
   share.estimated_cycles = double(std::max({total_math, total_unpack, total_pack, total_reshape}));

@@ -14,6 +14,7 @@ MapContext::MapContext(const ArchConfig& c, const Graph& g, Plan& p, const SramD
   core_count = int(plan.cores.size());
   held.resize(graph.tensors.size());
   ops_on_core.assign(plan.cores.size(), 0);
+  last_ops_on_core.assign(plan.cores.size(), {-1, -1});
   spilled_bytes.assign(graph.ops.size(), 0);
   resident.assign(plan.cores.size(), std::vector<uint64_t>(graph.ops.size() + 1, 0));
 }
@@ -90,10 +91,10 @@ void MapContext::issue_stream_reads(int op_index, int core, const OperandFetch& 
   }
 }
 
-void MapContext::hold_sram(int core, int from, int to, uint64_t bytes, int tensor, int consumer) {
+void MapContext::hold_sram(int core, int from, int to, uint64_t bytes, int tensor, int consumer, bool prefetched) {
   from = std::max(from, 0);
   for (int s = from; s <= to; ++s) resident[core][s] += bytes;
-  holdings.push_back({core, from, to, bytes, tensor, consumer});
+  holdings.push_back({core, from, to, bytes, tensor, consumer, prefetched});
 }
 
 std::vector<BufferLevel> OperandFetch::waits_for(const Region& region) const {
@@ -233,6 +234,7 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
     const int64_t chunks = parts;
     const uint64_t capacity = streamed ? stream_capacity(part_regions, part_tiles, block_needs) : 0;
     const int shared = streamed ? builder.add_buffer(core, name, op_index, capacity, tile_bytes(f)) : -1;
+    const int from = first_read_step(core, op_index);
     for (int64_t i = 0; i < chunks; ++i) {
       const Region& part = part_regions[size_t(i)];
       const uint64_t b = uint64_t(std::ceil(region_bytes(part, f) * live));
@@ -248,9 +250,10 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
     fetch.streamed = streamed;
     if (staged && !held[tensor].empty()) spilled_bytes[op_index] += bytes;
     fetch.bytes = streamed ? std::min<uint64_t>(capacity * tile_bytes(f), bytes) : bytes;
-    // Prefetched while the op before runs (unless the SRAM fitting said not to).
-    const int from = prefetches(op_index) ? op_index - 1 : op_index;
-    hold_sram(core, from, op_index, fetch.bytes, tensor, op_index);
+    // Prefetched while the core's op before runs (unless the SRAM fitting said not to), so held from the
+    // first step the core's progress gate lets the read start: where the ops between ran elsewhere, that
+    // is several steps before this one.
+    hold_sram(core, from, op_index, fetch.bytes, tensor, op_index, from < op_index);
     return fetch;
   }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The state the mapper carries from op to op: where each tensor's pieces are held, the costs of the
 // core's engines, and the builder of the per-core programs. Lowerings for each kind of op share it.
+#include <array>
 #include <map>
 #include <set>
 #include <string>
@@ -56,6 +57,7 @@ struct Holding {
   uint64_t bytes = 0;
   int tensor = -1;
   int consumer = -1;
+  bool prefetched = false;  // a DRAM read gated on the core's own ops, landing before its consumer's step
 };
 
 // What the SRAM check decided on earlier attempts: activations that go through DRAM instead of waiting
@@ -93,6 +95,24 @@ class MapContext {
   // Ops lowered on each core so far: an op's DRAM reads wait until all but the one before it are done
   // (all of them for an unprefetched op).
   std::vector<uint64_t> ops_on_core;
+  // The ops of the last two shares lowered on each core (-1: none), newest first: they say when the core's
+  // progress gate lets a DRAM read start.
+  std::vector<std::array<int, 2>> last_ops_on_core;
+  void count_share(int core, int op_index) {
+    ++ops_on_core[size_t(core)];
+    last_ops_on_core[size_t(core)] = {op_index, last_ops_on_core[size_t(core)][0]};
+  }
+  // The first op step at which a DRAM read of this op may have landed on the core, by its prefetch gate: a
+  // prefetched read waits for all but the core's last share, so it may land while the ops of other cores
+  // that run before that share (steps after the one before it) still run; an unprefetched read waits
+  // for the last share. Op by op, reads wait for the op's own launch. A read shared by several cores
+  // waits for every one's gate (DramReadCmd::dst_waits), so each core's own gate bounds it.
+  int first_read_step(int core, int op_index) const {
+    if (builder.launch_level(op_index).buffer >= 0) return op_index;
+    const std::array<int, 2>& last = last_ops_on_core[size_t(core)];
+    const int done = prefetches(op_index) ? last[1] : last[0];
+    return std::min(op_index, done + 1);
+  }
   // Op by op, an op's reads wait for its program's launch instead: nothing is fetched ahead.
   std::vector<BufferLevel> prefetch_gate(int core, int op_index) const {
     const BufferLevel launch = builder.launch_level(op_index);
@@ -138,7 +158,8 @@ class MapContext {
   void issue_stream_reads(int op_index, int core, const OperandFetch& fetch, const std::vector<Region>& needs);
 
   // Counts `bytes` resident on `core` from op step `from` to `to` inclusive.
-  void hold_sram(int core, int from, int to, uint64_t bytes, int tensor = -1, int consumer = -1);
+  void hold_sram(int core, int from, int to, uint64_t bytes, int tensor = -1, int consumer = -1,
+                 bool prefetched = false);
 };
 
 }  // namespace tessera

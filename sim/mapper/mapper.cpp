@@ -254,7 +254,7 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& source, const Sra
       if (share.written_token >= 0) programs.use_written_token(core, share.written_token);
       if (!plan.cores[core].compute.empty() && plan.cores[core].compute.back().op == i)
         plan.cores[core].compute.back().last_of_op = true;
-      ++ctx.ops_on_core[core];
+      ctx.count_share(core, i);
       op_cores.push_back(core);
     };
     // Op by op, each kernel reads DRAM as tt-metal's does (kernel_reads).

@@ -35,7 +35,15 @@ void PlanBuilder::dram_read(const std::string& key, int op, int core, int buffer
   // Cores of one op share a read; different ops never do (each op's buffers fill and drain on its own).
   auto [it, fresh] = reads_.try_emplace(key + "@" + std::to_string(op));
   ReadGroup& g = it->second;
-  if (fresh) g = ReadGroup{op, need, stream, bytes, tiles, reserve, waits, {}, {}, order_++, page_bytes, fill_elements};
+  if (fresh) g = ReadGroup{op, need, stream, bytes, tiles, reserve, waits, {}, {}, order_++, page_bytes, fill_elements, {}};
+  else if (core != g.cores.front())
+    for (const BufferLevel& w : waits) {
+      auto same = std::find_if(g.dst_waits.begin(), g.dst_waits.end(), [&](const std::pair<int, BufferLevel>& d) {
+        return d.first == core && d.second.buffer == w.buffer;
+      });
+      if (same == g.dst_waits.end()) g.dst_waits.push_back({core, w});
+      else same->second.tiles = std::max(same->second.tiles, w.tiles);
+    }
   g.cores.push_back(core);
   g.buffers.push_back(buffer);
 }
@@ -108,6 +116,7 @@ void PlanBuilder::finish() {
     cmd.tiles = g->tiles;
     cmd.reserve = g->reserve;
     cmd.waits = g->waits;
+    cmd.dst_waits = g->dst_waits;
     cmd.stream = g->stream;
     cmd.dst_cores = g->cores;
     cmd.dst_buffers = g->buffers;

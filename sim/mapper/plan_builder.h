@@ -29,7 +29,7 @@ class PlanBuilder {
   int add_buffer(int core, const std::string& name, int op, uint64_t capacity_tiles, uint32_t tile_bytes);
 
   // Data from DRAM into a core's buffer. Requests with the same `key` (same tensor bytes) from several
-  // cores become one multicast read issued by the first requester.
+  // cores become one multicast read issued by the first requester, once every requester's `waits` hold.
   // `need` orders reads within an op: the reader issues them by (op, need), so a streamed operand's chunk
   // never queues ahead of data an earlier block needs (0 for data every block needs).
   // `page_bytes`: the tensor's DRAM page op by op when it is not one tile (a row-major tensor's row).
@@ -80,6 +80,7 @@ class PlanBuilder {
     int order;
     uint32_t page_bytes = 0;
     uint32_t fill_elements = 0;
+    std::vector<std::pair<int, BufferLevel>> dst_waits;  // the other requesters' gates
   };
   struct SendGroup {
     int64_t program;  // launch ordinal of the program the send belongs to (0: fused schedule)

@@ -29,11 +29,26 @@ bool relieve_overflows(const MappingAttempt& a, uint64_t capacity, SramDecisions
       std::sort(waiting.begin(), waiting.end(), [](const Holding* x, const Holding* y) {
         return x->bytes != y->bytes ? x->bytes > y->bytes : x->tensor < y->tensor;
       });
+      std::set<int> early_reads;  // ops whose DRAM reads land here, steps before them, even unprefetched
       for (const Holding* h : waiting) {
         if (excess == 0) break;
-        d.staged.insert({h->tensor, h->consumer});
+        if (h->prefetched) {
+          // A DRAM read that lands this early: make it wait for the core's last op before it instead (it
+          // is not in a core's SRAM to stage); if it already waits, stream it.
+          if (!d.unprefetched_ops.insert(h->consumer).second) {
+            early_reads.insert(h->consumer);
+            continue;
+          }
+        } else {
+          d.staged.insert({h->tensor, h->consumer});
+        }
         excess = h->bytes >= excess ? 0 : excess - h->bytes;
         changed = true;
+      }
+      for (int op : early_reads) {
+        auto [it, fresh] = d.streamed_ops.try_emplace(op, 0);
+        if (fresh) changed = true;
+        else if (it->second < 3) ++it->second, changed = true;
       }
       if (excess == 0) continue;
       // The ops running or prefetching here hold too much themselves: stream their inputs, and if they

@@ -281,17 +281,21 @@ void Replay::start_write(const NocEvent& e, std::vector<int> dsts, uint64_t byte
   });
 }
 
+// The transfers a barrier waits for, by its kind (a plain barrier waits for every kind but flushes).
+static std::vector<Category> barrier_categories(Action a) {
+  switch (a) {
+    case Action::read_barrier: return {kReadLanded};
+    case Action::write_barrier: return {kWriteAcked};
+    case Action::write_flush: return {kWriteLanded};
+    case Action::atomic_barrier: return {kAtomicAcked};
+    default: return {kReadLanded, kWriteAcked, kAtomicAcked};
+  }
+}
+
 int Replay::start_barrier(const NocEvent& e, int issuer) {
   const int key = niu_of(e);
   Niu& n = nius_[key];
-  std::vector<Category> cats;
-  switch (e.action) {
-    case Action::read_barrier: cats = {kReadLanded}; break;
-    case Action::write_barrier: cats = {kWriteAcked}; break;
-    case Action::write_flush: cats = {kWriteLanded}; break;
-    case Action::atomic_barrier: cats = {kAtomicAcked}; break;
-    default: cats = {kReadLanded, kWriteAcked, kAtomicAcked}; break;
-  }
+  const std::vector<Category> cats = barrier_categories(e.action);
   const int b = static_cast<int>(barriers_.size());
   barriers_.push_back({issuer, 0, -1});
   for (Category c : cats)

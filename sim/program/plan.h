@@ -41,6 +41,9 @@ struct DramReadCmd {
   std::vector<int> dst_cores;
   std::vector<int> dst_buffers;
   std::vector<BufferLevel> waits;
+  // A read shared by several cores also waits for the other destinations' own gates (their progress or
+  // launch levels), as a multicast sender waits for every receiver to be ready: (core, level).
+  std::vector<std::pair<int, BufferLevel>> dst_waits;
   bool reserve = false;
   // The reader issues each stream in order but the streams independently, so that a chunk of A waiting
   // for room never holds up the weights its own block needs (0: whole operands, 1: A, 2: weights).

@@ -135,6 +135,23 @@ TEST_CASE("a multicast read is read from DRAM once and lands on every destinatio
   CHECK(chip.cycle_reached(1, 1, 1) == 100 + 42 + kHop);
 }
 
+TEST_CASE("a multicast read waits for every destination's own gate, not only its issuer's", "[engines][dma_reader]") {
+  // Core 0 issues a read into core 0 and core 1. Core 0's gate opens at once; core 1 finishes its own op
+  // (its progress level 1) at cycle 80, so the read leaves DRAM then: 80 + L + ceil(1000/24) + H.
+  DramReadCmd r = read_cmd(1000, 1, {0, 1}, {1, 1});
+  r.dst_waits = {{1, {kProgressBuffer, 1}}};
+  const CoreProgram p = program_with({kProgress, in("a")}, {r});
+  FakeChip chip(engine_test_config(), {p.buffers, p.buffers}, kHop);
+  DmaReader reader("reader", 0, p, chip, 8192);
+  Script other_core("other_core", [&] {
+    wait_cycles(80);
+    chip.buffer(1, kProgressBuffer).push(1);
+  });
+  sc_core::sc_start();
+  CHECK(chip.cycle_reached(0, 1, 1) == 80 + 100 + 42 + kHop);
+  CHECK(chip.cycle_reached(1, 1, 1) == 80 + 100 + 42 + kHop);
+}
+
 // Paged reads (op by op): pages smaller than a response packet travel a packet's worth per message.
 TEST_CASE("pages per message: a response packet's worth, in whole barrier groups, at least two groups",
           "[engines][dma_reader][paged]") {
