@@ -172,7 +172,8 @@ void write_outputs(MapContext& ctx, int op_index) {
 
 }  // namespace
 
-MappingAttempt map_once(const ArchConfig& config, const Graph& source, const SramDecisions& decisions) {
+MappingAttempt map_once(const ArchConfig& config, const Graph& source, const SramDecisions& decisions,
+                        bool emit_transfers) {
   // Op by op under tt_metal_cnn, the convs as ttnn runs them (same ops, same order; the MACs stay the
   // source's).
   std::optional<Graph> lowered;
@@ -330,7 +331,8 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& source, const Sra
     if (!op_by_op) write_outputs(ctx, i);
   }
   programs.close();
-  ctx.builder.finish();
+  if (emit_transfers) ctx.builder.finish();
+  else attempt.pending = std::make_unique<PlanBuilder>(std::move(ctx.builder));
 
   for (size_t c = 0; c < plan.cores.size(); ++c)
     plan.cores[c].sram_peak_bytes = *std::max_element(ctx.resident[c].begin(), ctx.resident[c].end());

@@ -3,6 +3,8 @@
 // splits each op's output tiles over the compute grid, plans where every input tile comes from (DRAM for
 // weights and the network input, the producing core for activations) and where outputs go, and checks
 // each core's SRAM. It never simulates.
+#include <memory>
+
 #include "sim/config/arch_config.h"
 #include "sim/mapper/map_context.h"
 #include "sim/program/plan.h"
@@ -18,8 +20,16 @@ struct MappingAttempt {
   Plan plan;
   std::vector<Holding> holdings;
   std::vector<std::vector<uint64_t>> resident;  // [core][op step] bytes
+  // Set when mapped with `emit_transfers` false: the reads and sends, grouped but not yet in the plan's
+  // programs (finish_transfers puts them there). An attempt the SRAM check refits never needs them.
+  std::unique_ptr<PlanBuilder> pending;
+  void finish_transfers() {
+    if (pending) pending->finish(plan);
+    pending.reset();
+  }
 };
-MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const SramDecisions& decisions);
+MappingAttempt map_once(const ArchConfig& config, const Graph& graph, const SramDecisions& decisions,
+                        bool emit_transfers = true);
 // The last attempt of map_graph's SRAM fitting, with its holdings (for inspecting what fills SRAM).
 MappingAttempt map_fitted(const ArchConfig& config, const Graph& graph);
 

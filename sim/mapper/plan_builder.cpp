@@ -5,11 +5,11 @@
 
 namespace tessera {
 
-PlanBuilder::PlanBuilder(const ArchConfig& config, Plan& plan) : config_(config), plan_(plan) {}
+PlanBuilder::PlanBuilder(const ArchConfig& config, Plan& plan) : config_(config), plan_(&plan) {}
 
 int PlanBuilder::add_buffer(int core, const std::string& name, int op, uint64_t capacity_tiles,
                             uint32_t tile_bytes) {
-  auto& buffers = plan_.cores[core].buffers;
+  auto& buffers = plan_->cores[core].buffers;
   buffers.push_back({name, op, capacity_tiles, tile_bytes});
   return int(buffers.size()) - 1;
 }
@@ -22,7 +22,7 @@ BufferLevel PlanBuilder::launch_level(int op) const {
 }
 
 void PlanBuilder::compute(int core, const ComputeCmd& cmd) {
-  std::vector<ComputeCmd>& program = plan_.cores[core].compute;
+  std::vector<ComputeCmd>& program = plan_->cores[core].compute;
   program.push_back(cmd);
   const BufferLevel launch = launch_level(cmd.op);
   if (launch.buffer >= 0 && (program.size() == 1 || program[program.size() - 2].op != cmd.op))
@@ -85,6 +85,11 @@ void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, i
   }
 }
 
+void PlanBuilder::finish(Plan& plan) {
+  plan_ = &plan;
+  finish();
+}
+
 void PlanBuilder::finish() {
   // Reads run in the order their consumers' ops run; sends in the order their data is produced, then by
   // consumer. Both orders follow the graph's topological order, so no engine waits on a later one.
@@ -121,7 +126,7 @@ void PlanBuilder::finish() {
       cmd.pages_per_barrier = per_barrier;
       if (page) cmd.page_bytes = page;
     }
-    plan_.cores[g->cores.front()].reader.push_back(cmd);
+    plan_->cores[g->cores.front()].reader.push_back(cmd);
   }
   std::vector<const SendGroup*> sends;
   for (auto& [key, g] : sends_) sends.push_back(&g);
@@ -146,8 +151,8 @@ void PlanBuilder::finish() {
     cmd.pop_tiles = g->pop_tiles;
     cmd.sent = g->sent;
     if (paged && g->to_dram)
-      cmd.page_bytes = g->page_bytes ? g->page_bytes : plan_.cores[g->src_core].buffers[g->source.buffer].tile_bytes;
-    plan_.cores[g->src_core].writer.push_back(cmd);
+      cmd.page_bytes = g->page_bytes ? g->page_bytes : plan_->cores[g->src_core].buffers[g->source.buffer].tile_bytes;
+    plan_->cores[g->src_core].writer.push_back(cmd);
   }
   reads_.clear();
   sends_.clear();

@@ -67,6 +67,8 @@ class PlanBuilder {
 
   // Emits the grouped reads and sends into the programs, in an order safe from deadlock.
   void finish();
+  // The same into `plan`, the builder's plan after it moved (an SRAM-fitting attempt kept for later).
+  void finish(Plan& plan);
 
  private:
   struct ReadGroup {
@@ -95,7 +97,7 @@ class PlanBuilder {
   };
 
   const ArchConfig& config_;
-  Plan& plan_;
+  Plan* plan_;
   std::map<std::string, ReadGroup> reads_;
   std::map<std::string, SendGroup> sends_;
   int order_ = 0;

@@ -57,10 +57,23 @@ bool relieve_overflows(const MappingAttempt& a, uint64_t capacity, SramDecisions
   return changed;
 }
 
+// The SRAM fitting's last attempt, its reads and sends not yet in the programs (a.pending).
+MappingAttempt fit(const ArchConfig& config, const Graph& graph) {
+  SramDecisions decisions;
+  const uint64_t capacity = config.core.sram_bytes();
+  for (int attempt = 1;; ++attempt) {
+    // The reads and sends go into the programs only for the attempt that is kept.
+    MappingAttempt a = map_once(config, graph, decisions, /*emit_transfers=*/false);
+    uint64_t peak = 0;
+    for (const auto& core : a.plan.cores) peak = std::max(peak, core.sram_peak_bytes);
+    if (peak <= capacity || attempt == kMaxAttempts || !relieve_overflows(a, capacity, decisions)) return a;
+  }
+}
+
 }  // namespace
 
 Plan map_graph(const ArchConfig& config, const Graph& graph) {
-  MappingAttempt a = map_fitted(config, graph);
+  MappingAttempt a = fit(config, graph);
   const uint64_t capacity = config.core.sram_bytes();
   for (size_t core = 0; core < a.resident.size(); ++core)
     for (size_t step = 0; step < a.resident[core].size(); ++step)
@@ -74,19 +87,14 @@ Plan map_graph(const ArchConfig& config, const Graph& graph) {
                               " KiB at op " + op + " even with its inputs streamed from DRAM in the smallest blocks, got " +
                               std::to_string(config.core.sram_kib) + " KiB");
       }
+  a.finish_transfers();
   return std::move(a.plan);
 }
 
 MappingAttempt map_fitted(const ArchConfig& config, const Graph& graph) {
-  SramDecisions decisions;
-  const uint64_t capacity = config.core.sram_bytes();
-  for (int attempt = 1;; ++attempt) {
-    MappingAttempt a = map_once(config, graph, decisions);
-    uint64_t peak = 0;
-    for (const auto& core : a.plan.cores) peak = std::max(peak, core.sram_peak_bytes);
-    if (peak <= capacity || attempt == kMaxAttempts || !relieve_overflows(a, capacity, decisions))
-      return a;
-  }
+  MappingAttempt a = fit(config, graph);
+  a.finish_transfers();
+  return a;
 }
 
 }  // namespace tessera
