@@ -32,6 +32,7 @@ void PlanBuilder::compute(int core, const ComputeCmd& cmd) {
 void PlanBuilder::dram_read(const std::string& key, int op, int core, int buffer, uint64_t bytes, uint64_t tiles,
                             bool reserve, const std::vector<BufferLevel>& waits, int64_t need, int stream,
                             uint32_t page_bytes, uint32_t fill_elements) {
+  if (!recording_) return;
   // Cores of one op share a read; different ops never do (each op's buffers fill and drain on its own).
   auto [it, fresh] = reads_.try_emplace(key + "@" + std::to_string(op));
   ReadGroup& g = it->second;
@@ -43,6 +44,7 @@ void PlanBuilder::dram_read(const std::string& key, int op, int core, int buffer
 uint64_t PlanBuilder::transfer(const HeldPiece& from, const Region& piece, int op, int core, int buffer,
                                uint64_t bytes, uint64_t raw_bytes, bool compressed, const std::string& tensor) {
   const uint64_t tiles = std::max<int64_t>(region_tiles(piece), 1);
+  if (!recording_) return tiles;
   const std::string key = tensor + "|" + std::to_string(from.core) + "|" + std::to_string(op) + "|" +
                           std::to_string(piece.r0) + "," + std::to_string(piece.r1) + "," +
                           std::to_string(piece.c0) + "," + std::to_string(piece.c1);
@@ -58,6 +60,7 @@ uint64_t PlanBuilder::transfer(const HeldPiece& from, const Region& piece, int o
 
 void PlanBuilder::forward(int op, int src_core, BufferLevel source, uint64_t bytes, uint64_t tiles, int dst_core,
                           int dst_buffer, BufferLevel sent) {
+  if (!recording_) return;
   const std::string key = "forward|" + std::to_string(op) + "|" + std::to_string(src_core) + "|" +
                           std::to_string(source.buffer) + "|" + std::to_string(source.tiles);
   SendGroup& g = sends_[key];
@@ -68,6 +71,7 @@ void PlanBuilder::forward(int op, int src_core, BufferLevel source, uint64_t byt
 void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int reader_core,
                                 int token_buffer, const std::string& tensor, uint64_t pop_tiles,
                                 uint32_t page_bytes) {
+  if (!recording_) return;
   // One DRAM write per piece, however many cores read it back; each reader gets a token when it lands.
   const std::string key = "stage|" + tensor + "|" + std::to_string(from.core) + "|" + std::to_string(from.region.r0) +
                           "," + std::to_string(from.region.r1) + "," + std::to_string(from.region.c0) + "," +
