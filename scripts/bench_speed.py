@@ -7,7 +7,10 @@
    uniform traffic, 4-flit packets), when a BookSim2 binary is given;
 3. cost against work: NoC runs from 4x4 to 32x32 and whole-chip YOLOv6-n at batch 1 to 8 on
    blackhole_p150, as CPU nanoseconds per flit-hop (constant when cost is linear in work);
-4. (section pair, with --baseline) this build against another one, by turns: the whole-chip flit runs of
+4. op-by-op profiles (section profiles): each tt-metal profile of tests/data/silicon/ops_perf imported
+   (scripts/ttperf2trace.py) and run op by op the way scripts/validate_profiles.py runs it, wall time and
+   peak memory of each step; with --held-out, also the held-out OFT profile one op per process;
+5. (section pair, with --baseline) this build against another one, by turns: the whole-chip flit runs of
    --presets x --traces and the BookSim2 configurations' `tessera noc` runs, median CPU seconds of --runs
    each and their ratio, and whether the two builds printed the same output.
 
@@ -16,6 +19,7 @@ Each run is its own process, timed by /usr/bin/time (wall seconds, peak resident
 usage: scripts/bench_speed.py [--build build] [--booksim /tmp/booksim2/src/booksim]
                               [--sections chip,booksim,scaling] [--presets a,b] [--traces a,b]
                               [--models flit,packet,ideal] [--baseline other-build --runs 3]
+                              [--sections profiles [--held-out]]
 """
 import argparse
 import json
@@ -152,6 +156,39 @@ def section_scaling(args, tessera, folder):
     print()
 
 
+# Each calibration profile and the preset validate_profiles.py runs it on.
+PROFILES = (("wh_64core_clip_encoder", "wormhole_n150"), ("bh_64core_clip_encoder", "blackhole_p150"),
+            ("bh_20core_oft_front_end", "blackhole_p150"))
+
+
+def section_profiles(args, tessera, folder):
+    print("## Op-by-op profiles: import and run (mapper.schedule=op_by_op, the preset's own NoC model)")
+    print()
+    print("| profile | ops | import wall s | import peak MB | run wall s | run CPU s | run peak MB | outcome |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    data = os.path.join(ROOT, "tests", "data", "silicon", "ops_perf")
+    for name, preset in PROFILES:
+        trace = os.path.join(folder, name + ".json")
+        _, import_wall, import_kb = timed(["/usr/bin/python3", os.path.join(ROOT, "scripts", "ttperf2trace.py"),
+                                           os.path.join(data, name + ".csv"), "-o", trace])
+        with open(trace) as f:
+            ops = len(json.load(f)["ops"])
+        # Exit 2: the mapper refused the whole profile (SRAM), after trying to fit it; timed all the same.
+        out, cpu, wall, kb = timed([tessera, "run", "--config", "configs/%s.json" % preset, "--trace", trace,
+                                    "--set", "mapper.schedule=op_by_op", "--json", "-q"], cpu=True, ok=(0, 2))
+        outcome = "%s simulated cycles" % f"{json.loads(out)['total_cycles']:,}" if out.strip() else "refused (SRAM), exit 2"
+        print("| %s on %s | %d | %.2f | %.0f | %.2f | %.2f | %.0f | %s |" %
+              (name, preset, ops, import_wall, import_kb / 1024, wall, cpu, kb / 1024, outcome))
+        sys.stdout.flush()
+    if args.held_out:
+        cmd = ["/usr/bin/python3", os.path.join(ROOT, "scripts", "validate_profiles.py"), "--held-out", "--jobs", "1",
+               "--binary", tessera]
+        _, cpu, wall, kb = timed(cmd, cpu=True)
+        print("| bh_20core_oft_front_end held out, one op a process (validate_profiles.py --held-out --jobs 1) "
+              "| | | | %.2f | %.2f | %.0f | largest process |" % (wall, cpu, kb / 1024))
+    print()
+
+
 def section_pair(args, tessera, folder):
     print("## This build against the baseline (flit NoC, run by turns; CPU seconds, medians)")
     print()
@@ -196,6 +233,8 @@ def main():
     ap.add_argument("--models", default="flit,packet,ideal")
     ap.add_argument("--baseline", help="another build directory holding tessera (section pair)")
     ap.add_argument("--runs", type=int, default=3, help="runs of each build per case (section pair)")
+    ap.add_argument("--held-out", action="store_true",
+                    help="section profiles: also the held-out OFT profile one op per process (minutes)")
     args = ap.parse_args()
     tessera = os.path.join(os.path.abspath(args.build), "tessera")
     if not os.access(tessera, os.X_OK):
@@ -209,7 +248,8 @@ def main():
         for section in args.sections.split(","):
             {"chip": lambda: section_chip(args, tessera), "booksim": lambda: section_booksim(args, tessera, folder),
              "scaling": lambda: section_scaling(args, tessera, folder),
-             "pair": lambda: section_pair(args, tessera, folder)}[section]()
+             "pair": lambda: section_pair(args, tessera, folder),
+             "profiles": lambda: section_profiles(args, tessera, folder)}[section]()
 
 
 if __name__ == "__main__":

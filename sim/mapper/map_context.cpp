@@ -76,15 +76,40 @@ BufferLevel MapContext::stage_through_dram(int op_index, int input, int core, co
   return {token, pieces};
 }
 
+// For each part, the first block whose need overlaps it (needs.size() when none does).
+static std::vector<int64_t> first_uses(const RowRuns& parts, const std::vector<Region>& needs) {
+  std::vector<int64_t> first(parts.size(), int64_t(needs.size()));
+  for (size_t b = needs.size(); b-- > 0;) {
+    if (b > 0 && needs[b] == needs[b - 1]) continue;  // the earlier block of a run of equal needs decides
+    parts.for_each_overlap(needs[b], [&](size_t p) { first[p] = int64_t(b); });
+  }
+  return first;
+}
+
+// For each part, the last block whose need overlaps it (0 when none does).
+static std::vector<size_t> last_uses(const RowRuns& parts, const std::vector<Region>& needs) {
+  std::vector<size_t> last(parts.size(), 0);
+  for (size_t b = 0; b < needs.size(); ++b) {
+    if (b + 1 < needs.size() && needs[b] == needs[b + 1]) continue;  // the later block of a run decides
+    parts.for_each_overlap(needs[b], [&](size_t p) { last[p] = b; });
+  }
+  return last;
+}
+
+static RowRuns part_index(const std::vector<OperandPart>& parts) {
+  std::vector<Region> regions;
+  regions.reserve(parts.size());
+  for (const OperandPart& p : parts) regions.push_back(p.region);
+  return RowRuns(std::move(regions));
+}
+
 void MapContext::issue_stream_reads(int op_index, int core, const OperandFetch& fetch,
                                     const std::vector<Region>& needs) {
+  if (fetch.pending.empty()) return;
+  const std::vector<int64_t> firsts = fetch.index.size() == fetch.parts.size()
+                                          ? first_uses(fetch.index, needs) : first_uses(part_index(fetch.parts), needs);
   for (size_t i = 0; i < fetch.pending.size(); ++i) {
-    int64_t first = int64_t(needs.size());
-    for (size_t b = 0; b < needs.size(); ++b)
-      if (!fetch.parts[i].region.intersect(needs[b]).empty()) {
-        first = int64_t(b);
-        break;
-      }
+    const int64_t first = firsts[i];
     const OperandFetch::PendingRead& r = fetch.pending[i];
     builder.dram_read(r.key, op_index, core, fetch.parts[i].ready.buffer, r.bytes, r.tiles, true, r.waits, 2 * first,
                       /*stream=*/1, r.page_bytes);
@@ -99,23 +124,29 @@ void MapContext::hold_sram(int core, int from, int to, uint64_t bytes, int tenso
 
 std::vector<BufferLevel> OperandFetch::waits_for(const Region& region) const {
   std::vector<BufferLevel> out;
-  for (const OperandPart& p : parts)
-    if (!p.region.intersect(region).empty()) {
-      // Streamed parts share one buffer in order: the last overlapping part's level covers the rest.
-      if (streamed && !out.empty()) out.back() = p.ready;
-      else out.push_back(p.ready);
-    }
+  auto add = [&](size_t i) {
+    // Streamed parts share one buffer in order: the last overlapping part's level covers the rest.
+    if (streamed && !out.empty()) out.back() = parts[i].ready;
+    else out.push_back(parts[i].ready);
+  };
+  if (index.size() == parts.size()) {
+    index.for_each_overlap(region, add);
+    return out;
+  }
+  for (size_t i = 0; i < parts.size(); ++i)
+    if (!parts[i].region.intersect(region).empty()) add(i);
   return out;
 }
 
 std::vector<std::vector<BufferLevel>> OperandFetch::stream_pops(const std::vector<Region>& needs) const {
   std::vector<std::vector<BufferLevel>> pops(needs.size());
   if (!streamed || parts.empty()) return pops;
+  const std::vector<size_t> lasts =
+      index.size() == parts.size() ? last_uses(index, needs) : last_uses(part_index(parts), needs);
   uint64_t previous_level = 0;
-  for (const OperandPart& p : parts) {
-    size_t last = 0;
-    for (size_t b = 0; b < needs.size(); ++b)
-      if (!p.region.intersect(needs[b]).empty()) last = b;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const OperandPart& p = parts[i];
+    const size_t last = lasts[i];
     pops[last].push_back({p.ready.buffer, p.ready.tiles - previous_level});
     previous_level = p.ready.tiles;
   }
@@ -126,23 +157,26 @@ static int64_t chunks_for(uint64_t bytes, uint64_t chunk) { return int64_t(std::
 
 // Tiles a streamed buffer must hold: while block b runs, every part from the oldest one a block b or
 // later still reads up to the newest block b reads, plus one part arriving.
-static uint64_t stream_capacity(const std::vector<Region>& parts, const std::vector<uint64_t>& tiles,
+static uint64_t stream_capacity(const std::vector<Region>& part_regions, const std::vector<uint64_t>& tiles,
                                 const std::vector<Region>& needs) {
   uint64_t largest = *std::max_element(tiles.begin(), tiles.end());
   if (needs.empty()) return largest * 3;
-  std::vector<size_t> last_use(parts.size(), 0);
-  for (size_t p = 0; p < parts.size(); ++p)
-    for (size_t b = 0; b < needs.size(); ++b)
-      if (!parts[p].intersect(needs[b]).empty()) last_use[p] = b;
+  const RowRuns parts(part_regions);
+  const std::vector<size_t> last_use = last_uses(parts, needs);
+  // oldest[b]: the first part a block b or later still reads (parts.size() when none).
+  std::vector<size_t> oldest(needs.size() + 1, parts.size());
+  for (size_t p = parts.size(); p-- > 0;) oldest[last_use[p]] = p;
+  for (size_t b = needs.size(); b-- > 0;) oldest[b] = std::min(oldest[b], oldest[b + 1]);
+  std::vector<uint64_t> before(parts.size() + 1, 0);  // tiles of the parts before each one
+  for (size_t p = 0; p < parts.size(); ++p) before[p + 1] = before[p] + tiles[p];
   uint64_t most = 0;
+  size_t newest = 0;
   for (size_t b = 0; b < needs.size(); ++b) {
-    size_t newest = 0, oldest = parts.size();
-    for (size_t p = 0; p < parts.size(); ++p) {
-      if (!parts[p].intersect(needs[b]).empty()) newest = p;
-      if (last_use[p] >= b && oldest == parts.size()) oldest = p;
+    if (b == 0 || !(needs[b] == needs[b - 1])) {
+      newest = 0;  // the last part block b reads
+      parts.for_each_overlap(needs[b], [&](size_t p) { newest = p; });
     }
-    uint64_t held = 0;
-    for (size_t p = oldest; p <= newest && p < parts.size(); ++p) held += tiles[p];
+    const uint64_t held = oldest[b] <= newest ? before[newest + 1] - before[oldest[b]] : 0;
     most = std::max(most, held);
   }
   return most + largest;
@@ -219,9 +253,9 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
       // streamed part nobody waits for could never be released in order.
       std::vector<Region> used_regions;
       std::vector<uint64_t> used_tiles;
+      const std::vector<int64_t> first = first_uses(RowRuns(part_regions), block_needs);
       for (size_t p = 0; p < part_regions.size(); ++p)
-        if (std::any_of(block_needs.begin(), block_needs.end(),
-                        [&](const Region& need) { return !part_regions[p].intersect(need).empty(); })) {
+        if (first[p] < int64_t(block_needs.size())) {
           used_regions.push_back(part_regions[p]);
           used_tiles.push_back(part_tiles[p]);
         }
@@ -254,6 +288,7 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
     // first step the core's progress gate lets the read start: where the ops between ran elsewhere, that
     // is several steps before this one.
     hold_sram(core, from, op_index, fetch.bytes, tensor, op_index, from < op_index);
+    fetch.index = part_index(fetch.parts);
     return fetch;
   }
 
@@ -285,6 +320,7 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
   }
   fetch.compressed = compress;
   if (compress) fetch.ratio = compression_ratio(f, density, config.packet_manager.compression_row_datums);
+  fetch.index = part_index(fetch.parts);
   return fetch;
 }
 

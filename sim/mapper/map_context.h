@@ -12,6 +12,7 @@
 #include "sim/config/arch_config.h"
 #include "sim/mapper/op_by_op_rules.h"
 #include "sim/mapper/plan_builder.h"
+#include "sim/mapper/row_runs.h"
 #include "sim/workload/graph.h"
 
 namespace tessera {
@@ -31,6 +32,7 @@ struct OperandFetch {
   bool compressed = false;         // stored compressed: unpacks at the x1 rate
   double ratio = 1.0;              // raw bytes / stored bytes when compressed
   bool streamed = false;           // parts flow in order through one bounded buffer (see stream_pops)
+  RowRuns index;                   // the parts' regions, for finding the ones a block overlaps (set last)
 
   // Levels to wait for before using `region` of the operand: only the parts that overlap it, so that a
   // block starts as soon as its own rows are there.

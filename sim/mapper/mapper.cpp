@@ -172,7 +172,8 @@ void write_outputs(MapContext& ctx, int op_index) {
 
 }  // namespace
 
-MappingAttempt map_once(const ArchConfig& config, const Graph& source, const SramDecisions& decisions) {
+MappingAttempt map_once(const ArchConfig& config, const Graph& source, const SramDecisions& decisions,
+                        Transfers transfers) {
   // Op by op under tt_metal_cnn, the convs as ttnn runs them (same ops, same order; the MACs stay the
   // source's).
   std::optional<Graph> lowered;
@@ -187,6 +188,7 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& source, const Sra
     plan.cores.back().buffers.push_back({"launch", -1, 0, 0});
   }
   MapContext ctx(config, graph, plan, decisions);
+  ctx.builder.record_transfers(transfers != Transfers::drop);
   const bool op_by_op = config.mapper.schedule == Schedule::op_by_op;
   OpPrograms programs(ctx);
   int next_core = 0;  // small ops start where the last one ended, so independent ones can overlap
@@ -330,7 +332,8 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& source, const Sra
     if (!op_by_op) write_outputs(ctx, i);
   }
   programs.close();
-  ctx.builder.finish();
+  if (transfers == Transfers::emit) ctx.builder.finish();
+  else if (transfers == Transfers::keep) attempt.pending = std::make_unique<PlanBuilder>(std::move(ctx.builder));
 
   for (size_t c = 0; c < plan.cores.size(); ++c)
     plan.cores[c].sram_peak_bytes = *std::max_element(ctx.resident[c].begin(), ctx.resident[c].end());

@@ -5,11 +5,11 @@
 
 namespace tessera {
 
-PlanBuilder::PlanBuilder(const ArchConfig& config, Plan& plan) : config_(config), plan_(plan) {}
+PlanBuilder::PlanBuilder(const ArchConfig& config, Plan& plan) : config_(config), plan_(&plan) {}
 
 int PlanBuilder::add_buffer(int core, const std::string& name, int op, uint64_t capacity_tiles,
                             uint32_t tile_bytes) {
-  auto& buffers = plan_.cores[core].buffers;
+  auto& buffers = plan_->cores[core].buffers;
   buffers.push_back({name, op, capacity_tiles, tile_bytes});
   return int(buffers.size()) - 1;
 }
@@ -22,7 +22,7 @@ BufferLevel PlanBuilder::launch_level(int op) const {
 }
 
 void PlanBuilder::compute(int core, const ComputeCmd& cmd) {
-  std::vector<ComputeCmd>& program = plan_.cores[core].compute;
+  std::vector<ComputeCmd>& program = plan_->cores[core].compute;
   program.push_back(cmd);
   const BufferLevel launch = launch_level(cmd.op);
   if (launch.buffer >= 0 && (program.size() == 1 || program[program.size() - 2].op != cmd.op))
@@ -32,6 +32,7 @@ void PlanBuilder::compute(int core, const ComputeCmd& cmd) {
 void PlanBuilder::dram_read(const std::string& key, int op, int core, int buffer, uint64_t bytes, uint64_t tiles,
                             bool reserve, const std::vector<BufferLevel>& waits, int64_t need, int stream,
                             uint32_t page_bytes, uint32_t fill_elements) {
+  if (!recording_) return;
   // Cores of one op share a read; different ops never do (each op's buffers fill and drain on its own).
   auto [it, fresh] = reads_.try_emplace(key + "@" + std::to_string(op));
   ReadGroup& g = it->second;
@@ -51,6 +52,7 @@ void PlanBuilder::dram_read(const std::string& key, int op, int core, int buffer
 uint64_t PlanBuilder::transfer(const HeldPiece& from, const Region& piece, int op, int core, int buffer,
                                uint64_t bytes, uint64_t raw_bytes, bool compressed, const std::string& tensor) {
   const uint64_t tiles = std::max<int64_t>(region_tiles(piece), 1);
+  if (!recording_) return tiles;
   const std::string key = tensor + "|" + std::to_string(from.core) + "|" + std::to_string(op) + "|" +
                           std::to_string(piece.r0) + "," + std::to_string(piece.r1) + "," +
                           std::to_string(piece.c0) + "," + std::to_string(piece.c1);
@@ -66,6 +68,7 @@ uint64_t PlanBuilder::transfer(const HeldPiece& from, const Region& piece, int o
 
 void PlanBuilder::forward(int op, int src_core, BufferLevel source, uint64_t bytes, uint64_t tiles, int dst_core,
                           int dst_buffer, BufferLevel sent) {
+  if (!recording_) return;
   const std::string key = "forward|" + std::to_string(op) + "|" + std::to_string(src_core) + "|" +
                           std::to_string(source.buffer) + "|" + std::to_string(source.tiles);
   SendGroup& g = sends_[key];
@@ -76,6 +79,7 @@ void PlanBuilder::forward(int op, int src_core, BufferLevel source, uint64_t byt
 void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int reader_core,
                                 int token_buffer, const std::string& tensor, uint64_t pop_tiles,
                                 uint32_t page_bytes) {
+  if (!recording_) return;
   // One DRAM write per piece, however many cores read it back; each reader gets a token when it lands.
   const std::string key = "stage|" + tensor + "|" + std::to_string(from.core) + "|" + std::to_string(from.region.r0) +
                           "," + std::to_string(from.region.r1) + "," + std::to_string(from.region.c0) + "," +
@@ -91,6 +95,11 @@ void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, i
     g.cores.push_back(reader_core);
     g.buffers.push_back(token_buffer);
   }
+}
+
+void PlanBuilder::finish(Plan& plan) {
+  plan_ = &plan;
+  finish();
 }
 
 void PlanBuilder::finish() {
@@ -130,7 +139,7 @@ void PlanBuilder::finish() {
       cmd.pages_per_barrier = per_barrier;
       if (page) cmd.page_bytes = page;
     }
-    plan_.cores[g->cores.front()].reader.push_back(cmd);
+    plan_->cores[g->cores.front()].reader.push_back(cmd);
   }
   std::vector<const SendGroup*> sends;
   for (auto& [key, g] : sends_) sends.push_back(&g);
@@ -155,8 +164,8 @@ void PlanBuilder::finish() {
     cmd.pop_tiles = g->pop_tiles;
     cmd.sent = g->sent;
     if (paged && g->to_dram)
-      cmd.page_bytes = g->page_bytes ? g->page_bytes : plan_.cores[g->src_core].buffers[g->source.buffer].tile_bytes;
-    plan_.cores[g->src_core].writer.push_back(cmd);
+      cmd.page_bytes = g->page_bytes ? g->page_bytes : plan_->cores[g->src_core].buffers[g->source.buffer].tile_bytes;
+    plan_->cores[g->src_core].writer.push_back(cmd);
   }
   reads_.clear();
   sends_.clear();

@@ -65,8 +65,14 @@ class PlanBuilder {
   // The launch level an op's commands wait for, or buffer -1 when the op has no program of its own.
   BufferLevel launch_level(int op) const;
 
+  // Off: reads, sends and DRAM writes are not recorded (an SRAM-fitting attempt that only measures what
+  // cores hold); everything else, buffers and compute blocks included, is built as ever.
+  void record_transfers(bool on) { recording_ = on; }
+
   // Emits the grouped reads and sends into the programs, in an order safe from deadlock.
   void finish();
+  // The same into `plan`, the builder's plan after it moved (an SRAM-fitting attempt kept for later).
+  void finish(Plan& plan);
 
  private:
   struct ReadGroup {
@@ -96,10 +102,11 @@ class PlanBuilder {
   };
 
   const ArchConfig& config_;
-  Plan& plan_;
+  Plan* plan_;
   std::map<std::string, ReadGroup> reads_;
   std::map<std::string, SendGroup> sends_;
   int order_ = 0;
+  bool recording_ = true;
   std::map<int, uint64_t> launch_of_op_;
   std::map<int, std::pair<uint32_t, uint32_t>> kernel_reads_;  // op -> (pages per barrier, page bytes)
 };

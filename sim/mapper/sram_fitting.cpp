@@ -72,10 +72,33 @@ bool relieve_overflows(const MappingAttempt& a, uint64_t capacity, SramDecisions
   return changed;
 }
 
+// The SRAM fitting's last attempt, its reads and sends not yet in the programs (a.pending), or, when the
+// fitting found nothing that fits, not recorded at all (map_graph refuses it).
+MappingAttempt fit(const ArchConfig& config, const Graph& graph, SramDecisions& decisions) {
+  const uint64_t capacity = config.core.sram_bytes();
+  for (int attempt = 1;; ++attempt) {
+    // The reads and sends go into the programs only for the attempt that is kept. Most graphs fit at the
+    // first attempt, which keeps them; a refit measures SRAM without them (on a streamed network they are
+    // millions of string-keyed groups) and maps once more with them if it fits.
+    const Transfers transfers = attempt == 1 ? Transfers::keep : Transfers::drop;
+    MappingAttempt a = map_once(config, graph, decisions, transfers);
+    uint64_t peak = 0;
+    for (const auto& core : a.plan.cores) peak = std::max(peak, core.sram_peak_bytes);
+    const bool fits = peak <= capacity;
+    // relieve_overflows changes the decisions only when it returns true.
+    if (fits || attempt == kMaxAttempts || !relieve_overflows(a, capacity, decisions)) {
+      // The same decisions map to the same plan: this time with its transfers.
+      if (transfers == Transfers::drop && fits) return map_once(config, graph, decisions, Transfers::keep);
+      return a;
+    }
+  }
+}
+
 }  // namespace
 
 Plan map_graph(const ArchConfig& config, const Graph& graph) {
-  MappingAttempt a = map_fitted(config, graph);
+  SramDecisions decisions;
+  MappingAttempt a = fit(config, graph, decisions);
   const uint64_t capacity = config.core.sram_bytes();
   for (size_t core = 0; core < a.resident.size(); ++core)
     for (size_t step = 0; step < a.resident[core].size(); ++step)
@@ -89,19 +112,17 @@ Plan map_graph(const ArchConfig& config, const Graph& graph) {
                               " KiB at op " + op + " even with its inputs streamed from DRAM in the smallest blocks, got " +
                               std::to_string(config.core.sram_kib) + " KiB");
       }
+  a.finish_transfers();
   return std::move(a.plan);
 }
 
 MappingAttempt map_fitted(const ArchConfig& config, const Graph& graph) {
   SramDecisions decisions;
-  const uint64_t capacity = config.core.sram_bytes();
-  for (int attempt = 1;; ++attempt) {
-    MappingAttempt a = map_once(config, graph, decisions);
-    uint64_t peak = 0;
-    for (const auto& core : a.plan.cores) peak = std::max(peak, core.sram_peak_bytes);
-    if (peak <= capacity || attempt == kMaxAttempts || !relieve_overflows(a, capacity, decisions))
-      return a;
-  }
+  MappingAttempt a = fit(config, graph, decisions);
+  // An attempt that does not fit comes back without its transfers: map it again with them.
+  if (!a.pending) return map_once(config, graph, decisions, Transfers::emit);
+  a.finish_transfers();
+  return a;
 }
 
 }  // namespace tessera
