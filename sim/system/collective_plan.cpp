@@ -204,15 +204,17 @@ class Planner {
   // next hop waits for the chunk and the semaphore that follows it (with step semaphores) or, packet by
   // packet, for its own previous hop. Returns what the last chip waits for.
   std::vector<int> relay(int from, int step, int hops, int k, const std::vector<uint64_t>& ps, bool reduce,
-                         const std::vector<int>& first_deps, int per_sync) {
+                         const std::vector<int>& first_deps, int per_sync, bool local_write = false) {
     const auto groups = chunks(ps.size(), per_sync);
     std::vector<std::vector<int>> done(groups.size());  // per chunk: what its next hop waits for
     for (int h = 0; h < hops; ++h) {
       const int at_chip = from + step * h;
       for (size_t g = 0; g < groups.size(); ++g) {
         std::vector<int> sent;
-        for (size_t p : groups[g])
+        for (size_t p : groups[g]) {
           sent.push_back(neighbour_hop(at_chip, step, k, ps[p], reduce, h == 0 ? first_deps : done[g]));
+          plan_.transfers[size_t(sent.back())].local_write = local_write && h == 0;
+        }
         // The next hop also waits for the chunk's own packets: landed, and reduced into the running sum.
         if (sems_) sent.push_back(semaphore_hop(at_chip, step, k, sent));
         done[g] = sent;
@@ -228,8 +230,12 @@ class Planner {
     const int forward = ring_ ? n_ / 2 : n_ - 1 - i;
     const int backward = ring_ ? n_ - 1 - n_ / 2 : i;
     const auto ps = packets(bytes);
-    for (const auto& [step, hops] : {std::pair{+1, forward}, std::pair{-1, backward}})
-      relay(i, step, hops, k, ps, false, first_deps, s_.ccl.gather_packets_per_sync);
+    // The chip's own packets go into its own output once, by the first direction that sends them.
+    bool local_write = s_.ccl.gather_local_write;
+    for (const auto& [step, hops] : {std::pair{+1, forward}, std::pair{-1, backward}}) {
+      relay(i, step, hops, k, ps, false, first_deps, s_.ccl.gather_packets_per_sync, local_write && hops > 0);
+      if (hops > 0) local_write = false;
+    }
   }
 
   // A running sum of `bytes` along `chips` (consecutive neighbours), each receiver adding its own part.

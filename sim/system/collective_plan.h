@@ -35,6 +35,7 @@ struct Transfer {
   std::vector<Hop> hops;      // at least one
   int dateline_hop = -1;      // the first hop that crosses a ring's dateline (then virtual channel 1)
   bool reduce = false;        // the receiving core adds it into its partial result
+  bool local_write = false;   // the sending core also writes it into its own chip's output (all_gather_async)
   bool semaphore = false;     // a semaphore increment: a header-only fabric packet, an atomic at the far core
   std::vector<int> deps;      // transfers that must be done (delivered, and reduced) before this one starts
   std::vector<int> after;     // transfers its sending core must have taken up first (program order)

@@ -174,7 +174,8 @@ class CollectiveSim {
       Worker& wk = workers_[{chip, core.y * 4096 + core.x}];
       if (now_ > spin_from) slot_wait_cycles_ += now_ - spin_from;
       const uint64_t issue = s_.chips[size_t(chip)].packet_manager.engine.riscv_issue_cycles;
-      const int calls = plan_.transfers[size_t(t)].semaphore ? 2 : 3;
+      const Transfer& tk = plan_.transfers[size_t(t)];
+      const int calls = (tk.semaphore ? 2 : 3) + (tk.local_write ? 1 : 0);
       const uint64_t begin = std::max(now_, wk.free_at);
       wk.free_at = begin + uint64_t(calls) * issue;
       at(begin, [this, t, chip, core, calls, issue] {
@@ -182,9 +183,21 @@ class CollectiveSim {
         const GridPos eth = near_port(tr.hops[0]).core;
         auto pending = std::make_shared<int>(2);  // the data and the pointer update, both landed
         auto landed_one = [this, t, pending] { if (--*pending == 0) enqueue(t, 0, kLocal); };
-        noc_write(chip, core, eth, tr.bytes + uint64_t(header_), false, [this, chip, core, landed_one] {
-          landed_one();
-          flushed(chip, core);
+        // The flush waits for the writes to the router and, first, the page into the chip's own output.
+        auto unflushed = std::make_shared<int>(tr.local_write ? 2 : 1);
+        auto flushed_one = [this, chip, core, unflushed] { if (--*unflushed == 0) flushed(chip, core); };
+        uint64_t router_write_at = now_;
+        if (tr.local_write) {
+          const auto& drams = s_.chips[size_t(chip)].dram.positions;
+          noc_write(chip, core, drams[size_t(t) % drams.size()], tr.bytes, false, flushed_one);
+          router_write_at = now_ + issue;
+        }
+        at(router_write_at, [this, t, chip, core, eth, landed_one, flushed_one] {
+          const Transfer& tw = plan_.transfers[size_t(t)];
+          noc_write(chip, core, eth, tw.bytes + uint64_t(header_), false, [landed_one, flushed_one] {
+            landed_one();
+            flushed_one();
+          });
         });
         at(now_ + uint64_t(calls - 1) * issue, [this, chip, core, eth, landed_one] {
           noc_write(chip, core, eth, kPointerBytes, false, landed_one);
@@ -252,7 +265,7 @@ class CollectiveSim {
       dir.queue[channel].pop_front();
       const Transfer& tr = plan_.transfers[size_t(t)];
       --dir.credits[vc_of(tr, hop)];
-      const uint64_t wire = tr.bytes + uint64_t(header_) + uint64_t(s_.ethernet.framing_bytes);
+      const uint64_t wire = wire_bytes(s_.ethernet, tr.bytes, header_);
       const double begin = std::max(double(now_), dir.tx_free);
       const double sent = begin + double(wire) / bytes_per_cycle_;
       dir.tx_free = sent;

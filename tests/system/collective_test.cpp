@@ -45,10 +45,13 @@ SystemConfig data_movement_only(const std::string& file, std::vector<std::string
 
 CollectiveRun run(const SystemConfig& s, const Collective& c) { return simulate_collective(s, plan_collective(s, c), c.dtype); }
 
-// One 1-D packet on the wire, in cycles: (payload + 48 B fabric header + 50 B framing) / line rate.
+// One 1-D packet's bytes on the wire: payload and 48 B fabric header, carried in Ethernet packets of at
+// most 1500 B, each with 50 B of framing (S-CCL). A 4352 B packet: 4400 B in 3 Ethernet packets, 4550 B.
+uint64_t wire_bytes_1d(uint64_t payload) { return payload + 48 + 50 * ((payload + 48 + 1499) / 1500); }
+// The same in cycles at the line rate: 4550 / 12.5 = 364 cycles on Wormhole.
 double wire_cycles(const SystemConfig& s, uint64_t payload) {
   const double ghz = s.chips[0].chip.clock_ghz;
-  return double(payload + 48 + 50) / (s.ethernet.gbytes_per_s / ghz);
+  return double(wire_bytes_1d(payload)) / (s.ethernet.gbytes_per_s / ghz);
 }
 double hop_latency(const SystemConfig& s) { return s.ethernet.latency_1d_ns * s.chips[0].chip.clock_ghz; }
 
@@ -71,7 +74,7 @@ TEST_CASE("send_recv over one link: packets back to back, then one flight", "[sy
   CHECK(double(r.cycles) <= lower + 2 * noc_bound(s, kPacket));
   REQUIRE(r.links.size() == 1);
   CHECK(r.links[0].packets == packets);
-  CHECK(r.links[0].wire_bytes == packets * (kPacket + 48 + 50));
+  CHECK(r.links[0].wire_bytes == packets * (kPacket + 48 + 3 * 50));
 }
 
 TEST_CASE("one receiver slot: every packet waits for its credit's round trip", "[system][collective]") {
@@ -249,6 +252,7 @@ TEST_CASE("every Ethernet knob of a system moves a collective the way its doc sa
   };
   const uint64_t base = cycles("n300.json", {}, false);
   for (const char* set : {"ethernet.gbytes_per_s=6", "ethernet.latency_1d_ns=5000", "ethernet.framing_bytes=2000",
+                          "ethernet.frame_bytes=200",
                           "ethernet.fabric_header_1d_bytes=2000", "ethernet.receiver_slots=1", "ethernet.sender_slots=1"}) {
     INFO(set);
     CHECK(cycles("n300.json", {set}, false) > base);
@@ -277,7 +281,7 @@ TEST_CASE("op launch: every op starts its launch after the one before; all_reduc
 }
 
 TEST_CASE("worker handshake: three RISC-V calls per packet, and a credit back before a slot is reused", "[system][ccl]") {
-  // n300, 4352 B packets: the wire takes w = 4450 / 12.5 = 356 cycles; the worker's three calls (payload,
+  // n300, 4352 B packets: the wire takes w = 4550 / 12.5 = 364 cycles; the worker's three calls (payload,
   // header, slot pointer) at 124 cycles each take 372, so the worker, not the link, sets the pace: packet
   // P's pointer update leaves at (P-1) 372 + 248, then the packet crosses the wire and one hop.
   const double issue = 124, w = wire_cycles(data_movement_only("n300.json"), kPacket);
@@ -295,18 +299,19 @@ TEST_CASE("worker handshake: three RISC-V calls per packet, and a credit back be
   CHECK(t <= packets * std::max(3 * issue, noc_bound(s, kPacket)) + w + hop_latency(s) + 3 * noc_bound(s, kPacket));
   // One sender slot: the worker reuses it only after the router has sent the packet (w after the pointer
   // update, its second call after the payload's) and written the credit back, so each packet takes at least
-  // two calls and a wire time: 2 x 124 + 356 = 604 cycles, more than the 372 of the calls alone.
+  // two calls and a wire time: 2 x 124 + 364 = 612 cycles, more than the 372 of the calls alone.
   CHECK(cycles({"ethernet.sender_slots=1"}) >= packets * (2 * issue + w));
 }
 
 TEST_CASE("step semaphores: one header-only packet after every chunk of a share, on every hop", "[system][ccl]") {
   const SystemConfig s = load_system_config(kSystems + "t3000.json", {"ccl.op_launch_ns=0"});
-  // send_recv of 64 packets: one semaphore at the end, 48 B header + 50 B framing on the wire.
+  // send_recv of 64 packets (each 4400 B in 3 Ethernet packets): one semaphore at the end, 48 B header
+  // in one Ethernet packet, 50 B framing, on the wire.
   const uint64_t packets = 64;
   const CollectiveRun one = run(s, make(CollectiveOp::send_recv, 2, Topology1d::line, 1, packets * kPacket));
   REQUIRE(one.links.size() == 1);
   CHECK(one.links[0].packets == packets + 1);
-  CHECK(one.links[0].wire_bytes == packets * (kPacket + 48 + 50) + 48 + 50);
+  CHECK(one.links[0].wire_bytes == packets * (kPacket + 48 + 3 * 50) + 48 + 50);
   // Line all_gather on 4 chips, 40 packets per chip (one chunk: at most 160 per semaphore): the link
   // direction from chip 2 to chip 3 carries the buffers of chips 0, 1, 2, each followed by its semaphore.
   const CollectiveRun ag = run(s, make(CollectiveOp::all_gather, 4, Topology1d::line, 1, 40 * kPacket));
@@ -334,6 +339,12 @@ TEST_CASE("every ccl knob of a system moves a collective the way its doc says", 
     return p;
   };
   const auto line = rs({}, Topology1d::line), ring = rs({}, Topology1d::ring);
+  // The gathers' own-output write: without it an all_gather's worker makes one call less per packet.
+  const auto ag = [](const std::vector<std::string>& sets) {
+    return run(load_system_config(kSystems + "t3000.json", sets), make(CollectiveOp::all_gather, 4, Topology1d::line, 1, 32 * kPacket)).cycles;
+  };
+  CHECK(ag({"ccl.gather_local_write=false"}) < ag({}));
+  CHECK(rs({"ccl.gather_local_write=false"}, Topology1d::line).cycles == line.cycles);
   // A longer launch, no handshake (cheaper), no semaphores (fewer packets).
   CHECK(rs({"ccl.op_launch_ns=20000"}, Topology1d::line).cycles > line.cycles);
   CHECK(rs({"ccl.worker_handshake=false"}, Topology1d::line).cycles < line.cycles);
@@ -348,4 +359,43 @@ TEST_CASE("every ccl knob of a system moves a collective the way its doc says", 
   // A bad value names the file and the key.
   CHECK_THROWS_WITH(load_system_config(kSystems + "t3000.json", {"ccl.reduce_packets_per_sync_line=0"}),
                     Catch::Contains("/ccl/reduce_packets_per_sync_line"));
+}
+
+TEST_CASE("framing: a fabric packet pays 50 B per Ethernet packet of at most 1500 B", "[system][collective]") {
+  // 1452 B of payload and the 48 B header fill one Ethernet packet exactly; one byte more needs two.
+  const SystemConfig s = data_movement_only("n300.json");
+  const uint64_t packets = 16;
+  for (const auto& [payload, frames] : {std::pair<uint64_t, uint64_t>{1452, 1}, {1453, 2}, {6144, 5}}) {
+    Collective c = make(CollectiveOp::send_recv, 2, Topology1d::line, 1, packets * payload);
+    c.packet_bytes = int(payload);
+    const CollectiveRun r = run(s, c);
+    REQUIRE(r.links.size() == 1);
+    INFO(payload);
+    CHECK(r.links[0].wire_bytes == packets * (payload + 48 + 50 * frames));
+  }
+  // Jumbo frames of 9000 B: a 6144 B packet in one, 50 B of framing instead of 250.
+  Collective c = make(CollectiveOp::send_recv, 2, Topology1d::line, 1, packets * 6144);
+  c.packet_bytes = 6144;
+  const CollectiveRun jumbo = run(data_movement_only("n300.json", {"ethernet.frame_bytes=9000"}), c);
+  CHECK(jumbo.links[0].wire_bytes == packets * (6144 + 48 + 50));
+}
+
+TEST_CASE("gather local write: a fourth call and a NoC write into the chip's own output per packet", "[system][ccl]") {
+  // 2-chip line all_gather on the T3000, 4352 B packets, no launch, no semaphores: each chip's worker sends
+  // its own P packets, each after four calls at 124 cycles (its output's page, payload, header, slot
+  // pointer): 496 cycles a packet, more than the wire's 364, so the worker sets the pace. Packet P's pointer
+  // update leaves at (P-1) 496 + 3 x 124, then the packet crosses the wire and one hop.
+  const uint64_t packets = 64;
+  const double issue = 124;
+  const auto cycles = [&](std::vector<std::string> sets) {
+    for (const char* set : {"ccl.op_launch_ns=0", "ccl.step_semaphores=false"}) sets.push_back(set);
+    return double(run(load_system_config(kSystems + "t3000.json", sets),
+                      make(CollectiveOp::all_gather, 2, Topology1d::line, 1, packets * kPacket)).cycles);
+  };
+  const SystemConfig s = data_movement_only("t3000.json");
+  const double w = wire_cycles(s, kPacket), t = cycles({});
+  CHECK(t >= (packets - 1) * 4 * issue + 3 * issue + w + hop_latency(s));
+  CHECK(t <= packets * std::max(4 * issue, 2 * noc_bound(s, kPacket)) + w + hop_latency(s) + 3 * noc_bound(s, kPacket));
+  // Without it, three calls a packet: below the four-call pace.
+  CHECK(cycles({"ccl.gather_local_write=false"}) < (packets - 1) * 4 * issue);
 }
