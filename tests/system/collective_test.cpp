@@ -399,3 +399,20 @@ TEST_CASE("gather local write: a fourth call and a NoC write into the chip's own
   // Without it, three calls a packet: below the four-call pace.
   CHECK(cycles({"ccl.gather_local_write=false"}) < (packets - 1) * 4 * issue);
 }
+
+TEST_CASE("per-link bandwidth counts the busiest link's bytes: all_to_all's middle link", "[system][collective]") {
+  // 1 MB per chip in 1 ms: busbw is (N-1)/N MB/ms; per link, the middle link's floor(N/2) ceil(N/2) / N MB
+  // (tt-metal's report: 4 line 1 MB -> 1.0 GB/s; 8 ring 2 MB over 2 directions -> 1.0 GB/s; 2 line 0.5).
+  const auto per_link = [](int n, Topology1d t) {
+    Collective c = make(CollectiveOp::all_to_all, n, t, 1, 1000000);
+    return collective_figures(c, 1000000, 1.0);
+  };
+  CHECK(per_link(2, Topology1d::line).per_link_gbps == Approx(0.5));
+  CHECK(per_link(4, Topology1d::line).per_link_gbps == Approx(1.0));
+  CHECK(per_link(4, Topology1d::line).busbw_gbps == Approx(0.75));
+  CHECK(per_link(8, Topology1d::ring).per_link_gbps == Approx(1.0));
+  CHECK(per_link(8, Topology1d::ring).busbw_gbps == Approx(0.875));
+  // The other ops: busbw / links (/ 2 on a ring).
+  Collective ag = make(CollectiveOp::all_gather, 8, Topology1d::ring, 2, 1000000);
+  CHECK(collective_figures(ag, 1000000, 1.0).per_link_gbps == Approx(7.0 / 4));
+}
