@@ -233,8 +233,39 @@ class Planner {
     // The chip's own packets go into its own output once, by the first direction that sends them.
     bool local_write = s_.ccl.gather_local_write;
     for (const auto& [step, hops] : {std::pair{+1, forward}, std::pair{-1, backward}}) {
-      relay(i, step, hops, k, ps, false, first_deps, s_.ccl.gather_packets_per_sync, local_write && hops > 0);
+      if (ring_) {
+        relay(i, step, hops, k, ps, false, first_deps, s_.ccl.gather_packets_per_sync, local_write && hops > 0);
+      } else if (hops > 0) {
+        multicast(i, step, hops, k, ps, first_deps, local_write);
+      }
       if (hops > 0) local_write = false;
+    }
+  }
+
+  // The packets `ps` of chip `from` multicast `hops` hops in direction `step`: each one sent once by the
+  // chip's worker, forwarded by the routers and dropped at every chip on the way; after each chunk of
+  // `gather_packets_per_sync` packets, a semaphore multicast the same way (in program order, after it).
+  void multicast(int from, int step, int hops, int k, const std::vector<uint64_t>& ps, const std::vector<int>& first_deps,
+                 bool local_write) {
+    const int dir = step > 0 ? 0 : 1;
+    std::vector<Hop> route;
+    std::vector<GridPos> drops;
+    for (int h = 0; h < hops; ++h) {
+      route.push_back(hop_between(s_, dev(from + step * h), dev(from + step * (h + 1)), k, c_.where));
+      drops.push_back(worker(from + step * (h + 1), k, dir));
+    }
+    for (const auto& group : chunks(ps.size(), s_.ccl.gather_packets_per_sync)) {
+      std::vector<int> sent;
+      for (size_t p : group) {
+        sent.push_back(add(from, from + step * hops, k, dir, ps[p], route, false, first_deps));
+        plan_.transfers[size_t(sent.back())].local_write = local_write;
+        plan_.transfers[size_t(sent.back())].drop_cores = drops;
+      }
+      if (!sems_) continue;
+      const int t = add(from, from + step * hops, k, dir, 0, route, false, {});
+      plan_.transfers[size_t(t)].semaphore = true;
+      plan_.transfers[size_t(t)].after = std::move(sent);
+      plan_.transfers[size_t(t)].drop_cores = drops;
     }
   }
 

@@ -299,9 +299,14 @@ class CollectiveSim {
     if (hop + 1 < tr.hops.size()) {
       const Hop& next = tr.hops[hop + 1];
       const int vc = vc_of(tr, hop), channel = kForwarded + vc_of(tr, hop + 1);
-      acquire_sender_slot(dir_of(next), channel, [this, t, hop, d, vc, channel, chip, in, &tr, &next] {
-        noc_write(chip, in, near_port(next).core, tr.bytes + uint64_t(header_), false, [this, t, hop, d, vc, channel] {
-          free_receiver_slot(d, vc);
+      // A multicast is also written into this chip's receiving core; the slot frees once both writes landed.
+      const bool drop = hop < tr.drop_cores.size();
+      auto pending = std::make_shared<int>(drop ? 2 : 1);
+      auto landed_one = [this, d, vc, pending] { if (--*pending == 0) free_receiver_slot(d, vc); };
+      if (drop) noc_write(chip, in, tr.drop_cores[hop], tr.semaphore ? kPointerBytes : tr.bytes, true, landed_one);
+      acquire_sender_slot(dir_of(next), channel, [this, t, hop, channel, chip, in, &tr, &next, landed_one] {
+        noc_write(chip, in, near_port(next).core, tr.bytes + uint64_t(header_), false, [this, t, hop, channel, landed_one] {
+          landed_one();
           enqueue(t, hop + 1, channel);
         });
       });

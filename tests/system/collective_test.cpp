@@ -416,3 +416,19 @@ TEST_CASE("per-link bandwidth counts the busiest link's bytes: all_to_all's midd
   Collective ag = make(CollectiveOp::all_gather, 8, Topology1d::ring, 2, 1000000);
   CHECK(collective_figures(ag, 1000000, 1.0).per_link_gbps == Approx(7.0 / 4));
 }
+
+TEST_CASE("line all_gather multicasts: each packet leaves its chip once, the routers drop it on the way", "[system][collective]") {
+  // 4 chips, P packets each, no semaphores: chips 0 and 3 send one way, chips 1 and 2 both ways, each
+  // packet once: 6 P fabric packets (a hop-by-hop relay through the workers would send N (N-1) P = 12 P).
+  // The busiest direction, 2 -> 3, still carries the three buffers of chips 0, 1, 2.
+  const SystemConfig s = data_movement_only("t3000.json");
+  const uint64_t packets = 8;
+  const CollectiveRun r = run(s, make(CollectiveOp::all_gather, 4, Topology1d::line, 1, packets * kPacket));
+  CHECK(r.transfers == 6 * packets);
+  uint64_t most = 0;
+  for (const auto& l : r.links) most = std::max(most, l.packets);
+  CHECK(most == 3 * packets);
+  // A ring still relays through the workers: 8 chips, each buffer 4 hops forward and 3 back, 7 P sends.
+  const CollectiveRun ring = run(s, make(CollectiveOp::all_gather, 8, Topology1d::ring, 1, packets * kPacket));
+  CHECK(ring.transfers == 8 * 7 * packets);
+}
