@@ -83,7 +83,8 @@ class Planner {
             std::vector<std::vector<int>> sent(static_cast<size_t>(n_));
             for (size_t p = 0; p < most; ++p)
               for (int j = 0; j < n_; ++j)
-                if (p < per_dest[size_t(j)].size()) sent[size_t(j)].push_back(routed(i, j, k, per_dest[size_t(j)][p]));
+                if (p < per_dest[size_t(j)].size())
+                  sent[size_t(j)].push_back(routed(i, j, k, per_dest[size_t(j)][p], {}, false, p % 2 == 1));
             for (int j = 0; j < n_; ++j) final_semaphore(i, j, k, sent[size_t(j)]);
           }
         break;
@@ -301,14 +302,21 @@ class Planner {
 
   // One packet of chip i on plane k to chip j through the fabric: along the chain (a ring the shorter way),
   // or, for two named devices that are not neighbours, dimension order through the grid.
-  int routed(int i, int j, int k, uint64_t packet, std::vector<int> deps = {}, bool semaphore = false) {
+  // On a ring, the chip opposite (N/2 hops either way) is reached the second way round when `other_way`:
+  // its piece goes half each way, so both directions carry floor(N/2) ceil(N/2) / 2 pieces per link, the
+  // balance tt-metal's report assumes ("Bytes through the bottleneck link").
+  int routed(int i, int j, int k, uint64_t packet, std::vector<int> deps = {}, bool semaphore = false,
+             bool other_way = false) {
     std::vector<Hop> hops;
     int dir = 0;
     if (plan_.two_d) {
       hops = dimension_order_route(s_, dev(i), dev(j), k, c_.where);
     } else {
       int ahead = j - i;
-      if (ring_) ahead = at(j - i) <= n_ - at(j - i) ? at(j - i) : -(n_ - at(j - i));
+      if (ring_) {
+        const int fwd = at(j - i), back = n_ - at(j - i);
+        ahead = fwd < back || (fwd == back && !other_way) ? fwd : -back;
+      }
       const int step = ahead > 0 ? 1 : -1;
       dir = step > 0 ? 0 : 1;
       for (int h = 0; h < std::abs(ahead); ++h) hops.push_back(hop_between(s_, dev(i + step * h), dev(i + step * (h + 1)), k, c_.where));

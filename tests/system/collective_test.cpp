@@ -172,9 +172,9 @@ TEST_CASE("ring all_to_all through several chips finishes: the dateline breaks t
   const int n = 8;
   const uint64_t piece_packets = 4;
   const auto r = run(s, make(CollectiveOp::all_to_all, n, Topology1d::ring, 1, n * piece_packets * kPacket));
-  // Shortest way round, ties forward: each chip sends pieces 1, 2, 3 and 4 hops forward, so the 8 forward
-  // link directions carry 8 x (1 + 2 + 3 + 4) piece-hops, 10 pieces each.
-  CHECK(double(r.cycles) >= 10 * piece_packets * wire_cycles(s, kPacket));
+  // Shortest way round, the opposite chip's piece half each way: each chip sends pieces 1, 2, 3 hops each
+  // way and half a piece 4 hops each way, so every link direction carries 1 + 2 + 3 + 2 = 8 pieces.
+  CHECK(double(r.cycles) >= 8 * piece_packets * wire_cycles(s, kPacket));
   uint64_t forward = 0;
   for (const auto& l : r.links) forward += l.packets;
   CHECK(forward == uint64_t(n) * (1 + 1 + 2 + 2 + 3 + 3 + 4) * piece_packets);
@@ -431,4 +431,15 @@ TEST_CASE("line all_gather multicasts: each packet leaves its chip once, the rou
   // A ring still relays through the workers: 8 chips, each buffer 4 hops forward and 3 back, 7 P sends.
   const CollectiveRun ring = run(s, make(CollectiveOp::all_gather, 8, Topology1d::ring, 1, packets * kPacket));
   CHECK(ring.transfers == 8 * 7 * packets);
+}
+
+TEST_CASE("ring all_to_all: the opposite chip's piece goes half each way, so every direction carries the same", "[system][collective]") {
+  // 8-ring, P packets per piece (P even), no semaphores: each link direction carries the pieces of the
+  // chips 1, 2 and 3 hops behind it that cross it (1 + 2 + 3 = 6 pieces) and half of the 4 opposite-chip
+  // pieces that cross it (2): 8 P packets on every one of the 16 directions.
+  const SystemConfig s = data_movement_only("t3000.json");
+  const uint64_t p = 4;
+  const CollectiveRun r = run(s, make(CollectiveOp::all_to_all, 8, Topology1d::ring, 1, 8 * p * kPacket));
+  REQUIRE(r.links.size() == 16);
+  for (const auto& l : r.links) CHECK(l.packets == 8 * p);
 }
