@@ -314,10 +314,40 @@ class CollectiveSim {
     }
     const int vc = vc_of(tr, hop);
     // A semaphore's last hop is the router's atomic increment at the destination core.
-    noc_write(chip, in, tr.dst_core, tr.semaphore ? kPointerBytes : tr.bytes, true, [this, t, d, vc] {
+    if (tr.semaphore || !s_.ccl.tensors_in_dram) {
+      noc_write(chip, in, tr.dst_core, tr.semaphore ? kPointerBytes : tr.bytes, true, [this, t, d, vc] {
+        free_receiver_slot(d, vc);
+        landed(t);
+      });
+      return;
+    }
+    // The data goes into a DRAM bank of the receiving chip; a worker that forwards or reduces it reads it back.
+    const ArchConfig& c = s_.chips[size_t(chip)];
+    const GridPos bank = c.dram.positions[size_t(t) % c.dram.positions.size()];
+    noc_write(chip, in, bank, tr.bytes, true, [this, t, d, vc, chip, bank] {
       free_receiver_slot(d, vc);
-      landed(t);
+      at(now_ + s_.chips[size_t(chip)].dram.write_latency_cycles, [this, t, chip, bank] { read_back(t, chip, bank); });
     });
+  }
+
+  // A packet written into DRAM: read back into the receiving core when its next hop or its reduction needs
+  // it (a reduction reads its own operand from another bank at the same time), else done.
+  void read_back(int t, int chip, GridPos bank) {
+    const Transfer& tr = plan_.transfers[size_t(t)];
+    if (!tr.reduce && dependents_[size_t(t)].empty()) { landed(t); return; }
+    const ArchConfig& c = s_.chips[size_t(chip)];
+    auto pending = std::make_shared<int>(tr.reduce ? 2 : 1);
+    auto read_one = [this, t, pending] { if (--*pending == 0) landed(t); };
+    const uint64_t start = now_ + c.dram.read_latency_cycles;
+    at(start, [this, t, chip, bank, read_one] {
+      noc_write(chip, bank, plan_.transfers[size_t(t)].dst_core, plan_.transfers[size_t(t)].bytes, false, read_one);
+    });
+    if (tr.reduce) {
+      const GridPos own = c.dram.positions[size_t(t + 1) % c.dram.positions.size()];
+      at(start, [this, t, chip, own, read_one] {
+        noc_write(chip, own, plan_.transfers[size_t(t)].dst_core, plan_.transfers[size_t(t)].bytes, false, read_one);
+      });
+    }
   }
 
   void free_receiver_slot(size_t d, int vc) {

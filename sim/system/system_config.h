@@ -71,6 +71,11 @@ struct CclParams {
   // into its own chip's output (a DRAM page), as all_gather_async does (the line-4 trace: a page-sized
   // write before each fabric write): a fourth RISC-V call and a second NoC write before the flush.
   bool gather_local_write = true;
+  // The tensors are in DRAM (as S-CCL measured them): a packet's last hop writes it into a DRAM bank of the
+  // receiving chip (dram.write_latency_cycles after its NoC write), and a worker that forwards or reduces it
+  // first reads it back into its L1 (dram.read_latency_cycles and the NoC transfer; a reduction also reads
+  // its own operand, in parallel). A latency per packet: throughput is unchanged, as S-CCL finds.
+  bool tensors_in_dram = true;
   // Packets per chunk: tt-metal's chunks_per_sync defaults (reduce_scatter_minimal_async: 20 on a line, 80
   // on a ring; all_gather_async: 160 at most).
   int reduce_packets_per_sync_line = 20;

@@ -38,7 +38,8 @@ Collective make(CollectiveOp op, int chips, Topology1d topology, int links, uint
 // semaphores): pure data movement, which the closed forms below bound. The kernel costs have their own
 // cases at the end.
 SystemConfig data_movement_only(const std::string& file, std::vector<std::string> sets = {}) {
-  for (const char* set : {"ccl.op_launch_ns=0", "ccl.worker_handshake=false", "ccl.step_semaphores=false"})
+  for (const char* set : {"ccl.op_launch_ns=0", "ccl.worker_handshake=false", "ccl.step_semaphores=false",
+                          "ccl.tensors_in_dram=false"})
     sets.push_back(set);
   return load_system_config(kSystems + file, sets);
 }
@@ -442,4 +443,29 @@ TEST_CASE("ring all_to_all: the opposite chip's piece goes half each way, so eve
   const CollectiveRun r = run(s, make(CollectiveOp::all_to_all, 8, Topology1d::ring, 1, 8 * p * kPacket));
   REQUIRE(r.links.size() == 16);
   for (const auto& l : r.links) CHECK(l.packets == 8 * p);
+}
+
+TEST_CASE("tensors in DRAM: a reduced packet lands in a DRAM bank and is read back before it is added", "[system][ccl]") {
+  // 2-chip line reduce_scatter on the n300, one 4352 B packet per slice, otherwise the data-movement twin:
+  // each packet's last hop now writes a DRAM bank (100 cycles of write latency after its NoC write), and
+  // the worker reads it and its own operand back (270 cycles of read latency, then the 4352 B transfer at
+  // 32 B a cycle, 136 cycles). The last hop's NoC leg now ends at a bank, not at the worker: on a 10 x 12
+  // grid at most 20 router hops of 9 cycles shorter or longer.
+  const auto cycles = [](CollectiveOp op, uint64_t bytes, const char* dram) {
+    const SystemConfig s = load_system_config(kSystems + "n300.json",
+        {"ccl.op_launch_ns=0", "ccl.worker_handshake=false", "ccl.step_semaphores=false",
+         std::string("ccl.tensors_in_dram=") + dram});
+    return double(run(s, make(op, 2, Topology1d::line, 1, bytes)).cycles);
+  };
+  const SystemConfig s = data_movement_only("n300.json");
+  const double off = cycles(CollectiveOp::reduce_scatter, 2 * kPacket, "false");
+  const double on = cycles(CollectiveOp::reduce_scatter, 2 * kPacket, "true");
+  CHECK(on >= off + 100 + 270 + 136 - 20 * 9);
+  CHECK(on <= off + 100 + 270 + 2 * noc_bound(s, kPacket));
+  // A packet nobody forwards or reduces (send_recv) pays only the write latency, the NoC leg aside.
+  const double sr_off = cycles(CollectiveOp::send_recv, kPacket, "false");
+  const double sr_on = cycles(CollectiveOp::send_recv, kPacket, "true");
+  CHECK(sr_on >= sr_off + 100 - 20 * 9);
+  CHECK(sr_on <= sr_off + 100 + 20 * 9);
+  CHECK(on - off > sr_on - sr_off + 270);
 }
