@@ -66,11 +66,11 @@ int system_info_command(int argc, char** argv) {
     const auto& e = s.ethernet;
     const bool two_d = s.routing == system::Routing::mesh || s.routing == system::Routing::torus;
     const int header = two_d ? e.fabric_header_2d_bytes : e.fabric_header_1d_bytes;
-    const double wire = double(e.max_payload_bytes) / (e.max_payload_bytes + header + e.framing_bytes);
+    const double wire = double(e.max_payload_bytes) / double(system::wire_bytes(e, uint64_t(e.max_payload_bytes), header));
     std::printf("Ethernet        %zu links, %.2f GB/s per direction; %s fabric: %.0f ns per hop; the largest packet, "
-                "%d B, carries %d B header and %d B framing: %.1f%% payload, %.2f GB/s\n",
+                "%d B, carries %d B header and %d B framing per %d B frame: %.1f%% payload, %.2f GB/s\n",
                 s.links.size(), e.gbytes_per_s, two_d ? "2-D" : "1-D", two_d ? e.latency_2d_ns : e.latency_1d_ns,
-                e.max_payload_bytes, header, e.framing_bytes, 100 * wire, e.gbytes_per_s * wire);
+                e.max_payload_bytes, header, e.framing_bytes, e.frame_bytes, 100 * wire, e.gbytes_per_s * wire);
     std::printf("links per pair ");
     for (const auto& [pair, n] : system::links_per_pair(s)) std::printf(" %d-%d:%d", pair.first, pair.second, n);
     std::printf("\n");

@@ -17,7 +17,11 @@ CollectiveFigures collective_figures(const Collective& c, uint64_t cycles, doubl
     case CollectiveOp::send_recv: bus = b; break;
   }
   f.busbw_gbps = bus / f.seconds / 1e9;
-  f.per_link_gbps = f.busbw_gbps / c.links / (c.topology == Topology1d::ring ? 2 : 1);
+  // Per link and direction, as tt-metal's CCL report counts it: the bytes through the busiest link over the
+  // links carrying them (both directions on a ring). That is busbw for every op but all_to_all, whose
+  // chunks for far chips relay through the middle link: floor(N/2) ceil(N/2) / N of a chip's buffer.
+  const double bottleneck = c.op == CollectiveOp::all_to_all ? double(c.chips / 2) * double((c.chips + 1) / 2) / n * b : bus;
+  f.per_link_gbps = bottleneck / f.seconds / 1e9 / c.links / (c.topology == Topology1d::ring ? 2 : 1);
   return f;
 }
 

@@ -83,7 +83,8 @@ class Planner {
             std::vector<std::vector<int>> sent(static_cast<size_t>(n_));
             for (size_t p = 0; p < most; ++p)
               for (int j = 0; j < n_; ++j)
-                if (p < per_dest[size_t(j)].size()) sent[size_t(j)].push_back(routed(i, j, k, per_dest[size_t(j)][p]));
+                if (p < per_dest[size_t(j)].size())
+                  sent[size_t(j)].push_back(routed(i, j, k, per_dest[size_t(j)][p], {}, false, p % 2 == 1));
             for (int j = 0; j < n_; ++j) final_semaphore(i, j, k, sent[size_t(j)]);
           }
         break;
@@ -204,15 +205,17 @@ class Planner {
   // next hop waits for the chunk and the semaphore that follows it (with step semaphores) or, packet by
   // packet, for its own previous hop. Returns what the last chip waits for.
   std::vector<int> relay(int from, int step, int hops, int k, const std::vector<uint64_t>& ps, bool reduce,
-                         const std::vector<int>& first_deps, int per_sync) {
+                         const std::vector<int>& first_deps, int per_sync, bool local_write = false) {
     const auto groups = chunks(ps.size(), per_sync);
     std::vector<std::vector<int>> done(groups.size());  // per chunk: what its next hop waits for
     for (int h = 0; h < hops; ++h) {
       const int at_chip = from + step * h;
       for (size_t g = 0; g < groups.size(); ++g) {
         std::vector<int> sent;
-        for (size_t p : groups[g])
+        for (size_t p : groups[g]) {
           sent.push_back(neighbour_hop(at_chip, step, k, ps[p], reduce, h == 0 ? first_deps : done[g]));
+          plan_.transfers[size_t(sent.back())].local_write = local_write && h == 0;
+        }
         // The next hop also waits for the chunk's own packets: landed, and reduced into the running sum.
         if (sems_) sent.push_back(semaphore_hop(at_chip, step, k, sent));
         done[g] = sent;
@@ -228,8 +231,43 @@ class Planner {
     const int forward = ring_ ? n_ / 2 : n_ - 1 - i;
     const int backward = ring_ ? n_ - 1 - n_ / 2 : i;
     const auto ps = packets(bytes);
-    for (const auto& [step, hops] : {std::pair{+1, forward}, std::pair{-1, backward}})
-      relay(i, step, hops, k, ps, false, first_deps, s_.ccl.gather_packets_per_sync);
+    // The chip's own packets go into its own output once, by the first direction that sends them.
+    bool local_write = s_.ccl.gather_local_write;
+    for (const auto& [step, hops] : {std::pair{+1, forward}, std::pair{-1, backward}}) {
+      if (ring_) {
+        relay(i, step, hops, k, ps, false, first_deps, s_.ccl.gather_packets_per_sync, local_write && hops > 0);
+      } else if (hops > 0) {
+        multicast(i, step, hops, k, ps, first_deps, local_write);
+      }
+      if (hops > 0) local_write = false;
+    }
+  }
+
+  // The packets `ps` of chip `from` multicast `hops` hops in direction `step`: each one sent once by the
+  // chip's worker, forwarded by the routers and dropped at every chip on the way; after each chunk of
+  // `gather_packets_per_sync` packets, a semaphore multicast the same way (in program order, after it).
+  void multicast(int from, int step, int hops, int k, const std::vector<uint64_t>& ps, const std::vector<int>& first_deps,
+                 bool local_write) {
+    const int dir = step > 0 ? 0 : 1;
+    std::vector<Hop> route;
+    std::vector<GridPos> drops;
+    for (int h = 0; h < hops; ++h) {
+      route.push_back(hop_between(s_, dev(from + step * h), dev(from + step * (h + 1)), k, c_.where));
+      drops.push_back(worker(from + step * (h + 1), k, dir));
+    }
+    for (const auto& group : chunks(ps.size(), s_.ccl.gather_packets_per_sync)) {
+      std::vector<int> sent;
+      for (size_t p : group) {
+        sent.push_back(add(from, from + step * hops, k, dir, ps[p], route, false, first_deps));
+        plan_.transfers[size_t(sent.back())].local_write = local_write;
+        plan_.transfers[size_t(sent.back())].drop_cores = drops;
+      }
+      if (!sems_) continue;
+      const int t = add(from, from + step * hops, k, dir, 0, route, false, {});
+      plan_.transfers[size_t(t)].semaphore = true;
+      plan_.transfers[size_t(t)].after = std::move(sent);
+      plan_.transfers[size_t(t)].drop_cores = drops;
+    }
   }
 
   // A running sum of `bytes` along `chips` (consecutive neighbours), each receiver adding its own part.
@@ -264,14 +302,21 @@ class Planner {
 
   // One packet of chip i on plane k to chip j through the fabric: along the chain (a ring the shorter way),
   // or, for two named devices that are not neighbours, dimension order through the grid.
-  int routed(int i, int j, int k, uint64_t packet, std::vector<int> deps = {}, bool semaphore = false) {
+  // On a ring, the chip opposite (N/2 hops either way) is reached the second way round when `other_way`:
+  // its piece goes half each way, so both directions carry floor(N/2) ceil(N/2) / 2 pieces per link, the
+  // balance tt-metal's report assumes ("Bytes through the bottleneck link").
+  int routed(int i, int j, int k, uint64_t packet, std::vector<int> deps = {}, bool semaphore = false,
+             bool other_way = false) {
     std::vector<Hop> hops;
     int dir = 0;
     if (plan_.two_d) {
       hops = dimension_order_route(s_, dev(i), dev(j), k, c_.where);
     } else {
       int ahead = j - i;
-      if (ring_) ahead = at(j - i) <= n_ - at(j - i) ? at(j - i) : -(n_ - at(j - i));
+      if (ring_) {
+        const int fwd = at(j - i), back = n_ - at(j - i);
+        ahead = fwd < back || (fwd == back && !other_way) ? fwd : -back;
+      }
       const int step = ahead > 0 ? 1 : -1;
       dir = step > 0 ? 0 : 1;
       for (int h = 0; h < std::abs(ahead); ++h) hops.push_back(hop_between(s_, dev(i + step * h), dev(i + step * (h + 1)), k, c_.where));

@@ -4,8 +4,12 @@
 // others (a relay forwards what it received; an all-reduce gathers what it reduced).
 //
 // Algorithms (the chips in collective order 0..N-1, each link k of a pair carrying 1/links of the data):
-//  all_gather      line: each chip's buffer relayed hop by hop both ways to every other chip;
-//                  ring: the same, the nearer ceil((N-1)/2) chips forward, the other floor((N-1)/2) backward.
+//  all_gather      line: each chip's buffer multicast both ways along the line: the routers forward each
+//                  packet and drop it at every chip on the way (S-CCL: "On a line it multicasts, and the
+//                  routers forward"), one semaphore multicast after each chunk;
+//                  ring: relayed hop by hop through the workers of the chips on the way (S-CCL: a ring
+//                  "relays each chunk through worker cores"), the nearer ceil((N-1)/2) chips forward, the
+//                  other floor((N-1)/2) backward.
 //  reduce_scatter  chip c ends with the sum of everyone's slice c (bytes/N). Line: the chips left of c
 //                  pass a running sum rightwards to c, those right of c leftwards. Ring: half of slice c
 //                  goes forward round the ring from c+1, half backward from c-1, N-1 hops each.
@@ -35,6 +39,10 @@ struct Transfer {
   std::vector<Hop> hops;      // at least one
   int dateline_hop = -1;      // the first hop that crosses a ring's dateline (then virtual channel 1)
   bool reduce = false;        // the receiving core adds it into its partial result
+  bool local_write = false;   // the sending core also writes it into its own chip's output (all_gather_async)
+  // A line multicast: each router on the way also writes it into its own chip's receiving core (drop_cores,
+  // one per hop, the last one dst_core) while it forwards it; its receiver slot frees once both landed.
+  std::vector<GridPos> drop_cores;
   bool semaphore = false;     // a semaphore increment: a header-only fabric packet, an atomic at the far core
   std::vector<int> deps;      // transfers that must be done (delivered, and reduced) before this one starts
   std::vector<int> after;     // transfers its sending core must have taken up first (program order)

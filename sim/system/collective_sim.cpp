@@ -174,7 +174,8 @@ class CollectiveSim {
       Worker& wk = workers_[{chip, core.y * 4096 + core.x}];
       if (now_ > spin_from) slot_wait_cycles_ += now_ - spin_from;
       const uint64_t issue = s_.chips[size_t(chip)].packet_manager.engine.riscv_issue_cycles;
-      const int calls = plan_.transfers[size_t(t)].semaphore ? 2 : 3;
+      const Transfer& tk = plan_.transfers[size_t(t)];
+      const int calls = (tk.semaphore ? 2 : 3) + (tk.local_write ? 1 : 0);
       const uint64_t begin = std::max(now_, wk.free_at);
       wk.free_at = begin + uint64_t(calls) * issue;
       at(begin, [this, t, chip, core, calls, issue] {
@@ -182,9 +183,21 @@ class CollectiveSim {
         const GridPos eth = near_port(tr.hops[0]).core;
         auto pending = std::make_shared<int>(2);  // the data and the pointer update, both landed
         auto landed_one = [this, t, pending] { if (--*pending == 0) enqueue(t, 0, kLocal); };
-        noc_write(chip, core, eth, tr.bytes + uint64_t(header_), false, [this, chip, core, landed_one] {
-          landed_one();
-          flushed(chip, core);
+        // The flush waits for the writes to the router and, first, the page into the chip's own output.
+        auto unflushed = std::make_shared<int>(tr.local_write ? 2 : 1);
+        auto flushed_one = [this, chip, core, unflushed] { if (--*unflushed == 0) flushed(chip, core); };
+        uint64_t router_write_at = now_;
+        if (tr.local_write) {
+          const auto& drams = s_.chips[size_t(chip)].dram.positions;
+          noc_write(chip, core, drams[size_t(t) % drams.size()], tr.bytes, false, flushed_one);
+          router_write_at = now_ + issue;
+        }
+        at(router_write_at, [this, t, chip, core, eth, landed_one, flushed_one] {
+          const Transfer& tw = plan_.transfers[size_t(t)];
+          noc_write(chip, core, eth, tw.bytes + uint64_t(header_), false, [landed_one, flushed_one] {
+            landed_one();
+            flushed_one();
+          });
         });
         at(now_ + uint64_t(calls - 1) * issue, [this, chip, core, eth, landed_one] {
           noc_write(chip, core, eth, kPointerBytes, false, landed_one);
@@ -252,7 +265,7 @@ class CollectiveSim {
       dir.queue[channel].pop_front();
       const Transfer& tr = plan_.transfers[size_t(t)];
       --dir.credits[vc_of(tr, hop)];
-      const uint64_t wire = tr.bytes + uint64_t(header_) + uint64_t(s_.ethernet.framing_bytes);
+      const uint64_t wire = wire_bytes(s_.ethernet, tr.bytes, header_);
       const double begin = std::max(double(now_), dir.tx_free);
       const double sent = begin + double(wire) / bytes_per_cycle_;
       dir.tx_free = sent;
@@ -286,9 +299,14 @@ class CollectiveSim {
     if (hop + 1 < tr.hops.size()) {
       const Hop& next = tr.hops[hop + 1];
       const int vc = vc_of(tr, hop), channel = kForwarded + vc_of(tr, hop + 1);
-      acquire_sender_slot(dir_of(next), channel, [this, t, hop, d, vc, channel, chip, in, &tr, &next] {
-        noc_write(chip, in, near_port(next).core, tr.bytes + uint64_t(header_), false, [this, t, hop, d, vc, channel] {
-          free_receiver_slot(d, vc);
+      // A multicast is also written into this chip's receiving core; the slot frees once both writes landed.
+      const bool drop = hop < tr.drop_cores.size();
+      auto pending = std::make_shared<int>(drop ? 2 : 1);
+      auto landed_one = [this, d, vc, pending] { if (--*pending == 0) free_receiver_slot(d, vc); };
+      if (drop) noc_write(chip, in, tr.drop_cores[hop], tr.semaphore ? kPointerBytes : tr.bytes, true, landed_one);
+      acquire_sender_slot(dir_of(next), channel, [this, t, hop, channel, chip, in, &tr, &next, landed_one] {
+        noc_write(chip, in, near_port(next).core, tr.bytes + uint64_t(header_), false, [this, t, hop, channel, landed_one] {
+          landed_one();
           enqueue(t, hop + 1, channel);
         });
       });
@@ -296,10 +314,40 @@ class CollectiveSim {
     }
     const int vc = vc_of(tr, hop);
     // A semaphore's last hop is the router's atomic increment at the destination core.
-    noc_write(chip, in, tr.dst_core, tr.semaphore ? kPointerBytes : tr.bytes, true, [this, t, d, vc] {
+    if (tr.semaphore || !s_.ccl.tensors_in_dram) {
+      noc_write(chip, in, tr.dst_core, tr.semaphore ? kPointerBytes : tr.bytes, true, [this, t, d, vc] {
+        free_receiver_slot(d, vc);
+        landed(t);
+      });
+      return;
+    }
+    // The data goes into a DRAM bank of the receiving chip; a worker that forwards or reduces it reads it back.
+    const ArchConfig& c = s_.chips[size_t(chip)];
+    const GridPos bank = c.dram.positions[size_t(t) % c.dram.positions.size()];
+    noc_write(chip, in, bank, tr.bytes, true, [this, t, d, vc, chip, bank] {
       free_receiver_slot(d, vc);
-      landed(t);
+      at(now_ + s_.chips[size_t(chip)].dram.write_latency_cycles, [this, t, chip, bank] { read_back(t, chip, bank); });
     });
+  }
+
+  // A packet written into DRAM: read back into the receiving core when its next hop or its reduction needs
+  // it (a reduction reads its own operand from another bank at the same time), else done.
+  void read_back(int t, int chip, GridPos bank) {
+    const Transfer& tr = plan_.transfers[size_t(t)];
+    if (!tr.reduce && dependents_[size_t(t)].empty()) { landed(t); return; }
+    const ArchConfig& c = s_.chips[size_t(chip)];
+    auto pending = std::make_shared<int>(tr.reduce ? 2 : 1);
+    auto read_one = [this, t, pending] { if (--*pending == 0) landed(t); };
+    const uint64_t start = now_ + c.dram.read_latency_cycles;
+    at(start, [this, t, chip, bank, read_one] {
+      noc_write(chip, bank, plan_.transfers[size_t(t)].dst_core, plan_.transfers[size_t(t)].bytes, false, read_one);
+    });
+    if (tr.reduce) {
+      const GridPos own = c.dram.positions[size_t(t + 1) % c.dram.positions.size()];
+      at(start, [this, t, chip, own, read_one] {
+        noc_write(chip, own, plan_.transfers[size_t(t)].dst_core, plan_.transfers[size_t(t)].bytes, false, read_one);
+      });
+    }
   }
 
   void free_receiver_slot(size_t d, int vc) {

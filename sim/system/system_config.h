@@ -1,6 +1,8 @@
 #pragma once
 // A multi-chip system: chips (each an architecture config) placed on a 2-D grid of devices, and the
 // Ethernet links between their Ethernet cores. Filled by system_loader from configs/systems/*.json.
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -35,12 +37,21 @@ struct EthernetParams {
   double latency_1d_ns = 711;
   double latency_2d_ns = 874;
   int framing_bytes = 50;            // per Ethernet packet: preamble, header, FEC, CRC
+  int frame_bytes = 1500;            // the largest Ethernet packet's content: a longer fabric packet is split
   int fabric_header_1d_bytes = 48;   // per fabric packet: the routing header
   int fabric_header_2d_bytes = 80;
   int max_payload_bytes = 7616;      // largest payload of one fabric packet (a collective picks its own)
   int sender_slots = 8;              // packets the sender channel buffers (worker -> router)
   int receiver_slots = 16;           // packets the receiver channel buffers: the sender's credits
 };
+
+// Bytes one fabric packet takes on the wire: payload and fabric header, split into Ethernet packets of at
+// most frame_bytes, each paying framing_bytes (S-CCL's payload efficiency formula).
+inline uint64_t wire_bytes(const EthernetParams& e, uint64_t payload, int header) {
+  const uint64_t content = payload + uint64_t(header);
+  const uint64_t frames = std::max<uint64_t>(1, (content + uint64_t(e.frame_bytes) - 1) / uint64_t(e.frame_bytes));
+  return content + frames * uint64_t(e.framing_bytes);
+}
 
 // What the CCL kernels do besides moving packets (docs/systems.md, "Kernel costs"). Each part can be
 // switched off, which leaves the pure data movement the closed forms of tests/system bound.
@@ -56,6 +67,15 @@ struct CclParams {
   // semaphore on the receiver (a header-only fabric packet), and the receiver forwards (or ends) the chunk
   // only after that. False: packet-by-packet relays with no handshake.
   bool step_semaphores = true;
+  // With worker_handshake: an all_gather's sending core also writes each packet of its own chip's buffer
+  // into its own chip's output (a DRAM page), as all_gather_async does (the line-4 trace: a page-sized
+  // write before each fabric write): a fourth RISC-V call and a second NoC write before the flush.
+  bool gather_local_write = true;
+  // The tensors are in DRAM (as S-CCL measured them): a packet's last hop writes it into a DRAM bank of the
+  // receiving chip (dram.write_latency_cycles after its NoC write), and a worker that forwards or reduces it
+  // first reads it back into its L1 (dram.read_latency_cycles and the NoC transfer; a reduction also reads
+  // its own operand, in parallel). A latency per packet: throughput is unchanged, as S-CCL finds.
+  bool tensors_in_dram = true;
   // Packets per chunk: tt-metal's chunks_per_sync defaults (reduce_scatter_minimal_async: 20 on a line, 80
   // on a ring; all_gather_async: 160 at most).
   int reduce_packets_per_sync_line = 20;

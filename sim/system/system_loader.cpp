@@ -123,6 +123,7 @@ EthernetParams read_ethernet(ObjectReader e) {
   p.latency_1d_ns = e.number_in("latency_1d_ns", 0, 1e7, p.latency_1d_ns);
   p.latency_2d_ns = e.number_in("latency_2d_ns", 0, 1e7, p.latency_2d_ns);
   p.framing_bytes = e.int_in("framing_bytes", 0, 65536, p.framing_bytes);
+  p.frame_bytes = e.int_in("frame_bytes", 16, 1 << 20, p.frame_bytes);
   p.fabric_header_1d_bytes = e.int_in("fabric_header_1d_bytes", 0, 65536, p.fabric_header_1d_bytes);
   p.fabric_header_2d_bytes = e.int_in("fabric_header_2d_bytes", 0, 65536, p.fabric_header_2d_bytes);
   p.max_payload_bytes = e.int_in("max_payload_bytes", 16, 1 << 20, p.max_payload_bytes);
@@ -137,6 +138,8 @@ CclParams read_ccl(ObjectReader c) {
   p.op_launch_ns = c.number_in("op_launch_ns", 0, 1e9, p.op_launch_ns);
   p.worker_handshake = c.boolean("worker_handshake", p.worker_handshake);
   p.step_semaphores = c.boolean("step_semaphores", p.step_semaphores);
+  p.gather_local_write = c.boolean("gather_local_write", p.gather_local_write);
+  p.tensors_in_dram = c.boolean("tensors_in_dram", p.tensors_in_dram);
   p.reduce_packets_per_sync_line = c.int_in("reduce_packets_per_sync_line", 1, 1 << 20, p.reduce_packets_per_sync_line);
   p.reduce_packets_per_sync_ring = c.int_in("reduce_packets_per_sync_ring", 1, 1 << 20, p.reduce_packets_per_sync_ring);
   p.gather_packets_per_sync = c.int_in("gather_packets_per_sync", 1, 1 << 20, p.gather_packets_per_sync);

@@ -38,17 +38,21 @@ Collective make(CollectiveOp op, int chips, Topology1d topology, int links, uint
 // semaphores): pure data movement, which the closed forms below bound. The kernel costs have their own
 // cases at the end.
 SystemConfig data_movement_only(const std::string& file, std::vector<std::string> sets = {}) {
-  for (const char* set : {"ccl.op_launch_ns=0", "ccl.worker_handshake=false", "ccl.step_semaphores=false"})
+  for (const char* set : {"ccl.op_launch_ns=0", "ccl.worker_handshake=false", "ccl.step_semaphores=false",
+                          "ccl.tensors_in_dram=false"})
     sets.push_back(set);
   return load_system_config(kSystems + file, sets);
 }
 
 CollectiveRun run(const SystemConfig& s, const Collective& c) { return simulate_collective(s, plan_collective(s, c), c.dtype); }
 
-// One 1-D packet on the wire, in cycles: (payload + 48 B fabric header + 50 B framing) / line rate.
+// One 1-D packet's bytes on the wire: payload and 48 B fabric header, carried in Ethernet packets of at
+// most 1500 B, each with 50 B of framing (S-CCL). A 4352 B packet: 4400 B in 3 Ethernet packets, 4550 B.
+uint64_t wire_bytes_1d(uint64_t payload) { return payload + 48 + 50 * ((payload + 48 + 1499) / 1500); }
+// The same in cycles at the line rate: 4550 / 12.5 = 364 cycles on Wormhole.
 double wire_cycles(const SystemConfig& s, uint64_t payload) {
   const double ghz = s.chips[0].chip.clock_ghz;
-  return double(payload + 48 + 50) / (s.ethernet.gbytes_per_s / ghz);
+  return double(wire_bytes_1d(payload)) / (s.ethernet.gbytes_per_s / ghz);
 }
 double hop_latency(const SystemConfig& s) { return s.ethernet.latency_1d_ns * s.chips[0].chip.clock_ghz; }
 
@@ -71,7 +75,7 @@ TEST_CASE("send_recv over one link: packets back to back, then one flight", "[sy
   CHECK(double(r.cycles) <= lower + 2 * noc_bound(s, kPacket));
   REQUIRE(r.links.size() == 1);
   CHECK(r.links[0].packets == packets);
-  CHECK(r.links[0].wire_bytes == packets * (kPacket + 48 + 50));
+  CHECK(r.links[0].wire_bytes == packets * (kPacket + 48 + 3 * 50));
 }
 
 TEST_CASE("one receiver slot: every packet waits for its credit's round trip", "[system][collective]") {
@@ -169,9 +173,9 @@ TEST_CASE("ring all_to_all through several chips finishes: the dateline breaks t
   const int n = 8;
   const uint64_t piece_packets = 4;
   const auto r = run(s, make(CollectiveOp::all_to_all, n, Topology1d::ring, 1, n * piece_packets * kPacket));
-  // Shortest way round, ties forward: each chip sends pieces 1, 2, 3 and 4 hops forward, so the 8 forward
-  // link directions carry 8 x (1 + 2 + 3 + 4) piece-hops, 10 pieces each.
-  CHECK(double(r.cycles) >= 10 * piece_packets * wire_cycles(s, kPacket));
+  // Shortest way round, the opposite chip's piece half each way: each chip sends pieces 1, 2, 3 hops each
+  // way and half a piece 4 hops each way, so every link direction carries 1 + 2 + 3 + 2 = 8 pieces.
+  CHECK(double(r.cycles) >= 8 * piece_packets * wire_cycles(s, kPacket));
   uint64_t forward = 0;
   for (const auto& l : r.links) forward += l.packets;
   CHECK(forward == uint64_t(n) * (1 + 1 + 2 + 2 + 3 + 3 + 4) * piece_packets);
@@ -249,6 +253,7 @@ TEST_CASE("every Ethernet knob of a system moves a collective the way its doc sa
   };
   const uint64_t base = cycles("n300.json", {}, false);
   for (const char* set : {"ethernet.gbytes_per_s=6", "ethernet.latency_1d_ns=5000", "ethernet.framing_bytes=2000",
+                          "ethernet.frame_bytes=200",
                           "ethernet.fabric_header_1d_bytes=2000", "ethernet.receiver_slots=1", "ethernet.sender_slots=1"}) {
     INFO(set);
     CHECK(cycles("n300.json", {set}, false) > base);
@@ -277,7 +282,7 @@ TEST_CASE("op launch: every op starts its launch after the one before; all_reduc
 }
 
 TEST_CASE("worker handshake: three RISC-V calls per packet, and a credit back before a slot is reused", "[system][ccl]") {
-  // n300, 4352 B packets: the wire takes w = 4450 / 12.5 = 356 cycles; the worker's three calls (payload,
+  // n300, 4352 B packets: the wire takes w = 4550 / 12.5 = 364 cycles; the worker's three calls (payload,
   // header, slot pointer) at 124 cycles each take 372, so the worker, not the link, sets the pace: packet
   // P's pointer update leaves at (P-1) 372 + 248, then the packet crosses the wire and one hop.
   const double issue = 124, w = wire_cycles(data_movement_only("n300.json"), kPacket);
@@ -295,18 +300,19 @@ TEST_CASE("worker handshake: three RISC-V calls per packet, and a credit back be
   CHECK(t <= packets * std::max(3 * issue, noc_bound(s, kPacket)) + w + hop_latency(s) + 3 * noc_bound(s, kPacket));
   // One sender slot: the worker reuses it only after the router has sent the packet (w after the pointer
   // update, its second call after the payload's) and written the credit back, so each packet takes at least
-  // two calls and a wire time: 2 x 124 + 356 = 604 cycles, more than the 372 of the calls alone.
+  // two calls and a wire time: 2 x 124 + 364 = 612 cycles, more than the 372 of the calls alone.
   CHECK(cycles({"ethernet.sender_slots=1"}) >= packets * (2 * issue + w));
 }
 
 TEST_CASE("step semaphores: one header-only packet after every chunk of a share, on every hop", "[system][ccl]") {
   const SystemConfig s = load_system_config(kSystems + "t3000.json", {"ccl.op_launch_ns=0"});
-  // send_recv of 64 packets: one semaphore at the end, 48 B header + 50 B framing on the wire.
+  // send_recv of 64 packets (each 4400 B in 3 Ethernet packets): one semaphore at the end, 48 B header
+  // in one Ethernet packet, 50 B framing, on the wire.
   const uint64_t packets = 64;
   const CollectiveRun one = run(s, make(CollectiveOp::send_recv, 2, Topology1d::line, 1, packets * kPacket));
   REQUIRE(one.links.size() == 1);
   CHECK(one.links[0].packets == packets + 1);
-  CHECK(one.links[0].wire_bytes == packets * (kPacket + 48 + 50) + 48 + 50);
+  CHECK(one.links[0].wire_bytes == packets * (kPacket + 48 + 3 * 50) + 48 + 50);
   // Line all_gather on 4 chips, 40 packets per chip (one chunk: at most 160 per semaphore): the link
   // direction from chip 2 to chip 3 carries the buffers of chips 0, 1, 2, each followed by its semaphore.
   const CollectiveRun ag = run(s, make(CollectiveOp::all_gather, 4, Topology1d::line, 1, 40 * kPacket));
@@ -334,6 +340,12 @@ TEST_CASE("every ccl knob of a system moves a collective the way its doc says", 
     return p;
   };
   const auto line = rs({}, Topology1d::line), ring = rs({}, Topology1d::ring);
+  // The gathers' own-output write: without it an all_gather's worker makes one call less per packet.
+  const auto ag = [](const std::vector<std::string>& sets) {
+    return run(load_system_config(kSystems + "t3000.json", sets), make(CollectiveOp::all_gather, 4, Topology1d::line, 1, 32 * kPacket)).cycles;
+  };
+  CHECK(ag({"ccl.gather_local_write=false"}) < ag({}));
+  CHECK(rs({"ccl.gather_local_write=false"}, Topology1d::line).cycles == line.cycles);
   // A longer launch, no handshake (cheaper), no semaphores (fewer packets).
   CHECK(rs({"ccl.op_launch_ns=20000"}, Topology1d::line).cycles > line.cycles);
   CHECK(rs({"ccl.worker_handshake=false"}, Topology1d::line).cycles < line.cycles);
@@ -348,4 +360,112 @@ TEST_CASE("every ccl knob of a system moves a collective the way its doc says", 
   // A bad value names the file and the key.
   CHECK_THROWS_WITH(load_system_config(kSystems + "t3000.json", {"ccl.reduce_packets_per_sync_line=0"}),
                     Catch::Contains("/ccl/reduce_packets_per_sync_line"));
+}
+
+TEST_CASE("framing: a fabric packet pays 50 B per Ethernet packet of at most 1500 B", "[system][collective]") {
+  // 1452 B of payload and the 48 B header fill one Ethernet packet exactly; one byte more needs two.
+  const SystemConfig s = data_movement_only("n300.json");
+  const uint64_t packets = 16;
+  for (const auto& [payload, frames] : {std::pair<uint64_t, uint64_t>{1452, 1}, {1453, 2}, {6144, 5}}) {
+    Collective c = make(CollectiveOp::send_recv, 2, Topology1d::line, 1, packets * payload);
+    c.packet_bytes = int(payload);
+    const CollectiveRun r = run(s, c);
+    REQUIRE(r.links.size() == 1);
+    INFO(payload);
+    CHECK(r.links[0].wire_bytes == packets * (payload + 48 + 50 * frames));
+  }
+  // Jumbo frames of 9000 B: a 6144 B packet in one, 50 B of framing instead of 250.
+  Collective c = make(CollectiveOp::send_recv, 2, Topology1d::line, 1, packets * 6144);
+  c.packet_bytes = 6144;
+  const CollectiveRun jumbo = run(data_movement_only("n300.json", {"ethernet.frame_bytes=9000"}), c);
+  CHECK(jumbo.links[0].wire_bytes == packets * (6144 + 48 + 50));
+}
+
+TEST_CASE("gather local write: a fourth call and a NoC write into the chip's own output per packet", "[system][ccl]") {
+  // 2-chip line all_gather on the T3000, 4352 B packets, no launch, no semaphores: each chip's worker sends
+  // its own P packets, each after four calls at 124 cycles (its output's page, payload, header, slot
+  // pointer): 496 cycles a packet, more than the wire's 364, so the worker sets the pace. Packet P's pointer
+  // update leaves at (P-1) 496 + 3 x 124, then the packet crosses the wire and one hop.
+  const uint64_t packets = 64;
+  const double issue = 124;
+  const auto cycles = [&](std::vector<std::string> sets) {
+    for (const char* set : {"ccl.op_launch_ns=0", "ccl.step_semaphores=false"}) sets.push_back(set);
+    return double(run(load_system_config(kSystems + "t3000.json", sets),
+                      make(CollectiveOp::all_gather, 2, Topology1d::line, 1, packets * kPacket)).cycles);
+  };
+  const SystemConfig s = data_movement_only("t3000.json");
+  const double w = wire_cycles(s, kPacket), t = cycles({});
+  CHECK(t >= (packets - 1) * 4 * issue + 3 * issue + w + hop_latency(s));
+  CHECK(t <= packets * std::max(4 * issue, 2 * noc_bound(s, kPacket)) + w + hop_latency(s) + 3 * noc_bound(s, kPacket));
+  // Without it, three calls a packet: below the four-call pace.
+  CHECK(cycles({"ccl.gather_local_write=false"}) < (packets - 1) * 4 * issue);
+}
+
+TEST_CASE("per-link bandwidth counts the busiest link's bytes: all_to_all's middle link", "[system][collective]") {
+  // 1 MB per chip in 1 ms: busbw is (N-1)/N MB/ms; per link, the middle link's floor(N/2) ceil(N/2) / N MB
+  // (tt-metal's report: 4 line 1 MB -> 1.0 GB/s; 8 ring 2 MB over 2 directions -> 1.0 GB/s; 2 line 0.5).
+  const auto per_link = [](int n, Topology1d t) {
+    Collective c = make(CollectiveOp::all_to_all, n, t, 1, 1000000);
+    return collective_figures(c, 1000000, 1.0);
+  };
+  CHECK(per_link(2, Topology1d::line).per_link_gbps == Approx(0.5));
+  CHECK(per_link(4, Topology1d::line).per_link_gbps == Approx(1.0));
+  CHECK(per_link(4, Topology1d::line).busbw_gbps == Approx(0.75));
+  CHECK(per_link(8, Topology1d::ring).per_link_gbps == Approx(1.0));
+  CHECK(per_link(8, Topology1d::ring).busbw_gbps == Approx(0.875));
+  // The other ops: busbw / links (/ 2 on a ring).
+  Collective ag = make(CollectiveOp::all_gather, 8, Topology1d::ring, 2, 1000000);
+  CHECK(collective_figures(ag, 1000000, 1.0).per_link_gbps == Approx(7.0 / 4));
+}
+
+TEST_CASE("line all_gather multicasts: each packet leaves its chip once, the routers drop it on the way", "[system][collective]") {
+  // 4 chips, P packets each, no semaphores: chips 0 and 3 send one way, chips 1 and 2 both ways, each
+  // packet once: 6 P fabric packets (a hop-by-hop relay through the workers would send N (N-1) P = 12 P).
+  // The busiest direction, 2 -> 3, still carries the three buffers of chips 0, 1, 2.
+  const SystemConfig s = data_movement_only("t3000.json");
+  const uint64_t packets = 8;
+  const CollectiveRun r = run(s, make(CollectiveOp::all_gather, 4, Topology1d::line, 1, packets * kPacket));
+  CHECK(r.transfers == 6 * packets);
+  uint64_t most = 0;
+  for (const auto& l : r.links) most = std::max(most, l.packets);
+  CHECK(most == 3 * packets);
+  // A ring still relays through the workers: 8 chips, each buffer 4 hops forward and 3 back, 7 P sends.
+  const CollectiveRun ring = run(s, make(CollectiveOp::all_gather, 8, Topology1d::ring, 1, packets * kPacket));
+  CHECK(ring.transfers == 8 * 7 * packets);
+}
+
+TEST_CASE("ring all_to_all: the opposite chip's piece goes half each way, so every direction carries the same", "[system][collective]") {
+  // 8-ring, P packets per piece (P even), no semaphores: each link direction carries the pieces of the
+  // chips 1, 2 and 3 hops behind it that cross it (1 + 2 + 3 = 6 pieces) and half of the 4 opposite-chip
+  // pieces that cross it (2): 8 P packets on every one of the 16 directions.
+  const SystemConfig s = data_movement_only("t3000.json");
+  const uint64_t p = 4;
+  const CollectiveRun r = run(s, make(CollectiveOp::all_to_all, 8, Topology1d::ring, 1, 8 * p * kPacket));
+  REQUIRE(r.links.size() == 16);
+  for (const auto& l : r.links) CHECK(l.packets == 8 * p);
+}
+
+TEST_CASE("tensors in DRAM: a reduced packet lands in a DRAM bank and is read back before it is added", "[system][ccl]") {
+  // 2-chip line reduce_scatter on the n300, one 4352 B packet per slice, otherwise the data-movement twin:
+  // each packet's last hop now writes a DRAM bank (100 cycles of write latency after its NoC write), and
+  // the worker reads it and its own operand back (270 cycles of read latency, then the 4352 B transfer at
+  // 32 B a cycle, 136 cycles). The last hop's NoC leg now ends at a bank, not at the worker: on a 10 x 12
+  // grid at most 20 router hops of 9 cycles shorter or longer.
+  const auto cycles = [](CollectiveOp op, uint64_t bytes, const char* dram) {
+    const SystemConfig s = load_system_config(kSystems + "n300.json",
+        {"ccl.op_launch_ns=0", "ccl.worker_handshake=false", "ccl.step_semaphores=false",
+         std::string("ccl.tensors_in_dram=") + dram});
+    return double(run(s, make(op, 2, Topology1d::line, 1, bytes)).cycles);
+  };
+  const SystemConfig s = data_movement_only("n300.json");
+  const double off = cycles(CollectiveOp::reduce_scatter, 2 * kPacket, "false");
+  const double on = cycles(CollectiveOp::reduce_scatter, 2 * kPacket, "true");
+  CHECK(on >= off + 100 + 270 + 136 - 20 * 9);
+  CHECK(on <= off + 100 + 270 + 2 * noc_bound(s, kPacket));
+  // A packet nobody forwards or reduces (send_recv) pays only the write latency, the NoC leg aside.
+  const double sr_off = cycles(CollectiveOp::send_recv, kPacket, "false");
+  const double sr_on = cycles(CollectiveOp::send_recv, kPacket, "true");
+  CHECK(sr_on >= sr_off + 100 - 20 * 9);
+  CHECK(sr_on <= sr_off + 100 + 20 * 9);
+  CHECK(on - off > sr_on - sr_off + 270);
 }

@@ -4,11 +4,15 @@ system presets and prints the model's figures next to the measured ones, with th
 The presets' Ethernet figures are the published line rates, latencies and framing; their ccl.op_launch_ns
 is calibrated on the first two smallest-message rows (marked), the other two are held out.
 
-    /usr/bin/python3 tests/system/compare_silicon.py [--build build]
+    /usr/bin/python3 tests/system/compare_silicon.py [--build build] [--set KEY=VALUE ...]
+
+--set overrides a key of every system preset (as `tessera collective --set` does), to see what one
+modelled stage contributes, e.g. --set ccl.gather_local_write=false.
 
 Asymptotic bandwidth per link: the slope between two large buffers (4 and 8 MiB per chip), so fixed
 start-up costs drop out as they do in the measured asymptote; per link as tt-metal's reports count it
-(busbw / links, and / 2 on a ring). Smallest messages: the modelled time of the same small collective.
+(the busiest link's bytes / links, and / 2 on a ring: busbw / links for all
+but all_to_all). Smallest messages: the modelled time of the same small collective.
 """
 import argparse
 import json
@@ -20,25 +24,34 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+SETS = []
+
+
 def run(tessera, system, op, chips, topology, links, nbytes, packet, tmp):
     trace = os.path.join(tmp, "c.json")
     subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "gen_collective.py"), "--op", op, "--chips",
                     str(chips), "--topology", topology, "--links", str(links), "--bytes-per-chip", str(nbytes),
                     "--packet-bytes", str(packet), "-o", trace], check=True)
     out = subprocess.run([tessera, "collective", "--system", os.path.join(ROOT, "configs", "systems", system + ".json"),
-                          "--trace", trace, "--json"], check=True, capture_output=True, text=True).stdout
+                          "--trace", trace, "--json"] + [a for kv in SETS for a in ("--set", kv)], check=True, capture_output=True, text=True).stdout
     return json.loads(out)["collectives"][0]
 
 
 def bus_factor(op, n):
-    return {"all_gather": n - 1, "reduce_scatter": (n - 1) / n, "all_to_all": (n - 1) / n,
+    """Bytes through the busiest link per byte of a chip's buffer (tt-metal's report, "Bytes through the
+    bottleneck link"): busbw's factor for all but all_to_all, whose middle link carries floor(N/2) ceil(N/2)
+    pieces of B/N (its `linkbw` column, not its busbw)."""
+    return {"all_gather": n - 1, "reduce_scatter": (n - 1) / n, "all_to_all": (n // 2) * ((n + 1) // 2) / n,
             "all_reduce": 2 * (n - 1) / n}[op]
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a key of every system preset")
     args = ap.parse_args()
+    SETS.extend(args.set)
     tessera = os.path.join(args.build, "tessera")
     with open(os.path.join(ROOT, "tests", "data", "systems", "ccl_measured.json")) as f:
         measured = json.load(f)
