@@ -68,10 +68,13 @@ std::vector<std::pair<int, Region>> follow_input(const MapContext& ctx, const Op
   return blocks;
 }
 
-// A ReLU right after a conv, matmul or add on the same cores is applied by the producer's packer for free.
+// A ReLU right after a conv, matmul or add on the same cores is applied by the producer's packer for free
+// (op by op under tt_metal_cnn, a ReLU6 is not: tt_metal_fuses_activation).
 bool fuses_into_producer(const MapContext& ctx, const Op& op) {
   if (op.type != OpType::relu && op.type != OpType::relu6) return false;
   if (op.cores > 0) return false;  // the trace says it ran on its own (a profiled kernel)
+  // Op by op under tt_metal_cnn, only what tt-metal's demos fuse (a ReLU6 is its own program there).
+  if (op_by_op_rules_apply(ctx.config.mapper, ctx.graph) && !tt_metal_fuses_activation(op.type)) return false;
   const Tensor& x = ctx.graph.input(op, 0);
   if (x.producer < 0 || x.consumers.size() != 1) return false;
   const OpClass k = op_class(ctx.graph.ops[x.producer].type);

@@ -29,6 +29,8 @@ std::string tt_metal_conv_rule_note(const Op& op) {
   return op.metadata.contains(kNoteKey) ? op.metadata[kNoteKey].get<std::string>() : "";
 }
 
+bool tt_metal_fuses_activation(OpType activation) { return activation == OpType::relu; }
+
 Graph apply_tt_metal_conv_rules(const ArchConfig& config, const Graph& source) {
   Graph g = source;
   if (!op_by_op_rules_apply(config.mapper, g)) return g;

@@ -14,6 +14,12 @@ namespace tessera {
 // What the pass changed on one op, for the plan ("" when nothing).
 std::string tt_metal_conv_rule_note(const Op& op);
 
+// Whether tt-metal's CNN demos apply `activation` inside the kernel of the conv, matmul or add that produces
+// its input (ttnn's Conv2dConfig `activation`, a binary op's `activations`) rather than as an op of its own.
+// ReLU: fused (ResNet-50's convs and residual adds). ReLU6: its own unary op (MobileNetV2 passes no
+// activation to its convs and calls ttnn.relu6 after them). Sources: docs/mapping.md, "Activations op by op".
+bool tt_metal_fuses_activation(OpType activation);
+
 // The graph the mapper lowers: the source itself unless op_by_op_rules_apply(config.mapper, graph).
 Graph apply_tt_metal_conv_rules(const ArchConfig& config, const Graph& graph);
 
