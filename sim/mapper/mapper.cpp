@@ -210,6 +210,16 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& source, const Sra
       continue;
     }
     const int producer = graph.input(op, 0).producer;
+    // An activation the producing conv's kernel applied (tt_metal_cnn): its output is the conv's, in L1 or
+    // in DRAM, and it runs no program.
+    if (producer >= 0 && !fused_conv_activation(config.mapper, graph, producer).empty()) {
+      ctx.held[op.outputs[0]] = ctx.held[op.inputs[0]];
+      op_plan.note = "fused into the producing conv's kernel";
+      plan.ops.push_back(op_plan);
+      if (op_by_op && programs.open() && producer == programs.op()) programs.join(i);
+      else if (!ctx.held[op.outputs[0]].empty()) write_outputs(ctx, i);
+      continue;
+    }
     if (fuses_into_producer(ctx, op) && !ctx.held[op.inputs[0]].empty() &&
         (!op_by_op || (programs.open() && producer == programs.op()))) {
       // The producer's packer applies it on the way to SRAM: the output is the producer's output.

@@ -20,6 +20,12 @@ std::string tt_metal_conv_rule_note(const Op& op);
 // activation to its convs and calls ttnn.relu6 after them). Sources: docs/mapping.md, "Activations op by op".
 bool tt_metal_fuses_activation(OpType activation);
 
+// The activation the kernel of conv `op_index` applies itself, as ttnn's Conv2dConfig `activation` does: on
+// the vector unit, over each output tile in the destination registers before it is packed. "silu" when
+// op_by_op_rules_apply and the conv's output goes only to a SiLU that the trace does not say ran alone (the
+// YOLOv6-L demo passes activation="silu" to its convs); "" otherwise. The SiLU op then runs no program.
+std::string fused_conv_activation(const MapperConfig& mapper, const Graph& graph, int op_index);
+
 // The graph the mapper lowers: the source itself unless op_by_op_rules_apply(config.mapper, graph).
 Graph apply_tt_metal_conv_rules(const ArchConfig& config, const Graph& graph);
 
