@@ -123,12 +123,26 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   const uint64_t sram = ctx.config.core.sram_bytes();
   const uint64_t budget = sram > fixed ? (sram - fixed) * 9 / 10 : 0;
   int64_t ms = std::min<int64_t>(m_t, max_block_rows), ns = n_t, kb = std::min<int64_t>(k_t, 8);
+  // A tt-metal conv runs its program's blocks: act_block_h tile rows (up to the lowering's own) by
+  // act_block_w K tiles, and its
+  // kernel sends the partial sums through SRAM between K blocks whenever there are several
+  // (`spill = in0_num_blocks_w > 1` in conv_bmm_tilize_col_major_out_blocks.cpp), not only when they
+  // overflow the destination registers.
+  const bool kernel_blocks = algo == ConvAlgorithm::sliding_window && op.type == OpType::conv2d &&
+                             op.program.present && op.program.act_block_w_tiles > 0;
+  if (kernel_blocks) {
+    kb = std::min<int64_t>(k_t, op.program.act_block_w_tiles);
+    // Taller blocks than the lowering's own (at most 8 tile rows) are not taken: its buffers are sized for
+    // those (a whole shard a block is what ttnn's auto config gives).
+    if (op.program.act_block_h_tiles > 0) ms = std::min<int64_t>(ms, op.program.act_block_h_tiles);
+  }
+  auto spills = [&](int64_t m, int64_t n, int64_t k) { return k < k_t && (kernel_blocks || m * n > 8); };
   // When the operands held whole already overflow SRAM, no block size fits: this share's plan is refitted
   // (inputs staged or streamed) or refused, never run, so it keeps its largest blocks instead of shrinking
   // to one tile a block (tens of thousands of commands a core, gigabytes over a network's first attempt).
   const bool resident_overflows = emit && fixed > sram;
   auto working = [&](int64_t m, int64_t n, int64_t k) {
-    const uint64_t out_bytes = uint64_t(s.batches * m * n) * to * (k < k_t && m * n > 8 ? 2 : 1);
+    const uint64_t out_bytes = uint64_t(s.batches * m * n) * to * (spills(m, n, k) ? 2 : 1);
     const uint64_t a_chunk = (s.gather || !s.a_resident || s.batches > 1) ? 2 * uint64_t(s.batches * m * k) * ta : 0;
     const uint64_t b_chunk = s.b_weight ? 2 * uint64_t(s.batches * k * n) * tb : 0;
     return out_bytes + a_chunk + b_chunk;
@@ -254,7 +268,7 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
           cmd.reshape.whole_block = s.tilizes_patches;
         }
         // Partial sums that do not fit the destination registers go back to SRAM between chunks.
-        const bool spill_partials = s.batches * m_here * n_here > 8 && k_chunks > 1;
+        const bool spill_partials = k_chunks > 1 && (kernel_blocks || s.batches * m_here * n_here > 8);
         const uint64_t partial_bytes = spill_partials && kj > 0 ? uint64_t(s.batches * m_here * n_here) * to : 0;
         cmd.unpack = {{a_stored, a_compressed || fa == DataFormat::bfp2},
                       {b_chunk_tiles * tb, fb == DataFormat::bfp2},
