@@ -124,10 +124,9 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   const uint64_t budget = sram > fixed ? (sram - fixed) * 9 / 10 : 0;
   int64_t ms = std::min<int64_t>(m_t, max_block_rows), ns = n_t, kb = std::min<int64_t>(k_t, 8);
   // A tt-metal conv runs its program's blocks: act_block_h tile rows (up to the lowering's own) by
-  // act_block_w K tiles, and its
-  // kernel sends the partial sums through SRAM between K blocks whenever there are several
-  // (`spill = in0_num_blocks_w > 1` in conv_bmm_tilize_col_major_out_blocks.cpp), not only when they
-  // overflow the destination registers.
+  // act_block_w K tiles, and its kernel sends the partial sums through SRAM between K blocks whenever there
+  // are several (`spill = in0_num_blocks_w > 1` in conv_bmm_tilize_col_major_out_blocks.cpp), not only
+  // when they overflow the destination registers.
   const bool kernel_blocks = algo == ConvAlgorithm::sliding_window && op.type == OpType::conv2d &&
                              op.program.present && op.program.act_block_w_tiles > 0;
   if (kernel_blocks) {
@@ -267,7 +266,8 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
           cmd.reshape.single_buffered = s.tilizes_patches && !op.program.act_double_buffer;
           cmd.reshape.whole_block = s.tilizes_patches;
         }
-        // Partial sums that do not fit the destination registers go back to SRAM between chunks.
+        // Partial sums go back to SRAM between chunks when they do not fit the destination registers (or
+        // always, in a tt-metal conv's kernel).
         const bool spill_partials = k_chunks > 1 && (kernel_blocks || s.batches * m_here * n_here > 8);
         const uint64_t partial_bytes = spill_partials && kj > 0 ? uint64_t(s.batches * m_here * n_here) * to : 0;
         cmd.unpack = {{a_stored, a_compressed || fa == DataFormat::bfp2},
