@@ -5,10 +5,12 @@
 // SRAM), the input itself read at shifted offsets (direct), or Winograd-transformed tiles.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "packet_manager/reshaper.h"
 #include "sim/mapper/input_regions.h"
 #include "sim/mapper/lowering.h"
+#include "sim/mapper/tt_metal_conv_rules.h"
 #include "sim/workload/op_shapes.h"
 
 namespace tessera {
@@ -65,6 +67,10 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   const Tensor& a = ctx.graph.input(op, 0);
   const Tensor& b = ctx.graph.input(op, 1);
   MatmulShape s = shape_of(ctx.graph, op, out, algo);
+  // An activation the conv's kernel applies itself: the vector unit's cycles per output tile, on the math
+  // thread after the tile's last K chunk (32 lanes a cycle).
+  const std::string fused_act = fused_conv_activation(ctx.config.mapper, ctx.graph, op_index);
+  const uint64_t act_lane_ops_per_tile = fused_act.empty() ? 0 : ctx.costs.vector_cycles(fused_act, 1) * 32;
   // A matmul operand the trace leaves in L1 shards is read from the cores holding it, as an activation.
   if (op.type == OpType::matmul && !ctx.held[size_t(op.inputs[0])].empty()) s.a_resident = true;
   if (op.type == OpType::matmul && !ctx.held[size_t(op.inputs[1])].empty()) s.b_weight = false;
@@ -117,12 +123,25 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   const uint64_t sram = ctx.config.core.sram_bytes();
   const uint64_t budget = sram > fixed ? (sram - fixed) * 9 / 10 : 0;
   int64_t ms = std::min<int64_t>(m_t, max_block_rows), ns = n_t, kb = std::min<int64_t>(k_t, 8);
+  // A tt-metal conv runs its program's blocks: act_block_h tile rows (up to the lowering's own) by
+  // act_block_w K tiles, and its kernel sends the partial sums through SRAM between K blocks whenever there
+  // are several (`spill = in0_num_blocks_w > 1` in conv_bmm_tilize_col_major_out_blocks.cpp), not only
+  // when they overflow the destination registers.
+  const bool kernel_blocks = algo == ConvAlgorithm::sliding_window && op.type == OpType::conv2d &&
+                             op.program.present && op.program.act_block_w_tiles > 0;
+  if (kernel_blocks) {
+    kb = std::min<int64_t>(k_t, op.program.act_block_w_tiles);
+    // Taller blocks than the lowering's own (at most 8 tile rows) are not taken: its buffers are sized for
+    // those (a whole shard a block is what ttnn's auto config gives).
+    if (op.program.act_block_h_tiles > 0) ms = std::min<int64_t>(ms, op.program.act_block_h_tiles);
+  }
+  auto spills = [&](int64_t m, int64_t n, int64_t k) { return k < k_t && (kernel_blocks || m * n > 8); };
   // When the operands held whole already overflow SRAM, no block size fits: this share's plan is refitted
   // (inputs staged or streamed) or refused, never run, so it keeps its largest blocks instead of shrinking
   // to one tile a block (tens of thousands of commands a core, gigabytes over a network's first attempt).
   const bool resident_overflows = emit && fixed > sram;
   auto working = [&](int64_t m, int64_t n, int64_t k) {
-    const uint64_t out_bytes = uint64_t(s.batches * m * n) * to * (k < k_t && m * n > 8 ? 2 : 1);
+    const uint64_t out_bytes = uint64_t(s.batches * m * n) * to * (spills(m, n, k) ? 2 : 1);
     const uint64_t a_chunk = (s.gather || !s.a_resident || s.batches > 1) ? 2 * uint64_t(s.batches * m * k) * ta : 0;
     const uint64_t b_chunk = s.b_weight ? 2 * uint64_t(s.batches * k * n) * tb : 0;
     return out_bytes + a_chunk + b_chunk;
@@ -157,6 +176,11 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
                                                     weights_resident ? 0 : uint64_t(2 * s.batches * kb * ns), tb)
                            : -1;
   share.out_buffer = emit ? ctx.builder.add_buffer(core, "out:" + op.name, op_index, 0, to) : -1;
+  // The conv kernel tilizes each activation block whole before it multiplies it (tt-metal's tilize_in, then
+  // the matmul's cb_wait_front on the whole tilized block): a pass of its own through the unpacker, math and
+  // packer into the tilized buffer, which the products then wait for.
+  const int tilized = emit && s.tilizes_patches ? ctx.builder.add_buffer(core, "tilized:" + op.name, op_index, 0, ta) : -1;
+  uint64_t tilized_level = 0;
 
   uint64_t a_level = 0, b_level = 0, out_level = 0;
   uint64_t total_math = 0, total_unpack = 0, total_pack = 0, total_reshape = 0;
@@ -242,8 +266,9 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
           cmd.reshape.single_buffered = s.tilizes_patches && !op.program.act_double_buffer;
           cmd.reshape.whole_block = s.tilizes_patches;
         }
-        // Partial sums that do not fit the destination registers go back to SRAM between chunks.
-        const bool spill_partials = s.batches * m_here * n_here > 8 && k_chunks > 1;
+        // Partial sums go back to SRAM between chunks when they do not fit the destination registers (or
+        // always, in a tt-metal conv's kernel).
+        const bool spill_partials = k_chunks > 1 && (kernel_blocks || s.batches * m_here * n_here > 8);
         const uint64_t partial_bytes = spill_partials && kj > 0 ? uint64_t(s.batches * m_here * n_here) * to : 0;
         cmd.unpack = {{a_stored, a_compressed || fa == DataFormat::bfp2},
                       {b_chunk_tiles * tb, fb == DataFormat::bfp2},
@@ -266,13 +291,33 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
             cmd.vector_tiles += ceil_div(int64_t(uint64_t(rows_here) * uint64_t(block_out.cols())), kTileElements);
           }
         }
+        if (last_k && act_lane_ops_per_tile) {
+          const uint64_t tiles = uint64_t(region_tiles(block_out));
+          cmd.math.vector_lane_ops += tiles * act_lane_ops_per_tile;
+          cmd.vector_tiles += tiles;
+        }
         if (last_k || spill_partials)
           cmd.pack_bytes = uint64_t(last_k && s.batches > 1 ? region_tiles(block_out) : s.batches * m_here * n_here) * to;
         // The compute kernel tilizes the row-major patches before it multiplies them: each is unpacked and
-        // packed once more (the math thread's copy is negligible beside the products).
+        // packed once more (the math thread's copy is negligible beside the products), as its own step
+        // ahead of the products, which wait for the whole tilized block.
+        std::optional<ComputeCmd> tilize;
         if (s.tilizes_patches) {
-          cmd.unpack.push_back({a_bytes, false});
-          cmd.pack_bytes += a_chunk_tiles * ta;
+          tilize.emplace();
+          tilize->op = op_index;
+          tilize->launches_kernel = cmd.launches_kernel;
+          cmd.launches_kernel = false;
+          tilize->waits = cmd.waits;
+          tilize->reshape = cmd.reshape;
+          cmd.reshape = ReshapeWork{};
+          tilize->unpack = {{a_bytes, false}};
+          tilize->pack_bytes = a_chunk_tiles * ta;
+          tilize->stream_tiles = a_chunk_tiles;
+          tilize->out_buffer = tilized;
+          tilize->out_tiles = a_chunk_tiles;
+          tilized_level += a_chunk_tiles;
+          cmd.waits.push_back({tilized, tilized_level});
+          cmd.pops.push_back({tilized, a_chunk_tiles});
         }
         cmd.stream_tiles = uint64_t(s.batches * m_here * n_here * k_here);
         cmd.macs = uint64_t(macs_left / (blocks_total - block_index));
@@ -285,13 +330,20 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
           share.pieces.emplace_back(block_out, out_level);
         }
         // The estimate prices the block with the engines' own cost functions.
-        const StageCycles priced = ctx.price(cmd);
-        total_math += priced.math;
-        total_unpack += priced.unpack;
-        total_pack += priced.pack;
-        total_reshape += priced.reshape;
+        for (const ComputeCmd* c : {tilize ? &*tilize : nullptr, &cmd}) {
+          if (!c) continue;
+          const StageCycles priced = ctx.price(*c);
+          total_math += priced.math;
+          total_unpack += priced.unpack;
+          total_pack += priced.pack;
+          total_reshape += priced.reshape;
+        }
+        if (tilize) {
+          cmds.push_back(std::move(*tilize));
+          a_needs.push_back(a_need);
+        }
         cmds.push_back(std::move(cmd));
-        a_needs.push_back(a_need);
+        a_needs.push_back(tilize ? Region{} : a_need);  // the products read the tilized copy, not A
       }
     }
   }

@@ -68,10 +68,13 @@ std::vector<std::pair<int, Region>> follow_input(const MapContext& ctx, const Op
   return blocks;
 }
 
-// A ReLU right after a conv, matmul or add on the same cores is applied by the producer's packer for free.
+// A ReLU right after a conv, matmul or add on the same cores is applied by the producer's packer for free
+// (op by op under tt_metal_cnn, a ReLU6 is not: tt_metal_fuses_activation).
 bool fuses_into_producer(const MapContext& ctx, const Op& op) {
   if (op.type != OpType::relu && op.type != OpType::relu6) return false;
   if (op.cores > 0) return false;  // the trace says it ran on its own (a profiled kernel)
+  // Op by op under tt_metal_cnn, only what tt-metal's demos fuse (a ReLU6 is its own program there).
+  if (op_by_op_rules_apply(ctx.config.mapper, ctx.graph) && !tt_metal_fuses_activation(op.type)) return false;
   const Tensor& x = ctx.graph.input(op, 0);
   if (x.producer < 0 || x.consumers.size() != 1) return false;
   const OpClass k = op_class(ctx.graph.ops[x.producer].type);
@@ -209,6 +212,16 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& source, const Sra
       continue;
     }
     const int producer = graph.input(op, 0).producer;
+    // An activation the producing conv's kernel applied (tt_metal_cnn): its output is the conv's, in L1 or
+    // in DRAM, and it runs no program.
+    if (producer >= 0 && !fused_conv_activation(config.mapper, graph, producer).empty()) {
+      ctx.held[op.outputs[0]] = ctx.held[op.inputs[0]];
+      op_plan.note = "fused into the producing conv's kernel";
+      plan.ops.push_back(op_plan);
+      if (op_by_op && programs.open() && producer == programs.op()) programs.join(i);
+      else if (!ctx.held[op.outputs[0]].empty()) write_outputs(ctx, i);
+      continue;
+    }
     if (fuses_into_producer(ctx, op) && !ctx.held[op.inputs[0]].empty() &&
         (!op_by_op || (programs.open() && producer == programs.op()))) {
       // The producer's packer applies it on the way to SRAM: the output is the producer's output.

@@ -29,6 +29,18 @@ std::string tt_metal_conv_rule_note(const Op& op) {
   return op.metadata.contains(kNoteKey) ? op.metadata[kNoteKey].get<std::string>() : "";
 }
 
+bool tt_metal_fuses_activation(OpType activation) { return activation == OpType::relu; }
+
+std::string fused_conv_activation(const MapperConfig& mapper, const Graph& graph, int op_index) {
+  const Op& op = graph.ops[size_t(op_index)];
+  if (op.type != OpType::conv2d || !op_by_op_rules_apply(mapper, graph)) return "";
+  const Tensor& y = graph.output(op);
+  if (y.consumers.size() != 1) return "";
+  const Op& next = graph.ops[size_t(y.consumers[0])];
+  if (next.type != OpType::silu || next.cores > 0) return "";
+  return "silu";
+}
+
 Graph apply_tt_metal_conv_rules(const ArchConfig& config, const Graph& source) {
   Graph g = source;
   if (!op_by_op_rules_apply(config.mapper, g)) return g;

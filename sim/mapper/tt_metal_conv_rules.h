@@ -14,6 +14,18 @@ namespace tessera {
 // What the pass changed on one op, for the plan ("" when nothing).
 std::string tt_metal_conv_rule_note(const Op& op);
 
+// Whether tt-metal's CNN demos apply `activation` inside the kernel of the conv, matmul or add that produces
+// its input (ttnn's Conv2dConfig `activation`, a binary op's `activations`) rather than as an op of its own.
+// ReLU: fused (ResNet-50's convs and residual adds). ReLU6: its own unary op (MobileNetV2 passes no
+// activation to its convs and calls ttnn.relu6 after them). Sources: docs/mapping.md, "Activations op by op".
+bool tt_metal_fuses_activation(OpType activation);
+
+// The activation the kernel of conv `op_index` applies itself, as ttnn's Conv2dConfig `activation` does: on
+// the vector unit, over each output tile in the destination registers before it is packed. "silu" when
+// op_by_op_rules_apply and the conv's output goes only to a SiLU that the trace does not say ran alone (the
+// YOLOv6-L demo passes activation="silu" to its convs); "" otherwise. The SiLU op then runs no program.
+std::string fused_conv_activation(const MapperConfig& mapper, const Graph& graph, int op_index);
+
 // The graph the mapper lowers: the source itself unless op_by_op_rules_apply(config.mapper, graph).
 Graph apply_tt_metal_conv_rules(const ArchConfig& config, const Graph& graph);
 

@@ -80,3 +80,32 @@ TEST_CASE("a height-sharded conv pads each kernel row of the reduction to its ac
   CHECK(blocks >= 32.0 * 14 * 10000);
   CHECK(blocks <= 1.05 * 32.0 * 14 * 10000);
 }
+
+TEST_CASE("the conv kernel tilizes each activation block whole before it multiplies it", "[chip][timing]") {
+  // 32 channels, 3x3: three K tiles a kernel row, nine in all; 32 tile rows of patches, 288 tiles of 2048
+  // bytes tilized (packed) at 1 byte a cycle: 589,824 cycles; products 32 x 9 x 1 at 10,000 cycles: 2.88 M;
+  // the output's 32 tiles pack in 65,536 cycles, each block's behind its products. tt-metal's kernel runs
+  // tilize_in for a block, then waits for the whole tilized block before its matmul, on the same threads:
+  // the tilize packs and the products add up (overlapped they would take about the products alone).
+  const std::string slow = "--set packet_manager.engine.riscv_local_read_cycles=0"
+                           " --set core.matmul_cycles_per_tile.hifi2=10000 --set core.pack_bytes_per_cycle=1";
+  const double tilize = 288.0 * 2048, products = 32.0 * 9 * 10000;
+  const double cycles = conv_cycles("tilize", 32, 3, "", slow);
+  CHECK(cycles >= tilize + products);
+  CHECK(cycles <= 1.05 * (tilize + products));
+}
+
+TEST_CASE("the conv kernel sends its partial sums through SRAM between K blocks", "[chip][timing]") {
+  // 32 channels, 3x3, a program of 1-tile-row by 3-K-tile activation blocks: 32 blocks, each three K
+  // blocks of one kernel row into one output tile. tt-metal's kernel spills whenever there is more than one
+  // K block (`spill = in0_num_blocks_w > 1`): after each K block but the last it packs the partial tile,
+  // before each but the first it reloads it. Packed, at 1 byte a cycle: 288 patch tiles tilized, 32 x 2
+  // partial tiles and 32 output tiles, 384 x 2048 bytes; every other stage is a few percent of that.
+  const std::string slow = "--set packet_manager.engine.riscv_local_read_cycles=0 --set core.pack_bytes_per_cycle=1";
+  const std::string program =
+      R"(, "program": {"act_block_h_tiles": 1, "act_block_w_tiles": 3, "shard_layout": "height"})";
+  const double packed = (288.0 + 64 + 32) * 2048;
+  const double cycles = conv_cycles("partials", 32, 3, program, slow);
+  CHECK(cycles >= packed);
+  CHECK(cycles <= 1.05 * packed);
+}
