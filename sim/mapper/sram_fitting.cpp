@@ -20,11 +20,12 @@ bool relieve_overflows(const MappingAttempt& a, uint64_t capacity, SramDecisions
       const uint64_t held = a.resident[core][step];
       if (held <= capacity) continue;
       uint64_t excess = held - capacity;
-      // Data waiting here for a later op: staging it leaves it only in [consumer - 1, consumer].
+      // Data waiting here for a later op: staging it leaves it only in [consumer - 1, consumer]; a DRAM read
+      // that landed early waits for the core's last op before its consumer instead.
       std::vector<const Holding*> waiting;
       for (const Holding& h : a.holdings)
         if (int(core) == h.core && h.tensor >= 0 && h.from <= int(step) && int(step) < h.consumer - 1 &&
-            !d.staged.count({h.tensor, h.consumer}))
+            (h.prefetched || !d.staged.count({h.tensor, h.consumer})))
           waiting.push_back(&h);
       std::sort(waiting.begin(), waiting.end(), [](const Holding* x, const Holding* y) {
         return x->bytes != y->bytes ? x->bytes > y->bytes : x->tensor < y->tensor;
