@@ -12,6 +12,16 @@ namespace {
 
 constexpr int kMaxAttempts = 12;
 
+// Streams an op's inputs, or if they already stream halves its blocks (at most three times); false when
+// it can shrink no further.
+bool stream_more(SramDecisions& d, int op) {
+  auto [it, fresh] = d.streamed_ops.try_emplace(op, 0);
+  if (fresh) return true;
+  if (it->second >= 3) return false;
+  ++it->second;
+  return true;
+}
+
 // Adds decisions that relieve every overflow; false when nothing more can be done.
 bool relieve_overflows(const MappingAttempt& a, uint64_t capacity, SramDecisions& d) {
   bool changed = false;
@@ -47,9 +57,7 @@ bool relieve_overflows(const MappingAttempt& a, uint64_t capacity, SramDecisions
         changed = true;
       }
       for (int op : early_reads) {
-        auto [it, fresh] = d.streamed_ops.try_emplace(op, 0);
-        if (fresh) changed = true;
-        else if (it->second < 3) ++it->second, changed = true;
+        changed = stream_more(d, op) || changed;
       }
       if (excess == 0) continue;
       // The ops running or prefetching here hold too much themselves: stream their inputs, and if they
@@ -64,9 +72,7 @@ bool relieve_overflows(const MappingAttempt& a, uint64_t capacity, SramDecisions
       for (int op : ops) {
         // An op prefetching here while the previous one runs: fetch it after instead.
         if (op == int(step) + 1 && d.unprefetched_ops.insert(op).second) changed = true;
-        auto [it, fresh] = d.streamed_ops.try_emplace(op, 0);
-        if (fresh) changed = true;
-        else if (it->second < 3) ++it->second, changed = true;
+        changed = stream_more(d, op) || changed;
       }
     }
   }
