@@ -166,6 +166,14 @@ CoreShare lower_matrix(MapContext& ctx, int op_index, int core, const Region& ou
   }
   share.own_bytes = working(ms, ns, kb) - (weights_resident ? working(ms, ns, kb) - working_without_b(ms, ns, kb) : 0) +
                     (weights_resident ? weight_total : 0);
+  // Op by op, the output buffer keeps every finished block until the next program reads it (or the write-out
+  // streams it, which op_programs frees again): at the op's step the core holds its whole output share, of
+  // which the working set counted one block. Fused, the sends to the consumers drain it as it fills.
+  if (ctx.config.mapper.schedule == Schedule::op_by_op) {
+    const uint64_t out_share = uint64_t(std::max<int64_t>(region_tiles(out), 1)) * to;
+    const uint64_t out_block = uint64_t(s.batches * ms * ns) * to;
+    if (out_share > out_block) share.own_bytes += out_share - out_block;
+  }
 
   std::vector<BufferLevel> a_gate = emit ? ctx.prefetch_gate(core, op_index) : std::vector<BufferLevel>{};
   if (emit && a_staged) a_gate.push_back(ctx.stage_through_dram(op_index, 0, core, need[0]));

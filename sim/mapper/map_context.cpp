@@ -234,7 +234,14 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
     const bool per_block = streamed && config.mapper.schedule == Schedule::op_by_op && !block_needs.empty();
     if (per_block) {
       for (const Region& n : block_needs) {
-        const Region part = n.intersect(region);
+        Region part = n.intersect(region);
+        // A sliding window's blocks overlap by its halo rows: the buffer keeps those from the block before,
+        // so a block reads only the rows past them (as one part of its own).
+        if (!part_regions.empty()) {
+          const Region& last = part_regions.back();
+          if (last.c0 == part.c0 && last.c1 == part.c1 && part.r0 < last.r1 && part.r1 > last.r0)
+            part.r0 = std::max(part.r0, last.r1);
+        }
         if (part.empty() || (!part_regions.empty() && part_regions.back() == part)) continue;
         part_regions.push_back(part);
         part_tiles.push_back(std::max<int64_t>(region_tiles(part), 1));
