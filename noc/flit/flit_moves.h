@@ -158,4 +158,47 @@ __attribute__((always_inline)) inline void FlitNetwork::traverse(int r, int in_p
   }
 }
 
+// traverse() for every branch of input VC `vc` of port `p` whose packet is split over several branches,
+// all at the same flit (none ahead): `first`'s copy, then the others in port order, as one traverse() per
+// branch makes them, without each of them rescanning the branches; the last copy pops the flit and returns
+// its credit.
+__attribute__((always_inline)) inline void FlitNetwork::broadcast_flit(int r, int p, int vc, int first, uint64_t t) {
+  const size_t i = ivc(r, p, vc);
+  InputVc& in = in_vc_[i];
+  const Branches& branches = branches_[i];
+  const Flit flit = buffer_[i * depth_ + in.buf_head];
+  const bool tail = flit.tail;
+  for (unsigned b = in.branch_mask & ~(1u << first), o = static_cast<unsigned>(first);;) {
+    const uint32_t packet = branches.packet[o];  // a child packet
+    const size_t out = ovc(r, static_cast<int>(o), in.out_vc[o]);
+    if (o == kEjectPort) {
+      ++ejected_flits_;
+      if (tail) {
+        if (!packets_[packet].multicast) out_vc_[out].busy = 0;
+        retire(packet, r, t + to_endpoint_);
+        free_packet(packet);
+      }
+    } else {
+      --out_vc_[out].credits;
+      const int d = neighbor_[static_cast<size_t>(r) * kNumLinkDirections + o];
+      if (flit.head) ++packets_[packet].hops;
+      push_flit(d, static_cast<int>(o), in.out_vc[o], packet, flit.head, tail, t + to_next_router_ + link_latency_);
+      counters_.count_link_flit(r * kNumLinkDirections + static_cast<int>(o), t);
+      if (tail) out_vc_[out].busy = 0;
+    }
+    if (!b) break;
+    o = static_cast<unsigned>(__builtin_ctz(b));
+    b &= b - 1;
+  }
+  if (t > last_progress_) last_progress_ = t;
+  pop_flit(r, p, vc, t);
+  return_credit(r, p, vc, t);
+  if (tail) {
+    free_packet(flit.packet);
+    in.state = kIdle;
+    in.branch_mask = 0;
+    in.split = false;
+  }
+}
+
 }  // namespace tessera::noc::flit

@@ -202,6 +202,8 @@ class FlitNetwork {
   // The same when input VC `vc` of input port `port` is the only one ready.
   bool allocate_switch_one(int router, uint64_t t, int port, int vc, uint64_t& wake);
   void traverse(int router, int in_port, int vc, int out_port, uint64_t t);
+  // traverse() to every branch of a split multicast VC whose branches are at the same flit, `first` first.
+  void broadcast_flit(int router, int in_port, int vc, int first, uint64_t t);
   // When input VC `vc` of port `port` is the only one holding flits and its packet leaves by one port,
   // moves its flits for the cycles ahead in which nothing else can reach the switch (a train), as the
   // cycle-by-cycle steps would; returns whether it moved any.

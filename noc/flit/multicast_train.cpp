@@ -44,40 +44,8 @@ bool FlitNetwork::move_multicast_train(int r, uint64_t t, int p, int vc, uint64_
     sw_grant_rr_[rp + first] = static_cast<uint8_t>(p + 1 == kNumPorts ? 0 : p + 1);
     sw_accept_rr_[rp + p] = static_cast<uint8_t>(first + 1 == kNumPorts ? 0 : first + 1);
     sw_input_rr_[rp + p] = static_cast<uint8_t>(vc + 1 == vcs_ ? 0 : vc + 1);
-    // traverse() for each branch, `first` first, unrolled: the branches are in step, so each sends the
-    // front flit, and the last one to send it pops it and returns its credit.
-    const Flit flit = buffer_[i * depth_ + in.buf_head];
-    const bool tail = flit.tail;
-    for (unsigned b = mask & ~(1u << first), o = static_cast<unsigned>(first);;) {
-      const uint32_t packet = branches.packet[o];  // a child packet: several branches split the parent
-      if (o == kEjectPort) {
-        ++ejected_flits_;
-        if (tail) {
-          if (!packets_[packet].multicast) out_vc_[out[o]].busy = 0;
-          retire(packet, r, when + to_endpoint_);
-          free_packet(packet);
-        }
-      } else {
-        --out_vc_[out[o]].credits;
-        const int d = neighbor_[static_cast<size_t>(r) * kNumLinkDirections + o];
-        if (flit.head) ++packets_[packet].hops;
-        push_flit(d, static_cast<int>(o), in.out_vc[o], packet, flit.head, tail, when + to_next_router_ + link_latency_);
-        counters_.count_link_flit(r * kNumLinkDirections + static_cast<int>(o), when);
-        if (tail) out_vc_[out[o]].busy = 0;
-      }
-      if (!b) break;
-      o = static_cast<unsigned>(__builtin_ctz(b));
-      b &= b - 1;
-    }
-    if (when > last_progress_) last_progress_ = when;
-    pop_flit(r, p, vc, when);
-    return_credit(r, p, vc, when);
-    if (tail) {
-      free_packet(flit.packet);
-      in.state = kIdle;
-      in.branch_mask = 0;
-      in.split = false;
-    }
+    const bool tail = buffer_[i * depth_ + in.buf_head].tail;
+    broadcast_flit(r, p, vc, first, when);
     if (when > t) {
       // Counted as of the cycle they move in; an ejected copy is in the network until then.
       for (unsigned b = mask; b; b &= b - 1) {

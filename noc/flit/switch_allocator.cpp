@@ -93,10 +93,16 @@ bool FlitNetwork::allocate_switch(int r, uint64_t t, const std::array<uint16_t, 
     // those branches are at the same flit.
     unsigned also = 0;
     if (grants[p] & (grants[p] - 1)) {
-      const Branches& b = branches_[first + static_cast<size_t>(p * vcs_ + vc)];
+      const size_t i = first + static_cast<size_t>(p * vcs_ + vc);
+      const Branches& b = branches_[i];
       for (unsigned others = grants[p] & ~(1u << o); others; others &= others - 1) {
         const int other = __builtin_ctz(others);
         if (chosen_vc[p][other] == vc && b.ahead[other] == b.ahead[o]) also |= 1u << other;
+      }
+      const InputVc& in = in_vc_[i];
+      if (in.split && (also | (1u << o)) == in.branch_mask && b.ahead[o] == 0) {
+        broadcast_flit(r, p, vc, o, t);  // every branch at the front flit
+        continue;
       }
     }
     traverse(r, p, vc, o, t);
@@ -126,6 +132,10 @@ bool FlitNetwork::allocate_switch_one(int r, uint64_t t, int p, int vc, uint64_t
   for (unsigned others = request & ~(1u << o); others; others &= others - 1) {
     const int other = __builtin_ctz(others);
     if (branches_[i].ahead[other] == branches_[i].ahead[o]) also |= 1u << other;
+  }
+  if (in.split && (also | (1u << o)) == in.branch_mask && branches_[i].ahead[o] == 0) {
+    broadcast_flit(r, p, vc, o, t);  // every branch at the front flit
+    return true;
   }
   traverse(r, p, vc, o, t);
   for (; also; also &= also - 1) traverse(r, p, vc, __builtin_ctz(also), t);
