@@ -153,6 +153,21 @@ class Planner {
     return 0;  // too few cores for even one worker beside the mux: the sending core prepares its packets
   }
 
+  // reduce_scatter_minimal_async's workers per link and direction (thresholds in ccl.reduce_mux's comment);
+  // 0: no mux.
+  int reduce_workers() const {
+    if (!s_.ccl.reduce_mux || !s_.ccl.worker_handshake) return 0;
+    const double mib = 1024.0 * 1024, per_link = double(c_.bytes_per_chip) * (n_ - 1) / n_ / c_.links / (ring_ ? 2 : 1);
+    const double high = ring_ ? 50 * mib : 4 * mib, low = ring_ ? 1 * mib : 0.5 * mib;
+    const std::vector<int> candidates = per_link > high ? std::vector<int>{8, 4, 2, 1}
+                                        : per_link < low ? std::vector<int>{2, 1} : std::vector<int>{4, 2, 1};
+    size_t cores = SIZE_MAX;
+    for (int d : plan_.devices) cores = std::min(cores, s_.chips[size_t(d)].compute_cores().size());
+    for (int w : candidates)
+      if (size_t(c_.links) * 2 * size_t(w + 1) <= cores) return w;
+    return 0;
+  }
+
   // Worker `w` of chip i's link k and direction dir: the free compute core nearest that direction's mux (its
   // sending core), allocated on first use.
   GridPos feeder(int i, int k, int dir, int w) {
@@ -263,11 +278,14 @@ class Planner {
           sent.push_back(neighbour_hop(at_chip, step, k, ps[p], reduce, h == 0 ? first_deps : done[g]));
           plan_.transfers[size_t(sent.back())].local_write = local_write && h == 0;
           fed_by(sent.back(), at_chip, k, dir, w);
+          // A running sum goes to the worker of the next chip that adds to it and sends it on.
+          if (reduce && w >= 0) plan_.transfers[size_t(sent.back())].dst_core = feeder(at_chip + step, k, dir, w);
         }
         // The next hop also waits for the chunk's own packets: landed, and reduced into the running sum.
         if (sems_) {
           sent.push_back(semaphore_hop(at_chip, step, k, sent));
           fed_by(sent.back(), at_chip, k, dir, w);
+          if (reduce && w >= 0) plan_.transfers[size_t(sent.back())].dst_core = feeder(at_chip + step, k, dir, w);
         }
         done[g] = sent;
       }
@@ -336,13 +354,28 @@ class Planner {
 
   // A running sum of `bytes` along `chips` (consecutive neighbours), each receiver adding its own part.
   // Returns what the chain's last chip waits for.
+  // With a mux, each of the direction's workers carries a contiguous range of the packets down the chain.
   std::vector<int> sum_chain(int start, int step, int length, int k, uint64_t bytes) {
-    return relay(start, step, length, k, packets(bytes), true, {},
-                 ring_ ? s_.ccl.reduce_packets_per_sync_ring : s_.ccl.reduce_packets_per_sync_line);
+    const auto all = packets(bytes);
+    const int workers = std::max(1, reduce_workers_);
+    const int per_sync_default = ring_ ? s_.ccl.reduce_packets_per_sync_ring : s_.ccl.reduce_packets_per_sync_line;
+    std::vector<int> last;
+    for (int w = 0; w < workers; ++w) {
+      const size_t base = all.size() / size_t(workers), extra = all.size() % size_t(workers);
+      const size_t first = size_t(w) * base + std::min(size_t(w), extra);
+      const std::vector<uint64_t> ps(all.begin() + long(first), all.begin() + long(first + base + (size_t(w) < extra)));
+      if (ps.empty()) continue;
+      // tt-metal caps chunks_per_sync at half of the worker's packets, so that a share moves in two chunks at least.
+      const int per_sync = reduce_workers_ > 0 ? std::max(1, std::min(per_sync_default, int(ps.size() / 2))) : per_sync_default;
+      const auto done = relay(start, step, length, k, ps, true, {}, per_sync, false, reduce_workers_ > 0 ? w : -1);
+      last.insert(last.end(), done.begin(), done.end());
+    }
+    return last;
   }
 
   // Per slice c and link k: the transfers that complete c's sum on its owner chip.
   std::vector<std::vector<std::vector<int>>> reduce_scatter() {
+    reduce_workers_ = reduce_workers();
     const auto slices = split(c_.bytes_per_chip, n_);
     std::vector<std::vector<std::vector<int>>> owners(size_t(n_), std::vector<std::vector<int>>(size_t(c_.links)));
     for (int c = 0; c < n_; ++c)
@@ -402,6 +435,7 @@ class Planner {
   std::map<std::tuple<int, int, int>, GridPos> workers_;  // (chip, link, direction) -> its core
   std::map<std::tuple<int, int, int, int>, GridPos> feeders_;  // (chip, link, direction, worker) -> its core
   int gather_workers_ = 0;  // all_gather's workers per link and direction, 0 without a mux
+  int reduce_workers_ = 0;  // reduce_scatter's, the same
   std::set<std::pair<int, int>> taken_;                   // (chip, core) already a worker
   int n_ = 0;
   bool ring_ = false;

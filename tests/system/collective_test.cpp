@@ -337,11 +337,11 @@ TEST_CASE("step semaphores: one header-only packet after every chunk of a share,
 }
 
 TEST_CASE("every ccl knob of a system moves a collective the way its doc says", "[system][ccl]") {
-  // A 4-chip line reduce_scatter of 2 packets per slice, and its ring twin on a closed T3000 row.
+  // A 4-chip line reduce_scatter of 16 packets per slice, and its ring twin on a closed T3000 row.
   auto rs = [](const std::vector<std::string>& sets, Topology1d topology) {
     const SystemConfig s = load_system_config(kSystems + "t3000.json", sets);
     const int n = topology == Topology1d::ring ? 8 : 4;
-    return run(s, make(CollectiveOp::reduce_scatter, n, topology, 1, uint64_t(n) * 4 * kPacket));
+    return run(s, make(CollectiveOp::reduce_scatter, n, topology, 1, uint64_t(n) * 16 * kPacket));
   };
   auto packets = [](const CollectiveRun& r) {
     uint64_t p = 0;
@@ -355,9 +355,15 @@ TEST_CASE("every ccl knob of a system moves a collective the way its doc says", 
   };
   CHECK(ag({"ccl.gather_local_write=false"}) < ag({}));
   CHECK(rs({"ccl.gather_local_write=false"}, Topology1d::line).cycles == line.cycles);
+  // The line's 12 hops (slice c: c from the left, 3 - c from the right) carry 16 packets each. Through a mux,
+  // 2 workers per direction (16 x 4352 B x 3/4 a link, under 512 KiB), 8 packets each, chunks capped at half
+  // of them: 4 semaphores a hop; one worker alone sends its 16 in one chunk of at most 20: 1 a hop.
+  CHECK(packets(line) == 12 * (16 + 4));
+  CHECK(packets(rs({"ccl.reduce_mux=false"}, Topology1d::line)) == 12 * (16 + 1));
   // A longer launch, no handshake (cheaper), no semaphores (fewer packets).
   CHECK(rs({"ccl.op_launch_ns=20000"}, Topology1d::line).cycles > line.cycles);
-  CHECK(rs({"ccl.worker_handshake=false"}, Topology1d::line).cycles < line.cycles);
+  // (Without the handshake there are no workers or mux either: compare with the lone worker's handshake.)
+  CHECK(rs({"ccl.worker_handshake=false"}, Topology1d::line).cycles < rs({"ccl.reduce_mux=false"}, Topology1d::line).cycles);
   CHECK(packets(rs({"ccl.step_semaphores=false"}, Topology1d::line)) < packets(line));
   // Smaller chunks: more semaphores, each knob on its own topology only.
   CHECK(packets(rs({"ccl.reduce_packets_per_sync_line=1"}, Topology1d::line)) > packets(line));
