@@ -27,10 +27,10 @@ BH_ETHERNET = dict(WH_ETHERNET, gbytes_per_s=25.0, latency_1d_ns=515, latency_2d
 # What the CCL kernels cost besides moving packets (docs/systems.md, "Kernel costs"): op_launch_ns is
 # calibrated on the 2-chip all_gather of 4 KiB per arch (held out: the 8-chip all_reduce rows); the
 # packets per semaphore are tt-metal's chunks_per_sync defaults.
-WH_CCL = {"op_launch_ns": 5281, "worker_handshake": True, "step_semaphores": True, "gather_local_write": True,
-          "tensors_in_dram": True,
+WH_CCL = {"op_launch_ns": 5005, "worker_handshake": True, "step_semaphores": True, "gather_local_write": True,
+          "gather_mux": True, "reduce_mux": True, "tensors_in_dram": True,
           "reduce_packets_per_sync_line": 20, "reduce_packets_per_sync_ring": 80, "gather_packets_per_sync": 160}
-BH_CCL = dict(WH_CCL, op_launch_ns=3106)
+BH_CCL = dict(WH_CCL, op_launch_ns=2902)
 
 
 def port(dev, chan, eth):

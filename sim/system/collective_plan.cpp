@@ -1,6 +1,7 @@
 #include "sim/system/collective_plan.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <tuple>
@@ -49,6 +50,7 @@ class Planner {
     const uint64_t b = c_.bytes_per_chip;
     switch (c_.op) {
       case CollectiveOp::all_gather:
+        gather_workers_ = gather_workers(b);
         for (int i = 0; i < n_; ++i)
           for (int k = 0; k < c_.links; ++k) gather(i, k, split(b, c_.links)[size_t(k)], {});
         break;
@@ -59,6 +61,7 @@ class Planner {
         reduce_scatter();
         const size_t first_of_gather = plan_.transfers.size();
         const auto slices = split(b, n_);
+        gather_workers_ = gather_workers(slices[0]);
         for (int c = 0; c < n_; ++c)
           for (int k = 0; k < c_.links; ++k) gather(c, k, split(slices[size_t(c)], c_.links)[size_t(k)], {});
         for (size_t t = first_of_gather; t < plan_.transfers.size(); ++t) plan_.transfers[t].op = 1;
@@ -134,6 +137,64 @@ class Planner {
     return best;
   }
 
+  // all_gather_async's workers per link and direction for `input` bytes per chip (tt-metal default_workers:
+  // the bytes crossing each link, (N-1) inputs over the links, half of them each way round a ring; more than
+  // 256 KiB: 4, at most one 4 KiB packet: 1, else 2; the first count whose cores, W workers and one mux per
+  // link and direction, the chips have). 0: no mux (ccl.gather_mux off or no worker handshake).
+  int gather_workers(uint64_t input) const {
+    if (!s_.ccl.gather_mux || !s_.ccl.worker_handshake) return 0;
+    const double per_link = double(input) * (n_ - 1) / c_.links / (ring_ ? 2 : 1);
+    const std::vector<int> candidates = per_link > 256.0 * 1024 ? std::vector<int>{4, 2, 1}
+                                        : per_link <= 4.0 * 1024 ? std::vector<int>{1} : std::vector<int>{2, 1};
+    size_t cores = SIZE_MAX;
+    for (int d : plan_.devices) cores = std::min(cores, s_.chips[size_t(d)].compute_cores().size());
+    for (int w : candidates)
+      if (size_t(c_.links) * 2 * size_t(w + 1) <= cores) return w;
+    return 0;  // too few cores for even one worker beside the mux: the sending core prepares its packets
+  }
+
+  // reduce_scatter_minimal_async's workers per link and direction (thresholds in ccl.reduce_mux's comment);
+  // 0: no mux.
+  int reduce_workers() const {
+    if (!s_.ccl.reduce_mux || !s_.ccl.worker_handshake) return 0;
+    const double mib = 1024.0 * 1024, per_link = double(c_.bytes_per_chip) * (n_ - 1) / n_ / c_.links / (ring_ ? 2 : 1);
+    const double high = ring_ ? 50 * mib : 4 * mib, low = ring_ ? 1 * mib : 0.5 * mib;
+    const std::vector<int> candidates = per_link > high ? std::vector<int>{8, 4, 2, 1}
+                                        : per_link < low ? std::vector<int>{2, 1} : std::vector<int>{4, 2, 1};
+    size_t cores = SIZE_MAX;
+    for (int d : plan_.devices) cores = std::min(cores, s_.chips[size_t(d)].compute_cores().size());
+    for (int w : candidates)
+      if (size_t(c_.links) * 2 * size_t(w + 1) <= cores) return w;
+    return 0;
+  }
+
+  // Worker `w` of chip i's link k and direction dir: the free compute core nearest that direction's mux (its
+  // sending core), allocated on first use.
+  GridPos feeder(int i, int k, int dir, int w) {
+    const int chip = dev(i);
+    const GridPos mux = worker(i, k, dir);
+    auto [it, fresh] = feeders_.try_emplace({chip, k, dir, w}, GridPos{});
+    if (!fresh) return it->second;
+    GridPos best{-1, -1};
+    int best_distance = 1 << 30;
+    for (const GridPos& p : s_.chips[size_t(chip)].compute_cores()) {
+      if (taken_.count({chip, p.y * 4096 + p.x})) continue;
+      const int d = std::abs(p.x - mux.x) + std::abs(p.y - mux.y);
+      if (d < best_distance) { best_distance = d; best = p; }
+    }
+    taken_.insert({chip, best.y * 4096 + best.x});
+    it->second = best;
+    return best;
+  }
+
+  // Transfer t is prepared by worker w (w >= 0) of chip i's link k, direction dir, and fed into its mux.
+  void fed_by(int t, int i, int k, int dir, int w) {
+    if (w < 0) return;
+    const GridPos core = feeder(i, k, dir, w);
+    plan_.transfers[size_t(t)].fed = true;
+    plan_.transfers[size_t(t)].feeder = core;
+  }
+
   std::vector<uint64_t> packets(uint64_t bytes) const {
     std::vector<uint64_t> out;
     for (uint64_t left = bytes; left > 0;) {
@@ -205,7 +266,8 @@ class Planner {
   // next hop waits for the chunk and the semaphore that follows it (with step semaphores) or, packet by
   // packet, for its own previous hop. Returns what the last chip waits for.
   std::vector<int> relay(int from, int step, int hops, int k, const std::vector<uint64_t>& ps, bool reduce,
-                         const std::vector<int>& first_deps, int per_sync, bool local_write = false) {
+                         const std::vector<int>& first_deps, int per_sync, bool local_write = false, int w = -1) {
+    const int dir = step > 0 ? 0 : 1;
     const auto groups = chunks(ps.size(), per_sync);
     std::vector<std::vector<int>> done(groups.size());  // per chunk: what its next hop waits for
     for (int h = 0; h < hops; ++h) {
@@ -215,9 +277,16 @@ class Planner {
         for (size_t p : groups[g]) {
           sent.push_back(neighbour_hop(at_chip, step, k, ps[p], reduce, h == 0 ? first_deps : done[g]));
           plan_.transfers[size_t(sent.back())].local_write = local_write && h == 0;
+          fed_by(sent.back(), at_chip, k, dir, w);
+          // A running sum goes to the worker of the next chip that adds to it and sends it on.
+          if (reduce && w >= 0) plan_.transfers[size_t(sent.back())].dst_core = feeder(at_chip + step, k, dir, w);
         }
         // The next hop also waits for the chunk's own packets: landed, and reduced into the running sum.
-        if (sems_) sent.push_back(semaphore_hop(at_chip, step, k, sent));
+        if (sems_) {
+          sent.push_back(semaphore_hop(at_chip, step, k, sent));
+          fed_by(sent.back(), at_chip, k, dir, w);
+          if (reduce && w >= 0) plan_.transfers[size_t(sent.back())].dst_core = feeder(at_chip + step, k, dir, w);
+        }
         done[g] = sent;
       }
     }
@@ -227,19 +296,30 @@ class Planner {
   }
 
   // Chip i's `bytes` on link k relayed to every other chip; each packet's first hop waits for `first_deps`.
+  // With a mux (gather_workers_ > 0) each of the W workers of a direction takes a contiguous range of the
+  // packets (the first ones one packet longer), in chunks and with semaphores of its own, as tt-metal's
+  // workers split the pages between them.
   void gather(int i, int k, uint64_t bytes, const std::vector<int>& first_deps) {
     const int forward = ring_ ? n_ / 2 : n_ - 1 - i;
     const int backward = ring_ ? n_ - 1 - n_ / 2 : i;
-    const auto ps = packets(bytes);
-    // The chip's own packets go into its own output once, by the first direction that sends them.
-    bool local_write = s_.ccl.gather_local_write;
-    for (const auto& [step, hops] : {std::pair{+1, forward}, std::pair{-1, backward}}) {
-      if (ring_) {
-        relay(i, step, hops, k, ps, false, first_deps, s_.ccl.gather_packets_per_sync, local_write && hops > 0);
-      } else if (hops > 0) {
-        multicast(i, step, hops, k, ps, first_deps, local_write);
+    const auto all = packets(bytes);
+    const int workers = std::max(1, gather_workers_);
+    for (int w = 0; w < workers; ++w) {
+      const size_t base = all.size() / size_t(workers), extra = all.size() % size_t(workers);
+      const size_t first = size_t(w) * base + std::min(size_t(w), extra);
+      const std::vector<uint64_t> ps(all.begin() + long(first), all.begin() + long(first + base + (size_t(w) < extra)));
+      if (ps.empty()) continue;
+      const int fed = gather_workers_ > 0 ? w : -1;
+      // The chip's own packets go into its own output once, by the first direction that sends them.
+      bool local_write = s_.ccl.gather_local_write;
+      for (const auto& [step, hops] : {std::pair{+1, forward}, std::pair{-1, backward}}) {
+        if (ring_) {
+          relay(i, step, hops, k, ps, false, first_deps, s_.ccl.gather_packets_per_sync, local_write && hops > 0, fed);
+        } else if (hops > 0) {
+          multicast(i, step, hops, k, ps, first_deps, local_write, fed);
+        }
+        if (hops > 0) local_write = false;
       }
-      if (hops > 0) local_write = false;
     }
   }
 
@@ -247,7 +327,7 @@ class Planner {
   // chip's worker, forwarded by the routers and dropped at every chip on the way; after each chunk of
   // `gather_packets_per_sync` packets, a semaphore multicast the same way (in program order, after it).
   void multicast(int from, int step, int hops, int k, const std::vector<uint64_t>& ps, const std::vector<int>& first_deps,
-                 bool local_write) {
+                 bool local_write, int w = -1) {
     const int dir = step > 0 ? 0 : 1;
     std::vector<Hop> route;
     std::vector<GridPos> drops;
@@ -261,24 +341,41 @@ class Planner {
         sent.push_back(add(from, from + step * hops, k, dir, ps[p], route, false, first_deps));
         plan_.transfers[size_t(sent.back())].local_write = local_write;
         plan_.transfers[size_t(sent.back())].drop_cores = drops;
+        fed_by(sent.back(), from, k, dir, w);
       }
       if (!sems_) continue;
       const int t = add(from, from + step * hops, k, dir, 0, route, false, {});
       plan_.transfers[size_t(t)].semaphore = true;
       plan_.transfers[size_t(t)].after = std::move(sent);
       plan_.transfers[size_t(t)].drop_cores = drops;
+      fed_by(t, from, k, dir, w);
     }
   }
 
   // A running sum of `bytes` along `chips` (consecutive neighbours), each receiver adding its own part.
   // Returns what the chain's last chip waits for.
+  // With a mux, each of the direction's workers carries a contiguous range of the packets down the chain.
   std::vector<int> sum_chain(int start, int step, int length, int k, uint64_t bytes) {
-    return relay(start, step, length, k, packets(bytes), true, {},
-                 ring_ ? s_.ccl.reduce_packets_per_sync_ring : s_.ccl.reduce_packets_per_sync_line);
+    const auto all = packets(bytes);
+    const int workers = std::max(1, reduce_workers_);
+    const int per_sync_default = ring_ ? s_.ccl.reduce_packets_per_sync_ring : s_.ccl.reduce_packets_per_sync_line;
+    std::vector<int> last;
+    for (int w = 0; w < workers; ++w) {
+      const size_t base = all.size() / size_t(workers), extra = all.size() % size_t(workers);
+      const size_t first = size_t(w) * base + std::min(size_t(w), extra);
+      const std::vector<uint64_t> ps(all.begin() + long(first), all.begin() + long(first + base + (size_t(w) < extra)));
+      if (ps.empty()) continue;
+      // tt-metal caps chunks_per_sync at half of the worker's packets, so that a share moves in two chunks at least.
+      const int per_sync = reduce_workers_ > 0 ? std::max(1, std::min(per_sync_default, int(ps.size() / 2))) : per_sync_default;
+      const auto done = relay(start, step, length, k, ps, true, {}, per_sync, false, reduce_workers_ > 0 ? w : -1);
+      last.insert(last.end(), done.begin(), done.end());
+    }
+    return last;
   }
 
   // Per slice c and link k: the transfers that complete c's sum on its owner chip.
   std::vector<std::vector<std::vector<int>>> reduce_scatter() {
+    reduce_workers_ = reduce_workers();
     const auto slices = split(c_.bytes_per_chip, n_);
     std::vector<std::vector<std::vector<int>>> owners(size_t(n_), std::vector<std::vector<int>>(size_t(c_.links)));
     for (int c = 0; c < n_; ++c)
@@ -336,6 +433,9 @@ class Planner {
   const SystemConfig& s_;
   const Collective& c_;
   std::map<std::tuple<int, int, int>, GridPos> workers_;  // (chip, link, direction) -> its core
+  std::map<std::tuple<int, int, int, int>, GridPos> feeders_;  // (chip, link, direction, worker) -> its core
+  int gather_workers_ = 0;  // all_gather's workers per link and direction, 0 without a mux
+  int reduce_workers_ = 0;  // reduce_scatter's, the same
   std::set<std::pair<int, int>> taken_;                   // (chip, core) already a worker
   int n_ = 0;
   bool ring_ = false;

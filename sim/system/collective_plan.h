@@ -40,6 +40,10 @@ struct Transfer {
   int dateline_hop = -1;      // the first hop that crosses a ring's dateline (then virtual channel 1)
   bool reduce = false;        // the receiving core adds it into its partial result
   bool local_write = false;   // the sending core also writes it into its own chip's output (all_gather_async)
+  // Prepared by a worker core (`feeder`) that writes it into the sending core, a fabric mux, which forwards
+  // it to the router (ccl.gather_mux); the own-output write is then the feeder's.
+  bool fed = false;
+  GridPos feeder;
   // A line multicast: each router on the way also writes it into its own chip's receiving core (drop_cores,
   // one per hop, the last one dst_core) while it forwards it; its receiver slot frees once both landed.
   std::vector<GridPos> drop_cores;

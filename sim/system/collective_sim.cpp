@@ -33,6 +33,10 @@ struct Worker {
   std::deque<int> queue;     // transfers ready to send, in the order they became ready
   bool busy = false;
   uint64_t free_at = 0;      // when its last calls' issue time is over
+  // A worker feeding a mux: free buffers of its channel in the mux (tt-metal's num_buffers_per_channel,
+  // default 1), and whether it waits for one.
+  int mux_buffers = 1;
+  bool waiting_for_mux = false;
 };
 
 // One direction of one link: its serializer, the far receiver channels' credits (per virtual channel),
@@ -144,16 +148,84 @@ class CollectiveSim {
 
   void take_up(int t) {
     const Transfer& tr = plan_.transfers[size_t(t)];
-    if (s_.ccl.worker_handshake) {
-      Worker& w = workers_[{tr.src_chip, tr.src_core.y * 4096 + tr.src_core.x}];
+    if (s_.ccl.worker_handshake && tr.fed) {
+      Worker& w = workers_[{tr.src_chip, tr.feeder.y * 4096 + tr.feeder.x}];
       w.queue.push_back(t);
-      if (!w.busy) worker_next(tr.src_chip, tr.src_core);
+      if (!w.busy) feeder_next(tr.src_chip, tr.feeder);
       return;
     }
+    if (s_.ccl.worker_handshake) { to_sender(t); return; }
     const Hop& h = tr.hops[0];
     acquire_sender_slot(dir_of(h), kLocal, [this, t, &tr, &h] {
       noc_write(tr.src_chip, tr.src_core, near_port(h).core, tr.bytes + uint64_t(header_), false,
                 [this, t] { enqueue(t, 0, kLocal); });
+    });
+  }
+
+  // Transfer t into its sending core's queue.
+  void to_sender(int t) {
+    const Transfer& tr = plan_.transfers[size_t(t)];
+    Worker& w = workers_[{tr.src_chip, tr.src_core.y * 4096 + tr.src_core.x}];
+    w.queue.push_back(t);
+    if (!w.busy) worker_next(tr.src_chip, tr.src_core);
+  }
+
+  // A worker feeding a mux, packets one at a time: once its channel in the mux has a free buffer, one
+  // RISC-V call each for its own-output write (an all_gather's own packets), the payload, the header and
+  // the mux's slot pointer (a semaphore has no payload), writing the packet into the mux's buffer; the mux
+  // takes it once the pointer has landed. Its next packet waits for its flush.
+  void feeder_next(int chip, GridPos core) {
+    Worker& w = workers_[{chip, core.y * 4096 + core.x}];
+    if (w.queue.empty()) { w.busy = false; return; }
+    w.busy = true;
+    if (w.mux_buffers == 0) { w.waiting_for_mux = true; return; }
+    --w.mux_buffers;
+    const int t = w.queue.front();
+    w.queue.pop_front();
+    const Transfer& tr = plan_.transfers[size_t(t)];
+    const uint64_t issue = s_.chips[size_t(chip)].packet_manager.engine.riscv_issue_cycles;
+    const int calls = (tr.semaphore ? 2 : 3) + (tr.local_write ? 1 : 0);
+    const uint64_t begin = std::max(now_, w.free_at);
+    w.free_at = begin + uint64_t(calls) * issue;
+    at(begin, [this, t, chip, core, calls, issue] {
+      const Transfer& tr = plan_.transfers[size_t(t)];
+      auto pending = std::make_shared<int>(2);  // the packet and the pointer update, both in the mux
+      auto landed_one = [this, t, pending] { if (--*pending == 0) to_sender(t); };
+      auto unflushed = std::make_shared<int>(tr.local_write ? 2 : 1);
+      auto flushed_one = [this, chip, core, unflushed] {
+        if (--*unflushed) return;
+        Worker& wk = workers_[{chip, core.y * 4096 + core.x}];
+        at(std::max(now_, wk.free_at), [this, chip, core] { feeder_next(chip, core); });
+      };
+      uint64_t mux_write_at = now_;
+      if (tr.local_write) {
+        const auto& drams = s_.chips[size_t(chip)].dram.positions;
+        noc_write(chip, core, drams[size_t(t) % drams.size()], tr.bytes, false, flushed_one);
+        mux_write_at = now_ + issue;
+      }
+      at(mux_write_at, [this, t, chip, core, landed_one, flushed_one] {
+        const Transfer& tw = plan_.transfers[size_t(t)];
+        noc_write(chip, core, tw.src_core, tw.bytes + uint64_t(header_), false, [landed_one, flushed_one] {
+          landed_one();
+          flushed_one();
+        });
+      });
+      at(now_ + uint64_t(calls - 1) * issue, [this, t, chip, core, landed_one] {
+        noc_write(chip, core, plan_.transfers[size_t(t)].src_core, kPointerBytes, false, landed_one);
+      });
+    });
+  }
+
+  // The mux has forwarded transfer t: it tells the feeding worker that its buffer is free again.
+  void free_mux_buffer(int t) {
+    const Transfer& tr = plan_.transfers[size_t(t)];
+    noc_write(tr.src_chip, tr.src_core, tr.feeder, kPointerBytes, false, [this, chip = tr.src_chip, core = tr.feeder] {
+      Worker& w = workers_[{chip, core.y * 4096 + core.x}];
+      ++w.mux_buffers;
+      if (w.waiting_for_mux) {
+        w.waiting_for_mux = false;
+        feeder_next(chip, core);
+      }
     });
   }
 
@@ -175,19 +247,26 @@ class CollectiveSim {
       if (now_ > spin_from) slot_wait_cycles_ += now_ - spin_from;
       const uint64_t issue = s_.chips[size_t(chip)].packet_manager.engine.riscv_issue_cycles;
       const Transfer& tk = plan_.transfers[size_t(t)];
-      const int calls = (tk.semaphore ? 2 : 3) + (tk.local_write ? 1 : 0);
+      // A mux's three calls are the packet (its header in front), the router's slot pointer and the feeding
+      // worker's credit; the own-output write was the worker's.
+      const bool local_write = tk.local_write && !tk.fed;
+      const int calls = (tk.semaphore ? 2 : 3) + (local_write ? 1 : 0);
       const uint64_t begin = std::max(now_, wk.free_at);
       wk.free_at = begin + uint64_t(calls) * issue;
-      at(begin, [this, t, chip, core, calls, issue] {
+      at(begin, [this, t, chip, core, calls, issue, local_write] {
         const Transfer& tr = plan_.transfers[size_t(t)];
         const GridPos eth = near_port(tr.hops[0]).core;
         auto pending = std::make_shared<int>(2);  // the data and the pointer update, both landed
         auto landed_one = [this, t, pending] { if (--*pending == 0) enqueue(t, 0, kLocal); };
         // The flush waits for the writes to the router and, first, the page into the chip's own output.
-        auto unflushed = std::make_shared<int>(tr.local_write ? 2 : 1);
-        auto flushed_one = [this, chip, core, unflushed] { if (--*unflushed == 0) flushed(chip, core); };
+        auto unflushed = std::make_shared<int>(local_write ? 2 : 1);
+        auto flushed_one = [this, t, chip, core, unflushed] {
+          if (--*unflushed) return;
+          if (plan_.transfers[size_t(t)].fed) free_mux_buffer(t);
+          flushed(chip, core);
+        };
         uint64_t router_write_at = now_;
-        if (tr.local_write) {
+        if (local_write) {
           const auto& drams = s_.chips[size_t(chip)].dram.positions;
           noc_write(chip, core, drams[size_t(t) % drams.size()], tr.bytes, false, flushed_one);
           router_write_at = now_ + issue;

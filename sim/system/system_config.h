@@ -71,6 +71,18 @@ struct CclParams {
   // into its own chip's output (a DRAM page), as all_gather_async does (the line-4 trace: a page-sized
   // write before each fabric write): a fourth RISC-V call and a second NoC write before the flush.
   bool gather_local_write = true;
+  // With worker_handshake: an all_gather's packets are prepared by several workers per link and direction
+  // (tt-metal all_gather_async's default_workers: 4 when more than 256 KiB cross a link, 1 for one packet
+  // of 4 KiB or less, else 2, fewer if the chip lacks the cores), each writing its packets into its own
+  // one-packet channel of one fabric mux core per link and direction, which forwards them to the router
+  // (tt_fabric_mux forward_data: the packet, the router's slot pointer, the worker's credit) and flushes
+  // before the next. The worker's own-output write and its calls are then off the mux's path.
+  bool gather_mux = false;
+  // The same for reduce_scatter (tt-metal reduce_scatter_minimal_async: workers per link and direction by
+  // the bytes crossing each link, (N-1)/N of the buffer / links, halved on a ring; line: over 4 MiB 8, over
+  // 512 KiB 4, else 2; ring: over 50 MiB 8, over 1 MiB 4, else 2; fewer if the chip lacks the cores), each
+  // worker reducing what it receives and sending the running sum on through its direction's mux.
+  bool reduce_mux = false;
   // The tensors are in DRAM (as S-CCL measured them): a packet's last hop writes it into a DRAM bank of the
   // receiving chip (dram.write_latency_cycles after its NoC write), and a worker that forwards or reduces it
   // first reads it back into its L1 (dram.read_latency_cycles and the NoC transfer; a reduction also reads

@@ -287,8 +287,9 @@ TEST_CASE("worker handshake: three RISC-V calls per packet, and a credit back be
   // P's pointer update leaves at (P-1) 372 + 248, then the packet crosses the wire and one hop.
   const double issue = 124, w = wire_cycles(data_movement_only("n300.json"), kPacket);
   const uint64_t packets = 128;
-  const auto cycles = [&](std::vector<std::string> sets) {
+  const auto cycles = [&](std::vector<std::string> sets, bool mux = false) {
     for (const char* set : {"ccl.op_launch_ns=0", "ccl.step_semaphores=false"}) sets.push_back(set);
+    if (!mux) sets.push_back("ccl.gather_mux=false");
     return double(run(load_system_config(kSystems + "n300.json", sets),
                       make(CollectiveOp::send_recv, 2, Topology1d::line, 1, packets * kPacket)).cycles);
   };
@@ -314,13 +315,21 @@ TEST_CASE("step semaphores: one header-only packet after every chunk of a share,
   CHECK(one.links[0].packets == packets + 1);
   CHECK(one.links[0].wire_bytes == packets * (kPacket + 48 + 3 * 50) + 48 + 50);
   // Line all_gather on 4 chips, 40 packets per chip (one chunk: at most 160 per semaphore): the link
-  // direction from chip 2 to chip 3 carries the buffers of chips 0, 1, 2, each followed by its semaphore.
-  const CollectiveRun ag = run(s, make(CollectiveOp::all_gather, 4, Topology1d::line, 1, 40 * kPacket));
+  // direction from chip 2 to chip 3 carries the buffers of chips 0, 1, 2, each followed by its semaphore
+  // (one worker per direction, no mux).
+  const SystemConfig one_worker = load_system_config(kSystems + "t3000.json", {"ccl.op_launch_ns=0", "ccl.gather_mux=false"});
+  const CollectiveRun ag = run(one_worker, make(CollectiveOp::all_gather, 4, Topology1d::line, 1, 40 * kPacket));
   uint64_t most = 0;
   for (const auto& l : ag.links) most = std::max(most, l.packets);
   CHECK(most == 3 * 40 + 3);
+  // Through a mux: 3 x 40 x 4352 B cross that link, over 256 KiB, so 4 workers per direction, each with
+  // 10 of a chip's packets and a semaphore of its own: 3 x 4 semaphores.
+  const CollectiveRun muxed = run(s, make(CollectiveOp::all_gather, 4, Topology1d::line, 1, 40 * kPacket));
+  most = 0;
+  for (const auto& l : muxed.links) most = std::max(most, l.packets);
+  CHECK(most == 3 * 40 + 3 * 4);
   // With 10 packets per semaphore the same buffers are 4 chunks each: 12 semaphores on that direction.
-  const SystemConfig chunked = load_system_config(kSystems + "t3000.json", {"ccl.gather_packets_per_sync=10"});
+  const SystemConfig chunked = load_system_config(kSystems + "t3000.json", {"ccl.gather_packets_per_sync=10", "ccl.gather_mux=false"});
   const CollectiveRun ag10 = run(chunked, make(CollectiveOp::all_gather, 4, Topology1d::line, 1, 40 * kPacket));
   most = 0;
   for (const auto& l : ag10.links) most = std::max(most, l.packets);
@@ -328,11 +337,11 @@ TEST_CASE("step semaphores: one header-only packet after every chunk of a share,
 }
 
 TEST_CASE("every ccl knob of a system moves a collective the way its doc says", "[system][ccl]") {
-  // A 4-chip line reduce_scatter of 2 packets per slice, and its ring twin on a closed T3000 row.
+  // A 4-chip line reduce_scatter of 16 packets per slice, and its ring twin on a closed T3000 row.
   auto rs = [](const std::vector<std::string>& sets, Topology1d topology) {
     const SystemConfig s = load_system_config(kSystems + "t3000.json", sets);
     const int n = topology == Topology1d::ring ? 8 : 4;
-    return run(s, make(CollectiveOp::reduce_scatter, n, topology, 1, uint64_t(n) * 4 * kPacket));
+    return run(s, make(CollectiveOp::reduce_scatter, n, topology, 1, uint64_t(n) * 16 * kPacket));
   };
   auto packets = [](const CollectiveRun& r) {
     uint64_t p = 0;
@@ -346,9 +355,15 @@ TEST_CASE("every ccl knob of a system moves a collective the way its doc says", 
   };
   CHECK(ag({"ccl.gather_local_write=false"}) < ag({}));
   CHECK(rs({"ccl.gather_local_write=false"}, Topology1d::line).cycles == line.cycles);
+  // The line's 12 hops (slice c: c from the left, 3 - c from the right) carry 16 packets each. Through a mux,
+  // 2 workers per direction (16 x 4352 B x 3/4 a link, under 512 KiB), 8 packets each, chunks capped at half
+  // of them: 4 semaphores a hop; one worker alone sends its 16 in one chunk of at most 20: 1 a hop.
+  CHECK(packets(line) == 12 * (16 + 4));
+  CHECK(packets(rs({"ccl.reduce_mux=false"}, Topology1d::line)) == 12 * (16 + 1));
   // A longer launch, no handshake (cheaper), no semaphores (fewer packets).
   CHECK(rs({"ccl.op_launch_ns=20000"}, Topology1d::line).cycles > line.cycles);
-  CHECK(rs({"ccl.worker_handshake=false"}, Topology1d::line).cycles < line.cycles);
+  // (Without the handshake there are no workers or mux either: compare with the lone worker's handshake.)
+  CHECK(rs({"ccl.worker_handshake=false"}, Topology1d::line).cycles < rs({"ccl.reduce_mux=false"}, Topology1d::line).cycles);
   CHECK(packets(rs({"ccl.step_semaphores=false"}, Topology1d::line)) < packets(line));
   // Smaller chunks: more semaphores, each knob on its own topology only.
   CHECK(packets(rs({"ccl.reduce_packets_per_sync_line=1"}, Topology1d::line)) > packets(line));
@@ -388,8 +403,9 @@ TEST_CASE("gather local write: a fourth call and a NoC write into the chip's own
   // update leaves at (P-1) 496 + 3 x 124, then the packet crosses the wire and one hop.
   const uint64_t packets = 64;
   const double issue = 124;
-  const auto cycles = [&](std::vector<std::string> sets) {
+  const auto cycles = [&](std::vector<std::string> sets, bool mux = false) {
     for (const char* set : {"ccl.op_launch_ns=0", "ccl.step_semaphores=false"}) sets.push_back(set);
+    if (!mux) sets.push_back("ccl.gather_mux=false");
     return double(run(load_system_config(kSystems + "t3000.json", sets),
                       make(CollectiveOp::all_gather, 2, Topology1d::line, 1, packets * kPacket)).cycles);
   };
@@ -399,6 +415,12 @@ TEST_CASE("gather local write: a fourth call and a NoC write into the chip's own
   CHECK(t <= packets * std::max(4 * issue, 2 * noc_bound(s, kPacket)) + w + hop_latency(s) + 3 * noc_bound(s, kPacket));
   // Without it, three calls a packet: below the four-call pace.
   CHECK(cycles({"ccl.gather_local_write=false"}) < (packets - 1) * 4 * issue);
+  // Through a mux: 64 x 4352 B per link is over 256 KiB, so 4 workers share the four calls of each packet
+  // and the mux forwards it with three (the packet, the router's slot pointer, the worker's credit), 372
+  // cycles, still over the wire's 364: the mux sets the pace, below the single worker's.
+  const double muxed = cycles({}, true);
+  CHECK(muxed >= (packets - 1) * 3 * issue + w + hop_latency(s));
+  CHECK(muxed < (packets - 1) * 4 * issue);
 }
 
 TEST_CASE("per-link bandwidth counts the busiest link's bytes: all_to_all's middle link", "[system][collective]") {
