@@ -1,5 +1,8 @@
 #include "sim/mapper/tt_metal_inserted_ops.h"
 
+#include <map>
+#include <set>
+
 #include "sim/mapper/conv_sharding.h"
 #include "sim/mapper/tt_metal_conv_rules.h"
 #include "sim/workload/op_shapes.h"
@@ -20,6 +23,68 @@ bool needs_halo(const Graph& g, const Op& op) {
   return !conv_is_matmul(conv_geometry(g, op));
 }
 
+// tt-metal's YOLOv6-L demo (models/demos/yolov6l/tt/) ports release 3.0's L: a trace scripts/gen_yolov6.py
+// generated for it names its ops by the model's module paths.
+bool is_yolov6l(const Graph& g) {
+  return g.metadata.value("generator", std::string()) == "scripts/gen_yolov6.py" &&
+         g.metadata.value("model", std::string()) == "l";
+}
+
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+bool starts_with(const std::string& s, const std::string& head) { return s.rfind(head, 0) == 0; }
+
+// The convs the demo builds with reshape=True (Yolov6l_Conv2D in common.py): the stem and the four ERBlock
+// downsamples (ttnn_cspbep_backbone.py), every BepC3 block's cv3 (ttnn_bepc3.py; the backbone's
+// ERBlock_k.1 and the neck's Rep_p4, Rep_p3, Rep_n3, Rep_n4), and in the head each reg_preds conv and the
+// DFL projection (ttnn_detect.py).
+bool built_with_reshape(const std::string& name) {
+  if (name == "backbone.stem.conv") return true;
+  for (int k = 2; k <= 5; ++k) {
+    const std::string block = "backbone.ERBlock_" + std::to_string(k);
+    if (name == block + ".0.conv" || name == block + ".1.cv3.conv") return true;
+  }
+  for (const char* rep : {"neck.Rep_p4", "neck.Rep_p3", "neck.Rep_n3", "neck.Rep_n4"})
+    if (name == std::string(rep) + ".cv3.conv") return true;
+  return (starts_with(name, "detect.reg_preds.") && ends_with(name, ".conv")) ||
+         (starts_with(name, "detect.decode.") && ends_with(name, ".proj_conv"));
+}
+
+// The demo's BepC3 blocks (ttnn_bepc3.py), whose concat reads its two inputs after copying each to L1
+// interleaved (ttnn.to_memory_config with L1_MEMORY_CONFIG).
+bool is_bepc3_concat(const std::string& name) {
+  for (int k = 2; k <= 5; ++k)
+    if (name == "backbone.ERBlock_" + std::to_string(k) + ".1.concat") return true;
+  for (const char* rep : {"neck.Rep_p4", "neck.Rep_p3", "neck.Rep_n3", "neck.Rep_n4"})
+    if (name == std::string(rep) + ".concat") return true;
+  return false;
+}
+
+// The op whose output a reshape=True conv hands on: its SiLU when the conv applies it (fused), else itself.
+int hand_on_op(const Graph& g, int conv_index) {
+  const Tensor& y = g.output(g.ops[size_t(conv_index)]);
+  if (y.consumers.size() == 1 && g.ops[size_t(y.consumers[0])].type == OpType::silu &&
+      g.ops[size_t(y.consumers[0])].cores == 0)
+    return y.consumers[0];
+  return conv_index;
+}
+
+// A new activation tensor shaped as `like`, for an op this pass inserts.
+int add_tensor(Graph& g, const Tensor& like, const std::string& name, TensorLayout layout) {
+  Tensor t;
+  t.name = name;
+  t.shape = like.shape;
+  t.kind = TensorKind::activation;
+  t.image = like.image;
+  t.format = like.format;
+  t.layout = layout;
+  const int index = int(g.tensors.size());
+  g.tensors.push_back(t);
+  g.tensor_index[name] = index;
+  return index;
+}
+
 void relink(Graph& g) {
   for (Tensor& t : g.tensors) {
     t.producer = -1;
@@ -38,11 +103,37 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled) {
   out.graph = ruled;
   Graph& g = out.graph;
   g.ops.clear();
+  // After these source ops, the demo's sharded_to_interleaved and untilize (YOLOv6-L's reshape=True convs).
+  std::map<int, int> hand_ons;  // the op handing the output on -> its conv
+  const bool yolov6l = is_yolov6l(ruled);
+  if (yolov6l)
+    for (size_t i = 0; i < ruled.ops.size(); ++i)
+      if (ruled.ops[i].type == OpType::conv2d && built_with_reshape(ruled.ops[i].name))
+        hand_ons[hand_on_op(ruled, int(i))] = int(i);
+  std::map<int, int> replaced;  // a tensor the inserted ops replaced, for its later readers
   for (size_t i = 0; i < ruled.ops.size(); ++i) {
     Op conv = ruled.ops[i];
-    if (needs_halo(ruled, conv)) {
-      const ConvGeometry c = conv_geometry(ruled, conv);
-      const Tensor& x = ruled.input(conv, 0);
+    const bool halo_first = needs_halo(ruled, conv);
+    for (int& t : conv.inputs)
+      if (replaced.count(t)) t = replaced[t];
+    if (yolov6l && conv.type == OpType::concat && is_bepc3_concat(conv.name)) {
+      for (size_t k = 0; k < conv.inputs.size(); ++k) {
+        const Tensor x = g.tensors[size_t(conv.inputs[k])];
+        Op copy;
+        copy.name = conv.name + ".to_memory_config." + std::to_string(k);
+        copy.type = OpType::reshard;
+        copy.inputs = {conv.inputs[k]};
+        copy.outputs = {add_tensor(g, x, x.name + "@l1_interleaved:" + conv.name, x.layout)};
+        copy.metadata[kInsertedKey] = conv.name;
+        copy.metadata[kNoteKey] = "tt_metal_cnn: YOLOv6-L demo's copy to L1 interleaved before " + conv.name;
+        conv.inputs[k] = copy.outputs[0];
+        g.ops.push_back(copy);
+        out.source_op.push_back(-1);
+      }
+    }
+    if (halo_first) {
+      const ConvGeometry c = conv_geometry(ruled, ruled.ops[i]);
+      const Tensor x = g.tensors[size_t(conv.inputs[0])];
       Tensor h;
       h.name = x.name + "@halo:" + conv.name;
       h.shape = {c.n, c.c, c.h + c.pad_top + c.pad_bottom, c.w + c.pad_left + c.pad_right};
@@ -71,6 +162,32 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled) {
     }
     g.ops.push_back(conv);
     out.source_op.push_back(int(i));
+    if (!hand_ons.count(int(i))) continue;
+    // sharded_to_interleaved into L1 (a reshard), then to_layout ROW_MAJOR (an untilize); the reshape to
+    // [N, H, W, C] keeps a row-major tensor's rows and moves nothing.
+    const int y = conv.outputs[0];
+    const std::string conv_name = ruled.ops[size_t(hand_ons[int(i)])].name;
+    const int interleaved = add_tensor(g, ruled.tensors[size_t(y)], ruled.tensors[size_t(y)].name + "@interleaved", TensorLayout::tile);
+    const int row_major = add_tensor(g, ruled.tensors[size_t(y)], ruled.tensors[size_t(y)].name + "@row_major", TensorLayout::row_major);
+    Op s2i;
+    s2i.name = conv_name + ".sharded_to_interleaved";
+    s2i.type = OpType::reshard;
+    s2i.inputs = {y};
+    s2i.outputs = {interleaved};
+    s2i.metadata[kInsertedKey] = conv_name;
+    s2i.metadata[kNoteKey] = "tt_metal_cnn: YOLOv6-L demo's sharded_to_interleaved after " + conv_name;
+    Op untilize;
+    untilize.name = conv_name + ".untilize";
+    untilize.type = OpType::untilize;
+    untilize.inputs = {interleaved};
+    untilize.outputs = {row_major};
+    untilize.metadata[kInsertedKey] = conv_name;
+    untilize.metadata[kNoteKey] = "tt_metal_cnn: YOLOv6-L demo's untilize after " + conv_name;
+    g.ops.push_back(s2i);
+    out.source_op.push_back(-1);
+    g.ops.push_back(untilize);
+    out.source_op.push_back(-1);
+    replaced[y] = row_major;
   }
   relink(g);
   return out;

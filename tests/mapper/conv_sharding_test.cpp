@@ -152,7 +152,7 @@ Plan map_depthwise(const std::string& schedule) {
 
 TEST_CASE("conv sharding: op by op, a depthwise conv runs dense on ttnn's cores", "[mapper][conv_sharding]") {
   const Plan plan = map_depthwise("op_by_op");
-  // The 3x3 conv's halo program, then the conv (inserted_halo_test).
+  // The 3x3 conv's halo program, then the conv (inserted_ops_test).
   REQUIRE(plan.ops.size() == 2);
   CHECK(plan.ops[0].type == "halo");
   const OpPlan& op = plan.ops[1];
