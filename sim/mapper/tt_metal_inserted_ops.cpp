@@ -5,6 +5,7 @@
 
 #include "sim/mapper/conv_sharding.h"
 #include "sim/mapper/tt_metal_conv_rules.h"
+#include "sim/mapper/yolov6l_demo.h"
 #include "sim/workload/op_shapes.h"
 
 namespace tessera {
@@ -21,44 +22,6 @@ bool needs_halo(const Graph& g, const Op& op) {
   const Tensor& x = g.input(op, 0);
   if (x.producer >= 0 && g.ops[size_t(x.producer)].type == OpType::halo) return false;
   return !conv_is_matmul(conv_geometry(g, op));
-}
-
-// tt-metal's YOLOv6-L demo (models/demos/yolov6l/tt/) ports release 3.0's L: a trace scripts/gen_yolov6.py
-// generated for it names its ops by the model's module paths.
-bool is_yolov6l(const Graph& g) {
-  return g.metadata.value("generator", std::string()) == "scripts/gen_yolov6.py" &&
-         g.metadata.value("model", std::string()) == "l";
-}
-
-bool ends_with(const std::string& s, const std::string& tail) {
-  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-bool starts_with(const std::string& s, const std::string& head) { return s.rfind(head, 0) == 0; }
-
-// The convs the demo builds with reshape=True (Yolov6l_Conv2D in common.py): the stem and the four ERBlock
-// downsamples (ttnn_cspbep_backbone.py), every BepC3 block's cv3 (ttnn_bepc3.py; the backbone's
-// ERBlock_k.1 and the neck's Rep_p4, Rep_p3, Rep_n3, Rep_n4), and in the head each reg_preds conv and the
-// DFL projection (ttnn_detect.py).
-bool built_with_reshape(const std::string& name) {
-  if (name == "backbone.stem.conv") return true;
-  for (int k = 2; k <= 5; ++k) {
-    const std::string block = "backbone.ERBlock_" + std::to_string(k);
-    if (name == block + ".0.conv" || name == block + ".1.cv3.conv") return true;
-  }
-  for (const char* rep : {"neck.Rep_p4", "neck.Rep_p3", "neck.Rep_n3", "neck.Rep_n4"})
-    if (name == std::string(rep) + ".cv3.conv") return true;
-  return (starts_with(name, "detect.reg_preds.") && ends_with(name, ".conv")) ||
-         (starts_with(name, "detect.decode.") && ends_with(name, ".proj_conv"));
-}
-
-// The demo's BepC3 blocks (ttnn_bepc3.py), whose concat reads its two inputs after copying each to L1
-// interleaved (ttnn.to_memory_config with L1_MEMORY_CONFIG).
-bool is_bepc3_concat(const std::string& name) {
-  for (int k = 2; k <= 5; ++k)
-    if (name == "backbone.ERBlock_" + std::to_string(k) + ".1.concat") return true;
-  for (const char* rep : {"neck.Rep_p4", "neck.Rep_p3", "neck.Rep_n3", "neck.Rep_n4"})
-    if (name == std::string(rep) + ".concat") return true;
-  return false;
 }
 
 // The op whose output a reshape=True conv hands on: its SiLU when the conv applies it (fused), else itself.
@@ -105,10 +68,10 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled) {
   g.ops.clear();
   // After these source ops, the demo's sharded_to_interleaved and untilize (YOLOv6-L's reshape=True convs).
   std::map<int, int> hand_ons;  // the op handing the output on -> its conv
-  const bool yolov6l = is_yolov6l(ruled);
+  const bool yolov6l = is_yolov6l_demo_graph(ruled);
   if (yolov6l)
     for (size_t i = 0; i < ruled.ops.size(); ++i)
-      if (ruled.ops[i].type == OpType::conv2d && built_with_reshape(ruled.ops[i].name))
+      if (ruled.ops[i].type == OpType::conv2d && yolov6l_conv_reshapes(ruled.ops[i].name))
         hand_ons[hand_on_op(ruled, int(i))] = int(i);
   std::map<int, int> replaced;  // a tensor the inserted ops replaced, for its later readers
   for (size_t i = 0; i < ruled.ops.size(); ++i) {
@@ -116,7 +79,7 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled) {
     const bool halo_first = needs_halo(ruled, conv);
     for (int& t : conv.inputs)
       if (replaced.count(t)) t = replaced[t];
-    if (yolov6l && conv.type == OpType::concat && is_bepc3_concat(conv.name)) {
+    if (yolov6l && conv.type == OpType::concat && yolov6l_bepc3_concat(conv.name)) {
       for (size_t k = 0; k < conv.inputs.size(); ++k) {
         const Tensor x = g.tensors[size_t(conv.inputs[k])];
         Op copy;

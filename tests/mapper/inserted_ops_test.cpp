@@ -7,6 +7,7 @@
 
 #include "sim/config/config_loader.h"
 #include "sim/mapper/mapper.h"
+#include "sim/mapper/yolov6l_demo.h"
 #include "sim/workload/trace_reader.h"
 
 using namespace tessera;
@@ -121,8 +122,29 @@ TEST_CASE("op by op under tt_metal_cnn YOLOv6-L runs the demo's programs around 
   CHECK(plan.ops[9].type == "reshard");
   // The untilize writes the stem's whole 32 x 32 x 32 output once.
   CHECK(plan.ops[4].output_elements == 32 * 32 * 32);
+  // The demo's stem is height sharded (Yolov6l_Conv2D's default): 32 x 32 = 1024 output pixels, 32 tile
+  // rows, on 32 cores (the largest count <= 64 that pads them by less than a share).
+  CHECK(plan.ops[1].conv_rule.find("height sharded on 32 cores") != std::string::npos);
+  CHECK(plan.ops[1].conv_rule.find("YOLOv6-L demo") != std::string::npos);
   // A trace that is not the demo's model gets the halo only.
   const Plan other = yolov6l_piece(false);
   REQUIRE(other.ops.size() == 8);
   CHECK(other.ops[0].name == "backbone.stem.conv.halo");
+}
+
+TEST_CASE("the YOLOv6-L demo's conv shard layouts by module", "[mapper]") {
+  // Block sharded where the demo's blocks say so (ttnn_cspbep_backbone.py, ttnn_sppf.py,
+  // ttnn_csprep_bifpanneck.py, ttnn_detect.py), height sharded elsewhere.
+  CHECK(yolov6l_conv_layout("backbone.ERBlock_4.0.conv") == MemoryLayout::block_sharded);
+  CHECK(yolov6l_conv_layout("backbone.ERBlock_5.1.m.block.1.conv2.conv") == MemoryLayout::block_sharded);
+  CHECK(yolov6l_conv_layout("backbone.ERBlock_5.2.cv1.conv") == MemoryLayout::block_sharded);
+  CHECK(yolov6l_conv_layout("neck.Rep_n4.cv3.conv") == MemoryLayout::block_sharded);
+  CHECK(yolov6l_conv_layout("detect.reg_convs.2.conv") == MemoryLayout::block_sharded);
+  CHECK(yolov6l_conv_layout("backbone.ERBlock_4.1.cv1.conv") == MemoryLayout::height_sharded);
+  CHECK(yolov6l_conv_layout("neck.Rep_n3.m.conv1.conv1.conv") == MemoryLayout::height_sharded);
+  CHECK(yolov6l_conv_layout("detect.reg_convs.1.conv") == MemoryLayout::height_sharded);
+  // 23 convs built with reshape=True: stem, 4 downsamples, SPPF cv2, 8 BepC3 cv3, 3 + 3 preds, 3 DFL projections.
+  CHECK(yolov6l_conv_reshapes("backbone.ERBlock_5.2.cv2.conv"));
+  CHECK(yolov6l_conv_reshapes("detect.cls_preds.1.conv"));
+  CHECK(!yolov6l_conv_reshapes("neck.Bifusion0.cv3.conv"));
 }
