@@ -79,20 +79,33 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled) {
     const bool halo_first = needs_halo(ruled, conv);
     for (int& t : conv.inputs)
       if (replaced.count(t)) t = replaced[t];
-    if (yolov6l && conv.type == OpType::concat && yolov6l_bepc3_concat(conv.name)) {
-      for (size_t k = 0; k < conv.inputs.size(); ++k) {
-        const Tensor x = g.tensors[size_t(conv.inputs[k])];
-        Op copy;
-        copy.name = conv.name + ".to_memory_config." + std::to_string(k);
-        copy.type = OpType::reshard;
-        copy.inputs = {conv.inputs[k]};
-        copy.outputs = {add_tensor(g, x, x.name + "@l1_interleaved:" + conv.name, x.layout)};
-        copy.metadata[kInsertedKey] = conv.name;
-        copy.metadata[kNoteKey] = "tt_metal_cnn: YOLOv6-L demo's copy to L1 interleaved before " + conv.name;
-        conv.inputs[k] = copy.outputs[0];
-        g.ops.push_back(copy);
-        out.source_op.push_back(-1);
-      }
+    // Before a BepC3 concat, each input copied to L1 interleaved (ttnn.to_memory_config); before the SPPF's,
+    // each sharded_to_interleaved and untilized (ttnn.to_layout ROW_MAJOR).
+    const bool bepc3 = yolov6l && conv.type == OpType::concat && yolov6l_bepc3_concat(conv.name);
+    const bool sppf = yolov6l && conv.type == OpType::concat && yolov6l_sppf_concat(conv.name);
+    for (size_t k = 0; (bepc3 || sppf) && k < conv.inputs.size(); ++k) {
+      const Tensor x = g.tensors[size_t(conv.inputs[k])];
+      Op copy;
+      copy.name = conv.name + (bepc3 ? ".to_memory_config." : ".sharded_to_interleaved.") + std::to_string(k);
+      copy.type = OpType::reshard;
+      copy.inputs = {conv.inputs[k]};
+      copy.outputs = {add_tensor(g, x, x.name + "@l1_interleaved:" + conv.name, x.layout)};
+      copy.metadata[kInsertedKey] = conv.name;
+      copy.metadata[kNoteKey] = "tt_metal_cnn: YOLOv6-L demo's copy to L1 interleaved before " + conv.name;
+      conv.inputs[k] = copy.outputs[0];
+      g.ops.push_back(copy);
+      out.source_op.push_back(-1);
+      if (!sppf) continue;
+      Op untilize;
+      untilize.name = conv.name + ".untilize." + std::to_string(k);
+      untilize.type = OpType::untilize;
+      untilize.inputs = {conv.inputs[k]};
+      untilize.outputs = {add_tensor(g, x, x.name + "@row_major:" + conv.name, TensorLayout::row_major)};
+      untilize.metadata[kInsertedKey] = conv.name;
+      untilize.metadata[kNoteKey] = "tt_metal_cnn: YOLOv6-L demo's untilize before " + conv.name;
+      conv.inputs[k] = untilize.outputs[0];
+      g.ops.push_back(untilize);
+      out.source_op.push_back(-1);
     }
     if (halo_first) {
       const ConvGeometry c = conv_geometry(ruled, ruled.ops[i]);

@@ -36,6 +36,8 @@ bool yolov6l_bepc3_concat(const std::string& name) {
   return false;
 }
 
+bool yolov6l_sppf_concat(const std::string& name) { return name == "backbone.ERBlock_5.2.concat"; }
+
 MemoryLayout yolov6l_conv_layout(const std::string& name) {
   // ttnn_cspbep_backbone.py (ERBlock_4.0, ERBlock_5.0; ERBlock_5.1 with shard_layout_cv2 and
   // shard_layout_rep_block_first_two block sharded: its cv1, cv2, cv3 and, with n=6, every BottleRep of its

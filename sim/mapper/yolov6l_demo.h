@@ -20,6 +20,9 @@ bool yolov6l_conv_reshapes(const std::string& conv_name);
 // The BepC3 concats (ttnn_bepc3.py), whose two inputs the demo copies to L1 interleaved first.
 bool yolov6l_bepc3_concat(const std::string& op_name);
 
+// The SPPF's concat (ttnn_sppf.py), whose four inputs the demo takes to L1 interleaved and untilizes first.
+bool yolov6l_sppf_concat(const std::string& op_name);
+
 // The shard layout the demo gives a conv: Yolov6l_Conv2D's default height sharding unless the block names
 // block sharding (the ERBlock_4 and ERBlock_5 downsamples, all of ERBlock_5.1 and of the neck's Rep_n4, the
 // SPPF's two convs, the head's third cls and reg convs).

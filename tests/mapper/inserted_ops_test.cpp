@@ -147,4 +147,7 @@ TEST_CASE("the YOLOv6-L demo's conv shard layouts by module", "[mapper]") {
   CHECK(yolov6l_conv_reshapes("backbone.ERBlock_5.2.cv2.conv"));
   CHECK(yolov6l_conv_reshapes("detect.cls_preds.1.conv"));
   CHECK(!yolov6l_conv_reshapes("neck.Bifusion0.cv3.conv"));
+  CHECK(yolov6l_sppf_concat("backbone.ERBlock_5.2.concat"));
+  CHECK(!yolov6l_bepc3_concat("backbone.ERBlock_5.2.concat"));
+  CHECK(!yolov6l_bepc3_concat("neck.Bifusion0.concat"));
 }
