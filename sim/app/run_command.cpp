@@ -31,12 +31,20 @@ int64_t image_batch(const Graph& graph) {
 // Ops the mapper fused into their producer's pack, by the op that does their work.
 std::map<std::string, std::vector<std::string>> fused_ops(const Graph& graph, const Plan& plan) {
   std::map<std::string, std::vector<std::string>> out;
-  auto fused = [&](int i) { return plan.ops[i].note.rfind("fused into the producer", 0) == 0; };
-  for (size_t i = 0; i < plan.ops.size(); ++i) {
-    if (!fused(int(i))) continue;
-    int producer = int(i);
+  // Plan ops by the source op they lower (op by op may insert ops of its own, which fuse nothing).
+  std::map<int, size_t> plan_of;
+  for (size_t i = 0; i < plan.ops.size(); ++i)
+    plan_of[plan.ops[i].source_op >= 0 ? plan.ops[i].source_op : -1 - int(i)] = i;
+  auto fused = [&](int source) {
+    auto it = plan_of.find(source);
+    return it != plan_of.end() && plan.ops[it->second].note.rfind("fused into the producer", 0) == 0;
+  };
+  for (size_t s = 0; s < graph.ops.size(); ++s) {
+    if (!fused(int(s))) continue;
+    int producer = int(s);
     while (producer >= 0 && fused(producer)) producer = graph.tensors[graph.ops[producer].inputs[0]].producer;
-    if (producer >= 0) out[plan.ops[producer].name].push_back(plan.ops[i].name);
+    if (producer >= 0 && plan_of.count(producer))
+      out[plan.ops[plan_of[producer]].name].push_back(plan.ops[plan_of[int(s)]].name);
   }
   return out;
 }

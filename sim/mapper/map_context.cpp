@@ -59,6 +59,33 @@ double MapContext::zero_tile_fraction(const Tensor& t) const {
   return std::min(1.0, std::max(t.zero_tiles, by_chance));
 }
 
+std::vector<std::pair<const HeldPiece*, Region>> MapContext::pieces_for(int tensor, int core, const Region& region) const {
+  std::vector<std::pair<const HeldPiece*, Region>> out;
+  for (const HeldPiece& piece : held[size_t(tensor)]) {
+    const Region part = piece.region.intersect(region);
+    if (!part.empty()) out.push_back({&piece, part});
+  }
+  if (!overlapping_pieces.count(tensor)) return out;
+  std::stable_sort(out.begin(), out.end(), [&](const auto& a, const auto& b) {
+    if ((a.first->core == core) != (b.first->core == core)) return a.first->core == core;
+    return a.second.elements() > b.second.elements();
+  });
+  // Trim each part by the rows of the same columns already taken (pieces are row ranges).
+  std::vector<std::pair<const HeldPiece*, Region>> taken;
+  for (auto [piece, part] : out) {
+    for (const auto& [_, t] : taken) {
+      if (t.c0 != part.c0 || t.c1 != part.c1 || t.intersect(part).empty()) continue;
+      if (t.r0 <= part.r0 && t.r1 >= part.r1) part = {};
+      else if (t.r0 <= part.r0) part.r0 = t.r1;
+      else if (t.r1 >= part.r1) part.r1 = t.r0;
+      if (part.empty()) break;
+    }
+    if (!part.empty()) taken.push_back({piece, part});
+  }
+  std::stable_sort(taken.begin(), taken.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  return taken;
+}
+
 BufferLevel MapContext::stage_through_dram(int op_index, int input, int core, const Region& region) {
   const Op& op = graph.ops[op_index];
   const int tensor = op.inputs[input];
@@ -66,13 +93,13 @@ BufferLevel MapContext::stage_through_dram(int op_index, int input, int core, co
   // The producers write their pieces to DRAM and tell this core; it reads once all are there.
   const int token = builder.add_buffer(core, "staged:" + t.name + ":" + op.name, op_index, 0, 1);
   uint64_t pieces = 0;
-  for (const HeldPiece& piece : held[tensor])
-    if (!piece.region.intersect(region).empty()) {
-      // A trace input held in L1 from the start (step -1) is written out by this op's program.
-      builder.stage_to_dram(piece, piece.step >= 0 ? piece.step : op_index, region_bytes(piece.region, format_of(t)),
-                            core, token, t.name);
-      ++pieces;
-    }
+  for (const auto& [piece, part] : pieces_for(tensor, core, region)) {
+    (void)part;
+    // A trace input held in L1 from the start (step -1) is written out by this op's program.
+    builder.stage_to_dram(*piece, piece->step >= 0 ? piece->step : op_index, region_bytes(piece->region, format_of(t)),
+                          core, token, t.name);
+    ++pieces;
+  }
   return {token, pieces};
 }
 
@@ -301,9 +328,8 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
 
   // Activations: one transfer per piece that overlaps the region, from the core holding it. A piece this
   // core holds itself is read where it is.
-  for (const HeldPiece& piece : held[op.inputs[input]]) {
-    const Region part = piece.region.intersect(region);
-    if (part.empty()) continue;
+  for (const auto& [held_piece, part] : pieces_for(op.inputs[input], core, region)) {
+    const HeldPiece& piece = *held_piece;
     if (piece.core == core) {
       fetch.parts.push_back({part, {piece.buffer, piece.level}});
       fetch.tiles += uint64_t(region_tiles(part));

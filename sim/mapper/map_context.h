@@ -94,6 +94,12 @@ class MapContext {
   int core_count = 0;
   // Pieces of each activation tensor held in cores' output buffers (empty for DRAM tensors).
   std::vector<std::vector<HeldPiece>> held;
+  // Tensors whose pieces overlap (a halo's output repeats the window's edge rows on neighbouring cores).
+  std::set<int> overlapping_pieces;
+  // The pieces of `tensor` to read `region` from on `core`, each with the part it gives: every piece that
+  // overlaps it, in order; for an overlapping tensor each row once, the core's own pieces first, then the
+  // pieces giving the most.
+  std::vector<std::pair<const HeldPiece*, Region>> pieces_for(int tensor, int core, const Region& region) const;
   // Ops lowered on each core so far: an op's DRAM reads wait until all but the one before it are done
   // (all of them for an unprefetched op).
   std::vector<uint64_t> ops_on_core;

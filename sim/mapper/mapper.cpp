@@ -17,6 +17,7 @@
 #include "sim/mapper/op_by_op_rules.h"
 #include "sim/mapper/sharded_inputs.h"
 #include "sim/mapper/tt_metal_conv_rules.h"
+#include "sim/mapper/tt_metal_inserted_ops.h"
 #include "sim/workload/op_shapes.h"
 
 namespace tessera {
@@ -152,6 +153,30 @@ ConvChoice choose_conv_algorithm(MapContext& ctx, int op_index, const std::vecto
   return choice;
 }
 
+// An inserted halo writes on each core the rows its conv reads there, in the conv's own split (the window's
+// edge rows repeat on the neighbouring cores; a block-sharded conv's halo keeps each core's channel slice),
+// so the conv finds its halo'd shard on its own core. Empty when the conv's program gives no split.
+ShardedSplit halo_split(const MapContext& ctx, int halo_index) {
+  const Graph& g = ctx.graph;
+  const Tensor& h = g.output(g.ops[size_t(halo_index)]);
+  const Op& conv = g.ops[size_t(h.consumers.front())];
+  const int count = conv.cores > 0 ? std::min(conv.cores, ctx.core_count) : ctx.core_count;
+  const ShardedSplit by_conv = sharded_split(matrix_shape(g.output(conv)), conv.program, count,
+                                             ctx.config.chip.compute_width, ctx.config.chip.compute_height);
+  ShardedSplit split;
+  if (by_conv.blocks.empty()) return split;
+  split.rows = by_conv.rows;
+  split.cols = by_conv.cols;
+  const auto channels = split_tiles(matrix_shape(h).cols, by_conv.cols);
+  for (size_t b = 0; b < by_conv.blocks.size(); ++b) {
+    const auto& [core, out] = by_conv.blocks[b];
+    const Region rows = needed_input_regions(g, conv, out)[0];
+    const auto& c = channels[std::min(b % size_t(by_conv.cols), channels.size() - 1)];
+    split.blocks.push_back({core, {rows.r0, rows.r1, c.first, c.second}});
+  }
+  return split;
+}
+
 OpPlan describe(const Graph& g, const Op& op) {
   OpPlan p;
   p.name = op.name;
@@ -179,9 +204,11 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& source, const Sra
                         Transfers transfers) {
   // Op by op under tt_metal_cnn, the convs as ttnn runs them (same ops, same order; the MACs stay the
   // source's).
-  std::optional<Graph> lowered;
-  if (op_by_op_rules_apply(config.mapper, source)) lowered = apply_tt_metal_conv_rules(config, source);
-  const Graph& graph = lowered ? *lowered : source;
+  // Then the programs ttnn's conv2d runs besides the conv (a halo before each sliding-window conv).
+  std::optional<LoweredGraph> lowered;
+  if (op_by_op_rules_apply(config.mapper, source))
+    lowered = insert_tt_metal_programs(apply_tt_metal_conv_rules(config, source));
+  const Graph& graph = lowered ? lowered->graph : source;
   MappingAttempt attempt;
   Plan& plan = attempt.plan;
   plan.sram_capacity_bytes = config.core.sram_bytes();
@@ -200,7 +227,10 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& source, const Sra
 
   for (int i = 0; i < int(graph.ops.size()); ++i) {
     const Op& op = graph.ops[i];
-    OpPlan op_plan = describe(source, source.ops[size_t(i)]);
+    // The plan names the source's op (its MACs stay the source's); an inserted op names itself.
+    const int source_index = lowered ? lowered->source_op[size_t(i)] : i;
+    OpPlan op_plan = source_index >= 0 ? describe(source, source.ops[size_t(source_index)]) : describe(graph, op);
+    op_plan.source_op = source_index;
     op_plan.fidelity = ctx.fidelity_of(op);
     op_plan.format = ctx.math_format(op);
     op_plan.format_rule = ctx.formats.op_rule[size_t(i)];
@@ -304,6 +334,10 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& source, const Sra
         // Op by op, a conv whose trace or rule names its shard layout is split as its shards are.
         // An output the trace names as L1 shards is split as those shards lie, where the next op reads them.
         ShardedSplit sharded;
+        if (op_by_op && is_inserted_halo(graph, i)) {
+          sharded = halo_split(ctx, i);
+          if (!sharded.blocks.empty()) ctx.overlapping_pieces.insert(op.outputs[0]);
+        }
         if (op_by_op && op.type == OpType::conv2d) {
           sharded = sharded_split(y, config.chip.compute_width, config.chip.compute_height);
           if (sharded.blocks.empty())

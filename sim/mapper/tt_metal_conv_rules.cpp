@@ -2,6 +2,7 @@
 
 #include "sim/mapper/conv_sharding.h"
 #include "sim/mapper/op_by_op_rules.h"
+#include "sim/mapper/yolov6l_demo.h"
 #include "sim/workload/op_shapes.h"
 
 namespace tessera {
@@ -44,6 +45,7 @@ std::string fused_conv_activation(const MapperConfig& mapper, const Graph& graph
 Graph apply_tt_metal_conv_rules(const ArchConfig& config, const Graph& source) {
   Graph g = source;
   if (!op_by_op_rules_apply(config.mapper, g)) return g;
+  const bool yolov6l = is_yolov6l_demo_graph(g);
   for (Op& op : g.ops) {
     if (op.type != OpType::conv2d) continue;
     const ConvGeometry c = conv_geometry(g, op);
@@ -59,11 +61,15 @@ Graph apply_tt_metal_conv_rules(const ArchConfig& config, const Graph& source) {
     }
     // A profiled conv already says how it ran.
     if (op.cores > 0 || op.program.present) continue;
-    const ConvParallelConfig p = choose_conv_parallel_config(conv_geometry(g, op), config.chip.compute_width,
-                                                             config.chip.compute_height);
+    // The YOLOv6-L demo names each conv's shard layout itself (height unless a block says block); ttnn
+    // then picks the cores and block config for that layout. Other models name none: ttnn's auto-sharding.
+    const ConvParallelConfig p =
+        yolov6l ? conv_parallel_config(conv_geometry(g, op), yolov6l_conv_layout(op.name), config.chip.compute_width,
+                                       config.chip.compute_height)
+                : choose_conv_parallel_config(conv_geometry(g, op), config.chip.compute_width, config.chip.compute_height);
     op.cores = p.cores();
     op.program = p.block;
-    add_note(op, "tt_metal_cnn: " + describe(p));
+    add_note(op, "tt_metal_cnn: " + describe(p) + (yolov6l ? " (the YOLOv6-L demo's layout)" : ""));
   }
   return g;
 }

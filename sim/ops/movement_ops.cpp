@@ -54,6 +54,18 @@ std::vector<Region> grid_sample_regions(const Graph& g, const Op& op, const Regi
 }
 
 template <ReshapeKind Kind>
+void layout_work(const Graph&, const Op&, const BlockWork& b, ComputeCmd& cmd);
+
+// A halo writes row-major sticks: a tiled input is untilized on the way (tt-metal's halo runs its
+// pack_untilize compute kernel then, as the OFT profile's halos of tiled inputs show), a row-major one copied.
+void halo_work(const Graph& g, const Op& op, const BlockWork& b, ComputeCmd& cmd) {
+  if (g.input(op, 0).layout == TensorLayout::tile)
+    layout_work<ReshapeKind::untilize>(g, op, b, cmd);
+  else
+    layout_work<ReshapeKind::flatten>(g, op, b, cmd);
+}
+
+template <ReshapeKind Kind>
 void layout_work(const Graph&, const Op&, const BlockWork& b, ComputeCmd& cmd) {
   cmd.reshape.kind = Kind;
   cmd.reshape.bytes = b.tiles * tile_bytes(b.out_format);
@@ -104,7 +116,7 @@ OpRulesTable movement_op_rules() {
   untilize.work = layout_work<ReshapeKind::untilize>;
   copy.work = layout_work<ReshapeKind::flatten>;
   halo.input_regions = halo_regions;
-  halo.work = layout_work<ReshapeKind::flatten>;
+  halo.work = halo_work;
   spread.input_regions = proportional_regions;
   spread.work = layout_work<ReshapeKind::flatten>;
   embedding.input_regions = embedding_regions;

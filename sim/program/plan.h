@@ -160,6 +160,7 @@ struct OpPlan {
   DataFormat format = DataFormat::bf16;  // format it multiplies in: its own, else its output's
   std::string format_rule;          // what mapper.op_by_op_rules set on it (empty: nothing)
   std::string conv_rule;            // the conv sharding and grouped layout tt_metal_cnn gave it (empty: none)
+  int source_op = -1;               // the trace op it lowers; -1 for a program op by op inserted (a halo)
 };
 
 struct Plan {

@@ -1,0 +1,177 @@
+#include "sim/mapper/tt_metal_inserted_ops.h"
+
+#include <map>
+#include <set>
+
+#include "sim/mapper/conv_sharding.h"
+#include "sim/mapper/tt_metal_conv_rules.h"
+#include "sim/mapper/yolov6l_demo.h"
+#include "sim/workload/op_shapes.h"
+
+namespace tessera {
+namespace {
+
+constexpr const char* kInsertedKey = "tt_metal_inserted_for";  // in Op::metadata: the conv it serves
+constexpr const char* kNoteKey = "tt_metal_conv_rule";            // the plan's conv_rule (tt_metal_conv_rules)
+
+// Whether the rule pass chose this conv's sharding (a profiled conv keeps what its trace says ran).
+bool sharded_by_rule(const Op& op) { return tt_metal_conv_rule_note(op).find("tt_metal_cnn:") != std::string::npos; }
+
+bool needs_halo(const Graph& g, const Op& op) {
+  if (op.type != OpType::conv2d || !sharded_by_rule(op)) return false;
+  const Tensor& x = g.input(op, 0);
+  if (x.producer >= 0 && g.ops[size_t(x.producer)].type == OpType::halo) return false;
+  return !conv_is_matmul(conv_geometry(g, op));
+}
+
+// The op whose output a reshape=True conv hands on: its SiLU when the conv applies it (fused), else itself.
+int hand_on_op(const Graph& g, int conv_index) {
+  const Tensor& y = g.output(g.ops[size_t(conv_index)]);
+  if (y.consumers.size() == 1 && g.ops[size_t(y.consumers[0])].type == OpType::silu &&
+      g.ops[size_t(y.consumers[0])].cores == 0)
+    return y.consumers[0];
+  return conv_index;
+}
+
+// A new activation tensor shaped as `like`, for an op this pass inserts.
+int add_tensor(Graph& g, const Tensor& like, const std::string& name, TensorLayout layout) {
+  Tensor t;
+  t.name = name;
+  t.shape = like.shape;
+  t.kind = TensorKind::activation;
+  t.image = like.image;
+  t.format = like.format;
+  t.layout = layout;
+  const int index = int(g.tensors.size());
+  g.tensors.push_back(t);
+  g.tensor_index[name] = index;
+  return index;
+}
+
+void relink(Graph& g) {
+  for (Tensor& t : g.tensors) {
+    t.producer = -1;
+    t.consumers.clear();
+  }
+  for (size_t i = 0; i < g.ops.size(); ++i) {
+    for (int t : g.ops[i].inputs) g.tensors[size_t(t)].consumers.push_back(int(i));
+    for (int t : g.ops[i].outputs) g.tensors[size_t(t)].producer = int(i);
+  }
+}
+
+}  // namespace
+
+LoweredGraph insert_tt_metal_programs(const Graph& ruled) {
+  LoweredGraph out;
+  out.graph = ruled;
+  Graph& g = out.graph;
+  g.ops.clear();
+  // After these source ops, the demo's sharded_to_interleaved and untilize (YOLOv6-L's reshape=True convs).
+  std::map<int, int> hand_ons;  // the op handing the output on -> its conv
+  const bool yolov6l = is_yolov6l_demo_graph(ruled);
+  if (yolov6l)
+    for (size_t i = 0; i < ruled.ops.size(); ++i)
+      if (ruled.ops[i].type == OpType::conv2d && yolov6l_conv_reshapes(ruled.ops[i].name))
+        hand_ons[hand_on_op(ruled, int(i))] = int(i);
+  std::map<int, int> replaced;  // a tensor the inserted ops replaced, for its later readers
+  for (size_t i = 0; i < ruled.ops.size(); ++i) {
+    Op conv = ruled.ops[i];
+    const bool halo_first = needs_halo(ruled, conv);
+    for (int& t : conv.inputs)
+      if (replaced.count(t)) t = replaced[t];
+    // Before a BepC3 concat, each input copied to L1 interleaved (ttnn.to_memory_config); before the SPPF's,
+    // each sharded_to_interleaved and untilized (ttnn.to_layout ROW_MAJOR).
+    const bool bepc3 = yolov6l && conv.type == OpType::concat && yolov6l_bepc3_concat(conv.name);
+    const bool sppf = yolov6l && conv.type == OpType::concat && yolov6l_sppf_concat(conv.name);
+    for (size_t k = 0; (bepc3 || sppf) && k < conv.inputs.size(); ++k) {
+      const Tensor x = g.tensors[size_t(conv.inputs[k])];
+      Op copy;
+      copy.name = conv.name + (bepc3 ? ".to_memory_config." : ".sharded_to_interleaved.") + std::to_string(k);
+      copy.type = OpType::reshard;
+      copy.inputs = {conv.inputs[k]};
+      copy.outputs = {add_tensor(g, x, x.name + "@l1_interleaved:" + conv.name, x.layout)};
+      copy.metadata[kInsertedKey] = conv.name;
+      copy.metadata[kNoteKey] = "tt_metal_cnn: YOLOv6-L demo's copy to L1 interleaved before " + conv.name;
+      conv.inputs[k] = copy.outputs[0];
+      g.ops.push_back(copy);
+      out.source_op.push_back(-1);
+      if (!sppf) continue;
+      Op untilize;
+      untilize.name = conv.name + ".untilize." + std::to_string(k);
+      untilize.type = OpType::untilize;
+      untilize.inputs = {conv.inputs[k]};
+      untilize.outputs = {add_tensor(g, x, x.name + "@row_major:" + conv.name, TensorLayout::row_major)};
+      untilize.metadata[kInsertedKey] = conv.name;
+      untilize.metadata[kNoteKey] = "tt_metal_cnn: YOLOv6-L demo's untilize before " + conv.name;
+      conv.inputs[k] = untilize.outputs[0];
+      g.ops.push_back(untilize);
+      out.source_op.push_back(-1);
+    }
+    if (halo_first) {
+      const ConvGeometry c = conv_geometry(ruled, ruled.ops[i]);
+      const Tensor x = g.tensors[size_t(conv.inputs[0])];
+      Tensor h;
+      h.name = x.name + "@halo:" + conv.name;
+      h.shape = {c.n, c.c, c.h + c.pad_top + c.pad_bottom, c.w + c.pad_left + c.pad_right};
+      h.kind = TensorKind::activation;
+      h.image = true;
+      h.format = x.format;
+      // ttnn's halo writes row-major sticks; here the layout only sets a DRAM tensor's page size, and the
+      // halo's output lives in L1 in ttnn: should SRAM fitting stage it, it goes in tile pages.
+      h.layout = TensorLayout::tile;
+      const int hi = int(g.tensors.size());
+      g.tensors.push_back(h);
+      g.tensor_index[h.name] = hi;
+      Op halo;
+      halo.name = conv.name + ".halo";
+      halo.type = OpType::halo;
+      halo.inputs = {conv.inputs[0]};
+      halo.outputs = {hi};
+      halo.attrs = {{"kernel", {c.kh, c.kw}}, {"stride", {c.sh, c.sw}}, {"dilation", {c.dh, c.dw}},
+                    {"padding", {c.pad_top, c.pad_left, c.pad_bottom, c.pad_right}}};
+      halo.metadata[kInsertedKey] = conv.name;
+      halo.metadata[kNoteKey] = "tt_metal_cnn: halo before " + conv.name;
+      g.ops.push_back(halo);
+      out.source_op.push_back(-1);
+      conv.inputs[0] = hi;
+      conv.attrs["padding"] = {0, 0, 0, 0};
+    }
+    g.ops.push_back(conv);
+    out.source_op.push_back(int(i));
+    if (!hand_ons.count(int(i))) continue;
+    // sharded_to_interleaved into L1 (a reshard), then to_layout ROW_MAJOR (an untilize); the reshape to
+    // [N, H, W, C] keeps a row-major tensor's rows and moves nothing.
+    const int y = conv.outputs[0];
+    const std::string conv_name = ruled.ops[size_t(hand_ons[int(i)])].name;
+    const int interleaved = add_tensor(g, ruled.tensors[size_t(y)], ruled.tensors[size_t(y)].name + "@interleaved", TensorLayout::tile);
+    const int row_major = add_tensor(g, ruled.tensors[size_t(y)], ruled.tensors[size_t(y)].name + "@row_major", TensorLayout::row_major);
+    Op s2i;
+    s2i.name = conv_name + ".sharded_to_interleaved";
+    s2i.type = OpType::reshard;
+    s2i.inputs = {y};
+    s2i.outputs = {interleaved};
+    s2i.metadata[kInsertedKey] = conv_name;
+    s2i.metadata[kNoteKey] = "tt_metal_cnn: YOLOv6-L demo's sharded_to_interleaved after " + conv_name;
+    Op untilize;
+    untilize.name = conv_name + ".untilize";
+    untilize.type = OpType::untilize;
+    untilize.inputs = {interleaved};
+    untilize.outputs = {row_major};
+    untilize.metadata[kInsertedKey] = conv_name;
+    untilize.metadata[kNoteKey] = "tt_metal_cnn: YOLOv6-L demo's untilize after " + conv_name;
+    g.ops.push_back(s2i);
+    out.source_op.push_back(-1);
+    g.ops.push_back(untilize);
+    out.source_op.push_back(-1);
+    replaced[y] = row_major;
+  }
+  relink(g);
+  return out;
+}
+
+bool is_inserted_halo(const Graph& lowered, int op_index) {
+  const Op& op = lowered.ops[size_t(op_index)];
+  return op.type == OpType::halo && op.metadata.contains(kInsertedKey);
+}
+
+}  // namespace tessera

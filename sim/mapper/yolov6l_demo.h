@@ -1,0 +1,31 @@
+#pragma once
+// What tt-metal's YOLOv6-L demo (models/demos/yolov6l/tt/ in github.com/tenstorrent/tt-metal) sets in its own
+// model code, per module, for a trace scripts/gen_yolov6.py generated for the L model (the ops are named by
+// the model's module paths). Facts read from the demo's sources; docs/mapping.md, "Programs ttnn runs between
+// convs" and "Conv sharding op by op".
+#include <string>
+
+#include "sim/workload/graph.h"
+#include "sim/workload/memory_config.h"
+
+namespace tessera {
+
+// A gen_yolov6.py trace of the L model, the one the demo ports.
+bool is_yolov6l_demo_graph(const Graph& g);
+
+// The convs the demo builds with reshape=True (Yolov6l_Conv2D, common.py): after each it runs
+// sharded_to_interleaved, an untilize and a reshape.
+bool yolov6l_conv_reshapes(const std::string& conv_name);
+
+// The BepC3 concats (ttnn_bepc3.py), whose two inputs the demo copies to L1 interleaved first.
+bool yolov6l_bepc3_concat(const std::string& op_name);
+
+// The SPPF's concat (ttnn_sppf.py), whose four inputs the demo takes to L1 interleaved and untilizes first.
+bool yolov6l_sppf_concat(const std::string& op_name);
+
+// The shard layout the demo gives a conv: Yolov6l_Conv2D's default height sharding unless the block names
+// block sharding (the ERBlock_4 and ERBlock_5 downsamples, all of ERBlock_5.1 and of the neck's Rep_n4, the
+// SPPF's two convs, the head's third cls and reg convs).
+MemoryLayout yolov6l_conv_layout(const std::string& conv_name);
+
+}  // namespace tessera
