@@ -4,7 +4,7 @@
 
 #include "noc/routing.h"
 #include "sim/energy/power_model.h"
-#include "sim/report/op_spans.h"
+#include "sim/program/op_spans.h"
 
 namespace tessera {
 

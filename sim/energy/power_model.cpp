@@ -5,7 +5,7 @@
 
 #include "noc/routing.h"
 #include "sim/energy/power_limiter.h"
-#include "sim/report/op_spans.h"
+#include "sim/program/op_spans.h"
 
 namespace tessera {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "sim/config/mapper_choices.h"
 #include "sim/mapper/matmul_shape.h"
-#include "sim/mapper/matrix_view.h"
+#include "sim/workload/matrix_view.h"
 #include "sim/workload/op_shapes.h"
 
 namespace tessera {

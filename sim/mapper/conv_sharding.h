@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/mapper/matrix_view.h"
+#include "sim/workload/matrix_view.h"
 
 #include "sim/workload/memory_config.h"
 #include "sim/workload/op_shapes.h"

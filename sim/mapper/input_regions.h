@@ -4,7 +4,7 @@
 // each op kind's rule lives with the kind in sim/ops/.
 #include <vector>
 
-#include "sim/mapper/matrix_view.h"
+#include "sim/workload/matrix_view.h"
 #include "sim/ops/layout_ops.h"
 #include "sim/ops/moe_ops.h"
 #include "sim/workload/graph.h"

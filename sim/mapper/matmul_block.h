@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "sim/base/data_format.h"
-#include "sim/mapper/matrix_view.h"
+#include "sim/workload/matrix_view.h"
 #include "sim/program/plan.h"
 
 namespace tessera {

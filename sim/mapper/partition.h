@@ -4,7 +4,7 @@
 #include <functional>
 #include <vector>
 
-#include "sim/mapper/matrix_view.h"
+#include "sim/workload/matrix_view.h"
 
 namespace tessera {
 

@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "sim/mapper/lowering.h"
-#include "sim/mapper/matrix_view.h"
+#include "sim/workload/matrix_view.h"
 
 namespace tessera {
 

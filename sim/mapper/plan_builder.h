@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "sim/config/arch_config.h"
-#include "sim/mapper/matrix_view.h"
+#include "sim/workload/matrix_view.h"
 #include "sim/program/plan.h"
 
 namespace tessera {

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/mapper/matrix_view.h"
+#include "sim/workload/matrix_view.h"
 
 namespace tessera {
 

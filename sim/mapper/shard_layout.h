@@ -5,7 +5,7 @@
 // so an op finds its input shard on its own core.
 #include <vector>
 
-#include "sim/mapper/matrix_view.h"
+#include "sim/workload/matrix_view.h"
 #include "sim/workload/memory_config.h"
 
 namespace tessera {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "sim/base/data_format.h"
-#include "sim/mapper/matrix_view.h"
+#include "sim/workload/matrix_view.h"
 #include "sim/program/plan.h"
 #include "sim/workload/graph.h"
 

@@ -11,7 +11,7 @@
 #include "sim/energy/energy_model.h"
 #include "sim/energy/power_model.h"
 #include "sim/report/power_json.h"
-#include "sim/report/op_spans.h"
+#include "sim/program/op_spans.h"
 #include "sim/report/run_digest.h"
 
 namespace tessera {

@@ -1,4 +1,4 @@
-#include "sim/report/op_spans.h"
+#include "sim/program/op_spans.h"
 
 #include <algorithm>
 
