@@ -93,7 +93,7 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
   // Op by op, a share whose one tile row is wider than a block splits its columns too, so that its
   // buffers fit however wide the tensor (element-wise work only: a row-wise reduction needs whole rows).
   int64_t cols_per_block = col_tiles;
-  if (ctx.config.mapper.schedule == Schedule::op_by_op && !rules.whole_rows && !rules.accumulates_rows) {
+  if (ctx.config.mapper.schedule == Schedule::op_by_op && !needs_whole_rows(ctx.graph, op) && !rules.accumulates_rows) {
     const int64_t tile = int64_t(tile_bytes(ctx.format_of(ctx.graph.output(op))));
     cols_per_block = std::min(col_tiles, std::max<int64_t>(1, (kOpByOpBlockBytes >> ctx.decisions.block_shrink(op_index)) / tile));
   }
