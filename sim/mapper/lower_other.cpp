@@ -24,7 +24,9 @@ bool streams_its_share(const MapContext& ctx, const Op& op) {
 
 std::vector<Region> input_regions(const MapContext& ctx, const Op& op, const Region& out) {
   std::vector<Region> regions = needed_input_regions(ctx.graph, op, out);
-  if (!streams_its_share(ctx, op)) return regions;
+  // A matrix transpose's rule is exact (output columns are input rows); the proportional regions below
+  // would give every core a sliver of columns from all the input rows.
+  if (!streams_its_share(ctx, op) || is_matrix_transpose(ctx.graph, op)) return regions;
   const Tensor& y = ctx.graph.output(op);
   const MatrixShape mo = matrix_shape(y);
   for (size_t i = 0; i < op.inputs.size() && i < regions.size(); ++i) {

@@ -36,7 +36,13 @@ TEST_CASE("a permute that swaps the only two dimensions larger than 1 splits its
   CHECK(op["grid"][1].get<int>() == 16);
   int cores_with_work = 0;
   for (const auto& core : plan["cores"]) {
-    int64_t moved = 0, written = 0;
+    int64_t moved = 0, written = 0, read = 0;
+    for (const auto& rd : core["reader"]) {
+      read += rd["bytes"].get<int64_t>();
+      // tt-metal's blocked generic permute reads 32 input rows (whole 9-element rows) per barrier.
+      CHECK(rd["pages_per_barrier"].get<int>() == 32);
+      CHECK(rd["page_bytes"].get<int>() == 9 * 2);
+    }
     for (const auto& k : core["compute"])
       if (k.contains("reshape") && k["reshape"].is_object() && k["reshape"]["kind"] == "transpose") moved += k["reshape"]["bytes"].get<int64_t>();
     for (const auto& w : core["writer"]) written += w["bytes"].get<int64_t>();
@@ -44,6 +50,7 @@ TEST_CASE("a permute that swaps the only two dimensions larger than 1 splits its
     ++cores_with_work;
     INFO("core " << core["pos"].dump());
     CHECK(moved == 4 * 2048);       // four 32 x 32 bf16 tiles through the transpose
+    CHECK(read == 128 * 9 * 2);     // its own 128 input rows of 9 bf16, not a sliver of every row
     CHECK(written == 9 * 128 * 2);  // its 9 rows x 128 columns of bf16, row-major
   }
   CHECK(cores_with_work == 16);
