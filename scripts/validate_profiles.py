@@ -4,11 +4,13 @@ time measured against simulated, the per-op error by op type weighted by measure
 the table of docs/validation.md ("Op by op against tt-metal profiles").
 
     scripts/validate_profiles.py [--binary build/tessera] [--profiles NAME ...]
+    scripts/validate_profiles.py --whole
     scripts/validate_profiles.py --held-out [--jobs 2]
 
---held-out runs the held-out OFT front end (never used to set a parameter) one op at a time, each op's
-inputs where the trace puts them (DRAM, or L1 shards as a trace input), because whole the mapper
-refuses its block-sharded 256-channel convs (SRAM; docs/validation.md); ops the mapper cannot fit are listed, not counted.
+--whole runs the held-out OFT front end (never used to set a parameter) whole, op by op as the profile ran,
+with its run's wall time and peak resident set. --held-out runs it one op at a time instead, each op's
+inputs where the trace puts them (DRAM, or L1 shards as a trace input); ops the mapper cannot fit are
+listed, not counted.
 """
 
 import argparse
@@ -20,12 +22,13 @@ import resource
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "tests", "data", "silicon", "ops_perf")
-# Profile -> the preset of its chip. The OFT front end is held out, and whole its block-sharded convs do
-# not fit SRAM yet (docs/validation.md): --held-out runs it op by op alone.
+# Profile -> the preset of its chip. The OFT front end is held out: --whole and --held-out run it.
+HELD_OUT = "bh_20core_oft_front_end"
 PROFILES = {"bh_64core_clip_encoder": "blackhole_p150", "wh_64core_clip_encoder": "wormhole_n150",
             "bh_20core_oft_front_end": "blackhole_p150"}
 DEFAULT = ["bh_64core_clip_encoder", "wh_64core_clip_encoder"]
@@ -35,19 +38,24 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--binary", default=os.path.join(ROOT, "build", "tessera"))
     ap.add_argument("--profiles", nargs="+", default=DEFAULT, choices=sorted(PROFILES))
+    ap.add_argument("--whole", action="store_true", help="the held-out OFT profile, whole")
     ap.add_argument("--held-out", action="store_true", help="the held-out OFT profile, each op alone")
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args()
     if args.held_out:
-        return held_out(args.binary, "bh_20core_oft_front_end", args.jobs)
+        return held_out(args.binary, HELD_OUT, args.jobs)
+    if args.whole:
+        args.profiles = [HELD_OUT]
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.profiles:
             trace = os.path.join(tmp, name + ".json")
             subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "ttperf2trace.py"),
                             os.path.join(DATA, name + ".csv"), "-o", trace], check=True, capture_output=True)
+            start = time.monotonic()
             r = subprocess.run([args.binary, "run", "--config", "configs/%s.json" % PROFILES[name], "--trace", trace,
                                 "--set", "mapper.schedule=op_by_op", "--json", "--quiet"],
                                cwd=ROOT, capture_output=True, text=True)
+            wall = time.monotonic() - start
             if r.returncode != 0:
                 print("%s: tessera exited %d: %s" % (name, r.returncode, r.stderr.strip()), file=sys.stderr)
                 return 1
@@ -61,10 +69,18 @@ def main():
                 print("  %-12s %5d %12.0f %12.0f %+7.1f%% %8.1f%%" % (t, v["ops"], v["measured_cycles"],
                                                                    v["simulated_cycles"], 100 * v["error"],
                                                                    100 * v["weighted_abs_error"]))
+            mm = [v for t, v in s["by_type"].items() if t in ("conv2d", "matmul")]
+            if mm:
+                m = sum(v["measured_cycles"] for v in mm)
+                a = sum(v["weighted_abs_error"] * v["measured_cycles"] for v in mm)
+                print("  convs and matmuls together: %d ops, |error| weighted by time %.1f%%" %
+                      (sum(v["ops"] for v in mm), 100 * a / m))
             print("  worst ops (largest |simulated - measured|):")
             for w in s["worst"]:
                 print("    %-40s %-10s measured %9d simulated %9d" % (w["name"], w["type"], w["measured_cycles"],
                                                                      w["simulated_cycles"]))
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            print("  the run: %.0f s wall, largest resident set of a run so far %.0f MB" % (wall, peak / 1024))
     return 0
 
 

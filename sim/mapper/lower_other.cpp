@@ -24,7 +24,9 @@ bool streams_its_share(const MapContext& ctx, const Op& op) {
 
 std::vector<Region> input_regions(const MapContext& ctx, const Op& op, const Region& out) {
   std::vector<Region> regions = needed_input_regions(ctx.graph, op, out);
-  if (!streams_its_share(ctx, op)) return regions;
+  // A matrix transpose's rule is exact (output columns are input rows); the proportional regions below
+  // would give every core a sliver of columns from all the input rows.
+  if (!streams_its_share(ctx, op) || is_matrix_transpose(ctx.graph, op)) return regions;
   const Tensor& y = ctx.graph.output(op);
   const MatrixShape mo = matrix_shape(y);
   for (size_t i = 0; i < op.inputs.size() && i < regions.size(); ++i) {
@@ -93,7 +95,7 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
   // Op by op, a share whose one tile row is wider than a block splits its columns too, so that its
   // buffers fit however wide the tensor (element-wise work only: a row-wise reduction needs whole rows).
   int64_t cols_per_block = col_tiles;
-  if (ctx.config.mapper.schedule == Schedule::op_by_op && !rules.whole_rows && !rules.accumulates_rows) {
+  if (ctx.config.mapper.schedule == Schedule::op_by_op && !needs_whole_rows(ctx.graph, op) && !rules.accumulates_rows) {
     const int64_t tile = int64_t(tile_bytes(ctx.format_of(ctx.graph.output(op))));
     cols_per_block = std::min(col_tiles, std::max<int64_t>(1, (kOpByOpBlockBytes >> ctx.decisions.block_shrink(op_index)) / tile));
   }

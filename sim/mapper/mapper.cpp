@@ -304,7 +304,8 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& source, const Sra
     };
     // Op by op, each kernel reads DRAM as tt-metal's does (kernel_reads).
     if (op_by_op) {
-      const KernelReads reads = kernel_reads(op);
+      const KernelReads reads =
+          kernel_reads(graph, op, op.inputs.empty() ? DataFormat::bf16 : ctx.format_of(graph.input(op, 0)));
       ctx.builder.set_kernel_reads(i, reads.pages_per_barrier, reads.page_bytes);
     }
     if (runs_as_chained_matmul(ctx, op)) {

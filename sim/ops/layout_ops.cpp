@@ -4,6 +4,7 @@
 #include "sim/ops/layout_ops.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace tessera {
 namespace {
@@ -110,12 +111,19 @@ bool is_matrix_transpose(const Graph& g, const Op& op) {
   if (a.rows != b.cols || a.cols != b.rows) return false;
   if (op.type == OpType::reshape || op.type == OpType::flatten) return x.image && x.shape[0] == 1 && !y.image;
   if (op.type == OpType::transpose) {
-    const auto& perm = op.attrs["perm"];
-    const size_t n = perm.size();
-    if (n < 2 || perm[n - 1].get<int64_t>() != int64_t(n - 2) || perm[n - 2].get<int64_t>() != int64_t(n - 1)) return false;
-    for (size_t d = 0; d + 2 < n; ++d)
-      if (perm[d].get<int64_t>() != int64_t(d) || x.shape[d] != 1) return false;
-    return !x.image;
+    if (x.image) return false;
+    // Size-1 dimensions do not order the data: [0, 3, 1, 2] on [1, 1, R, C] gives [1, C, 1, R], the same
+    // elements as [C, R]. Judge the permutation by the dimensions larger than 1 alone: the matrix view's
+    // shapes already match, so with two of them it is a transpose exactly when it swaps them, and with
+    // fewer the data keep their order (a vector read as a row or a column is its own transpose).
+    std::vector<int64_t> big;  // input dimensions larger than 1, in the output's order
+    for (const auto& p : op.attrs["perm"]) {
+      const int64_t d = p.get<int64_t>();
+      if (d < 0 || d >= int64_t(x.shape.size())) return false;
+      if (x.shape[d] != 1) big.push_back(d);
+    }
+    if (big.size() < 2) return true;
+    return big.size() == 2 && big[0] > big[1];
   }
   return false;
 }
