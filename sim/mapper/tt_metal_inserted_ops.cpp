@@ -48,6 +48,19 @@ int add_tensor(Graph& g, const Tensor& like, const std::string& name, TensorLayo
   return index;
 }
 
+// An op this pass inserts: one input, one output, the conv (or concat) it serves and why, in its metadata.
+Op inserted_op(const std::string& name, OpType type, int input, int output, const std::string& serves,
+               const std::string& note) {
+  Op op;
+  op.name = name;
+  op.type = type;
+  op.inputs = {input};
+  op.outputs = {output};
+  op.metadata[kInsertedKey] = serves;
+  op.metadata[kNoteKey] = "tt_metal_cnn: " + note;
+  return op;
+}
+
 void relink(Graph& g) {
   for (Tensor& t : g.tensors) {
     t.producer = -1;
@@ -85,24 +98,18 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled) {
     const bool sppf = yolov6l && conv.type == OpType::concat && yolov6l_sppf_concat(conv.name);
     for (size_t k = 0; (bepc3 || sppf) && k < conv.inputs.size(); ++k) {
       const Tensor x = g.tensors[size_t(conv.inputs[k])];
-      Op copy;
-      copy.name = conv.name + (bepc3 ? ".to_memory_config." : ".sharded_to_interleaved.") + std::to_string(k);
-      copy.type = OpType::reshard;
-      copy.inputs = {conv.inputs[k]};
-      copy.outputs = {add_tensor(g, x, x.name + "@l1_interleaved:" + conv.name, x.layout)};
-      copy.metadata[kInsertedKey] = conv.name;
-      copy.metadata[kNoteKey] = "tt_metal_cnn: YOLOv6-L demo's copy to L1 interleaved before " + conv.name;
+      const Op copy = inserted_op(
+          conv.name + (bepc3 ? ".to_memory_config." : ".sharded_to_interleaved.") + std::to_string(k), OpType::reshard,
+          conv.inputs[k], add_tensor(g, x, x.name + "@l1_interleaved:" + conv.name, x.layout), conv.name,
+          "YOLOv6-L demo's copy to L1 interleaved before " + conv.name);
       conv.inputs[k] = copy.outputs[0];
       g.ops.push_back(copy);
       out.source_op.push_back(-1);
       if (!sppf) continue;
-      Op untilize;
-      untilize.name = conv.name + ".untilize." + std::to_string(k);
-      untilize.type = OpType::untilize;
-      untilize.inputs = {conv.inputs[k]};
-      untilize.outputs = {add_tensor(g, x, x.name + "@row_major:" + conv.name, TensorLayout::row_major)};
-      untilize.metadata[kInsertedKey] = conv.name;
-      untilize.metadata[kNoteKey] = "tt_metal_cnn: YOLOv6-L demo's untilize before " + conv.name;
+      const Op untilize = inserted_op(
+          conv.name + ".untilize." + std::to_string(k), OpType::untilize, conv.inputs[k],
+          add_tensor(g, x, x.name + "@row_major:" + conv.name, TensorLayout::row_major), conv.name,
+          "YOLOv6-L demo's untilize before " + conv.name);
       conv.inputs[k] = untilize.outputs[0];
       g.ops.push_back(untilize);
       out.source_op.push_back(-1);
@@ -122,15 +129,9 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled) {
       const int hi = int(g.tensors.size());
       g.tensors.push_back(h);
       g.tensor_index[h.name] = hi;
-      Op halo;
-      halo.name = conv.name + ".halo";
-      halo.type = OpType::halo;
-      halo.inputs = {conv.inputs[0]};
-      halo.outputs = {hi};
+      Op halo = inserted_op(conv.name + ".halo", OpType::halo, conv.inputs[0], hi, conv.name, "halo before " + conv.name);
       halo.attrs = {{"kernel", {c.kh, c.kw}}, {"stride", {c.sh, c.sw}}, {"dilation", {c.dh, c.dw}},
                     {"padding", {c.pad_top, c.pad_left, c.pad_bottom, c.pad_right}}};
-      halo.metadata[kInsertedKey] = conv.name;
-      halo.metadata[kNoteKey] = "tt_metal_cnn: halo before " + conv.name;
       g.ops.push_back(halo);
       out.source_op.push_back(-1);
       conv.inputs[0] = hi;
@@ -145,23 +146,11 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled) {
     const std::string conv_name = ruled.ops[size_t(hand_ons[int(i)])].name;
     const int interleaved = add_tensor(g, ruled.tensors[size_t(y)], ruled.tensors[size_t(y)].name + "@interleaved", TensorLayout::tile);
     const int row_major = add_tensor(g, ruled.tensors[size_t(y)], ruled.tensors[size_t(y)].name + "@row_major", TensorLayout::row_major);
-    Op s2i;
-    s2i.name = conv_name + ".sharded_to_interleaved";
-    s2i.type = OpType::reshard;
-    s2i.inputs = {y};
-    s2i.outputs = {interleaved};
-    s2i.metadata[kInsertedKey] = conv_name;
-    s2i.metadata[kNoteKey] = "tt_metal_cnn: YOLOv6-L demo's sharded_to_interleaved after " + conv_name;
-    Op untilize;
-    untilize.name = conv_name + ".untilize";
-    untilize.type = OpType::untilize;
-    untilize.inputs = {interleaved};
-    untilize.outputs = {row_major};
-    untilize.metadata[kInsertedKey] = conv_name;
-    untilize.metadata[kNoteKey] = "tt_metal_cnn: YOLOv6-L demo's untilize after " + conv_name;
-    g.ops.push_back(s2i);
+    g.ops.push_back(inserted_op(conv_name + ".sharded_to_interleaved", OpType::reshard, y, interleaved, conv_name,
+                                "YOLOv6-L demo's sharded_to_interleaved after " + conv_name));
     out.source_op.push_back(-1);
-    g.ops.push_back(untilize);
+    g.ops.push_back(inserted_op(conv_name + ".untilize", OpType::untilize, interleaved, row_major, conv_name,
+                                "YOLOv6-L demo's untilize after " + conv_name));
     out.source_op.push_back(-1);
     replaced[y] = row_major;
   }
