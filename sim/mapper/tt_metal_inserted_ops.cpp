@@ -6,6 +6,7 @@
 #include "sim/mapper/conv_sharding.h"
 #include "sim/mapper/tt_metal_conv_rules.h"
 #include "sim/mapper/yolov6l_demo.h"
+#include "sim/mapper/yolov6l_head.h"
 #include "sim/workload/op_shapes.h"
 
 namespace tessera {
@@ -72,6 +73,22 @@ void relink(Graph& g) {
   }
 }
 
+// After a reshape=True conv (or its fused SiLU) the demo hands on its output sharded_to_interleaved into L1
+// (a reshard), then to_layout ROW_MAJOR (an untilize); the reshape to [N, H, W, C] keeps a row-major
+// tensor's rows and moves nothing. Later readers of `y` take the row-major tensor.
+void hand_on(LoweredGraph& out, const Tensor& like, const std::string& conv_name, int y, std::map<int, int>& replaced) {
+  Graph& g = out.graph;
+  const int interleaved = add_tensor(g, like, like.name + "@interleaved", TensorLayout::tile);
+  const int row_major = add_tensor(g, like, like.name + "@row_major", TensorLayout::row_major);
+  g.ops.push_back(inserted_op(conv_name + ".sharded_to_interleaved", OpType::reshard, y, interleaved, conv_name,
+                              "YOLOv6-L demo's sharded_to_interleaved after " + conv_name));
+  out.source_op.push_back(-1);
+  g.ops.push_back(inserted_op(conv_name + ".untilize", OpType::untilize, interleaved, row_major, conv_name,
+                              "YOLOv6-L demo's untilize after " + conv_name));
+  out.source_op.push_back(-1);
+  replaced[y] = row_major;
+}
+
 }  // namespace
 
 LoweredGraph insert_tt_metal_programs(const Graph& ruled) {
@@ -92,6 +109,12 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled) {
     const bool halo_first = needs_halo(ruled, conv);
     for (int& t : conv.inputs)
       if (replaced.count(t)) t = replaced[t];
+    // The head's ops the demo runs as views run nothing: their readers take the input.
+    if (yolov6l && yolov6l_head_view(conv.name)) {
+      replaced[conv.outputs[0]] = conv.inputs[0];
+      continue;
+    }
+    if (yolov6l) yolov6l_head_as_demo_runs(conv, g);
     // Before a BepC3 concat, each input copied to L1 interleaved (ttnn.to_memory_config); before the SPPF's,
     // each sharded_to_interleaved and untilized (ttnn.to_layout ROW_MAJOR).
     const bool bepc3 = yolov6l && conv.type == OpType::concat && yolov6l_bepc3_concat(conv.name);
@@ -139,20 +162,24 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled) {
     }
     g.ops.push_back(conv);
     out.source_op.push_back(int(i));
-    if (!hand_ons.count(int(i))) continue;
-    // sharded_to_interleaved into L1 (a reshard), then to_layout ROW_MAJOR (an untilize); the reshape to
-    // [N, H, W, C] keeps a row-major tensor's rows and moves nothing.
+    if (hand_ons.count(int(i)))
+      hand_on(out, ruled.tensors[size_t(conv.outputs[0])], ruled.ops[size_t(hand_ons[int(i)])].name, conv.outputs[0],
+              replaced);
+    if (!yolov6l) continue;
+    // The head's permutes, tilizes and sharded_to_interleaved after this op (ttnn_detect.py).
     const int y = conv.outputs[0];
-    const std::string conv_name = ruled.ops[size_t(hand_ons[int(i)])].name;
-    const int interleaved = add_tensor(g, ruled.tensors[size_t(y)], ruled.tensors[size_t(y)].name + "@interleaved", TensorLayout::tile);
-    const int row_major = add_tensor(g, ruled.tensors[size_t(y)], ruled.tensors[size_t(y)].name + "@row_major", TensorLayout::row_major);
-    g.ops.push_back(inserted_op(conv_name + ".sharded_to_interleaved", OpType::reshard, y, interleaved, conv_name,
-                                "YOLOv6-L demo's sharded_to_interleaved after " + conv_name));
-    out.source_op.push_back(-1);
-    g.ops.push_back(inserted_op(conv_name + ".untilize", OpType::untilize, interleaved, row_major, conv_name,
-                                "YOLOv6-L demo's untilize after " + conv_name));
-    out.source_op.push_back(-1);
-    replaced[y] = row_major;
+    int current = replaced.count(y) ? replaced[y] : y;
+    for (const HeadProgram& p : yolov6l_head_programs_after(conv, g.tensors[size_t(current)])) {
+      const int t = add_tensor(g, g.tensors[size_t(current)], p.name, p.layout);
+      g.tensors[size_t(t)].shape = p.shape;
+      g.tensors[size_t(t)].image = p.image;
+      Op program = inserted_op(p.name, p.type, current, t, conv.name, p.note);
+      if (!p.perm.empty()) program.attrs["perm"] = p.perm;
+      g.ops.push_back(program);
+      out.source_op.push_back(-1);
+      current = t;
+    }
+    if (current != y) replaced[y] = current;
   }
   relink(g);
   return out;
