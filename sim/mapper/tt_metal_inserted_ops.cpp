@@ -104,15 +104,20 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled) {
       if (ruled.ops[i].type == OpType::conv2d && yolov6l_conv_reshapes(ruled.ops[i].name))
         hand_ons[hand_on_op(ruled, int(i))] = int(i);
   std::map<int, int> replaced;  // a tensor the inserted ops replaced, for its later readers
-  for (size_t i = 0; i < ruled.ops.size(); ++i) {
+  std::map<int, int> clones;                // a tensor the demo clones -> the clone
+  std::map<int, std::string> clone_readers;  // -> the one op that reads the clone
+  std::set<size_t> moved;     // ReLUs lowered right after their conv
+  auto lower = [&](size_t i) {
     Op conv = ruled.ops[i];
     const bool halo_first = needs_halo(ruled, conv);
     for (int& t : conv.inputs)
       if (replaced.count(t)) t = replaced[t];
+    if (yolov6l && clones.count(conv.inputs[0]) && ruled.ops[i].name == clone_readers[conv.inputs[0]])
+      conv.inputs[0] = clones[conv.inputs[0]];
     // The head's ops the demo runs as views run nothing: their readers take the input.
     if (yolov6l && yolov6l_head_view(conv.name)) {
       replaced[conv.outputs[0]] = conv.inputs[0];
-      continue;
+      return;
     }
     if (yolov6l) yolov6l_head_as_demo_runs(conv, g);
     // Before a BepC3 concat, each input copied to L1 interleaved (ttnn.to_memory_config); before the SPPF's,
@@ -162,10 +167,22 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled) {
     }
     g.ops.push_back(conv);
     out.source_op.push_back(int(i));
-    if (hand_ons.count(int(i)))
-      hand_on(out, ruled.tensors[size_t(conv.outputs[0])], ruled.ops[size_t(hand_ons[int(i)])].name, conv.outputs[0],
-              replaced);
-    if (!yolov6l) continue;
+    if (hand_ons.count(int(i))) {
+      const std::string& conv_name = ruled.ops[size_t(hand_ons[int(i)])].name;
+      hand_on(out, ruled.tensors[size_t(conv.outputs[0])], conv_name, conv.outputs[0], replaced);
+      const std::string reader = yolov6l_clone_reader(conv_name);
+      if (!reader.empty()) {
+        // ttnn.clone: a copy of the handed-on tensor, in the same memory, for `reader` alone.
+        const int y = replaced[conv.outputs[0]];
+        const int clone = add_tensor(g, g.tensors[size_t(y)], g.tensors[size_t(y)].name + "@clone", g.tensors[size_t(y)].layout);
+        g.ops.push_back(inserted_op(conv_name + ".clone", OpType::move, y, clone, conv_name,
+                                    "YOLOv6-L demo's clone of " + conv_name + "'s output for " + reader));
+        out.source_op.push_back(-1);
+        clones[y] = clone;
+        clone_readers[y] = reader;
+      }
+    }
+    if (!yolov6l) return;
     // The head's permutes, tilizes and sharded_to_interleaved after this op (ttnn_detect.py).
     const int y = conv.outputs[0];
     int current = replaced.count(y) ? replaced[y] : y;
@@ -180,6 +197,20 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled) {
       current = t;
     }
     if (current != y) replaced[y] = current;
+  };
+  for (size_t i = 0; i < ruled.ops.size(); ++i) {
+    if (moved.count(i)) continue;
+    lower(i);
+    // The demo's convs that apply a ReLU take it in their Conv2dConfig (activation="relu"): it runs in the
+    // conv's program, so it comes right after the conv (a version-1 trace's load order may put other ops
+    // between them, which would make it a program of its own).
+    const Tensor& y = ruled.tensors[size_t(ruled.ops[i].outputs[0])];
+    if (yolov6l && ruled.ops[i].type == OpType::conv2d && y.consumers.size() == 1 &&
+        ruled.ops[size_t(y.consumers[0])].type == OpType::relu && ruled.ops[size_t(y.consumers[0])].cores == 0 &&
+        size_t(y.consumers[0]) > i + 1) {
+      lower(size_t(y.consumers[0]));
+      moved.insert(size_t(y.consumers[0]));
+    }
   }
   relink(g);
   return out;

@@ -31,6 +31,10 @@ bool yolov6l_conv_reshapes(const std::string& name) {
          (starts_with(name, "detect.decode.") && ends_with(name, ".proj_conv"));
 }
 
+std::string yolov6l_clone_reader(const std::string& conv_name) {
+  return conv_name == "neck.Rep_n3.cv3.conv" ? "detect.stems.1.conv" : "";
+}
+
 bool yolov6l_bepc3_concat(const std::string& name) {
   for (const char* block : kBepC3)
     if (name == std::string(block) + ".concat") return true;

@@ -74,3 +74,29 @@ TEST_CASE("the YOLOv6-L demo's head runs its permutes, tilizes and sharded_to_in
   CHECK(g.output(*corner).shape == std::vector<int64_t>{1, 8400, 2});
   CHECK(g.input(*find_op(g, "detect.x1y1"), 1).name == corner->name);
 }
+
+TEST_CASE("the YOLOv6-L demo's ReLU convs run their ReLU and the neck clones Rep_n3's output for the head", "[mapper]") {
+  const Graph trace = read_trace(TESSERA_SOURCE_DIR "/traces/yolov6_v3_l_640.json");
+  const Graph g = insert_tt_metal_programs(trace).graph;
+  // ttnn_bifusion.py and ttnn_csprep_bifpanneck.py build every conv a ReLU follows with activation="relu":
+  // the ReLU is in the conv's program, so it comes right after its conv (where its pack applies it).
+  int relus = 0;
+  for (size_t i = 0; i < g.ops.size(); ++i) {
+    if (g.ops[i].type != OpType::relu) continue;
+    ++relus;
+    REQUIRE(i > 0);
+    CHECK(g.ops[i - 1].type == OpType::conv2d);
+    CHECK(g.ops[i - 1].outputs[0] == g.ops[i].inputs[0]);
+  }
+  CHECK(relus == 12);  // reduce_layer0/1, downsample1/2, and cv1, cv2, cv3, downsample of both BiFusions
+  // pan_out_1 = ttnn.clone(pan_out1): one copy of Rep_n3's row-major output, read by the head's stems[1]
+  // alone; the neck's downsample1 reads the original.
+  const Op* clone = find_op(g, "neck.Rep_n3.cv3.conv.clone");
+  REQUIRE(clone);
+  CHECK(clone->type == OpType::move);
+  CHECK(g.input(*clone, 0).name == g.output(*find_op(g, "neck.Rep_n3.cv3.conv.untilize")).name);
+  const Tensor& copy = g.output(*clone);
+  REQUIRE(copy.consumers.size() == 1);
+  CHECK(g.ops[size_t(copy.consumers[0])].name == "detect.stems.1.conv");
+  CHECK(g.input(*find_op(g, "neck.downsample1.conv"), 0).name == g.input(*clone, 0).name);
+}
