@@ -6,6 +6,7 @@
 #include "sim/mapper/conv_sharding.h"
 #include "sim/mapper/tt_metal_conv_rules.h"
 #include "sim/mapper/yolov6l_demo.h"
+#include "sim/mapper/yolov6l_head.h"
 #include "sim/workload/op_shapes.h"
 
 namespace tessera {
@@ -48,6 +49,19 @@ int add_tensor(Graph& g, const Tensor& like, const std::string& name, TensorLayo
   return index;
 }
 
+// An op this pass inserts: one input, one output, the conv (or concat) it serves and why, in its metadata.
+Op inserted_op(const std::string& name, OpType type, int input, int output, const std::string& serves,
+               const std::string& note) {
+  Op op;
+  op.name = name;
+  op.type = type;
+  op.inputs = {input};
+  op.outputs = {output};
+  op.metadata[kInsertedKey] = serves;
+  op.metadata[kNoteKey] = "tt_metal_cnn: " + note;
+  return op;
+}
+
 void relink(Graph& g) {
   for (Tensor& t : g.tensors) {
     t.producer = -1;
@@ -57,6 +71,22 @@ void relink(Graph& g) {
     for (int t : g.ops[i].inputs) g.tensors[size_t(t)].consumers.push_back(int(i));
     for (int t : g.ops[i].outputs) g.tensors[size_t(t)].producer = int(i);
   }
+}
+
+// After a reshape=True conv (or its fused SiLU) the demo hands on its output sharded_to_interleaved into L1
+// (a reshard), then to_layout ROW_MAJOR (an untilize); the reshape to [N, H, W, C] keeps a row-major
+// tensor's rows and moves nothing. Later readers of `y` take the row-major tensor.
+void hand_on(LoweredGraph& out, const Tensor& like, const std::string& conv_name, int y, std::map<int, int>& replaced) {
+  Graph& g = out.graph;
+  const int interleaved = add_tensor(g, like, like.name + "@interleaved", TensorLayout::tile);
+  const int row_major = add_tensor(g, like, like.name + "@row_major", TensorLayout::row_major);
+  g.ops.push_back(inserted_op(conv_name + ".sharded_to_interleaved", OpType::reshard, y, interleaved, conv_name,
+                              "YOLOv6-L demo's sharded_to_interleaved after " + conv_name));
+  out.source_op.push_back(-1);
+  g.ops.push_back(inserted_op(conv_name + ".untilize", OpType::untilize, interleaved, row_major, conv_name,
+                              "YOLOv6-L demo's untilize after " + conv_name));
+  out.source_op.push_back(-1);
+  replaced[y] = row_major;
 }
 
 }  // namespace
@@ -74,35 +104,40 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled) {
       if (ruled.ops[i].type == OpType::conv2d && yolov6l_conv_reshapes(ruled.ops[i].name))
         hand_ons[hand_on_op(ruled, int(i))] = int(i);
   std::map<int, int> replaced;  // a tensor the inserted ops replaced, for its later readers
-  for (size_t i = 0; i < ruled.ops.size(); ++i) {
+  std::map<int, int> clones;                // a tensor the demo clones -> the clone
+  std::map<int, std::string> clone_readers;  // -> the one op that reads the clone
+  std::set<size_t> moved;     // ReLUs lowered right after their conv
+  auto lower = [&](size_t i) {
     Op conv = ruled.ops[i];
     const bool halo_first = needs_halo(ruled, conv);
     for (int& t : conv.inputs)
       if (replaced.count(t)) t = replaced[t];
+    if (yolov6l && clones.count(conv.inputs[0]) && ruled.ops[i].name == clone_readers[conv.inputs[0]])
+      conv.inputs[0] = clones[conv.inputs[0]];
+    // The head's ops the demo runs as views run nothing: their readers take the input.
+    if (yolov6l && yolov6l_head_view(conv.name)) {
+      replaced[conv.outputs[0]] = conv.inputs[0];
+      return;
+    }
+    if (yolov6l) yolov6l_head_as_demo_runs(conv, g);
     // Before a BepC3 concat, each input copied to L1 interleaved (ttnn.to_memory_config); before the SPPF's,
     // each sharded_to_interleaved and untilized (ttnn.to_layout ROW_MAJOR).
     const bool bepc3 = yolov6l && conv.type == OpType::concat && yolov6l_bepc3_concat(conv.name);
     const bool sppf = yolov6l && conv.type == OpType::concat && yolov6l_sppf_concat(conv.name);
     for (size_t k = 0; (bepc3 || sppf) && k < conv.inputs.size(); ++k) {
       const Tensor x = g.tensors[size_t(conv.inputs[k])];
-      Op copy;
-      copy.name = conv.name + (bepc3 ? ".to_memory_config." : ".sharded_to_interleaved.") + std::to_string(k);
-      copy.type = OpType::reshard;
-      copy.inputs = {conv.inputs[k]};
-      copy.outputs = {add_tensor(g, x, x.name + "@l1_interleaved:" + conv.name, x.layout)};
-      copy.metadata[kInsertedKey] = conv.name;
-      copy.metadata[kNoteKey] = "tt_metal_cnn: YOLOv6-L demo's copy to L1 interleaved before " + conv.name;
+      const Op copy = inserted_op(
+          conv.name + (bepc3 ? ".to_memory_config." : ".sharded_to_interleaved.") + std::to_string(k), OpType::reshard,
+          conv.inputs[k], add_tensor(g, x, x.name + "@l1_interleaved:" + conv.name, x.layout), conv.name,
+          "YOLOv6-L demo's copy to L1 interleaved before " + conv.name);
       conv.inputs[k] = copy.outputs[0];
       g.ops.push_back(copy);
       out.source_op.push_back(-1);
       if (!sppf) continue;
-      Op untilize;
-      untilize.name = conv.name + ".untilize." + std::to_string(k);
-      untilize.type = OpType::untilize;
-      untilize.inputs = {conv.inputs[k]};
-      untilize.outputs = {add_tensor(g, x, x.name + "@row_major:" + conv.name, TensorLayout::row_major)};
-      untilize.metadata[kInsertedKey] = conv.name;
-      untilize.metadata[kNoteKey] = "tt_metal_cnn: YOLOv6-L demo's untilize before " + conv.name;
+      const Op untilize = inserted_op(
+          conv.name + ".untilize." + std::to_string(k), OpType::untilize, conv.inputs[k],
+          add_tensor(g, x, x.name + "@row_major:" + conv.name, TensorLayout::row_major), conv.name,
+          "YOLOv6-L demo's untilize before " + conv.name);
       conv.inputs[k] = untilize.outputs[0];
       g.ops.push_back(untilize);
       out.source_op.push_back(-1);
@@ -122,15 +157,9 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled) {
       const int hi = int(g.tensors.size());
       g.tensors.push_back(h);
       g.tensor_index[h.name] = hi;
-      Op halo;
-      halo.name = conv.name + ".halo";
-      halo.type = OpType::halo;
-      halo.inputs = {conv.inputs[0]};
-      halo.outputs = {hi};
+      Op halo = inserted_op(conv.name + ".halo", OpType::halo, conv.inputs[0], hi, conv.name, "halo before " + conv.name);
       halo.attrs = {{"kernel", {c.kh, c.kw}}, {"stride", {c.sh, c.sw}}, {"dilation", {c.dh, c.dw}},
                     {"padding", {c.pad_top, c.pad_left, c.pad_bottom, c.pad_right}}};
-      halo.metadata[kInsertedKey] = conv.name;
-      halo.metadata[kNoteKey] = "tt_metal_cnn: halo before " + conv.name;
       g.ops.push_back(halo);
       out.source_op.push_back(-1);
       conv.inputs[0] = hi;
@@ -138,32 +167,50 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled) {
     }
     g.ops.push_back(conv);
     out.source_op.push_back(int(i));
-    if (!hand_ons.count(int(i))) continue;
-    // sharded_to_interleaved into L1 (a reshard), then to_layout ROW_MAJOR (an untilize); the reshape to
-    // [N, H, W, C] keeps a row-major tensor's rows and moves nothing.
+    if (hand_ons.count(int(i))) {
+      const std::string& conv_name = ruled.ops[size_t(hand_ons[int(i)])].name;
+      hand_on(out, ruled.tensors[size_t(conv.outputs[0])], conv_name, conv.outputs[0], replaced);
+      const std::string reader = yolov6l_clone_reader(conv_name);
+      if (!reader.empty()) {
+        // ttnn.clone: a copy of the handed-on tensor, in the same memory, for `reader` alone.
+        const int y = replaced[conv.outputs[0]];
+        const int clone = add_tensor(g, g.tensors[size_t(y)], g.tensors[size_t(y)].name + "@clone", g.tensors[size_t(y)].layout);
+        g.ops.push_back(inserted_op(conv_name + ".clone", OpType::move, y, clone, conv_name,
+                                    "YOLOv6-L demo's clone of " + conv_name + "'s output for " + reader));
+        out.source_op.push_back(-1);
+        clones[y] = clone;
+        clone_readers[y] = reader;
+      }
+    }
+    if (!yolov6l) return;
+    // The head's permutes, tilizes and sharded_to_interleaved after this op (ttnn_detect.py).
     const int y = conv.outputs[0];
-    const std::string conv_name = ruled.ops[size_t(hand_ons[int(i)])].name;
-    const int interleaved = add_tensor(g, ruled.tensors[size_t(y)], ruled.tensors[size_t(y)].name + "@interleaved", TensorLayout::tile);
-    const int row_major = add_tensor(g, ruled.tensors[size_t(y)], ruled.tensors[size_t(y)].name + "@row_major", TensorLayout::row_major);
-    Op s2i;
-    s2i.name = conv_name + ".sharded_to_interleaved";
-    s2i.type = OpType::reshard;
-    s2i.inputs = {y};
-    s2i.outputs = {interleaved};
-    s2i.metadata[kInsertedKey] = conv_name;
-    s2i.metadata[kNoteKey] = "tt_metal_cnn: YOLOv6-L demo's sharded_to_interleaved after " + conv_name;
-    Op untilize;
-    untilize.name = conv_name + ".untilize";
-    untilize.type = OpType::untilize;
-    untilize.inputs = {interleaved};
-    untilize.outputs = {row_major};
-    untilize.metadata[kInsertedKey] = conv_name;
-    untilize.metadata[kNoteKey] = "tt_metal_cnn: YOLOv6-L demo's untilize after " + conv_name;
-    g.ops.push_back(s2i);
-    out.source_op.push_back(-1);
-    g.ops.push_back(untilize);
-    out.source_op.push_back(-1);
-    replaced[y] = row_major;
+    int current = replaced.count(y) ? replaced[y] : y;
+    for (const HeadProgram& p : yolov6l_head_programs_after(conv, g.tensors[size_t(current)])) {
+      const int t = add_tensor(g, g.tensors[size_t(current)], p.name, p.layout);
+      g.tensors[size_t(t)].shape = p.shape;
+      g.tensors[size_t(t)].image = p.image;
+      Op program = inserted_op(p.name, p.type, current, t, conv.name, p.note);
+      if (!p.perm.empty()) program.attrs["perm"] = p.perm;
+      g.ops.push_back(program);
+      out.source_op.push_back(-1);
+      current = t;
+    }
+    if (current != y) replaced[y] = current;
+  };
+  for (size_t i = 0; i < ruled.ops.size(); ++i) {
+    if (moved.count(i)) continue;
+    lower(i);
+    // The demo's convs that apply a ReLU take it in their Conv2dConfig (activation="relu"): it runs in the
+    // conv's program, so it comes right after the conv (a version-1 trace's load order may put other ops
+    // between them, which would make it a program of its own).
+    const Tensor& y = ruled.tensors[size_t(ruled.ops[i].outputs[0])];
+    if (yolov6l && ruled.ops[i].type == OpType::conv2d && y.consumers.size() == 1 &&
+        ruled.ops[size_t(y.consumers[0])].type == OpType::relu && ruled.ops[size_t(y.consumers[0])].cores == 0 &&
+        size_t(y.consumers[0]) > i + 1) {
+      lower(size_t(y.consumers[0]));
+      moved.insert(size_t(y.consumers[0]));
+    }
   }
   relink(g);
   return out;

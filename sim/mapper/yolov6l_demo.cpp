@@ -20,14 +20,19 @@ bool is_yolov6l_demo_graph(const Graph& g) {
 
 bool yolov6l_conv_reshapes(const std::string& name) {
   // ttnn_cspbep_backbone.py: the stem and ERBlock_k.0; ttnn_sppf.py: the SPPF's cv2; ttnn_bepc3.py: cv3;
-  // ttnn_detect.py: cls_preds, reg_preds and the DFL projection.
+  // ttnn_detect.py: reg_preds and the DFL projection (its cls_preds are not: their tiled, sharded output
+  // goes to the sigmoid, then sharded_to_interleaved, sim/mapper/yolov6l_head.cpp).
   if (name == "backbone.stem.conv" || name == "backbone.ERBlock_5.2.cv2.conv") return true;
   for (int k = 2; k <= 5; ++k)
     if (name == "backbone.ERBlock_" + std::to_string(k) + ".0.conv") return true;
   for (const char* block : kBepC3)
     if (name == std::string(block) + ".cv3.conv") return true;
-  return ((starts_with(name, "detect.reg_preds.") || starts_with(name, "detect.cls_preds.")) && ends_with(name, ".conv")) ||
+  return (starts_with(name, "detect.reg_preds.") && ends_with(name, ".conv")) ||
          (starts_with(name, "detect.decode.") && ends_with(name, ".proj_conv"));
+}
+
+std::string yolov6l_clone_reader(const std::string& conv_name) {
+  return conv_name == "neck.Rep_n3.cv3.conv" ? "detect.stems.1.conv" : "";
 }
 
 bool yolov6l_bepc3_concat(const std::string& name) {

@@ -17,6 +17,11 @@ bool is_yolov6l_demo_graph(const Graph& g);
 // sharded_to_interleaved, an untilize and a reshape.
 bool yolov6l_conv_reshapes(const std::string& conv_name);
 
+// The op that reads the demo's clone of a conv's handed-on output, or "": ttnn_csprep_bifpanneck.py clones
+// the neck's Rep_n3 output (pan_out1, after its cv3) with ttnn.clone for the head, whose stems[1] reads the
+// clone while the neck's downsample1 reads the original.
+std::string yolov6l_clone_reader(const std::string& conv_name);
+
 // The BepC3 concats (ttnn_bepc3.py), whose two inputs the demo copies to L1 interleaved first.
 bool yolov6l_bepc3_concat(const std::string& op_name);
 

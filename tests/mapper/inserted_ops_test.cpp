@@ -143,9 +143,11 @@ TEST_CASE("the YOLOv6-L demo's conv shard layouts by module", "[mapper]") {
   CHECK(yolov6l_conv_layout("backbone.ERBlock_4.1.cv1.conv") == MemoryLayout::height_sharded);
   CHECK(yolov6l_conv_layout("neck.Rep_n3.m.conv1.conv1.conv") == MemoryLayout::height_sharded);
   CHECK(yolov6l_conv_layout("detect.reg_convs.1.conv") == MemoryLayout::height_sharded);
-  // 23 convs built with reshape=True: stem, 4 downsamples, SPPF cv2, 8 BepC3 cv3, 3 + 3 preds, 3 DFL projections.
+  // 20 convs built with reshape=True: stem, 4 downsamples, SPPF cv2, 8 BepC3 cv3, 3 reg_preds, 3 DFL
+  // projections; ttnn_detect.py builds its cls_preds without.
   CHECK(yolov6l_conv_reshapes("backbone.ERBlock_5.2.cv2.conv"));
-  CHECK(yolov6l_conv_reshapes("detect.cls_preds.1.conv"));
+  CHECK(yolov6l_conv_reshapes("detect.reg_preds.1.conv"));
+  CHECK(!yolov6l_conv_reshapes("detect.cls_preds.1.conv"));
   CHECK(!yolov6l_conv_reshapes("neck.Bifusion0.cv3.conv"));
   CHECK(yolov6l_sppf_concat("backbone.ERBlock_5.2.concat"));
   CHECK(!yolov6l_bepc3_concat("backbone.ERBlock_5.2.concat"));
