@@ -4,7 +4,7 @@ system presets and prints the model's figures next to the measured ones, with th
 The presets' Ethernet figures are the published line rates, latencies and framing; their ccl.op_launch_ns
 is calibrated on the first two smallest-message rows (marked), the other two are held out.
 
-    /usr/bin/python3 tests/system/compare_silicon.py [--build build] [--set KEY=VALUE ...]
+    /usr/bin/python3 tests/system/compare_silicon.py [--build build] [--size 33554432|8388608] [--set KEY=VALUE ...]
 
 --set overrides a key of every system preset (as `tessera collective --set` does), to see what one
 modelled stage contributes, e.g. --set ccl.gather_local_write=false.
@@ -65,8 +65,8 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="override a key of every system preset")
-    ap.add_argument("--size", type=int, default=8 << 20, choices=(8 << 20, 32 << 20),
-                    help="logical tensor size T in bytes of the measured rows to compare with (default 8 MiB)")
+    ap.add_argument("--size", type=int, default=32 << 20, choices=(8 << 20, 32 << 20),
+                    help="logical tensor size T in bytes of the measured rows to compare with (default 32 MiB)")
     args = ap.parse_args()
     SETS.extend(args.set)
     tessera = os.path.join(args.build, "tessera")
