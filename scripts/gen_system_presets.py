@@ -25,12 +25,13 @@ WH_ETHERNET = {"gbytes_per_s": 12.5, "latency_1d_ns": 711, "latency_2d_ns": 874,
                "sender_slots": 8, "receiver_slots": 16}
 BH_ETHERNET = dict(WH_ETHERNET, gbytes_per_s=25.0, latency_1d_ns=515, latency_2d_ns=619, max_payload_bytes=15232)
 # What the CCL kernels cost besides moving packets (docs/systems.md, "Kernel costs"): op_launch_ns is
-# calibrated on the 2-chip all_gather of 4 KiB per arch (held out: the 8-chip all_reduce rows); the
+# calibrated on the 2-chip all_gather of 4 KiB per arch, T = 4 KiB of output, 2 KiB per chip (held out:
+# the 8-chip all_reduce rows); the
 # packets per semaphore are tt-metal's chunks_per_sync defaults.
-WH_CCL = {"op_launch_ns": 5005, "worker_handshake": True, "step_semaphores": True, "gather_local_write": True,
+WH_CCL = {"op_launch_ns": 5237, "worker_handshake": True, "step_semaphores": True, "gather_local_write": True,
           "gather_mux": True, "reduce_mux": True, "tensors_in_dram": True,
           "reduce_packets_per_sync_line": 20, "reduce_packets_per_sync_ring": 80, "gather_packets_per_sync": 160}
-BH_CCL = dict(WH_CCL, op_launch_ns=2902)
+BH_CCL = dict(WH_CCL, op_launch_ns=2926)
 
 
 def port(dev, chan, eth):

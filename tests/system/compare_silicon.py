@@ -4,15 +4,21 @@ system presets and prints the model's figures next to the measured ones, with th
 The presets' Ethernet figures are the published line rates, latencies and framing; their ccl.op_launch_ns
 is calibrated on the first two smallest-message rows (marked), the other two are held out.
 
-    /usr/bin/python3 tests/system/compare_silicon.py [--build build] [--set KEY=VALUE ...]
+    /usr/bin/python3 tests/system/compare_silicon.py [--build build] [--size 33554432|8388608] [--set KEY=VALUE ...]
 
 --set overrides a key of every system preset (as `tessera collective --set` does), to see what one
 modelled stage contributes, e.g. --set ccl.gather_local_write=false.
 
-Asymptotic bandwidth per link: the slope between two large buffers (4 and 8 MiB per chip), so fixed
-start-up costs drop out as they do in the measured asymptote; per link as tt-metal's reports count it
-(the busiest link's bytes / links, and / 2 on a ring: busbw / links for all
-but all_to_all). Smallest messages: the modelled time of the same small collective.
+Bandwidth per link, as tt-metal's CCL benchmark computes its `linkbw` column (tech_reports/CCLs/
+parse_results.py): each collective runs once on the logical tensor size T of one measured row (--size, the
+rows' `size (B)`: all_gather's output, so T/N per chip; every other op's per-device input), and
+    linkbw = T x factor / (links x directions) / time,
+with factor (N-1)/N for all_gather and reduce_scatter, 2(N-1)/N for all_reduce, floor(N/2) ceil(N/2)/N
+for all_to_all, directions 2 on a ring and 1 on a line, and time the whole modelled kernel time (launch
+included), against that row's measured linkbw. Same size, same bytes, same formula: fixed costs and a
+pipeline's fill count on both sides as they do on silicon. The measured asymptote (the largest size's
+linkbw, GiB tensors the model cannot run) is printed beside it. Smallest messages: the modelled time of
+the same small collective.
 """
 import argparse
 import json
@@ -37,12 +43,21 @@ def run(tessera, system, op, chips, topology, links, nbytes, packet, tmp):
     return json.loads(out)["collectives"][0]
 
 
-def bus_factor(op, n):
-    """Bytes through the busiest link per byte of a chip's buffer (tt-metal's report, "Bytes through the
-    bottleneck link"): busbw's factor for all but all_to_all, whose middle link carries floor(N/2) ceil(N/2)
-    pieces of B/N (its `linkbw` column, not its busbw)."""
-    return {"all_gather": n - 1, "reduce_scatter": (n - 1) / n, "all_to_all": (n // 2) * ((n + 1) // 2) / n,
-            "all_reduce": 2 * (n - 1) / n}[op]
+def link_factor(op, n):
+    """Bytes through the busiest link per byte of T (tech_reports/CCLs/CCL_bandwidth.md, "Bytes through the
+    bottleneck link"; parse_results.py's link_factor)."""
+    return {"all_gather": (n - 1) / n, "reduce_scatter": (n - 1) / n, "all_reduce": 2 * (n - 1) / n,
+            "all_to_all": (n // 2) * ((n + 1) // 2) / n}[op]
+
+
+def bytes_per_chip(op, n, total):
+    """Each chip's input for a logical tensor of `total` bytes (test_ccl_bandwidth.py's plan(): all_gather
+    shards it, the other ops give every device the whole of it)."""
+    return total // n if op == "all_gather" else total
+
+
+def linkbw(op, n, topology, links, total, us):
+    return total * link_factor(op, n) / (links * (2 if topology == "ring" else 1)) / (us * 1e-6) / 1e9
 
 
 def main():
@@ -50,27 +65,31 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="override a key of every system preset")
+    ap.add_argument("--size", type=int, default=32 << 20, choices=(8 << 20, 32 << 20),
+                    help="logical tensor size T in bytes of the measured rows to compare with (default 32 MiB)")
     args = ap.parse_args()
     SETS.extend(args.set)
     tessera = os.path.join(args.build, "tessera")
     with open(os.path.join(ROOT, "tests", "data", "systems", "ccl_measured.json")) as f:
         measured = json.load(f)
-    small, large = 4 << 20, 8 << 20
     errors = []
     with tempfile.TemporaryDirectory() as tmp:
-        print("| arch | op | chips, topology | measured GB/s per link | model | error |")
-        print("|---|---|---|---|---|---|")
+        print("Per-link bandwidth at T = %d B" % args.size)
+        print()
+        print("| arch | op | chips, topology | measured linkbw at T, GB/s | model | error | measured asymptote |")
+        print("|---|---|---|---|---|---|---|")
         for arch, table in measured["per_link_gbps"].items():
+            at_size = measured["linkbw_at_size"][arch][str(args.size)]
             for op in ("all_gather", "reduce_scatter", "all_reduce", "all_to_all"):
-                for case, value in table[op].items():
+                for case, value in at_size[op].items():
                     chips, topology = int(case.split("_")[0]), case.split("_")[1]
-                    a = run(tessera, table["system"], op, chips, topology, table["links"], small, table["packet_bytes"], tmp)
-                    b = run(tessera, table["system"], op, chips, topology, table["links"], large, table["packet_bytes"], tmp)
-                    slope = (large - small) / ((b["us"] - a["us"]) * 1e-6) / 1e9
-                    model = slope * bus_factor(op, chips) / table["links"] / (2 if topology == "ring" else 1)
+                    r = run(tessera, table["system"], op, chips, topology, table["links"],
+                            bytes_per_chip(op, chips, args.size), table["packet_bytes"], tmp)
+                    model = linkbw(op, chips, topology, table["links"], args.size, r["us"])
                     err = (model - value) / value
                     errors.append(abs(err))
-                    print("| %s | %s | %d %s | %.2f | %.2f | %+.1f%% |" % (arch, op, chips, topology, value, model, 100 * err))
+                    print("| %s | %s | %d %s | %.2f | %.2f | %+.1f%% | %.2f |" % (arch, op, chips, topology, value, model,
+                                                                     100 * err, table[op][case]))
         print()
         print("| arch | op | chips, topology | bytes per chip | measured us | model us | error | role |")
         print("|---|---|---|---|---|---|---|---|")
@@ -83,7 +102,8 @@ def main():
             print("| %s | %s | %d %s | %d | %.2f | %.2f | %+.1f%% | %s |" % (m["arch"], m["op"], m["chips"], m["topology"],
                                                                        m["bytes_per_chip"], m["us"], r["us"], 100 * err, role))
     print()
-    print("bandwidth: mean |error| %.1f%%, max %.1f%%" % (100 * sum(errors) / len(errors), 100 * max(errors)))
+    print("bandwidth at T = %d B: mean |error| %.1f%%, max %.1f%%, %d of %d within 15%%" % (
+        args.size, 100 * sum(errors) / len(errors), 100 * max(errors), sum(e <= 0.15 for e in errors), len(errors)))
     return 0
 
 
