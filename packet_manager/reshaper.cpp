@@ -25,8 +25,9 @@ uint64_t reshape_engine_cycles(const PacketManagerConfig& config, ReshapeKind, u
 uint64_t reshape_engine_cycles(const PacketManagerConfig& config, const ReshapeWork& work) {
   if (work.bytes == 0) return 0;
   // A gather of separate reads is bound by the reading RISC-V's calls when they cost more than the bytes.
-  const uint64_t layout = std::max(reshape_engine_cycles(config, work.kind, work.bytes),
-                                   work.reads * config.engine.riscv_local_read_cycles);
+  const uint64_t move = work.noc_writes ? cycles_at(work.bytes, config.dma_read_bytes_per_cycle, 1)
+                                        : reshape_engine_cycles(config, work.kind, work.bytes);
+  const uint64_t layout = std::max(move, work.reads * config.engine.riscv_local_read_cycles);
   if (work.compressed_bytes == 0) return layout;
   return std::max(layout, cycles_at(work.compressed_bytes, config.decompress_bytes_per_cycle, 1));
 }

@@ -5,7 +5,7 @@ the table of docs/validation.md ("Op by op against tt-metal profiles").
 
     scripts/validate_profiles.py [--binary build/tessera] [--profiles NAME ...]
     scripts/validate_profiles.py --whole
-    scripts/validate_profiles.py --held-out [--jobs 2]
+    scripts/validate_profiles.py --held-out [--jobs 2] [--types halo untilize] [--per-op]
 
 --whole runs the held-out OFT front end (never used to set a parameter) whole, op by op as the profile ran,
 with its run's wall time and peak resident set. --held-out runs it one op at a time instead, each op's
@@ -41,9 +41,12 @@ def main():
     ap.add_argument("--whole", action="store_true", help="the held-out OFT profile, whole")
     ap.add_argument("--held-out", action="store_true", help="the held-out OFT profile, each op alone")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--types", nargs="+", metavar="TYPE",
+                    help="with --held-out: run only the ops of these Tessera op types (e.g. halo untilize)")
+    ap.add_argument("--per-op", action="store_true", help="with --held-out: print every op run, measured and simulated")
     args = ap.parse_args()
     if args.held_out:
-        return held_out(args.binary, HELD_OUT, args.jobs)
+        return held_out(args.binary, HELD_OUT, args.jobs, args.types, args.per_op)
     if args.whole:
         args.profiles = [HELD_OUT]
     with tempfile.TemporaryDirectory() as tmp:
@@ -94,7 +97,7 @@ def single_op_trace(trace, op):
     return cut
 
 
-def held_out(binary, name, jobs):
+def held_out(binary, name, jobs, types=None, per_op=False):
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, name + ".json")
         subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "ttperf2trace.py"),
@@ -115,8 +118,12 @@ def held_out(binary, name, jobs):
             with open(os.path.join(out, "measured_vs_simulated.csv"), newline="") as f:
                 return op, list(csv.DictReader(f)), None
 
+        picked = [i for i, op in enumerate(trace["ops"]) if not types or op["type"] in types]
+        if not picked:
+            print("no op of type %s in %s" % (" or ".join(types), name), file=sys.stderr)
+            return 2
         with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
-            results = list(pool.map(run, range(len(trace["ops"]))))
+            results = list(pool.map(run, picked))
     meas, sim, err, count = collections.Counter(), collections.Counter(), collections.Counter(), collections.Counter()
     failed = []
     for op, rows, error in results:
@@ -130,7 +137,8 @@ def held_out(binary, name, jobs):
             count[r["type"]] += 1
     m, s_ = sum(meas.values()), sum(sim.values())
     print("%s on %s (held out, each op alone): %d ops run, device time %.0f cycles measured, %.0f simulated "
-          "(%+.1f%%), per-op error weighted by time %.1f%%" % (name, PROFILES[name], sum(count.values()), m, s_,
+          "(%+.1f%%), per-op error weighted by time %.1f%%" % (name + (" [%s]" % " ".join(types) if types else ""),
+                                                              PROFILES[name], sum(count.values()), m, s_,
                                                               100 * (s_ - m) / m, 100 * sum(err.values()) / m))
     print("  %-12s %5s %12s %12s %8s %9s" % ("type", "ops", "measured", "simulated", "error", "|error|w"))
     for t, v in meas.most_common():
@@ -141,6 +149,12 @@ def held_out(binary, name, jobs):
     print("  not run (%d ops, %.0f cycles measured):" % (len(failed), lost))
     for error, n in collections.Counter(e.split(": ", 2)[-1][:110] for _, e in failed).most_common(5):
         print("    %3d x %s" % (n, error))
+    if per_op:
+        print("  %-44s %-10s %10s %10s %6s" % ("op", "type", "measured", "simulated", "ratio"))
+        for op, rows, _ in results:
+            for r in rows or []:
+                m_, s1 = float(r["measured_cycles"]), float(r["simulated_cycles"])
+                print("  %-44s %-10s %10.0f %10.0f %6.2f" % (r["op"][:44], r["type"], m_, s1, s1 / m_ if m_ else 0))
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print("  largest resident set of one op's run: %.0f MB" % (peak / 1024))
     return 0

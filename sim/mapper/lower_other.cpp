@@ -163,17 +163,18 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
       cmd.waits.insert(cmd.waits.end(), w.begin(), w.end());
       cmd.pops.insert(cmd.pops.end(), pops[i][size_t(b)].begin(), pops[i][size_t(b)].end());
     }
-    if (rules.work) rules.work(ctx.graph, op, {ctx.fidelity_of(op), fo, here, tiles_per_row, block.rows()}, cmd);
+    if (rules.work) rules.work(ctx.graph, op, {ctx.fidelity_of(op), fo, here, tiles_per_row, block.rows(), block}, cmd);
     // A chunk reduces its share of the window.
     if (chunks > 1) cmd.math.window = std::max<uint64_t>(1, ceil_div(int64_t(cmd.math.window), chunks));
     // Each input unpacks its share of this block at its own rate (compressed data at the x1 rate), the
     // parts that landed and the parts the core held already alike.
-    for (size_t i = 0; i < inputs.size(); ++i) {
+    const bool moves_only = rules.moves_only && rules.moves_only(ctx.graph, op);
+    for (size_t i = 0; i < inputs.size() && !moves_only; ++i) {
       const uint64_t read = inputs[i].bytes + inputs[i].local_bytes;
       const uint64_t share_bytes = read * uint64_t(b + 1) / uint64_t(blocks) - read * uint64_t(b) / uint64_t(blocks);
       cmd.unpack.push_back({share_bytes, inputs[i].compressed || ctx.format_of(ctx.graph.input(op, i)) == DataFormat::bfp2});
     }
-    cmd.pack_bytes += completed * tile_bytes(fo);
+    if (!moves_only) cmd.pack_bytes += completed * tile_bytes(fo);
     if (op_class(op.type) == OpClass::vector || op_class(op.type) == OpClass::norm) cmd.vector_tiles = here;
     cmd.out_buffer = share.out_buffer;
     cmd.out_tiles = completed;

@@ -177,6 +177,31 @@ ShardedSplit halo_split(const MapContext& ctx, int halo_index) {
   return split;
 }
 
+// A profiled halo (its conv not in the trace) runs on its output's shard grid, as tt-metal's halo program
+// takes its cores from the output's shard spec. Each core writes the padded rows its share of the conv's
+// output reads: its even share of the padded image and, past its end, the window's reach, (kh - 1)
+// dilated rows and (kw - 1) dilated pixels (the edge rows repeat on the next core, as tt-metal's per-core
+// halo shards of max_out_nsticks_per_core sticks do: the OFT profile's 3x3 halo of a 96x320 image writes
+// 43,840 sticks on 20 cores for 31,556 padded pixels). Empty when the output has no L1 shards.
+ShardedSplit profiled_halo_split(const MapContext& ctx, int halo_index) {
+  const Graph& g = ctx.graph;
+  const Op& op = g.ops[size_t(halo_index)];
+  const Tensor& y = g.output(op);
+  ShardedSplit split = sharded_split(y, ctx.config.chip.compute_width, ctx.config.chip.compute_height);
+  if (split.blocks.empty() || y.shape.size() != 4) return split;
+  auto pair = [&](const char* key) {
+    const nlohmann::json v = op.attrs.value(key, nlohmann::json(1));
+    if (!v.is_array()) return std::pair<int64_t, int64_t>{v.get<int64_t>(), v.get<int64_t>()};
+    return std::pair<int64_t, int64_t>{v[0].get<int64_t>(), v[v.size() > 1 ? 1 : 0].get<int64_t>()};
+  };
+  const auto [kh, kw] = pair("kernel");
+  const auto [dh, dw] = pair("dilation");
+  const int64_t reach = std::max<int64_t>(0, (kh - 1) * dh * y.shape[3] + (kw - 1) * dw);
+  const int64_t rows = matrix_shape(y).rows;
+  for (auto& [core, region] : split.blocks) region.r1 = std::min(rows, region.r1 + reach);
+  return split;
+}
+
 OpPlan describe(const Graph& g, const Op& op) {
   OpPlan p;
   p.name = op.name;
@@ -337,6 +362,10 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& source, const Sra
         ShardedSplit sharded;
         if (op_by_op && is_inserted_halo(graph, i)) {
           sharded = halo_split(ctx, i);
+          if (!sharded.blocks.empty()) ctx.overlapping_pieces.insert(op.outputs[0]);
+        }
+        if (op_by_op && op.type == OpType::halo && sharded.blocks.empty()) {
+          sharded = profiled_halo_split(ctx, i);
           if (!sharded.blocks.empty()) ctx.overlapping_pieces.insert(op.outputs[0]);
         }
         if (op_by_op && op.type == OpType::conv2d) {

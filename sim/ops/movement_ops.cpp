@@ -4,7 +4,9 @@
 // the output); grid_sample gathers four taps per output and weighs them; cumsum runs down its axis on the
 // vector unit; groupnorm makes its passes over the tiles once per group.
 #include <algorithm>
+#include <cmath>
 
+#include "sim/ops/halo_gather.h"
 #include "sim/ops/op_rules.h"
 
 namespace tessera {
@@ -53,17 +55,45 @@ std::vector<Region> grid_sample_regions(const Graph& g, const Op& op, const Regi
   return {proportional(g.input(op, 0), g.output(op), out), Region{out.r0, out.r1, 0, matrix_shape(grid).cols}.intersect(whole(grid))};
 }
 
-template <ReshapeKind Kind>
-void layout_work(const Graph&, const Op&, const BlockWork& b, ComputeCmd& cmd);
+// tt-metal's halo program (untilize_with_halo_program_factory.cpp) runs its gather kernel twice, on both
+// data-movement RISC-Vs (RISCV_0 and RISCV_1, each on its own NoC), each with half of the padding and
+// gather configs: the calls of a core split between the two.
+constexpr uint64_t kHaloGatherKernels = 2;
+// A row-major stick in L1 starts on the L1 alignment, 16 bytes on Wormhole and Blackhole (tt-metal's HAL
+// L1 alignment): the OFT profile's 3-channel stem image is stored in sticks of 8 bf16 channels.
+constexpr uint64_t kL1AlignmentBytes = 16;
 
-// A halo writes row-major sticks: a tiled input is untilized on the way (tt-metal's halo runs its
-// pack_untilize compute kernel then, as the OFT profile's halos of tiled inputs show), a row-major one copied.
-void halo_work(const Graph& g, const Op& op, const BlockWork& b, ComputeCmd& cmd) {
-  if (g.input(op, 0).layout == TensorLayout::tile)
-    layout_work<ReshapeKind::untilize>(g, op, b, cmd);
-  else
-    layout_work<ReshapeKind::flatten>(g, op, b, cmd);
+HaloImage halo_image(const Graph& g, const Op& op) {
+  const auto& x = g.input(op, 0).shape;
+  const auto& y = g.output(op).shape;
+  HaloImage im;
+  if (x.size() != 4 || y.size() != 4) return im;
+  // padding is [ph, pw], [top, left, bottom, right] or one number.
+  const nlohmann::json p = op.attrs.value("padding", nlohmann::json(0));
+  im.top = p.is_array() ? p[0].get<int64_t>() : p.get<int64_t>();
+  im.left = p.is_array() ? p[p.size() > 1 ? 1 : 0].get<int64_t>() : im.top;
+  im.height = y[2];
+  im.width = y[3];
+  im.rows = x[2];
+  im.cols = x[3];
+  return im;
 }
+
+// The halo writes its output sticks with its gather kernel's calls (halo_gather.h): one NoC write per run
+// of input sticks, one NoC read per padding stick, each stick's bytes moved once (row-major: its channels,
+// to the L1 alignment, not tiles). A tiled input is first untilized by the program's pack_untilize compute
+// kernel (its tiles through the unpacker and packer, as the OFT profile's halos of tiled inputs show); a
+// row-major one goes straight to the gather kernels (moves_only).
+void halo_work(const Graph& g, const Op& op, const BlockWork& b, ComputeCmd& cmd) {
+  const HaloGatherCalls calls = halo_gather_calls(halo_image(g, op), b.region.r0, b.region.r1);
+  const uint64_t stick = uint64_t(std::ceil(double(b.region.cols()) * bytes_per_element(b.out_format)));
+  cmd.reshape.kind = g.input(op, 0).layout == TensorLayout::tile ? ReshapeKind::untilize : ReshapeKind::flatten;
+  cmd.reshape.bytes = calls.sticks * ((stick + kL1AlignmentBytes - 1) / kL1AlignmentBytes * kL1AlignmentBytes);
+  cmd.reshape.reads = (calls.calls() + kHaloGatherKernels - 1) / kHaloGatherKernels;
+  cmd.reshape.noc_writes = true;
+}
+
+bool halo_moves_only(const Graph& g, const Op& op) { return g.input(op, 0).layout != TensorLayout::tile; }
 
 template <ReshapeKind Kind>
 void layout_work(const Graph&, const Op&, const BlockWork& b, ComputeCmd& cmd) {
@@ -117,6 +147,7 @@ OpRulesTable movement_op_rules() {
   copy.work = layout_work<ReshapeKind::flatten>;
   halo.input_regions = halo_regions;
   halo.work = halo_work;
+  halo.moves_only = halo_moves_only;
   spread.input_regions = proportional_regions;
   spread.work = layout_work<ReshapeKind::flatten>;
   embedding.input_regions = embedding_regions;

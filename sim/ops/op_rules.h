@@ -23,6 +23,7 @@ struct BlockWork {
   uint64_t tiles = 0;          // output tiles of the block
   uint64_t tiles_per_row = 1;  // output tiles across a row (row-wise reductions)
   int64_t rows = 0;            // output rows of the block
+  Region region;               // the block's output region
 };
 
 struct OpRules {
@@ -37,6 +38,9 @@ struct OpRules {
   // Fills the block's reshape and math work (unpack, pack and buffers are the lowering's). Null for the
   // matrix ops, which lower_matrix turns into blocked tile matmuls.
   void (*work)(const Graph& g, const Op& op, const BlockWork& block, ComputeCmd& cmd) = nullptr;
+  // The op runs on the data-movement cores alone, without a compute kernel (a halo of a row-major input):
+  // its bytes pass neither the unpacker nor the packer. Null: always through them.
+  bool (*moves_only)(const Graph& g, const Op& op) = nullptr;
 };
 
 using OpRulesTable = std::vector<std::pair<OpType, OpRules>>;

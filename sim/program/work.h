@@ -28,6 +28,10 @@ struct ReshapeWork {
   // The compute kernel starts on the block once all of it is gathered (it waits for the whole block in its
   // buffer) rather than a tile behind the gather.
   bool whole_block = false;
+  // The bytes move as the core's own NoC writes (tt-metal's halo gather kernel writes each run of sticks
+  // with noc_async_write, locally or to the neighbour): they leave through the outbound DMA at its SRAM
+  // read rate rather than through the reshape engine.
+  bool noc_writes = false;
 };
 
 // One operand's bytes through the unpackers. Compressed data and BFP2 unpack at the slower x1 rate.
