@@ -189,14 +189,8 @@ ShardedSplit profiled_halo_split(const MapContext& ctx, int halo_index) {
   const Tensor& y = g.output(op);
   ShardedSplit split = sharded_split(y, ctx.config.chip.compute_width, ctx.config.chip.compute_height);
   if (split.blocks.empty() || y.shape.size() != 4) return split;
-  auto pair = [&](const char* key) {
-    const nlohmann::json v = op.attrs.value(key, nlohmann::json(1));
-    if (!v.is_array()) return std::pair<int64_t, int64_t>{v.get<int64_t>(), v.get<int64_t>()};
-    return std::pair<int64_t, int64_t>{v[0].get<int64_t>(), v[v.size() > 1 ? 1 : 0].get<int64_t>()};
-  };
-  const auto [kh, kw] = pair("kernel");
-  const auto [dh, dw] = pair("dilation");
-  const int64_t reach = std::max<int64_t>(0, (kh - 1) * dh * y.shape[3] + (kw - 1) * dw);
+  const HaloGeometry h = halo_geometry(op);
+  const int64_t reach = std::max<int64_t>(0, (h.kh - 1) * h.dh * y.shape[3] + (h.kw - 1) * h.dw);
   const int64_t rows = matrix_shape(y).rows;
   for (auto& [core, region] : split.blocks) region.r1 = std::min(rows, region.r1 + reach);
   return split;

@@ -8,6 +8,7 @@
 
 #include "sim/ops/halo_gather.h"
 #include "sim/ops/op_rules.h"
+#include "sim/workload/op_shapes.h"
 
 namespace tessera {
 namespace {
@@ -68,10 +69,9 @@ HaloImage halo_image(const Graph& g, const Op& op) {
   const auto& y = g.output(op).shape;
   HaloImage im;
   if (x.size() != 4 || y.size() != 4) return im;
-  // padding is [ph, pw], [top, left, bottom, right] or one number.
-  const nlohmann::json p = op.attrs.value("padding", nlohmann::json(0));
-  im.top = p.is_array() ? p[0].get<int64_t>() : p.get<int64_t>();
-  im.left = p.is_array() ? p[p.size() > 1 ? 1 : 0].get<int64_t>() : im.top;
+  const HaloGeometry h = halo_geometry(op);
+  im.top = h.pad_top;
+  im.left = h.pad_left;
   im.height = y[2];
   im.width = y[3];
   im.rows = x[2];

@@ -181,16 +181,9 @@ std::vector<Shape> movement_outputs(const Graph& g, const Op& op) {
       allow_attrs(op, {"kernel", "stride", "padding", "dilation"});
       need_inputs(op, 1, 1);
       need_rank(in(0), 4, "halo input");
-      int_list(op, "kernel", 2, {1, 1}, 1);
       int_list(op, "stride", 2, {1, 1}, 1);
-      int_list(op, "dilation", 2, {1, 1}, 1);
-      std::vector<int64_t> p = {0, 0, 0, 0};
-      if (op.attrs.contains("padding")) {
-        const size_t n = op.attrs["padding"].is_array() ? op.attrs["padding"].size() : 2;
-        auto raw = int_list(op, "padding", n == 4 ? 4 : 2, {}, 0);
-        p = raw.size() == 4 ? raw : std::vector<int64_t>{raw[0], raw[1], raw[0], raw[1]};
-      }
-      return {{in(0)[0], in(0)[1], in(0)[2] + p[0] + p[2], in(0)[3] + p[1] + p[3]}};
+      const HaloGeometry h = halo_geometry(op);
+      return {{in(0)[0], in(0)[1], in(0)[2] + h.pad_top + h.pad_bottom, in(0)[3] + h.pad_left + h.pad_right}};
     }
     case OpType::pad: {
       allow_attrs(op, {"padding", "value"});
@@ -267,6 +260,20 @@ std::string shape_text(const Shape& s) {
   std::string t = "[";
   for (size_t i = 0; i < s.size(); ++i) t += (i ? "," : "") + std::to_string(s[i]);
   return t + "]";
+}
+
+HaloGeometry halo_geometry(const Op& op) {
+  HaloGeometry h;
+  const auto k = int_list(op, "kernel", 2, {1, 1}, 1);
+  const auto d = int_list(op, "dilation", 2, {1, 1}, 1);
+  h.kh = k[0], h.kw = k[1], h.dh = d[0], h.dw = d[1];
+  if (op.attrs.contains("padding")) {  // [ph, pw], [top, left, bottom, right] or one number
+    const size_t n = op.attrs["padding"].is_array() ? op.attrs["padding"].size() : 2;
+    auto p = int_list(op, "padding", n == 4 ? 4 : 2, {}, 0);
+    if (p.size() == 2) p = {p[0], p[1], p[0], p[1]};
+    h.pad_top = p[0], h.pad_left = p[1], h.pad_bottom = p[2], h.pad_right = p[3];
+  }
+  return h;
 }
 
 ConvGeometry conv_geometry(const Graph& g, const Op& op) {
