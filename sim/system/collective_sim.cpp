@@ -301,6 +301,19 @@ class CollectiveSim {
     }
   }
 
+  // The sender channel a packet occupies on hop `hop`: the local one on its first hop, a forwarding one
+  // (per virtual channel) after.
+  int channel_of(const Transfer& tr, size_t hop) const { return hop == 0 ? kLocal : kForwarded + vc_of(tr, hop); }
+
+  // Transfer t's slot in sender channel `channel` of direction d is free again. A worker-fed local channel
+  // tells the worker by writing the worker's copy of the router's free-slot count over the NoC.
+  void sender_slot_done(size_t d, int channel, int t) {
+    if (channel != kLocal || !s_.ccl.worker_handshake) { release_sender_slot(d, channel); return; }
+    const Transfer& w = plan_.transfers[size_t(t)];
+    noc_write(w.src_chip, near_port(w.hops[0]).core, w.src_core, kPointerBytes, false,
+              [this, d] { release_sender_slot(d, kLocal); });
+  }
+
   void release_sender_slot(size_t d, int channel) {
     Direction& dir = dirs_[d];
     if (dir.waiting_for_slot[channel].empty()) { ++dir.sender_free[channel]; return; }
@@ -354,16 +367,10 @@ class CollectiveSim {
       dir.use.payload_bytes += tr.bytes;
       dir.use.wire_bytes += wire;
       dir.use.busy_cycles += sent - begin;
-      if (channel == kLocal && s_.ccl.worker_handshake) {
-        // The router tells the worker a slot is free by writing the worker's copy of its free-slot count.
-        at(uint64_t(std::ceil(sent)), [this, d, t = t] {
-          const Transfer& w = plan_.transfers[size_t(t)];
-          noc_write(w.src_chip, near_port(w.hops[0]).core, w.src_core, kPointerBytes, false,
-                    [this, d] { release_sender_slot(d, kLocal); });
-        });
-      } else {
-        at(uint64_t(std::ceil(sent)), [this, d, channel] { release_sender_slot(d, channel); });
-      }
+      // Without completion-freed slots the sender slot frees once the packet is on the wire; with them,
+      // when the far receiver's completion for it is back (free_receiver_slot).
+      if (!s_.ethernet.sender_slots_free_on_completion)
+        at(uint64_t(std::ceil(sent)), [this, d, channel, t = t] { sender_slot_done(d, channel, t); });
       at(uint64_t(std::ceil(sent + latency_)), [this, t = t, hop = hop] { arrive(t, hop); });
     }
   }
@@ -381,7 +388,7 @@ class CollectiveSim {
       // A multicast is also written into this chip's receiving core; the slot frees once both writes landed.
       const bool drop = hop < tr.drop_cores.size();
       auto pending = std::make_shared<int>(drop ? 2 : 1);
-      auto landed_one = [this, d, vc, pending] { if (--*pending == 0) free_receiver_slot(d, vc); };
+      auto landed_one = [this, d, vc, t, hop, pending] { if (--*pending == 0) free_receiver_slot(d, vc, t, hop); };
       if (drop) noc_write(chip, in, tr.drop_cores[hop], tr.semaphore ? kPointerBytes : tr.bytes, true, landed_one);
       acquire_sender_slot(dir_of(next), channel, [this, t, hop, channel, chip, in, &tr, &next, landed_one] {
         noc_write(chip, in, near_port(next).core, tr.bytes + uint64_t(header_), false, [this, t, hop, channel, landed_one] {
@@ -394,8 +401,8 @@ class CollectiveSim {
     const int vc = vc_of(tr, hop);
     // A semaphore's last hop is the router's atomic increment at the destination core.
     if (tr.semaphore || !s_.ccl.tensors_in_dram) {
-      noc_write(chip, in, tr.dst_core, tr.semaphore ? kPointerBytes : tr.bytes, true, [this, t, d, vc] {
-        free_receiver_slot(d, vc);
+      noc_write(chip, in, tr.dst_core, tr.semaphore ? kPointerBytes : tr.bytes, true, [this, t, d, vc, hop] {
+        free_receiver_slot(d, vc, t, hop);
         landed(t);
       });
       return;
@@ -403,8 +410,8 @@ class CollectiveSim {
     // The data goes into a DRAM bank of the receiving chip; a worker that forwards or reduces it reads it back.
     const ArchConfig& c = s_.chips[size_t(chip)];
     const GridPos bank = c.dram.positions[size_t(t) % c.dram.positions.size()];
-    noc_write(chip, in, bank, tr.bytes, true, [this, t, d, vc, chip, bank] {
-      free_receiver_slot(d, vc);
+    noc_write(chip, in, bank, tr.bytes, true, [this, t, d, vc, hop, chip, bank] {
+      free_receiver_slot(d, vc, t, hop);
       at(now_ + s_.chips[size_t(chip)].dram.write_latency_cycles, [this, t, chip, bank] { read_back(t, chip, bank); });
     });
   }
@@ -429,9 +436,15 @@ class CollectiveSim {
     }
   }
 
-  void free_receiver_slot(size_t d, int vc) {
-    at(now_ + uint64_t(std::ceil(latency_)), [this, d, vc] {
+  // The receiver channel has written transfer t (on its hop `hop`) out: its completion goes back over
+  // the link, where it returns the receiver slot's credit and, with completion-freed sender slots, the
+  // slot t held in the sender channel it left from (TT-Fabric's 1-D router without first-level acks:
+  // the sender channel advances its worker's read counter only on the receiver's completions).
+  void free_receiver_slot(size_t d, int vc, int t, size_t hop) {
+    at(now_ + uint64_t(std::ceil(latency_)), [this, d, vc, t, hop] {
       ++dirs_[d].credits[vc];
+      if (s_.ethernet.sender_slots_free_on_completion)
+        sender_slot_done(d, channel_of(plan_.transfers[size_t(t)], hop), t);
       try_send(d);
     });
   }

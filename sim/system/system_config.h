@@ -43,6 +43,10 @@ struct EthernetParams {
   int max_payload_bytes = 7616;      // largest payload of one fabric packet (a collective picks its own)
   int sender_slots = 8;              // packets the sender channel buffers (worker -> router)
   int receiver_slots = 16;           // packets the receiver channel buffers: the sender's credits
+  // When a sender channel slot frees: false, once its packet is on the wire; true, once the far
+  // receiver's completion for it is back (it has written the packet out, to the next router or the
+  // destination, and said so over the link), as TT-Fabric's 1-D router does without first-level acks.
+  bool sender_slots_free_on_completion = false;
 };
 
 // Bytes one fabric packet takes on the wire: payload and fabric header, split into Ethernet packets of at

@@ -129,6 +129,7 @@ EthernetParams read_ethernet(ObjectReader e) {
   p.max_payload_bytes = e.int_in("max_payload_bytes", 16, 1 << 20, p.max_payload_bytes);
   p.sender_slots = e.int_in("sender_slots", 1, 1024, p.sender_slots);
   p.receiver_slots = e.int_in("receiver_slots", 1, 1024, p.receiver_slots);
+  p.sender_slots_free_on_completion = e.boolean("sender_slots_free_on_completion", p.sender_slots_free_on_completion);
   e.reject_unknown_keys();
   return p;
 }

@@ -88,6 +88,30 @@ TEST_CASE("one receiver slot: every packet waits for its credit's round trip", "
   CHECK(double(r.cycles) <= packets * (per_packet + noc_bound(s, kPacket)) + noc_bound(s, kPacket));
 }
 
+TEST_CASE("one sender slot freed on completion: every packet waits for the far end's round trip", "[system][collective]") {
+  // TT-Fabric's 1-D router without first-level acks frees a sender slot only when the far receiver's
+  // completion is back. With one slot a packet cannot enter the router until the one before has crossed
+  // the wire, one hop, been written out at the far end and its completion has crossed back: per packet
+  // w + 2 lambda at least, and at most two NoC writes more (into the router, out of the far one).
+  const uint64_t packets = 32;
+  const Collective c = make(CollectiveOp::send_recv, 2, Topology1d::line, 1, packets * kPacket);
+  const SystemConfig s = data_movement_only("n300.json", {"ethernet.sender_slots=1"});
+  REQUIRE(s.ethernet.sender_slots_free_on_completion);
+  const double w = wire_cycles(s, kPacket), lambda = hop_latency(s);
+  const double t = double(run(s, c).cycles);
+  CHECK(t >= packets * (w + 2 * lambda));
+  CHECK(t <= packets * (w + 2 * lambda + 2 * noc_bound(s, kPacket)) + lambda);
+  // Freed once on the wire instead, the slot comes back before the far end has the packet: per packet the
+  // wire and the NoC write into the router, then one flight and the far write.
+  const double on_send = double(run(data_movement_only("n300.json", {"ethernet.sender_slots=1",
+      "ethernet.sender_slots_free_on_completion=false"}), c).cycles);
+  CHECK(on_send <= packets * (w + noc_bound(s, kPacket)) + lambda + noc_bound(s, kPacket));
+  // With the preset's 8 slots the window (8 x 364 cycles of wire) outlasts the round trip (364 + 2 x 711 and
+  // two NoC writes): the link runs back to back as in "send_recv over one link".
+  const SystemConfig eight = data_movement_only("n300.json");
+  CHECK(double(run(eight, c).cycles) <= packets * w + lambda + 2 * noc_bound(eight, kPacket));
+}
+
 TEST_CASE("line all_gather: the last link carries N-1 buffers; two links halve it", "[system][collective]") {
   const SystemConfig s = data_movement_only("t3000.json");
   const int n = 4;
