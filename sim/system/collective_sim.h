@@ -11,7 +11,8 @@
 // hop's forwarding sender channel (once that has a slot; the router serves its local and forwarding
 // channels in turn) or, on the last hop, into the destination core's SRAM
 // (NoC1 on a two-NoC chip). The receiver slot frees when that NoC write lands; its credit is back at the
-// sender one hop latency later. A reduced packet then occupies the destination core's vector path
+// sender one hop latency later, and with ethernet.sender_slots_free_on_completion so is the packet's slot
+// in the sender channel it left from (else that slot frees once the packet is on the wire). A reduced packet then occupies the destination core's vector path
 // (unpack two operands, add on the matrix unit, pack: core/compute_costs) before it counts as arrived.
 //
 // With the system's ccl.worker_handshake the sending core's side is modelled as tt-metal's worker-to-router
