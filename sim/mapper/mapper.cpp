@@ -226,7 +226,8 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& source, const Sra
   // Then the programs ttnn's conv2d runs besides the conv (a halo before each sliding-window conv).
   std::optional<LoweredGraph> lowered;
   if (op_by_op_rules_apply(config.mapper, source))
-    lowered = insert_tt_metal_programs(apply_tt_metal_conv_rules(config, source));
+    lowered = insert_tt_metal_programs(apply_tt_metal_conv_rules(config, source),
+                                       ComputeGrid{config.chip.compute_width, config.chip.compute_height});
   const Graph& graph = lowered ? lowered->graph : source;
   MappingAttempt attempt;
   Plan& plan = attempt.plan;
@@ -362,7 +363,8 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& source, const Sra
           sharded = profiled_halo_split(ctx, i);
           if (!sharded.blocks.empty()) ctx.overlapping_pieces.insert(op.outputs[0]);
         }
-        if (op_by_op && op.type == OpType::conv2d) {
+        // So is a copy the rule inserted to a conv's input shards (tt_metal_inserted_ops).
+        if (op_by_op && (op.type == OpType::conv2d || is_inserted_shard_copy(graph, i))) {
           sharded = sharded_split(y, config.chip.compute_width, config.chip.compute_height);
           if (sharded.blocks.empty())
             sharded = sharded_split(matrix_shape(y), op.program, group.count, config.chip.compute_width,

@@ -19,8 +19,17 @@ struct LoweredGraph {
   std::vector<int> source_op;
 };
 
+// The compute grid the programs run on (the chip's compute_width x compute_height).
+struct ComputeGrid {
+  int x = 1, y = 1;
+};
+
 // `ruled` is apply_tt_metal_conv_rules's result; the ops stay in order, each halo right before its conv.
-LoweredGraph insert_tt_metal_programs(const Graph& ruled);
+LoweredGraph insert_tt_metal_programs(const Graph& ruled, const ComputeGrid& grid);
+
+// Whether op `op_index` is a copy this pass inserted to a conv's input shards (its program names their layout
+// and grid: it is split as they are).
+bool is_inserted_shard_copy(const Graph& lowered, int op_index);
 
 // Whether op `op_index` is a halo this pass inserted for the conv that reads its output.
 bool is_inserted_halo(const Graph& lowered, int op_index);

@@ -32,7 +32,20 @@ bool yolov6l_conv_reshapes(const std::string& name) {
 }
 
 std::string yolov6l_clone_reader(const std::string& conv_name) {
+  // ttnn_cspbep_backbone.py clones ERBlock_4.1's output (erblock4) for the neck, whose Bifusion0 cv1 reads
+  // it, while ERBlock_5.0 reads the original.
+  if (conv_name == "backbone.ERBlock_4.1.cv3.conv") return "neck.Bifusion0.cv1.conv";
   return conv_name == "neck.Rep_n3.cv3.conv" ? "detect.stems.1.conv" : "";
+}
+
+bool yolov6l_bottlerep_add(const std::string& name) {
+  // TtRepBlock's conv1 and block[i], each a TtBottleRep ending in x_conv2 + alpha * x.
+  return name.find(".m.") != std::string::npos && ends_with(name, ".add") &&
+         (ends_with(name, ".m.conv1.add") || name.find(".m.block.") != std::string::npos);
+}
+
+bool yolov6l_bifusion_concat(const std::string& name) {
+  return name == "neck.Bifusion0.concat" || name == "neck.Bifusion1.concat";
 }
 
 bool yolov6l_bepc3_concat(const std::string& name) {
