@@ -286,6 +286,15 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled, const ComputeGrid& gri
       g.ops.push_back(halo);
       out.source_op.push_back(-1);
       conv.inputs[0] = hi;
+      // ttnn's conv2d moves the halo's output (ttnn::move, a MoveDeviceOperation as in the OFT profile) when
+      // the conv deallocates its input, so that the freed input leaves no hole in L1.
+      if (yolov6l && yolov6l_conv_deallocates_activation(conv.name)) {
+        const int moved = add_tensor(g, g.tensors[size_t(hi)], h.name + "@moved", h.layout);
+        g.ops.push_back(inserted_op(conv.name + ".halo.move", OpType::move, hi, moved, conv.name,
+                                    "YOLOv6-L demo's move of the halo's output before " + conv.name));
+        out.source_op.push_back(-1);
+        conv.inputs[0] = moved;
+      }
       conv.attrs["padding"] = {0, 0, 0, 0};
     }
     g.ops.push_back(conv);
@@ -346,6 +355,13 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled, const ComputeGrid& gri
 bool is_inserted_shard_copy(const Graph& lowered, int op_index) {
   const Op& op = lowered.ops[size_t(op_index)];
   return op.type == OpType::reshard && op.metadata.contains(kInsertedKey) && !op.program.shard_layout.empty();
+}
+
+bool is_inserted_halo_move(const Graph& lowered, int op_index) {
+  const Op& op = lowered.ops[size_t(op_index)];
+  if (op.type != OpType::move || !op.metadata.contains(kInsertedKey)) return false;
+  const int producer = lowered.input(op, 0).producer;
+  return producer >= 0 && is_inserted_halo(lowered, producer);
 }
 
 bool is_inserted_halo(const Graph& lowered, int op_index) {

@@ -31,6 +31,9 @@ LoweredGraph insert_tt_metal_programs(const Graph& ruled, const ComputeGrid& gri
 // and grid: it is split as they are).
 bool is_inserted_shard_copy(const Graph& lowered, int op_index);
 
+// Whether op `op_index` is a move this pass inserted of a halo's output (split as that halo is).
+bool is_inserted_halo_move(const Graph& lowered, int op_index);
+
 // Whether op `op_index` is a halo this pass inserted for the conv that reads its output.
 bool is_inserted_halo(const Graph& lowered, int op_index);
 

@@ -31,6 +31,10 @@ bool yolov6l_bottlerep_add(const std::string& op_name);
 // the upsample's memory config when they differ, and whose output it height shards on the upsample's grid.
 bool yolov6l_bifusion_concat(const std::string& op_name);
 
+// The convs the demo builds with deallocate_activation=True; ttnn's conv2d then moves the halo's output
+// (Conv2dConfig reallocate_halo_output, true by default, acts only with deallocate_activation).
+bool yolov6l_conv_deallocates_activation(const std::string& conv_name);
+
 // The BepC3 concats (ttnn_bepc3.py), whose two inputs the demo copies to L1 interleaved first.
 bool yolov6l_bepc3_concat(const std::string& op_name);
 
