@@ -46,8 +46,10 @@ bool yolov6l_bottlerep_add(const std::string& name) {
 
 bool yolov6l_conv_deallocates_activation(const std::string& name) {
   // ttnn_cspbep_backbone.py: the stem; ttnn_bottlerep.py: cv2 (a RepBlock's BottleRep, named conv1 or block.i
-  // in the trace, its convs conv1 and conv2); ttnn_bifusion.py: cv3 and the downsample; ttnn_sppf.py: cv1.
+  // in the trace, its convs conv1 and conv2); ttnn_bifusion.py: cv3 and the downsample; ttnn_sppf.py: cv1;
+  // ttnn_detect.py: the reg_convs and reg_preds.
   if (name == "backbone.stem.conv" || name == "backbone.ERBlock_5.2.cv1.conv") return true;
+  if (starts_with(name, "detect.reg_convs.") || starts_with(name, "detect.reg_preds.")) return true;
   if (starts_with(name, "neck.Bifusion") && (ends_with(name, ".cv3.conv") || ends_with(name, ".downsample.conv")))
     return true;
   return name.find(".m.") != std::string::npos && ends_with(name, ".conv2.conv");

@@ -93,6 +93,11 @@ TEST_CASE("the YOLOv6-L demo's copies and halo moves in ERBlock_3.1 and where la
   CHECK(find_op(g, "neck.Bifusion1.downsample.conv.reshard"));
   CHECK(count(g, "neck.Bifusion1.concat", ".to_memory_config.1") == 0);
   CHECK(count(g, "neck.Bifusion1.concat", ".to_memory_config.2") == 0);
+  // The halo moves over the network: the stem, the 45 BottleReps' cv2 (RepBlocks of 3, 6, 9 and 3 in the
+  // backbone, 6 in each of the neck's four BepC3), the two BiFusion downsamples and the head's three
+  // reg_convs (its cls_convs keep their input): 51.
+  CHECK(count(g, "detect.", ".halo.move") == 3);
+  CHECK(count(g, "", ".halo.move") == 51);
   // The backbone clones ERBlock_4.1's output for the neck's Bifusion0 cv1.
   const Op* clone = find_op(g, "backbone.ERBlock_4.1.cv3.conv.clone");
   REQUIRE(clone);
