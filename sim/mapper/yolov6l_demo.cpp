@@ -71,9 +71,10 @@ MemoryLayout yolov6l_conv_layout(const std::string& name) {
   // ttnn_cspbep_backbone.py (ERBlock_4.0, ERBlock_5.0; ERBlock_5.1 with shard_layout_cv2 and
   // shard_layout_rep_block_first_two block sharded: its cv1, cv2, cv3 and, with n=6, every BottleRep of its
   // RepBlock), ttnn_sppf.py (cv1, cv2), ttnn_csprep_bifpanneck.py (Rep_n4 with shard_layout block sharded:
-  // all its convs), ttnn_detect.py (cls_convs[2], reg_convs[2]).
+  // all its convs), ttnn_detect.py (stem_2, cls_convs[2], reg_convs[2]).
   for (const char* block : {"backbone.ERBlock_4.0.", "backbone.ERBlock_5.0.", "backbone.ERBlock_5.1.",
-                            "backbone.ERBlock_5.2.", "neck.Rep_n4.", "detect.cls_convs.2.", "detect.reg_convs.2."})
+                            "backbone.ERBlock_5.2.", "neck.Rep_n4.", "detect.stems.2.", "detect.cls_convs.2.",
+                            "detect.reg_convs.2."})
     if (starts_with(name, block)) return MemoryLayout::block_sharded;
   return MemoryLayout::height_sharded;
 }

@@ -43,7 +43,7 @@ bool yolov6l_sppf_concat(const std::string& op_name);
 
 // The shard layout the demo gives a conv: Yolov6l_Conv2D's default height sharding unless the block names
 // block sharding (the ERBlock_4 and ERBlock_5 downsamples, all of ERBlock_5.1 and of the neck's Rep_n4, the
-// SPPF's two convs, the head's third cls and reg convs).
+// SPPF's two convs, the head's third stem and its cls and reg convs).
 MemoryLayout yolov6l_conv_layout(const std::string& conv_name);
 
 }  // namespace tessera

@@ -147,6 +147,9 @@ TEST_CASE("the YOLOv6-L demo's conv shard layouts by module", "[mapper]") {
   CHECK(yolov6l_conv_layout("backbone.ERBlock_5.2.cv1.conv") == MemoryLayout::block_sharded);
   CHECK(yolov6l_conv_layout("neck.Rep_n4.cv3.conv") == MemoryLayout::block_sharded);
   CHECK(yolov6l_conv_layout("detect.reg_convs.2.conv") == MemoryLayout::block_sharded);
+  CHECK(yolov6l_conv_layout("detect.stems.2.conv") == MemoryLayout::block_sharded);  // stem_2
+  CHECK(yolov6l_conv_layout("detect.stems.1.conv") == MemoryLayout::height_sharded);
+  CHECK(yolov6l_conv_layout("detect.cls_preds.2.conv") == MemoryLayout::height_sharded);
   CHECK(yolov6l_conv_layout("backbone.ERBlock_4.1.cv1.conv") == MemoryLayout::height_sharded);
   CHECK(yolov6l_conv_layout("neck.Rep_n3.m.conv1.conv1.conv") == MemoryLayout::height_sharded);
   CHECK(yolov6l_conv_layout("detect.reg_convs.1.conv") == MemoryLayout::height_sharded);

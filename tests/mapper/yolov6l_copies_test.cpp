@@ -98,6 +98,11 @@ TEST_CASE("the YOLOv6-L demo's copies and halo moves in ERBlock_3.1 and where la
   // reg_convs (its cls_convs keep their input): 51.
   CHECK(count(g, "detect.", ".halo.move") == 3);
   CHECK(count(g, "", ".halo.move") == 51);
+  // The head's third stem, cls and reg convs are block sharded (ttnn_detect.py): the convs read the stem's
+  // output as it is held; the preds (height sharded by default) reshard theirs.
+  CHECK(!find_op(g, "detect.cls_convs.2.conv.reshard"));
+  CHECK(find_op(g, "detect.cls_preds.2.conv.reshard"));
+  CHECK(find_op(g, "detect.reg_preds.2.conv.reshard"));
   // The backbone clones ERBlock_4.1's output for the neck's Bifusion0 cv1.
   const Op* clone = find_op(g, "backbone.ERBlock_4.1.cv3.conv.clone");
   REQUIRE(clone);
