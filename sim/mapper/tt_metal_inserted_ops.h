@@ -4,8 +4,11 @@
 // program, which gathers each core's input shard with the window's edge rows from its neighbours and the
 // padding into a new row-major shard (untilizing a tiled input on the way); the conv then reads only that
 // shard, on its own core, and pads nothing. Only convs whose sharding the rule chose get one: a profiled
-// conv's trace already shows the programs that ran. Sources: docs/mapping.md, "Programs ttnn runs between
-// convs".
+// conv's trace already shows the programs that ran. For a trace of the model tt-metal's YOLOv6-L demo ports
+// (yolov6l_demo.h) also what the demo's code runs: the hand-on copies, untilizes, clones and head programs,
+// the copies where two memory configs differ (demo_memory_config.h: a conv's input not held as its input
+// shards, a BottleRep's or BiFusion's operands) and the move of a halo's output for the convs that
+// deallocate their input. Sources: docs/mapping.md, "Programs ttnn runs between convs".
 #include <vector>
 
 #include "sim/workload/graph.h"
