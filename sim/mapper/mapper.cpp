@@ -159,7 +159,10 @@ ConvChoice choose_conv_algorithm(MapContext& ctx, int op_index, const std::vecto
 ShardedSplit halo_split(const MapContext& ctx, int halo_index) {
   const Graph& g = ctx.graph;
   const Tensor& h = g.output(g.ops[size_t(halo_index)]);
-  const Op& conv = g.ops[size_t(h.consumers.front())];
+  // The conv reads the halo's output, or the move of it (its regions are the same rows).
+  const int reader = h.consumers.front();
+  const int conv_index = is_inserted_halo_move(g, reader) ? g.output(g.ops[size_t(reader)]).consumers.front() : reader;
+  const Op& conv = g.ops[size_t(conv_index)];
   const int count = conv.cores > 0 ? std::min(conv.cores, ctx.core_count) : ctx.core_count;
   const ShardedSplit by_conv = sharded_split(matrix_shape(g.output(conv)), conv.program, count,
                                              ctx.config.chip.compute_width, ctx.config.chip.compute_height);
@@ -226,7 +229,8 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& source, const Sra
   // Then the programs ttnn's conv2d runs besides the conv (a halo before each sliding-window conv).
   std::optional<LoweredGraph> lowered;
   if (op_by_op_rules_apply(config.mapper, source))
-    lowered = insert_tt_metal_programs(apply_tt_metal_conv_rules(config, source));
+    lowered = insert_tt_metal_programs(apply_tt_metal_conv_rules(config, source),
+                                       ComputeGrid{config.chip.compute_width, config.chip.compute_height});
   const Graph& graph = lowered ? lowered->graph : source;
   MappingAttempt attempt;
   Plan& plan = attempt.plan;
@@ -354,15 +358,16 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& source, const Sra
         // Op by op, a conv whose trace or rule names its shard layout is split as its shards are.
         // An output the trace names as L1 shards is split as those shards lie, where the next op reads them.
         ShardedSplit sharded;
-        if (op_by_op && is_inserted_halo(graph, i)) {
-          sharded = halo_split(ctx, i);
+        if (op_by_op && (is_inserted_halo(graph, i) || is_inserted_halo_move(graph, i))) {
+          sharded = halo_split(ctx, is_inserted_halo(graph, i) ? i : graph.input(op, 0).producer);
           if (!sharded.blocks.empty()) ctx.overlapping_pieces.insert(op.outputs[0]);
         }
         if (op_by_op && op.type == OpType::halo && sharded.blocks.empty()) {
           sharded = profiled_halo_split(ctx, i);
           if (!sharded.blocks.empty()) ctx.overlapping_pieces.insert(op.outputs[0]);
         }
-        if (op_by_op && op.type == OpType::conv2d) {
+        // So is a copy the rule inserted to a conv's input shards (tt_metal_inserted_ops).
+        if (op_by_op && (op.type == OpType::conv2d || is_inserted_shard_copy(graph, i))) {
           sharded = sharded_split(y, config.chip.compute_width, config.chip.compute_height);
           if (sharded.blocks.empty())
             sharded = sharded_split(matrix_shape(y), op.program, group.count, config.chip.compute_width,

@@ -105,27 +105,34 @@ std::vector<std::string> names(const Plan& plan) {
 }  // namespace
 
 TEST_CASE("op by op under tt_metal_cnn YOLOv6-L runs the demo's programs around its convs and concats", "[mapper]") {
-  // The demo (models/demos/yolov6l/tt/): a halo before the 3x3 stem; the stem built with reshape=True, so
-  // after its SiLU (inside the conv) a sharded_to_interleaved and an untilize; the 1x1 convs run as matmuls
-  // (no halo); the BepC3 concat copies both inputs to L1 interleaved first.
+  // The demo (models/demos/yolov6l/tt/): a halo before the 3x3 stem, whose output is moved (the stem has
+  // deallocate_activation=True); the stem built with reshape=True, so after its SiLU (inside the conv) a
+  // sharded_to_interleaved and an untilize; the 1x1 convs run as matmuls (no halo), each first sharding the
+  // L1 interleaved input (reshard_if_not_optimal); the BepC3 concat copies both inputs to L1 interleaved first.
   const std::vector<std::string> expected = {
-      "backbone.stem.conv.halo", "backbone.stem.conv", "backbone.stem.silu",
+      "backbone.stem.conv.halo", "backbone.stem.conv.halo.move", "backbone.stem.conv", "backbone.stem.silu",
       "backbone.stem.conv.sharded_to_interleaved", "backbone.stem.conv.untilize",
-      "backbone.ERBlock_2.1.cv1.conv", "backbone.ERBlock_2.1.cv1.silu",
+      "backbone.ERBlock_2.1.cv1.conv.interleaved_to_sharded", "backbone.ERBlock_2.1.cv1.conv",
+      "backbone.ERBlock_2.1.cv1.silu", "backbone.ERBlock_2.1.cv2.conv.interleaved_to_sharded",
       "backbone.ERBlock_2.1.cv2.conv", "backbone.ERBlock_2.1.cv2.silu",
       "backbone.ERBlock_2.1.concat.to_memory_config.0", "backbone.ERBlock_2.1.concat.to_memory_config.1",
       "backbone.ERBlock_2.1.concat"};
   const Plan plan = yolov6l_piece(true);
   CHECK(names(plan) == expected);
-  CHECK(plan.ops[3].type == "reshard");
-  CHECK(plan.ops[4].type == "untilize");
-  CHECK(plan.ops[9].type == "reshard");
+  CHECK(plan.ops[1].type == "move");
+  CHECK(plan.ops[4].type == "reshard");
+  CHECK(plan.ops[5].type == "untilize");
+  CHECK(plan.ops[6].type == "reshard");
+  CHECK(plan.ops[12].type == "reshard");
   // The untilize writes the stem's whole 32 x 32 x 32 output once.
-  CHECK(plan.ops[4].output_elements == 32 * 32 * 32);
+  CHECK(plan.ops[5].output_elements == 32 * 32 * 32);
   // The demo's stem is height sharded (Yolov6l_Conv2D's default): 32 x 32 = 1024 output pixels, 32 tile
   // rows, on 32 cores (the largest count <= 64 that pads them by less than a share).
-  CHECK(plan.ops[1].conv_rule.find("height sharded on 32 cores") != std::string::npos);
-  CHECK(plan.ops[1].conv_rule.find("YOLOv6-L demo") != std::string::npos);
+  CHECK(plan.ops[2].conv_rule.find("height sharded on 32 cores") != std::string::npos);
+  CHECK(plan.ops[2].conv_rule.find("YOLOv6-L demo") != std::string::npos);
+  // The 1x1 convs' copies write their 32 x 32 x 32 input once, on the convs' 32 cores.
+  CHECK(plan.ops[6].output_elements == 32 * 32 * 32);
+  CHECK(plan.ops[6].cores == 32);
   // A trace that is not the demo's model gets the halo only.
   const Plan other = yolov6l_piece(false);
   REQUIRE(other.ops.size() == 8);
@@ -140,6 +147,9 @@ TEST_CASE("the YOLOv6-L demo's conv shard layouts by module", "[mapper]") {
   CHECK(yolov6l_conv_layout("backbone.ERBlock_5.2.cv1.conv") == MemoryLayout::block_sharded);
   CHECK(yolov6l_conv_layout("neck.Rep_n4.cv3.conv") == MemoryLayout::block_sharded);
   CHECK(yolov6l_conv_layout("detect.reg_convs.2.conv") == MemoryLayout::block_sharded);
+  CHECK(yolov6l_conv_layout("detect.stems.2.conv") == MemoryLayout::block_sharded);  // stem_2
+  CHECK(yolov6l_conv_layout("detect.stems.1.conv") == MemoryLayout::height_sharded);
+  CHECK(yolov6l_conv_layout("detect.cls_preds.2.conv") == MemoryLayout::height_sharded);
   CHECK(yolov6l_conv_layout("backbone.ERBlock_4.1.cv1.conv") == MemoryLayout::height_sharded);
   CHECK(yolov6l_conv_layout("neck.Rep_n3.m.conv1.conv1.conv") == MemoryLayout::height_sharded);
   CHECK(yolov6l_conv_layout("detect.reg_convs.1.conv") == MemoryLayout::height_sharded);

@@ -24,7 +24,7 @@ const Op* find_op(const Graph& g, const std::string& name) {
 
 TEST_CASE("the YOLOv6-L demo's head runs its permutes, tilizes and sharded_to_interleaved", "[mapper]") {
   const Graph trace = read_trace(TESSERA_SOURCE_DIR "/traces/yolov6_v3_l_640.json");
-  const Graph g = insert_tt_metal_programs(trace).graph;
+  const Graph g = insert_tt_metal_programs(trace, ComputeGrid{8, 8}).graph;
   std::map<OpType, int> head;
   for (const Op& op : g.ops)
     if (in_head(op.name)) ++head[op.type];
@@ -77,7 +77,7 @@ TEST_CASE("the YOLOv6-L demo's head runs its permutes, tilizes and sharded_to_in
 
 TEST_CASE("the YOLOv6-L demo's ReLU convs run their ReLU and the neck clones Rep_n3's output for the head", "[mapper]") {
   const Graph trace = read_trace(TESSERA_SOURCE_DIR "/traces/yolov6_v3_l_640.json");
-  const Graph g = insert_tt_metal_programs(trace).graph;
+  const Graph g = insert_tt_metal_programs(trace, ComputeGrid{8, 8}).graph;
   // ttnn_bifusion.py and ttnn_csprep_bifpanneck.py build every conv a ReLU follows with activation="relu":
   // the ReLU is in the conv's program, so it comes right after its conv (where its pack applies it).
   int relus = 0;
