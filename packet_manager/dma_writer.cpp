@@ -1,4 +1,7 @@
+#define SC_INCLUDE_DYNAMIC_PROCESSES
 #include "packet_manager/dma_writer.h"
+
+#include "packet_manager/dma_reader.h"
 
 #include <algorithm>
 
@@ -51,31 +54,92 @@ void DmaWriter::release_staged() {
   if (next != UINT64_MAX) staged_event_.notify(chip_.cycles(next - now));
 }
 
+void DmaWriter::send_pages(size_t index, uint64_t first, uint64_t n, bool acknowledged) {
+  const SendCmd& cmd = program_.writer[index];
+  const uint64_t channels = uint64_t(dram_channels_);
+  const uint64_t end = std::min(cmd.bytes, (first + n) * cmd.page_bytes);
+  const uint64_t bytes = std::max<uint64_t>(1, end - std::min(end, first * cmd.page_bytes));
+  const int head = int((uint64_t(cmd.channel) + first) % channels);
+  if (acknowledged) ++acks_pending_;
+  chip_.send(chip_.core_node(core_), {-1 - head}, bytes, [this, index, bytes, head, n, channels, acknowledged] {
+    const SendCmd* c = &program_.writer[index];
+    // Page q goes to channel (head + q) mod C: each channel writes its own pages' bytes.
+    uint64_t written = 0;
+    for (uint64_t k = 0; k < std::min(n, channels); ++k) {
+      const uint64_t share = n / channels + (k < n % channels ? 1 : 0);
+      const int channel = int((uint64_t(head) + k) % channels);
+      written = std::max(written, chip_.dram_write(channel, std::max<uint64_t>(1, bytes * share / n), c->op));
+    }
+    written_at_[index] = std::max(written_at_[index], written);
+    if (--packets_left_[index] == 0 && !c->dst_cores.empty()) notify_at(written_at_[index], c);
+    if (!acknowledged) return;
+    // The channel acknowledges the write once its bytes are in DRAM: a request-sized packet back.
+    const uint64_t now = chip_.now_cycle();
+    sc_core::sc_spawn([this, head, delay = written > now ? written - now : 0] {
+      if (delay) wait(chip_.cycles(delay));
+      chip_.send(chip_.dram_node(head), {core_}, config_.engine.request_bytes, [this] {
+        --acks_pending_;
+        acked_.notify(sc_core::SC_ZERO_TIME);
+      });
+    }, sc_core::sc_gen_unique_name("write_ack"));
+  });
+}
+
+void DmaWriter::wait_acks() {
+  while (acks_pending_ > 0) wait(acked_);
+}
+
 uint64_t DmaWriter::write_pages(const SendCmd& cmd) {
   const size_t index = size_t(&cmd - program_.writer.data());
   const uint64_t pages = std::max<uint64_t>(1, ceil_div(cmd.bytes, cmd.page_bytes));
-  // Pages smaller than a packet travel a packet's worth per message, each page still its own write call.
-  const uint64_t per_message = std::max<uint64_t>(1, config_.engine.response_packet_bytes / std::max<uint64_t>(cmd.page_bytes, 1));
-  packets_left_[index] = ceil_div(pages, per_message);
-  const uint64_t start = chip_.now_cycle();
-  const uint64_t channels = uint64_t(dram_channels_);
+  const uint64_t group = cmd.pages_per_barrier;
+  const uint64_t issue = config_.engine.riscv_issue_cycles;
+  // Pages smaller than a packet travel a packet's worth per message (in whole barrier groups), each page
+  // still its own write call.
+  const uint64_t per_message = pages_per_message(cmd.page_bytes, config_.engine.response_packet_bytes, cmd.pages_per_barrier);
+  // Messages: without barriers one per packet's worth; with them, as the paged reader's (dma_reader.cpp),
+  // one per page when a packet holds less than two groups, else a message's first group page by page and
+  // the rest as one message.
+  uint64_t messages = 0;
   for (uint64_t p = 0; p < pages; p += per_message) {
     const uint64_t n = std::min(per_message, pages - p);
-    // The calls program the NIU (the issue time each), then the pages go out.
-    if (config_.engine.riscv_issue_cycles) wait(chip_.cycles(n * config_.engine.riscv_issue_cycles));
-    const uint64_t end = std::min(cmd.bytes, (p + n) * cmd.page_bytes);
-    const uint64_t bytes = std::max<uint64_t>(1, end - std::min(end, p * cmd.page_bytes));
-    const int head = int((uint64_t(cmd.channel) + p) % channels);
-    chip_.send(chip_.core_node(core_), {-1 - head}, bytes, [this, index, bytes, head, n, channels] {
-      const SendCmd* c = &program_.writer[index];
-      // Page q goes to channel (head + q) mod C: each channel writes its own pages' bytes.
-      for (uint64_t k = 0; k < std::min(n, channels); ++k) {
-        const uint64_t share = n / channels + (k < n % channels ? 1 : 0);
-        const int channel = int((uint64_t(head) + k) % channels);
-        written_at_[index] = std::max(written_at_[index], chip_.dram_write(channel, std::max<uint64_t>(1, bytes * share / n), c->op));
-      }
-      if (--packets_left_[index] == 0 && !c->dst_cores.empty()) notify_at(written_at_[index], c);
-    });
+    messages += group && n > 1 ? std::min(n, group) + (n > group ? 1 : 0) : 1;
+  }
+  packets_left_[index] = messages;
+  const uint64_t start = chip_.now_cycle();
+  for (uint64_t p = 0; p < pages; p += per_message) {
+    const uint64_t n = std::min(per_message, pages - p);
+    if (!group) {
+      // The calls program the NIU (the issue time each), then the pages go out.
+      if (issue) wait(chip_.cycles(n * issue));
+      send_pages(index, p, n, false);
+      continue;
+    }
+    if (per_message == 1) {
+      // Page by page (the exact model); the barrier after each group of pages and after the last.
+      if (issue) wait(chip_.cycles(issue));
+      send_pages(index, p, 1, true);
+      if ((p + 1) % group == 0 || p + 1 == pages) wait_acks();
+      continue;
+    }
+    // A message holds whole groups: its first group page by page, then the barrier, which measures the
+    // round trip.
+    const uint64_t head = std::min(n, group);
+    for (uint64_t q = 0; q < head; ++q) {
+      if (issue) wait(chip_.cycles(issue));
+      send_pages(index, p + q, 1, true);
+    }
+    const uint64_t sent = chip_.now_cycle();
+    wait_acks();
+    if (n == head) continue;
+    // The other groups: each its issue time and the first group's round trip; the last round trip is the
+    // message's own.
+    const uint64_t round_trip = chip_.now_cycle() - sent;
+    const uint64_t groups = (n - head + group - 1) / group;
+    const uint64_t busy = (n - head) * issue + (groups - 1) * round_trip;
+    if (busy) wait(chip_.cycles(busy));
+    send_pages(index, p + head, n - head, true);
+    wait_acks();
   }
   return chip_.now_cycle() - start;
 }

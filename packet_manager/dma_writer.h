@@ -30,8 +30,14 @@ class DmaWriter : public sc_core::sc_module {
   void release_staged();
   // A DRAM write one page per write call, as a tt-metal writer kernel does (SendCmd::page_bytes): each
   // call costs the RISC-V the engine's issue time; pages go to consecutive channels, those smaller than a
-  // response packet a packet's worth per message. Returns the cycles spent.
+  // response packet a packet's worth per message. With SendCmd::pages_per_barrier the kernel waits for
+  // the acknowledgements of each group of pages before its next call. Returns the cycles spent.
   uint64_t write_pages(const SendCmd& cmd);
+  // Sends pages [first, first + n) of a paged write as one message; with `acknowledged`, the channels
+  // send an acknowledgement back once the bytes are written (the kernel will wait for it).
+  void send_pages(size_t index, uint64_t first, uint64_t n, bool acknowledged);
+  // A write barrier: waits until every acknowledged message has had its acknowledgement back.
+  void wait_acks();
 
   int core_;
   const CoreProgram& program_;
@@ -45,6 +51,8 @@ class DmaWriter : public sc_core::sc_module {
   int dram_channels_;
   std::vector<uint64_t> packets_left_;  // per DRAM write: packets not yet written
   std::vector<uint64_t> written_at_;    // per DRAM write: when its last byte is in DRAM
+  uint64_t acks_pending_ = 0;            // acknowledged messages whose acknowledgement is not back yet
+  sc_core::sc_event acked_;
   std::list<std::pair<uint64_t, const SendCmd*>> staged_;
   sc_core::sc_event staged_event_;
 };

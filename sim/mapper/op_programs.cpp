@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sim/mapper/input_regions.h"
+#include "sim/mapper/kernel_writes.h"
 
 namespace tessera {
 
@@ -111,7 +112,8 @@ void OpPrograms::close() {
                                                               launch.op, 0, 1);
         }
         ctx_.builder.stage_to_dram(piece, launch.op, region_bytes(piece.region, ctx_.format_of(tensor)), piece.core,
-                                   token->second.first, tensor.name, pop, ctx_.row_page_bytes(tensor));
+                                   token->second.first, tensor.name, pop, ctx_.row_page_bytes(tensor),
+                                   kernel_write_pages_per_barrier(ctx_.graph, ctx_.graph.ops[size_t(op)]));
         ++token->second.second;
       }
       // Consumers read it from DRAM now.

@@ -78,7 +78,7 @@ void PlanBuilder::forward(int op, int src_core, BufferLevel source, uint64_t byt
 
 void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int reader_core,
                                 int token_buffer, const std::string& tensor, uint64_t pop_tiles,
-                                uint32_t page_bytes) {
+                                uint32_t page_bytes, uint32_t pages_per_barrier) {
   if (!recording_) return;
   // One DRAM write per piece, however many cores read it back; each reader gets a token when it lands.
   const std::string key = "stage|" + tensor + "|" + std::to_string(from.core) + "|" + std::to_string(from.region.r0) +
@@ -91,6 +91,7 @@ void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, i
                   1, false, true, {}, {}, order_++, 0, {}, 0};
   g.pop_tiles = std::max(g.pop_tiles, pop_tiles);
   g.page_bytes = page_bytes;
+  g.pages_per_barrier = pages_per_barrier;
   if (reader_core >= 0) {
     g.cores.push_back(reader_core);
     g.buffers.push_back(token_buffer);
@@ -163,8 +164,10 @@ void PlanBuilder::finish() {
     if (!g->to_dram) cmd.launch = launch_level(g->op);
     cmd.pop_tiles = g->pop_tiles;
     cmd.sent = g->sent;
-    if (paged && g->to_dram)
+    if (paged && g->to_dram) {
       cmd.page_bytes = g->page_bytes ? g->page_bytes : plan_->cores[g->src_core].buffers[g->source.buffer].tile_bytes;
+      cmd.pages_per_barrier = g->pages_per_barrier;
+    }
     plan_->cores[g->src_core].writer.push_back(cmd);
   }
   reads_.clear();

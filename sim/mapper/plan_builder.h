@@ -42,8 +42,10 @@ class PlanBuilder {
                     uint64_t raw_bytes, bool compressed, const std::string& tensor);
   // A piece written to DRAM by the core holding it; `reader_core`/`token_buffer` learn when it is there.
   // `pop_tiles`: the piece leaves a bounded output buffer, freeing that many tiles once sent.
+  // `pages_per_barrier`: the writing kernel waits for its writes' acknowledgements that often (SendCmd).
   void stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int reader_core, int token_buffer,
-                     const std::string& tensor, uint64_t pop_tiles = 0, uint32_t page_bytes = 0);
+                     const std::string& tensor, uint64_t pop_tiles = 0, uint32_t page_bytes = 0,
+                     uint32_t pages_per_barrier = 0);
 
   // A block passed from one core's buffer to the next core's, as a kernel passes data along a chain of
   // cores; `sent` (buffer -1: none) counts, on the sender, the forwards that have left it.
@@ -99,6 +101,7 @@ class PlanBuilder {
     uint64_t pop_tiles = 0;
     BufferLevel sent;
     uint32_t page_bytes = 0;
+    uint32_t pages_per_barrier = 0;
   };
 
   const ArchConfig& config_;

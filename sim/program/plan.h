@@ -107,6 +107,10 @@ struct SendCmd {
   BufferLevel launch;
   // A DRAM write page by page (see DramReadCmd::page_bytes); 0: streamed to `channel`.
   uint32_t page_bytes = 0;
+  // Paged writes only: the kernel waits for every page it has written to be acknowledged (a write barrier)
+  // after each `pages_per_barrier` pages, as tt-metal's untilize writers do after each stick or tile row
+  // (0: the pages stream, limited only by the calls' issue time).
+  uint32_t pages_per_barrier = 0;
   // Tiles freed from the source buffer once the send has read them out of SRAM: an output streamed out
   // through a bounded buffer, whose producer waits for room (0: the data stays until nobody reads it).
   uint64_t pop_tiles = 0;

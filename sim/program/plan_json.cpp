@@ -86,6 +86,7 @@ nlohmann::json Plan::to_json() const {
                                 {"to_dram", w.to_dram}, {"channel", w.channel}, {"compressed", w.compressed}});
       if (w.launch.buffer >= 0) core["writer"].back()["launch"] = {w.launch.buffer, w.launch.tiles};
       if (w.page_bytes) core["writer"].back()["page_bytes"] = w.page_bytes;
+      if (w.pages_per_barrier) core["writer"].back()["pages_per_barrier"] = w.pages_per_barrier;
       if (w.pop_tiles) core["writer"].back()["pop_tiles"] = w.pop_tiles;
       if (w.sent.buffer >= 0) core["writer"].back()["sent"] = {{"buffer", w.sent.buffer}, {"tiles", w.sent.tiles}};
     }
