@@ -22,14 +22,14 @@ BH_SIDES = {"W": [0, 1], "E": [2, 3], "N": [4, 5], "S": [6, 7]}
 WH_ETHERNET = {"gbytes_per_s": 12.5, "latency_1d_ns": 711, "latency_2d_ns": 874, "framing_bytes": 50,
                "frame_bytes": 1500,
                "fabric_header_1d_bytes": 48, "fabric_header_2d_bytes": 80, "max_payload_bytes": 7616,
-               "sender_slots": 8, "receiver_slots": 16}
+               "sender_slots": 8, "receiver_slots": 16, "sender_slots_free_on_completion": True}
 BH_ETHERNET = dict(WH_ETHERNET, gbytes_per_s=25.0, latency_1d_ns=515, latency_2d_ns=619, max_payload_bytes=15232)
 # What the CCL kernels cost besides moving packets (docs/systems.md, "Kernel costs"): op_launch_ns is
 # calibrated on the 2-chip all_gather of 4 KiB per arch, T = 4 KiB of output, 2 KiB per chip (held out:
 # the 8-chip all_reduce rows); the
-# packets per semaphore are tt-metal's chunks_per_sync defaults.
+# packets per semaphore are tt-metal's chunks_per_sync defaults; reduce_scatter packets hold 2 tiles (its scatter write).
 WH_CCL = {"op_launch_ns": 5237, "worker_handshake": True, "step_semaphores": True, "gather_local_write": True,
-          "gather_mux": True, "reduce_mux": True, "tensors_in_dram": True,
+          "gather_mux": True, "reduce_mux": True, "reduce_tiles_per_packet": 2, "tensors_in_dram": True,
           "reduce_packets_per_sync_line": 20, "reduce_packets_per_sync_ring": 80, "gather_packets_per_sync": 160}
 BH_CCL = dict(WH_CCL, op_launch_ns=2926)
 

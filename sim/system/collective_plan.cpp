@@ -168,6 +168,15 @@ class Planner {
     return 0;
   }
 
+  // A reduce_scatter packet's payload: with ccl.reduce_tiles_per_packet, that many whole tiles at most
+  // (tt-metal reduce_scatter_minimal_async: num_tiles_to_write_per_packet = min(2, channel buffer / page),
+  // one NoC address per tile of a scatter write), never more than the fabric packet; else the fabric packet.
+  uint64_t reduce_packet_bytes() const {
+    const uint64_t fabric = uint64_t(c_.packet_bytes), tile = tile_bytes(c_.dtype);
+    if (s_.ccl.reduce_tiles_per_packet == 0 || tile > fabric) return fabric;
+    return std::min<uint64_t>(uint64_t(s_.ccl.reduce_tiles_per_packet), fabric / tile) * tile;
+  }
+
   // Worker `w` of chip i's link k and direction dir: the free compute core nearest that direction's mux (its
   // sending core), allocated on first use.
   GridPos feeder(int i, int k, int dir, int w) {
@@ -195,10 +204,12 @@ class Planner {
     plan_.transfers[size_t(t)].feeder = core;
   }
 
-  std::vector<uint64_t> packets(uint64_t bytes) const {
+  std::vector<uint64_t> packets(uint64_t bytes) const { return packets(bytes, uint64_t(c_.packet_bytes)); }
+
+  std::vector<uint64_t> packets(uint64_t bytes, uint64_t packet_bytes) const {
     std::vector<uint64_t> out;
     for (uint64_t left = bytes; left > 0;) {
-      const uint64_t p = std::min<uint64_t>(left, uint64_t(c_.packet_bytes));
+      const uint64_t p = std::min<uint64_t>(left, packet_bytes);
       out.push_back(p);
       left -= p;
     }
@@ -356,7 +367,7 @@ class Planner {
   // Returns what the chain's last chip waits for.
   // With a mux, each of the direction's workers carries a contiguous range of the packets down the chain.
   std::vector<int> sum_chain(int start, int step, int length, int k, uint64_t bytes) {
-    const auto all = packets(bytes);
+    const auto all = packets(bytes, reduce_packet_bytes());
     const int workers = std::max(1, reduce_workers_);
     const int per_sync_default = ring_ ? s_.ccl.reduce_packets_per_sync_ring : s_.ccl.reduce_packets_per_sync_line;
     std::vector<int> last;

@@ -87,6 +87,11 @@ struct CclParams {
   // 512 KiB 4, else 2; ring: over 50 MiB 8, over 1 MiB 4, else 2; fewer if the chip lacks the cores), each
   // worker reducing what it receives and sending the running sum on through its direction's mux.
   bool reduce_mux = false;
+  // Whole tiles per reduce_scatter packet (and all_reduce's first op), at most the fabric packet's worth:
+  // tt-metal reduce_scatter_minimal_async sends each packet as a NoC scatter write, one address per tile,
+  // and the scatter write takes 2 addresses at most (max_target_noc_addresses_per_packet = 2), so a
+  // bfloat16 packet carries 4096 B whatever the fabric's buffer size. 0: the trace's packet_bytes.
+  int reduce_tiles_per_packet = 0;
   // The tensors are in DRAM (as S-CCL measured them): a packet's last hop writes it into a DRAM bank of the
   // receiving chip (dram.write_latency_cycles after its NoC write), and a worker that forwards or reduces it
   // first reads it back into its L1 (dram.read_latency_cycles and the NoC transfer; a reduction also reads

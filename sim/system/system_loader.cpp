@@ -142,6 +142,7 @@ CclParams read_ccl(ObjectReader c) {
   p.gather_local_write = c.boolean("gather_local_write", p.gather_local_write);
   p.gather_mux = c.boolean("gather_mux", p.gather_mux);
   p.reduce_mux = c.boolean("reduce_mux", p.reduce_mux);
+  p.reduce_tiles_per_packet = c.int_in("reduce_tiles_per_packet", 0, 1 << 16, p.reduce_tiles_per_packet);
   p.tensors_in_dram = c.boolean("tensors_in_dram", p.tensors_in_dram);
   p.reduce_packets_per_sync_line = c.int_in("reduce_packets_per_sync_line", 1, 1 << 20, p.reduce_packets_per_sync_line);
   p.reduce_packets_per_sync_ring = c.int_in("reduce_packets_per_sync_ring", 1, 1 << 20, p.reduce_packets_per_sync_ring);

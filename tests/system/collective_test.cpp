@@ -379,11 +379,14 @@ TEST_CASE("every ccl knob of a system moves a collective the way its doc says", 
   };
   CHECK(ag({"ccl.gather_local_write=false"}) < ag({}));
   CHECK(rs({"ccl.gather_local_write=false"}, Topology1d::line).cycles == line.cycles);
-  // The line's 12 hops (slice c: c from the left, 3 - c from the right) carry 16 packets each. Through a mux,
-  // 2 workers per direction (16 x 4352 B x 3/4 a link, under 512 KiB), 8 packets each, chunks capped at half
-  // of them: 4 semaphores a hop; one worker alone sends its 16 in one chunk of at most 20: 1 a hop.
-  CHECK(packets(line) == 12 * (16 + 4));
-  CHECK(packets(rs({"ccl.reduce_mux=false"}, Topology1d::line)) == 12 * (16 + 1));
+  // The line's 12 hops (slice c: c from the left, 3 - c from the right) carry a slice of 16 x 4352 B each,
+  // in packets of two 2048 B tiles (ccl.reduce_tiles_per_packet): 69632 / 4096 = 17 packets. Through a mux,
+  // 2 workers per direction (3/4 of the buffer a link, under 512 KiB), 9 and 8 packets, chunks capped at
+  // half of them (4): 3 + 2 semaphores a hop; one worker alone sends its 17 in one chunk of at most 20: 1.
+  CHECK(packets(line) == 12 * (17 + 5));
+  CHECK(packets(rs({"ccl.reduce_mux=false"}, Topology1d::line)) == 12 * (17 + 1));
+  // The fabric packet's 4352 B instead: 16 packets a hop, 8 per worker, 4 semaphores.
+  CHECK(packets(rs({"ccl.reduce_tiles_per_packet=0"}, Topology1d::line)) == 12 * (16 + 4));
   // A longer launch, no handshake (cheaper), no semaphores (fewer packets).
   CHECK(rs({"ccl.op_launch_ns=20000"}, Topology1d::line).cycles > line.cycles);
   // (Without the handshake there are no workers or mux either: compare with the lone worker's handshake.)
@@ -399,6 +402,33 @@ TEST_CASE("every ccl knob of a system moves a collective the way its doc says", 
   // A bad value names the file and the key.
   CHECK_THROWS_WITH(load_system_config(kSystems + "t3000.json", {"ccl.reduce_packets_per_sync_line=0"}),
                     Catch::Contains("/ccl/reduce_packets_per_sync_line"));
+}
+
+TEST_CASE("reduce_scatter packets carry two tiles: a mux per direction sends them one at a time", "[system][ccl]") {
+  // A 2-chip line reduce_scatter on 6144 B fabric packets (3 bfloat16 tiles), 24 such packets per slice:
+  // 147456 B cross each direction. Scatter writes of 2 tiles make them 147456 / 4096 = 36 packets a
+  // direction; bfp8 tiles of 1088 B, 2 a packet: ceil(147456 / 2176) = 68; the fabric's packets: 24.
+  const uint64_t slice = 24 * 6144;
+  auto data_packets = [&](const std::string& file, std::vector<std::string> sets, DataFormat dtype) {
+    sets.push_back("ccl.step_semaphores=false");
+    Collective c = make(CollectiveOp::reduce_scatter, 2, Topology1d::line, 1, 2 * slice);
+    c.packet_bytes = 6144;
+    c.dtype = dtype;
+    const CollectiveRun r = run(load_system_config(kSystems + file, sets), c);
+    uint64_t p = 0, bytes = 0;
+    for (const auto& l : r.links) { p += l.packets; bytes += l.payload_bytes; }
+    CHECK(bytes == 2 * slice);
+    return std::pair{p, r.cycles};
+  };
+  CHECK(data_packets("t3000.json", {}, DataFormat::bf16).first == 2 * 36);
+  CHECK(data_packets("t3000.json", {}, DataFormat::bfp8).first == 2 * 68);
+  CHECK(data_packets("t3000.json", {"ccl.reduce_tiles_per_packet=0"}, DataFormat::bf16).first == 2 * 24);
+  // On Blackhole (25 GB/s at 1.35 GHz) a 4096 B packet's wire time, 4294 / 18.5 = 232 cycles, is under the
+  // mux's three calls a packet (the packet, the router's slot pointer, the worker's credit: 3 x 124 = 372),
+  // so one direction's mux sets the pace: its 36 packets take at least 36 x 372 cycles after the launch.
+  const SystemConfig bh = load_system_config(kSystems + "p300.json", {"ccl.step_semaphores=false"});
+  const double launch = bh.ccl.op_launch_ns * bh.chips[0].chip.clock_ghz;
+  CHECK(double(data_packets("p300.json", {}, DataFormat::bf16).second) >= launch + 36 * 3 * 124);
 }
 
 TEST_CASE("framing: a fabric packet pays 50 B per Ethernet packet of at most 1500 B", "[system][collective]") {
