@@ -50,7 +50,8 @@ bool runs_as_block_sharded_conv(const MapContext& ctx, const Op& op) {
       op.program.shard_layout != "block" || op.program.act_block_w_tiles <= 0)
     return false;
   const ConvGeometry c = conv_geometry(ctx.graph, op);
-  if (c.groups != 1 || c.transposed) return false;
+  // A 1x1 stride-1 unpadded conv is a matmul to ttnn (its 2-D multicast program, no gather or tilize).
+  if (c.groups != 1 || c.transposed || conv_is_matmul(c)) return false;
   const ShardedSplit split = output_blocks(ctx, op);
   // A grid of pixel-row groups by channel groups, every group full.
   return split.rows > 1 && split.cols > 1 && int(split.blocks.size()) == split.rows * split.cols;
