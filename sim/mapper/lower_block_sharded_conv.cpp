@@ -166,10 +166,15 @@ std::vector<std::pair<int, CoreShare>> lower_block_sharded_conv(MapContext& ctx,
         const int64_t mh = std::clamp<int64_t>(m_t - mb * block_h, 0, block_h);
         const uint64_t act_tiles = uint64_t(std::max<int64_t>(mh, 1) * kb);
         const int64_t pixels = std::clamp<int64_t>(s.out.rows() - mb * block_h * kTileDim, 0, block_h * kTileDim);
+        // The rows of its shard this block's window reads.
+        const Region rows_out{std::min(s.out.r1, s.out.r0 + mb * block_h * kTileDim),
+                              std::min(s.out.r1, s.out.r0 + (mb + 1) * block_h * kTileDim), s.out.c0, s.out.c1};
+        const Region block_need =
+            rows_out.empty() ? s.in_need : needed_input_regions(ctx.graph, op, rows_out)[0].intersect(s.in_need);
         ComputeCmd t;
         t.op = op_index;
         t.launches_kernel = step == 0;
-        t.waits = s.in.all_waits();
+        t.waits = s.in.waits_for(block_need);
         if (s.bias >= 0 && step == 0) t.waits.push_back({s.bias, s.bias_tiles});
         t.reshape.kind = ReshapeKind::im2col;
         t.reshape.bytes = act_tiles * ta;
@@ -183,7 +188,7 @@ std::vector<std::pair<int, CoreShare>> lower_block_sharded_conv(MapContext& ctx,
         t.out_tiles = act_tiles;
         s.tilized_level += act_tiles;
         s.cmds.push_back(std::move(t));
-        s.needs.push_back(s.in_need);
+        s.needs.push_back(block_need);
       }
       for (int sender = 0; sender < n_cols; ++sender) {
         const int64_t k_index = outer * n_cols + sender;
