@@ -40,6 +40,13 @@ std::vector<std::pair<int, CoreShare>> lower_chained_matmul(MapContext& ctx, int
 bool runs_as_mcast_matmul(const MapContext& ctx, const Op& op);
 std::vector<std::pair<int, CoreShare>> lower_mcast_matmul(MapContext& ctx, int op_index);
 
+// Op by op, a block-sharded conv2d: each core keeps its own activation shard (its pixel rows, its channels);
+// activation blocks are multicast along the pixel-row groups and weight blocks down the channel groups
+// (lower_block_sharded_conv.cpp). Returns every core of the grid with its share, and the grid's shape.
+bool runs_as_block_sharded_conv(const MapContext& ctx, const Op& op);
+std::vector<std::pair<int, CoreShare>> lower_block_sharded_conv(MapContext& ctx, int op_index, int& grid_rows,
+                                                                int& grid_cols);
+
 // Cycles per output tile an op costs on one core, for choosing partitions (matrix ops: per 32x32 output
 // tile over the whole reduction).
 double estimate_tile_cycles(const MapContext& ctx, const Op& op);

@@ -339,6 +339,11 @@ MappingAttempt map_once(const ArchConfig& config, const Graph& source, const Sra
       op_plan.grid_rows = int(shares.size()) / op_plan.grid_cols;
       op_plan.cores = int(shares.size());
       for (const auto& [core, share] : shares) account(core, share);
+    } else if (runs_as_block_sharded_conv(ctx, op)) {
+      op_plan.note = "block sharded: activation blocks multicast along the pixel-row groups, weights down the channel groups";
+      const auto shares = lower_block_sharded_conv(ctx, i, op_plan.grid_rows, op_plan.grid_cols);
+      op_plan.cores = int(shares.size());
+      for (const auto& [core, share] : shares) account(core, share);
     } else if (runs_as_mcast_matmul(ctx, op)) {
       op_plan.note = "1-D multicast program: in0 multicast to the cores, which split the columns";
       const auto shares = lower_mcast_matmul(ctx, i);

@@ -76,6 +76,15 @@ void PlanBuilder::forward(int op, int src_core, BufferLevel source, uint64_t byt
                 {dst_core}, {dst_buffer}, order_++, 0, sent, 0};
 }
 
+void PlanBuilder::multicast(int op, int src_core, BufferLevel source, uint64_t bytes, uint64_t tiles,
+                            const std::vector<int>& dst_cores, const std::vector<int>& dst_buffers) {
+  if (!recording_) return;
+  const std::string key = "multicast|" + std::to_string(op) + "|" + std::to_string(src_core) + "|" +
+                          std::to_string(source.buffer) + "|" + std::to_string(source.tiles);
+  sends_[key] = SendGroup{int64_t(launch_level(op).tiles), op, op, src_core, source, bytes, bytes, tiles, false, false,
+                          dst_cores, dst_buffers, order_++, 0, {}, 0};
+}
+
 void PlanBuilder::stage_to_dram(const HeldPiece& from, int op, uint64_t bytes, int reader_core,
                                 int token_buffer, const std::string& tensor, uint64_t pop_tiles,
                                 uint32_t page_bytes, uint32_t pages_per_barrier) {

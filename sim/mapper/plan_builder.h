@@ -52,6 +52,11 @@ class PlanBuilder {
   void forward(int op, int src_core, BufferLevel source, uint64_t bytes, uint64_t tiles, int dst_core, int dst_buffer,
                BufferLevel sent);
 
+  // A block multicast from one core's buffer into a buffer of each of `dst_cores` (the sender may be one of
+  // them: a loopback copy), once `source` has reached its level, as a kernel multicasts a block it holds.
+  void multicast(int op, int src_core, BufferLevel source, uint64_t bytes, uint64_t tiles,
+                 const std::vector<int>& dst_cores, const std::vector<int>& dst_buffers);
+
   // Op by op: `op`'s kernels wait for their reads to land after every `pages_per_barrier` pages
   // (DramReadCmd), in pages of `page_bytes` when not 0.
   void set_kernel_reads(int op, uint32_t pages_per_barrier, uint32_t page_bytes) {

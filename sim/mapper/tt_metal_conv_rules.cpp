@@ -56,6 +56,7 @@ Graph apply_tt_metal_conv_rules(const ArchConfig& config, const Graph& source) {
       w.shape[1] = c.c;
       w.device_shape.clear();
       op.attrs.erase("groups");
+      op.metadata["dense_groups"] = c.groups;  // the graph's groups, for lowerings that must tell
       add_note(op, "grouped layout: " + std::to_string(c.groups) + " groups as one dense conv over " +
                        std::to_string(c.c) + " channels");
     }
