@@ -27,6 +27,9 @@ bool untilizes_with_unpadding(const Graph& g, const Op& op) {
 }  // namespace
 
 uint32_t kernel_write_pages_per_barrier(const Graph& g, const Op& op) {
+  // binary_ng's interleaved writer (writer_interleaved_no_bcast.cpp) writes a tile, waits for it to land,
+  // then pops it: one tile per barrier.
+  if (op_class(op.type) == OpClass::eltwise) return 1;
   if (op.type != OpType::untilize || op.inputs.empty()) return 0;
   if (untilizes_with_unpadding(g, op)) return 1;
   // The untilize program's writer (writer_unary_stick_layout_split_rows_multi_core.cpp) writes the sticks

@@ -133,10 +133,16 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
   const int64_t blocks = int64_t(block_regions.size());
   std::vector<OperandFetch> inputs;
   std::vector<std::vector<std::vector<BufferLevel>>> pops;
+  // tt-metal's binary readers (binary_ng's reader_interleaved_*_bcast.cpp) ask for a tile of each operand,
+  // then wait once for both: the second operand's reads go on a stream of their own, in flight alongside
+  // the first's. Every other kernel here reads its inputs one after another.
+  const bool reads_operands_together = op_class(op.type) == OpClass::eltwise && op.inputs.size() == 2;
   for (size_t i = 0; i < op.inputs.size(); ++i) {
-    inputs.push_back(ctx.fetch_resident(op_index, int(i), core, need[i], "in" + std::to_string(i), block_needs[i]));
+    const bool own_stream = reads_operands_together && i == 1;
+    inputs.push_back(ctx.fetch_resident(op_index, int(i), core, need[i], "in" + std::to_string(i), block_needs[i],
+                                        own_stream ? 2 : 0));
     pops.push_back(inputs.back().stream_pops(block_needs[i]));
-    ctx.issue_stream_reads(op_index, core, inputs.back(), block_needs[i]);
+    ctx.issue_stream_reads(op_index, core, inputs.back(), block_needs[i], own_stream ? 2 : 1);
   }
   const DataFormat fo = ctx.format_of(ctx.graph.output(op));
   share.out_buffer = ctx.builder.add_buffer(core, "out:" + op.name, op_index, 0, tile_bytes(fo));

@@ -131,7 +131,7 @@ static RowRuns part_index(const std::vector<OperandPart>& parts) {
 }
 
 void MapContext::issue_stream_reads(int op_index, int core, const OperandFetch& fetch,
-                                    const std::vector<Region>& needs) {
+                                    const std::vector<Region>& needs, int stream) {
   if (fetch.pending.empty()) return;
   const std::vector<int64_t> firsts = fetch.index.size() == fetch.parts.size()
                                           ? first_uses(fetch.index, needs) : first_uses(part_index(fetch.parts), needs);
@@ -139,7 +139,7 @@ void MapContext::issue_stream_reads(int op_index, int core, const OperandFetch& 
     const int64_t first = firsts[i];
     const OperandFetch::PendingRead& r = fetch.pending[i];
     builder.dram_read(r.key, op_index, core, fetch.parts[i].ready.buffer, r.bytes, r.tiles, true, r.waits, 2 * first,
-                      /*stream=*/1, r.page_bytes);
+                      stream, r.page_bytes);
   }
 }
 
@@ -216,7 +216,8 @@ std::vector<BufferLevel> OperandFetch::all_waits() const {
 }
 
 OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const Region& region,
-                                        const std::string& label, const std::vector<Region>& block_needs) {
+                                        const std::string& label, const std::vector<Region>& block_needs,
+                                        int whole_stream) {
   const Op& op = graph.ops[op_index];
   const Tensor& t = graph.input(op, input);
   const DataFormat f = format_of(t);
@@ -310,8 +311,8 @@ OperandFetch MapContext::fetch_resident(int op_index, int input, int core, const
       const uint64_t n = part_tiles[size_t(i)];
       const int buffer = streamed ? shared : builder.add_buffer(core, name + "#" + std::to_string(i), op_index, 0, tile_bytes(f));
       if (streamed) fetch.pending.push_back({key + "#" + std::to_string(i), b, n, waits, row_page_bytes(t)});
-      else builder.dram_read(key + "#" + std::to_string(i), op_index, core, buffer, b, n, false, waits, 0, 0,
-                             row_page_bytes(t));
+      else builder.dram_read(key + "#" + std::to_string(i), op_index, core, buffer, b, n, false, waits, 0,
+                             whole_stream, row_page_bytes(t));
       fetch.tiles += n;
       fetch.parts.push_back({part, {buffer, streamed ? fetch.tiles : n}});
     }

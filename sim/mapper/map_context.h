@@ -154,16 +154,19 @@ class MapContext {
   // from the cores holding the pieces, or from DRAM for inputs and weights.
   // `block_needs`: what each block of the op reads of this operand, in order; it sizes the bounded buffer
   // when the operand streams (room for every part from the oldest still needed to the newest a block reads).
+  // `whole_stream`: the reader stream of the DRAM reads of an operand read whole (not streamed).
   OperandFetch fetch_resident(int op_index, int input, int core, const Region& region, const std::string& label,
-                              const std::vector<Region>& block_needs = {});
+                              const std::vector<Region>& block_needs = {}, int whole_stream = 0);
 
   // Sends the pieces of `region` of an activation input through DRAM for this core; the returned level
   // says they are all there.
   BufferLevel stage_through_dram(int op_index, int input, int core, const Region& region);
 
   // Emits a streamed operand's reads in the order the blocks first need them: block b's parts get need
-  // 2b, so that a block's weights (need 2b + 1) follow its rows.
-  void issue_stream_reads(int op_index, int core, const OperandFetch& fetch, const std::vector<Region>& needs);
+  // 2b, so that a block's weights (need 2b + 1) follow its rows. `stream`: the reader stream they go on
+  // (DramReadCmd::stream; reads of different streams are in flight together).
+  void issue_stream_reads(int op_index, int core, const OperandFetch& fetch, const std::vector<Region>& needs,
+                          int stream = 1);
 
   // Counts `bytes` resident on `core` from op step `from` to `to` inclusive.
   void hold_sram(int core, int from, int to, uint64_t bytes, int tensor = -1, int consumer = -1,
