@@ -6,6 +6,7 @@
 #include "sim/mapper/input_regions.h"
 #include "sim/mapper/lowering.h"
 #include "sim/mapper/op_by_op_rules.h"
+#include "sim/mapper/row_major_sram.h"
 #include "sim/ops/op_rules.h"
 
 namespace tessera {
@@ -144,11 +145,18 @@ CoreShare lower_other(MapContext& ctx, int op_index, int core, const Region& out
     pops.push_back(inputs.back().stream_pops(block_needs[i]));
     ctx.issue_stream_reads(op_index, core, inputs.back(), block_needs[i], own_stream ? 2 : 1);
   }
-  const DataFormat fo = ctx.format_of(ctx.graph.output(op));
-  share.out_buffer = ctx.builder.add_buffer(core, "out:" + op.name, op_index, 0, tile_bytes(fo));
+  const Tensor& y = ctx.graph.output(op);
+  const DataFormat fo = ctx.format_of(y);
+  // Op by op, a row-major output (a halo's, a reshard's sticks) takes its rows of aligned sticks, not
+  // whole tiles: the kernels still count its buffer in tiles, each standing for its share of sticks.
+  const bool sticks = ctx.config.mapper.schedule == Schedule::op_by_op && held_as_sticks(y);
+  share.out_buffer = ctx.builder.add_buffer(core, "out:" + op.name, op_index, 0,
+                                            sticks ? stick_bytes_per_tile(y, out, fo) : tile_bytes(fo));
   const uint64_t tiles = uint64_t(region_tiles(out));
   const uint64_t tiles_per_row = uint64_t(col_tiles);
-  share.own_bytes = runs_in_place(ctx, op_index, inputs, out) ? 0 : tiles * tile_bytes(fo);
+  share.own_bytes = runs_in_place(ctx, op_index, inputs, out) ? 0
+                    : sticks                                  ? stick_region_bytes(y, out, fo)
+                                                              : tiles * tile_bytes(fo);
 
   uint64_t level = 0;
   int64_t finished_rows = out.r0;  // output rows whose tiles have been pushed
